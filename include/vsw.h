@@ -1,0 +1,1569 @@
+/**
+ * @file vsw.h
+ * @brief libvsw: an embeddable VMware-style virtual switch.
+ *
+ * libvsw puts a standard vSwitch, in the vocabulary of VMware vSphere, inside
+ * any host program: a hypervisor, an emulator, a test harness or a daemon.
+ * This header is everything a user of the library needs; backend authors
+ * also include vsw_backend.h.
+ *
+ * @section model The object model
+ *
+ * A @b switch (struct vsw_switch, an ESXi "vSwitch") owns @b port @b groups
+ * (struct vsw_portgroup), each one L2 segment with a VLAN ID, and @b ports.
+ * Ports come in three kinds that share struct vsw_port:
+ *  - @b uplinks (struct vsw_uplink, the "vmnic"s): the switch's links to the
+ *    physical network, teamed for load balancing and failover;
+ *  - @b vNICs (struct vsw_vnic): the virtual NICs of virtual machines, each in
+ *    one port group, with an initial and an effective MAC address;
+ *  - @b VMkernel @b ports (struct vsw_vmk): the host's own endpoints on the
+ *    switch (management, vMotion, ...), each in one port group.
+ *
+ * @section lifecycle Life cycle
+ *
+ * vsw_switch_new() creates a switch; vsw_switch_free() destroys it together
+ * with every object it owns. Children are created with the @c _add functions
+ * and destroyed with the matching @c _remove functions; a removed object's
+ * pointer is invalid at once. A port group that still has ports cannot be
+ * removed (@c -EBUSY).
+ *
+ * @section policies Policies and inheritance
+ *
+ * Security, traffic shaping and teaming policies are enum-keyed integer
+ * options (enum vsw_policy). Each is set on the switch, which holds the
+ * defaults, and may be overridden per port group. A port group that does not
+ * override an option follows the switch's value live;
+ * vsw_portgroup_policy_clear() returns an option to inheritance.
+ *
+ * @section errors Errors
+ *
+ * Every call that can fail returns an @c int: 0 on success or a negative
+ * errno value. Objects are returned through an out parameter that is left
+ * untouched on failure. A failed call changes nothing. Getters that cannot
+ * fail return the value directly and return 0 or NULL when given NULL.
+ *
+ * @section threads Thread-safety
+ *
+ * A switch and everything it owns is driven by one thread at a time; the
+ * library takes no lock on the frame path. Different switches may be used
+ * from different threads concurrently. Functions that take no switch
+ * (vsw_version(), vsw_counter_name(), vsw_policy_name()) are thread-safe.
+ */
+#ifndef VSW_H
+#define VSW_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vsw_version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Marks a declaration as part of the exported ABI. */
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define VSW_API __attribute__((visibility("default")))
+#else
+#define VSW_API
+#endif
+
+/**
+ * @brief Declare a growable options struct, zeroed, with its size set.
+ *
+ * A convenience over filling the struct by hand:
+ * @code
+ * VSW_OPTS(vsw_switch_opts, o, .mtu = 9000);
+ * vsw_switch_new("vSwitch0", &o, &sw);
+ * @endcode
+ */
+#define VSW_OPTS(TYPE, NAME, ...) \
+	struct TYPE NAME = { .size = sizeof(struct TYPE), __VA_ARGS__ }
+
+/**
+ * @defgroup version Library version
+ * @{
+ */
+
+/**
+ * @brief The version of the running library as "MAJOR.MINOR.MICRO".
+ * @return A static string; never NULL.
+ * @since 1.0
+ */
+VSW_API const char *vsw_version(void);
+
+/**
+ * @brief The major version of the running library.
+ *
+ * Equal to VSW_VERSION_MAJOR of the headers a program was built with unless
+ * the library was replaced by an incompatible one.
+ * @return The major version number.
+ * @since 1.0
+ */
+VSW_API unsigned int vsw_version_major(void);
+
+/**
+ * @brief The minor version of the running library.
+ *
+ * A running minor version at least VSW_VERSION_MINOR of the headers means
+ * every function those headers declare is present.
+ * @return The minor version number.
+ * @since 1.0
+ */
+VSW_API unsigned int vsw_version_minor(void);
+
+/** @} */
+
+/**
+ * @defgroup limits Limits and special values
+ * @{
+ */
+
+/** Longest name of a switch, port group or port, in bytes, without the NUL. */
+#define VSW_NAME_MAX 63
+/** Smallest switch MTU. */
+#define VSW_MTU_MIN 1280
+/** Largest switch MTU. */
+#define VSW_MTU_MAX 9000
+/** Switch MTU when none is given. */
+#define VSW_MTU_DEFAULT 1500
+/** Port group VLAN ID 0: the switch neither tags nor untags (EST). */
+#define VSW_VLAN_NONE 0
+/** Highest VLAN ID the switch tags and untags (VST). */
+#define VSW_VLAN_MAX 4094
+/** Port group VLAN ID 4095: guests tag their own frames (VGT, a trunk). */
+#define VSW_VLAN_TRUNK 4095
+
+/** @} */
+
+/**
+ * @defgroup logging Logging
+ * @{
+ */
+
+/** Severity of a log message; the values are syslog's. */
+enum vsw_log_level {
+	VSW_LOG_ERR = 3,     /**< An operation failed. */
+	VSW_LOG_WARNING = 4, /**< Something unexpected that the switch survived. */
+	VSW_LOG_INFO = 6,    /**< A state change: link, failover, configuration. */
+	VSW_LOG_DEBUG = 7,   /**< Detail for developers. */
+};
+
+struct vsw_switch;
+
+/**
+ * @brief A log handler.
+ *
+ * @param sw     The switch that logs.
+ * @param level  The message's severity.
+ * @param user   The pointer given to vsw_switch_set_log().
+ * @param fmt    A printf format, without a trailing newline.
+ * @param ap     Its arguments.
+ */
+typedef void (*vsw_log_fn)(struct vsw_switch *sw, enum vsw_log_level level,
+			   void *user, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
+/** @} */
+
+/**
+ * @defgroup switch Switches
+ * @{
+ */
+
+/**
+ * @brief Options for vsw_switch_new().
+ *
+ * Fill with VSW_OPTS(). Fields left zero take their defaults; a caller built
+ * against older headers passes a smaller @c size and gets defaults for the
+ * fields it does not know.
+ */
+struct vsw_switch_opts {
+	/** sizeof(struct vsw_switch_opts) as the caller knows it. */
+	size_t size;
+	/** MTU in bytes, VSW_MTU_MIN to VSW_MTU_MAX; 0 means VSW_MTU_DEFAULT. */
+	unsigned int mtu;
+	/**
+	 * Capacity of the MAC table for learned addresses; 0 means 4096. The
+	 * addresses of the switch's own virtual ports do not count against it.
+	 */
+	unsigned int max_macs;
+};
+
+/**
+ * @brief Create a standard vSwitch.
+ *
+ * The new switch has no port groups and no ports, and the ESXi defaults for
+ * every policy: promiscuous mode reject, MAC address changes accept, forged
+ * transmits accept, shaping off, load balancing by originating port ID, link
+ * status failure detection, notify switches and failback on, every uplink
+ * active in the order added.
+ *
+ * @param name  The switch's name, 1 to VSW_NAME_MAX bytes with no control
+ *              characters, e.g. "vSwitch0".
+ * @param opts  Options, or NULL for all defaults.
+ * @param out   Receives the switch on success; untouched on failure.
+ * @return 0 on success, or
+ *  - @c -EINVAL: @p name or @p out is NULL, @p name is empty or holds a
+ *    control character, an option is out of range, or @p opts has an unknown
+ *    size with non-zero bytes beyond the known fields;
+ *  - @c -ENAMETOOLONG: @p name is longer than VSW_NAME_MAX;
+ *  - @c -ENOMEM: out of memory.
+ * @note Release the switch with vsw_switch_free().
+ * @since 1.0
+ */
+VSW_API int vsw_switch_new(const char *name, const struct vsw_switch_opts *opts,
+			   struct vsw_switch **out);
+
+/**
+ * @brief Destroy a switch and everything it owns.
+ *
+ * Removes every port (detaching and closing their backends), every port
+ * group and every MAC table entry, then frees the switch. Pointers to any of
+ * its objects are invalid afterwards.
+ *
+ * @param sw  The switch, or NULL (then nothing happens). Called from a
+ *            receive callback of the same switch, it does nothing.
+ * @since 1.0
+ */
+VSW_API void vsw_switch_free(struct vsw_switch *sw);
+
+/**
+ * @brief The name a switch was created with.
+ * @param sw  The switch.
+ * @return The name, valid as long as the switch; NULL if @p sw is NULL.
+ * @since 1.0
+ */
+VSW_API const char *vsw_switch_name(const struct vsw_switch *sw);
+
+/**
+ * @brief The switch's MTU.
+ * @param sw  The switch.
+ * @return The MTU in bytes; 0 if @p sw is NULL.
+ * @since 1.0
+ */
+VSW_API unsigned int vsw_switch_mtu(const struct vsw_switch *sw);
+
+/**
+ * @brief Change the switch's MTU.
+ *
+ * The MTU is the largest Ethernet payload (frame length less the 14-byte
+ * header, and less one 4-byte VLAN tag if the frame carries one) the switch
+ * forwards.
+ *
+ * @param sw   The switch.
+ * @param mtu  VSW_MTU_MIN to VSW_MTU_MAX.
+ * @return 0 on success, or @c -EINVAL: @p sw is NULL or @p mtu is out of
+ *         range.
+ * @since 1.0
+ */
+VSW_API int vsw_switch_set_mtu(struct vsw_switch *sw, unsigned int mtu);
+
+/**
+ * @brief Install a log handler on a switch.
+ *
+ * By default a switch logs nothing at all. After this call, messages of
+ * @p max_level and more severe go to @p fn.
+ *
+ * @param sw         The switch.
+ * @param fn         The handler, or NULL to silence the switch again.
+ * @param max_level  The least severe level passed to @p fn.
+ * @param user       Passed to @p fn unchanged.
+ * @return 0 on success, or @c -EINVAL: @p sw is NULL or @p max_level is not
+ *         an enum vsw_log_level value.
+ * @since 1.0
+ */
+VSW_API int vsw_switch_set_log(struct vsw_switch *sw, vsw_log_fn fn,
+			       enum vsw_log_level max_level, void *user);
+
+/** @} */
+
+/**
+ * @defgroup policy Policies
+ * @{
+ */
+
+/**
+ * @brief Policy option keys.
+ *
+ * Values are integers; booleans are 0 (reject, no, off) or 1 (accept, yes,
+ * on). Every key is valid on a switch and on a port group.
+ */
+enum vsw_policy {
+	/** Security: promiscuous mode, 0 reject (default) or 1 accept. */
+	VSW_POL_PROMISCUOUS = 0,
+	/** Security: MAC address changes, 0 reject or 1 accept (default). */
+	VSW_POL_MAC_CHANGES = 1,
+	/** Security: forged transmits, 0 reject or 1 accept (default). */
+	VSW_POL_FORGED_TRANSMITS = 2,
+	/** Shaping of what virtual ports send: 0 off (default) or 1 on. */
+	VSW_POL_SHAPING_ENABLED = 3,
+	/** Shaping: average rate in bits per second, > 0 (default 100000000). */
+	VSW_POL_SHAPING_AVERAGE_BPS = 4,
+	/** Shaping: peak rate in bits per second, > 0 (default 100000000). */
+	VSW_POL_SHAPING_PEAK_BPS = 5,
+	/** Shaping: burst size in bytes, > 0 (default 104857600). */
+	VSW_POL_SHAPING_BURST_BYTES = 6,
+	/** Teaming: load balancing, an enum vsw_load_balancing value. */
+	VSW_POL_LOAD_BALANCING = 7,
+	/** Teaming: network failure detection, an enum vsw_failure_detection. */
+	VSW_POL_FAILURE_DETECTION = 8,
+	/** Teaming: notify switches (RARP on failover), 0 no or 1 yes (default). */
+	VSW_POL_NOTIFY_SWITCHES = 9,
+	/** Teaming: failback to a recovered active uplink, 0 no or 1 yes (default). */
+	VSW_POL_FAILBACK = 10,
+	/** MAC learning on virtual ports (vDS class): 0 off (default) or 1 on. */
+	VSW_POL_MAC_LEARNING = 11,
+	/** MAC learning: learned addresses per port, 0 unlimited, default 4096. */
+	VSW_POL_MAC_LIMIT = 12,
+	/** MAC learning: aging time in seconds, 0 never, default 300. */
+	VSW_POL_MAC_AGING_SEC = 13,
+};
+
+/** Number of policy keys this version of the headers knows. */
+#define VSW_POL_COUNT 14
+
+/** Values of VSW_POL_LOAD_BALANCING. */
+enum vsw_load_balancing {
+	/** Route based on the originating virtual port (default). */
+	VSW_LB_PORT_ID = 0,
+	/** Route based on the source MAC hash. */
+	VSW_LB_SRC_MAC = 1,
+	/** Route based on the hash of source and destination IP addresses. */
+	VSW_LB_IP_HASH = 2,
+	/** Use explicit failover order: the first usable uplink. */
+	VSW_LB_EXPLICIT = 3,
+};
+
+/** Values of VSW_POL_FAILURE_DETECTION. */
+enum vsw_failure_detection {
+	/** Link status only (default). */
+	VSW_DETECT_LINK_STATUS = 0,
+	/** Link status and beacon probing. */
+	VSW_DETECT_BEACON = 1,
+};
+
+/**
+ * @brief The name of a policy key, e.g. "forged_transmits".
+ * @param key  A policy key.
+ * @return A static string, or NULL if @p key is not a known key.
+ * @since 1.0
+ */
+VSW_API const char *vsw_policy_name(enum vsw_policy key);
+
+/**
+ * @brief Set a switch-wide policy value (the default for port groups).
+ *
+ * Port groups that do not override @p key see the new value at once.
+ *
+ * @param sw     The switch.
+ * @param key    The option.
+ * @param value  The new value (see enum vsw_policy for each key's range).
+ * @return 0 on success, or @c -EINVAL: @p sw is NULL, @p key is unknown or
+ *         @p value is out of range for @p key.
+ * @since 1.0
+ */
+VSW_API int vsw_switch_policy_set(struct vsw_switch *sw, enum vsw_policy key,
+				  uint64_t value);
+
+/**
+ * @brief Read a switch-wide policy value.
+ * @param sw     The switch.
+ * @param key    The option.
+ * @param value  Receives the value.
+ * @return 0 on success, or @c -EINVAL: @p sw or @p value is NULL, or @p key
+ *         is unknown.
+ * @since 1.0
+ */
+VSW_API int vsw_switch_policy_get(const struct vsw_switch *sw,
+				  enum vsw_policy key, uint64_t *value);
+
+struct vsw_portgroup;
+
+/**
+ * @brief Override a policy value on one port group.
+ * @param pg     The port group.
+ * @param key    The option.
+ * @param value  The new value (see enum vsw_policy for each key's range).
+ * @return 0 on success, or @c -EINVAL: @p pg is NULL, @p key is unknown or
+ *         @p value is out of range for @p key.
+ * @since 1.0
+ */
+VSW_API int vsw_portgroup_policy_set(struct vsw_portgroup *pg,
+				     enum vsw_policy key, uint64_t value);
+
+/**
+ * @brief Read a port group's effective policy value.
+ *
+ * @param pg         The port group.
+ * @param key        The option.
+ * @param value      Receives the effective value: the port group's override,
+ *                   else the switch's value.
+ * @param inherited  If not NULL, receives 1 when the value comes from the
+ *                   switch and 0 when the port group overrides it.
+ * @return 0 on success, or @c -EINVAL: @p pg or @p value is NULL, or @p key
+ *         is unknown.
+ * @since 1.0
+ */
+VSW_API int vsw_portgroup_policy_get(const struct vsw_portgroup *pg,
+				     enum vsw_policy key, uint64_t *value,
+				     int *inherited);
+
+/**
+ * @brief Drop a port group's override so that it inherits the switch's value.
+ *
+ * Clearing an option that is not overridden succeeds and changes nothing.
+ *
+ * @param pg   The port group.
+ * @param key  The option.
+ * @return 0 on success, or @c -EINVAL: @p pg is NULL or @p key is unknown.
+ * @since 1.0
+ */
+VSW_API int vsw_portgroup_policy_clear(struct vsw_portgroup *pg,
+				       enum vsw_policy key);
+
+/** @} */
+
+/**
+ * @defgroup portgroup Port groups
+ * @{
+ */
+
+/**
+ * @brief Add a port group (an L2 segment) to a switch.
+ *
+ * @param sw     The switch.
+ * @param name   A name unique among the switch's port groups, 1 to
+ *               VSW_NAME_MAX bytes with no control characters,
+ *               e.g. "VM Network".
+ * @param vlan   VSW_VLAN_NONE (0, no tagging), 1 to VSW_VLAN_MAX (the switch
+ *               tags and untags), or VSW_VLAN_TRUNK (4095, guests tag).
+ * @param flags  Must be 0.
+ * @param out    Receives the port group; may be NULL.
+ * @return 0 on success, or
+ *  - @c -EINVAL: @p sw or @p name is NULL, @p name is empty or holds a control
+ *    character, @p vlan is above 4095 or @p flags is not 0;
+ *  - @c -ENAMETOOLONG: @p name is longer than VSW_NAME_MAX;
+ *  - @c -EEXIST: the switch has a port group of that name;
+ *  - @c -ENOMEM: out of memory.
+ * @since 1.0
+ */
+VSW_API int vsw_portgroup_add(struct vsw_switch *sw, const char *name,
+			      unsigned int vlan, unsigned int flags,
+			      struct vsw_portgroup **out);
+
+/**
+ * @brief Remove an empty port group.
+ * @param pg  The port group.
+ * @return 0 on success, or
+ *  - @c -EINVAL: @p pg is NULL;
+ *  - @c -EBUSY: vNICs or VMkernel ports are still in the port group, or the
+ *    switch is delivering frames (called from a receive callback).
+ * @since 1.0
+ */
+VSW_API int vsw_portgroup_remove(struct vsw_portgroup *pg);
+
+/**
+ * @brief Find a port group by name.
+ * @param sw    The switch.
+ * @param name  The name.
+ * @param out   Receives the port group.
+ * @return 0 on success, or
+ *  - @c -EINVAL: an argument is NULL;
+ *  - @c -ENOENT: the switch has no port group of that name.
+ * @since 1.0
+ */
+VSW_API int vsw_portgroup_find(const struct vsw_switch *sw, const char *name,
+			       struct vsw_portgroup **out);
+
+/**
+ * @brief Iterate over a switch's port groups in the order they were added.
+ * @code
+ * for (pg = vsw_portgroup_next(sw, NULL); pg; pg = vsw_portgroup_next(sw, pg))
+ * @endcode
+ * @param sw    The switch.
+ * @param prev  The previous port group, or NULL for the first.
+ * @return The next port group, or NULL after the last (or if @p sw is NULL).
+ * @since 1.0
+ */
+VSW_API struct vsw_portgroup *vsw_portgroup_next(const struct vsw_switch *sw,
+						 const struct vsw_portgroup *prev);
+
+/**
+ * @brief The name of a port group.
+ * @param pg  The port group.
+ * @return The name, valid as long as the port group; NULL if @p pg is NULL.
+ * @since 1.0
+ */
+VSW_API const char *vsw_portgroup_name(const struct vsw_portgroup *pg);
+
+/**
+ * @brief The switch that owns a port group.
+ * @param pg  The port group.
+ * @return The switch; NULL if @p pg is NULL.
+ * @since 1.0
+ */
+VSW_API struct vsw_switch *vsw_portgroup_switch(const struct vsw_portgroup *pg);
+
+/**
+ * @brief The VLAN ID of a port group.
+ * @param pg  The port group.
+ * @return 0, 1 to 4094, or 4095; 0 if @p pg is NULL.
+ * @since 1.0
+ */
+VSW_API unsigned int vsw_portgroup_vlan(const struct vsw_portgroup *pg);
+
+/**
+ * @brief Change the VLAN ID of a port group; its ports move with it.
+ * @param pg    The port group.
+ * @param vlan  0, 1 to 4094, or 4095.
+ * @return 0 on success, or
+ *  - @c -EINVAL: @p pg is NULL or @p vlan is above 4095;
+ *  - @c -EADDRINUSE: a port of the group has the MAC address of a port
+ *    already on the new VLAN;
+ *  - @c -ENOMEM: out of memory.
+ * @since 1.0
+ */
+VSW_API int vsw_portgroup_set_vlan(struct vsw_portgroup *pg, unsigned int vlan);
+
+/**
+ * @brief The number of vNICs and VMkernel ports in a port group.
+ * @param pg  The port group.
+ * @return The count; 0 if @p pg is NULL.
+ * @since 1.0
+ */
+VSW_API unsigned int vsw_portgroup_port_count(const struct vsw_portgroup *pg);
+
+struct vsw_port;
+
+/**
+ * @brief Iterate over the ports of a port group in the order they were added.
+ * @param pg    The port group.
+ * @param prev  The previous port, or NULL for the first.
+ * @return The next port, or NULL after the last (or if @p pg is NULL).
+ * @since 1.0
+ */
+VSW_API struct vsw_port *vsw_portgroup_port_next(const struct vsw_portgroup *pg,
+						 const struct vsw_port *prev);
+
+/** @} */
+
+/**
+ * @defgroup teaming NIC teaming order
+ * @{
+ */
+
+/** Where an uplink stands in a teaming order. */
+enum vsw_uplink_role {
+	VSW_UPLINK_UNUSED = 0,  /**< Never carries the group's traffic. */
+	VSW_UPLINK_ACTIVE = 1,  /**< Carries traffic while usable. */
+	VSW_UPLINK_STANDBY = 2, /**< Takes over when active uplinks fail. */
+};
+
+/**
+ * @brief Set the switch's teaming order.
+ *
+ * Uplinks named in neither list become unused. Until this is first called,
+ * every uplink is active in the order added; after it, an uplink added to
+ * the switch is appended to the switch's active list. Port groups without an
+ * override of their own follow the switch's order live.
+ *
+ * @param sw         The switch.
+ * @param active     Names of the active uplinks, in priority order.
+ * @param n_active   Number of names in @p active; at least 1.
+ * @param standby    Names of the standby uplinks, in order; may be NULL when
+ *                   @p n_standby is 0.
+ * @param n_standby  Number of names in @p standby.
+ * @return 0 on success, or
+ *  - @c -EINVAL: @p sw is NULL, @p n_active is 0, a list is NULL with a
+ *    non-zero count, or an uplink is named twice;
+ *  - @c -ENOENT: a name is not an uplink of the switch;
+ *  - @c -ENOMEM: out of memory.
+ * @since 1.0
+ */
+VSW_API int vsw_switch_set_teaming(struct vsw_switch *sw,
+				   const char *const *active, unsigned int n_active,
+				   const char *const *standby, unsigned int n_standby);
+
+/**
+ * @brief Override the teaming order on one port group.
+ *
+ * Arguments and errors are those of vsw_switch_set_teaming(). An uplink added
+ * to the switch later is unused in this port group until the order is set
+ * again or cleared.
+ *
+ * @param pg         The port group.
+ * @param active     Names of the active uplinks, in priority order.
+ * @param n_active   Number of names in @p active; at least 1.
+ * @param standby    Names of the standby uplinks, in order.
+ * @param n_standby  Number of names in @p standby.
+ * @return 0 on success, or @c -EINVAL, @c -ENOENT, @c -ENOMEM as for
+ *         vsw_switch_set_teaming().
+ * @since 1.0
+ */
+VSW_API int vsw_portgroup_set_teaming(struct vsw_portgroup *pg,
+				      const char *const *active, unsigned int n_active,
+				      const char *const *standby, unsigned int n_standby);
+
+/**
+ * @brief Return a port group to the switch's teaming order.
+ * @param pg  The port group.
+ * @return 0 on success, or @c -EINVAL: @p pg is NULL.
+ * @since 1.0
+ */
+VSW_API int vsw_portgroup_clear_teaming(struct vsw_portgroup *pg);
+
+/**
+ * @brief Whether a port group follows the switch's teaming order.
+ * @param pg  The port group.
+ * @return 1 if it inherits the switch's order, 0 if it overrides it, and
+ *         @c -EINVAL if @p pg is NULL.
+ * @since 1.0
+ */
+VSW_API int vsw_portgroup_teaming_inherited(const struct vsw_portgroup *pg);
+
+struct vsw_uplink;
+
+/**
+ * @brief Walk the switch's teaming order.
+ *
+ * @param sw     The switch.
+ * @param role   VSW_UPLINK_ACTIVE, VSW_UPLINK_STANDBY or VSW_UPLINK_UNUSED.
+ * @param index  Position in that list, from 0.
+ * @return The uplink at @p index of the @p role list, in priority order
+ *         (unused uplinks in the order added), or NULL past the end or on a
+ *         NULL or invalid argument.
+ * @since 1.0
+ */
+VSW_API struct vsw_uplink *vsw_switch_teaming_uplink(const struct vsw_switch *sw,
+						     enum vsw_uplink_role role,
+						     unsigned int index);
+
+/**
+ * @brief Walk a port group's effective teaming order.
+ *
+ * The effective order is the port group's override if it has one, else the
+ * switch's order.
+ *
+ * @param pg     The port group.
+ * @param role   VSW_UPLINK_ACTIVE, VSW_UPLINK_STANDBY or VSW_UPLINK_UNUSED.
+ * @param index  Position in that list, from 0.
+ * @return The uplink, or NULL past the end or on a NULL or invalid argument.
+ * @since 1.0
+ */
+VSW_API struct vsw_uplink *vsw_portgroup_teaming_uplink(const struct vsw_portgroup *pg,
+							enum vsw_uplink_role role,
+							unsigned int index);
+
+/** @} */
+
+/**
+ * @defgroup ports Ports (common to uplinks, vNICs and VMkernel ports)
+ * @{
+ */
+
+/** The kind of a port. */
+enum vsw_port_kind {
+	VSW_PORT_UPLINK = 1, /**< A vmnic: struct vsw_uplink. */
+	VSW_PORT_VNIC = 2,   /**< A virtual machine NIC: struct vsw_vnic. */
+	VSW_PORT_VMK = 3,    /**< A VMkernel port: struct vsw_vmk. */
+};
+
+/**
+ * @brief Find any port of a switch by name.
+ *
+ * Port names are unique across all kinds within one switch.
+ *
+ * @param sw    The switch.
+ * @param name  The port's name.
+ * @param out   Receives the port.
+ * @return 0 on success, or
+ *  - @c -EINVAL: an argument is NULL;
+ *  - @c -ENOENT: the switch has no port of that name.
+ * @since 1.0
+ */
+VSW_API int vsw_port_find(const struct vsw_switch *sw, const char *name,
+			  struct vsw_port **out);
+
+/**
+ * @brief Iterate over all ports of a switch, of every kind, in the order added.
+ * @param sw    The switch.
+ * @param prev  The previous port, or NULL for the first.
+ * @return The next port, or NULL after the last (or if @p sw is NULL).
+ * @since 1.0
+ */
+VSW_API struct vsw_port *vsw_port_next(const struct vsw_switch *sw,
+				       const struct vsw_port *prev);
+
+/**
+ * @brief The kind of a port.
+ * @param port  The port.
+ * @return An enum vsw_port_kind value; 0 if @p port is NULL.
+ * @since 1.0
+ */
+VSW_API enum vsw_port_kind vsw_port_kind(const struct vsw_port *port);
+
+/**
+ * @brief The name of a port.
+ * @param port  The port.
+ * @return The name, valid as long as the port; NULL if @p port is NULL.
+ * @since 1.0
+ */
+VSW_API const char *vsw_port_name(const struct vsw_port *port);
+
+/**
+ * @brief The switch a port belongs to.
+ * @param port  The port.
+ * @return The switch; NULL if @p port is NULL.
+ * @since 1.0
+ */
+VSW_API struct vsw_switch *vsw_port_switch(const struct vsw_port *port);
+
+/**
+ * @brief The port group of a vNIC or VMkernel port.
+ * @param port  The port.
+ * @return The port group; NULL for an uplink or if @p port is NULL.
+ * @since 1.0
+ */
+VSW_API struct vsw_portgroup *vsw_port_portgroup(const struct vsw_port *port);
+
+/**
+ * @brief The MAC address a port is known under.
+ *
+ * For a vNIC, its effective MAC; for a VMkernel port, its MAC. Uplinks have
+ * no MAC address in the switch.
+ *
+ * @param port  The port.
+ * @param mac   Receives 6 bytes.
+ * @return 0 on success, or
+ *  - @c -EINVAL: an argument is NULL;
+ *  - @c -ENODATA: @p port is an uplink.
+ * @since 1.0
+ */
+VSW_API int vsw_port_mac(const struct vsw_port *port, uint8_t mac[6]);
+
+/**
+ * @brief Set the administrative link state of a port.
+ *
+ * A port whose link is down neither sends into the switch nor receives from
+ * it: for a vNIC this is "connected" in vSphere, for an uplink the vmnic's
+ * administrative state. Ports start up.
+ *
+ * @param port  The port.
+ * @param up    1 for up, 0 for down.
+ * @return 0 on success, or @c -EINVAL: @p port is NULL or @p up is neither
+ *         0 nor 1.
+ * @since 1.0
+ */
+VSW_API int vsw_port_set_link(struct vsw_port *port, int up);
+
+/**
+ * @brief The link state of a port.
+ *
+ * Up when the port is administratively up and, when a backend is attached,
+ * the backend reports carrier.
+ *
+ * @param port  The port.
+ * @return 1 if up, 0 if down or if @p port is NULL.
+ * @since 1.0
+ */
+VSW_API int vsw_port_link(const struct vsw_port *port);
+
+/**
+ * @brief Per-port counters.
+ *
+ * Traffic counters are seen from the switch: @c rx counts what the port
+ * sent into the switch, @c tx what the switch delivered to the port. Each
+ * drop reason counts frames the switch discarded. New counters may be added
+ * at the end in later versions: find the end at run time with
+ * vsw_counter_name() returning NULL.
+ */
+enum vsw_counter {
+	VSW_CTR_RX_PACKETS = 0,      /**< Frames the port sent into the switch. */
+	VSW_CTR_RX_BYTES = 1,        /**< Their bytes. */
+	VSW_CTR_TX_PACKETS = 2,      /**< Frames delivered to the port. */
+	VSW_CTR_TX_BYTES = 3,        /**< Their bytes. */
+	VSW_CTR_RUNT = 4,            /**< Drop: shorter than its headers. */
+	VSW_CTR_BAD_SRC = 5,         /**< Drop: multicast or zero source MAC. */
+	VSW_CTR_OVERSIZE = 6,        /**< Drop: payload above the switch MTU. */
+	VSW_CTR_VLAN_VIOLATION = 7,  /**< Drop: a tag the port may not send. */
+	VSW_CTR_FORGED = 8,          /**< Drop: forged source MAC (policy reject). */
+	VSW_CTR_SHAPED = 9,          /**< Drop: over the traffic shaping rate. */
+	VSW_CTR_REFLECTED = 10,      /**< Drop: a local MAC came back on an uplink. */
+	VSW_CTR_UNKNOWN_DST = 11,    /**< Drop: unknown unicast from an uplink. */
+	VSW_CTR_NO_UPLINK = 12,      /**< Drop: no usable uplink for the frame. */
+	VSW_CTR_NO_RECEIVER = 13,    /**< Drop: a flood that no port may receive. */
+	VSW_CTR_SELF_DST = 14,       /**< Drop: addressed to its own source port. */
+	VSW_CTR_MAC_CHANGE_BLOCKED = 15, /**< Drop (on the receiver): MAC changed, policy reject. */
+	VSW_CTR_LINK_DOWN = 16,      /**< Drop: the port's link is down. */
+	VSW_CTR_TX_ERRORS = 17,      /**< Error: the port's backend refused a frame. */
+	VSW_CTR_RX_ERRORS = 18,      /**< Error: the port's backend failed to receive. */
+	VSW_CTR_LEARN_REFUSED = 19,  /**< Event: a MAC not learned (limit or table full). */
+	VSW_CTR_RARP_SENT = 20,      /**< Event: notify-switches RARP frames sent. */
+};
+
+/** Number of counters this version of the headers knows. */
+#define VSW_CTR_COUNT 21
+
+/** The class of a counter, as the function vsw_counter_kind returns it. */
+enum vsw_counter_kind {
+	VSW_CTR_KIND_TRAFFIC = 1, /**< rx/tx packets and bytes. */
+	VSW_CTR_KIND_DROP = 2,    /**< A forwarding decision discarded the frame. */
+	VSW_CTR_KIND_ERROR = 3,   /**< A backend failed to move a frame. */
+	VSW_CTR_KIND_EVENT = 4,   /**< Something happened; no frame was lost. */
+};
+
+/**
+ * @brief The name of a counter, e.g. "vlan_violation".
+ * @param ctr  A counter index.
+ * @return A static string, or NULL if @p ctr is not a known counter.
+ * @since 1.0
+ */
+VSW_API const char *vsw_counter_name(enum vsw_counter ctr);
+
+/**
+ * @brief The class of a counter.
+ * @param ctr  A counter index.
+ * @return An enum vsw_counter_kind value, or 0 if @p ctr is unknown.
+ * @since 1.0
+ */
+VSW_API enum vsw_counter_kind vsw_counter_kind(enum vsw_counter ctr);
+
+/**
+ * @brief Read one counter of a port.
+ * @param port  The port.
+ * @param ctr   The counter.
+ * @return Its value; 0 if @p port is NULL or @p ctr unknown.
+ * @since 1.0
+ */
+VSW_API uint64_t vsw_port_counter(const struct vsw_port *port,
+				  enum vsw_counter ctr);
+
+/**
+ * @brief Set every counter of a port to zero.
+ * @param port  The port.
+ * @return 0 on success, or @c -EINVAL: @p port is NULL.
+ * @since 1.0
+ */
+VSW_API int vsw_port_clear_counters(struct vsw_port *port);
+
+/** @} */
+
+/**
+ * @defgroup uplink Uplinks (vmnics)
+ * @{
+ */
+
+/**
+ * @brief Add an uplink to a switch.
+ *
+ * The uplink joins the switch's teaming order as described at
+ * vsw_switch_set_teaming().
+ *
+ * @param sw     The switch.
+ * @param name   A port name unique in the switch, e.g. "vmnic0".
+ * @param flags  Must be 0.
+ * @param out    Receives the uplink; may be NULL.
+ * @return 0 on success, or
+ *  - @c -EINVAL: @p sw or @p name is NULL, @p name is empty or holds a
+ *    control character, or @p flags is not 0;
+ *  - @c -ENAMETOOLONG: @p name is longer than VSW_NAME_MAX;
+ *  - @c -EEXIST: the switch has a port of that name;
+ *  - @c -ENOMEM: out of memory.
+ * @since 1.0
+ */
+VSW_API int vsw_uplink_add(struct vsw_switch *sw, const char *name,
+			   unsigned int flags, struct vsw_uplink **out);
+
+/**
+ * @brief Remove an uplink from its switch and from every teaming order.
+ * @param u  The uplink.
+ * @return 0 on success, or @c -EINVAL (@p u is NULL) or @c -EBUSY (the
+ *         switch is delivering frames: called from a receive callback).
+ * @since 1.0
+ */
+VSW_API int vsw_uplink_remove(struct vsw_uplink *u);
+
+/**
+ * @brief Find an uplink by name.
+ * @param sw    The switch.
+ * @param name  The uplink's name.
+ * @param out   Receives the uplink.
+ * @return 0 on success, or
+ *  - @c -EINVAL: an argument is NULL;
+ *  - @c -ENOENT: the switch has no uplink of that name.
+ * @since 1.0
+ */
+VSW_API int vsw_uplink_find(const struct vsw_switch *sw, const char *name,
+			    struct vsw_uplink **out);
+
+/**
+ * @brief Iterate over a switch's uplinks in the order they were added.
+ * @param sw    The switch.
+ * @param prev  The previous uplink, or NULL for the first.
+ * @return The next uplink, or NULL after the last (or if @p sw is NULL).
+ * @since 1.0
+ */
+VSW_API struct vsw_uplink *vsw_uplink_next(const struct vsw_switch *sw,
+					   const struct vsw_uplink *prev);
+
+/**
+ * @brief The common port of an uplink.
+ * @param u  The uplink.
+ * @return Its port; NULL if @p u is NULL.
+ * @since 1.0
+ */
+VSW_API struct vsw_port *vsw_uplink_port(struct vsw_uplink *u);
+
+/**
+ * @brief The uplink behind a port.
+ * @param port  A port.
+ * @return The uplink, or NULL if @p port is NULL or not an uplink.
+ * @since 1.0
+ */
+VSW_API struct vsw_uplink *vsw_port_to_uplink(struct vsw_port *port);
+
+/** @} */
+
+/**
+ * @defgroup vnic vNICs
+ * @{
+ */
+
+struct vsw_vnic;
+
+/**
+ * @brief Add a virtual machine NIC to a port group.
+ *
+ * The vNIC's initial and effective MAC are both @p mac.
+ *
+ * @param pg     The port group.
+ * @param name   A port name unique in the switch, e.g. "vm1.eth0".
+ * @param mac    The vNIC's MAC address: 6 bytes, unicast, not all zero.
+ * @param flags  Must be 0.
+ * @param out    Receives the vNIC; may be NULL.
+ * @return 0 on success, or
+ *  - @c -EINVAL: @p pg, @p name or @p mac is NULL, @p name is empty or holds
+ *    a control character, @p mac is multicast or zero, or @p flags is not 0;
+ *  - @c -ENAMETOOLONG: @p name is longer than VSW_NAME_MAX;
+ *  - @c -EEXIST: the switch has a port of that name;
+ *  - @c -EADDRINUSE: a port on the same VLAN has that MAC;
+ *  - @c -ENOMEM: out of memory.
+ * @since 1.0
+ */
+VSW_API int vsw_vnic_add(struct vsw_portgroup *pg, const char *name,
+			 const uint8_t mac[6], unsigned int flags,
+			 struct vsw_vnic **out);
+
+/**
+ * @brief Remove a vNIC from its switch.
+ * @param v  The vNIC.
+ * @return 0 on success, or @c -EINVAL (@p v is NULL) or @c -EBUSY (the
+ *         switch is delivering frames: called from a receive callback).
+ * @since 1.0
+ */
+VSW_API int vsw_vnic_remove(struct vsw_vnic *v);
+
+/**
+ * @brief The common port of a vNIC.
+ * @param v  The vNIC.
+ * @return Its port; NULL if @p v is NULL.
+ * @since 1.0
+ */
+VSW_API struct vsw_port *vsw_vnic_port(struct vsw_vnic *v);
+
+/**
+ * @brief The vNIC behind a port.
+ * @param port  A port.
+ * @return The vNIC, or NULL if @p port is NULL or not a vNIC.
+ * @since 1.0
+ */
+VSW_API struct vsw_vnic *vsw_port_to_vnic(struct vsw_port *port);
+
+/**
+ * @brief The initial MAC of a vNIC: the one it was added with.
+ * @param v    The vNIC.
+ * @param mac  Receives 6 bytes.
+ * @return 0 on success, or @c -EINVAL: an argument is NULL.
+ * @since 1.0
+ */
+VSW_API int vsw_vnic_initial_mac(const struct vsw_vnic *v, uint8_t mac[6]);
+
+/**
+ * @brief Set the effective MAC of a vNIC, as a guest that changes its address.
+ *
+ * The switch then knows the vNIC under the new address only. With the MAC
+ * address changes policy at reject, a vNIC whose effective MAC differs from
+ * its initial MAC receives no frames.
+ *
+ * @param v    The vNIC.
+ * @param mac  6 bytes, unicast, not all zero.
+ * @return 0 on success, or
+ *  - @c -EINVAL: an argument is NULL, or @p mac is multicast or zero;
+ *  - @c -EADDRINUSE: another port on the same VLAN has that MAC.
+ * @since 1.0
+ */
+VSW_API int vsw_vnic_set_mac(struct vsw_vnic *v, const uint8_t mac[6]);
+
+/** @} */
+
+/**
+ * @defgroup vmk VMkernel ports
+ * @{
+ */
+
+struct vsw_vmk;
+
+/** Services a VMkernel port carries: bits of the services mask of a VMkernel port. */
+enum vsw_vmk_service {
+	VSW_VMK_MANAGEMENT = 1u << 0,      /**< Management traffic. */
+	VSW_VMK_VMOTION = 1u << 1,         /**< vMotion. */
+	VSW_VMK_PROVISIONING = 1u << 2,    /**< Provisioning (cold migration, clones). */
+	VSW_VMK_FT_LOGGING = 1u << 3,      /**< Fault Tolerance logging. */
+	VSW_VMK_VSAN = 1u << 4,            /**< vSAN. */
+	VSW_VMK_REPLICATION = 1u << 5,     /**< vSphere Replication. */
+	VSW_VMK_NFC_REPLICATION = 1u << 6, /**< vSphere Replication NFC. */
+	VSW_VMK_NVME_TCP = 1u << 7,        /**< NVMe over TCP. */
+	VSW_VMK_NVME_RDMA = 1u << 8,       /**< NVMe over RDMA. */
+	VSW_VMK_BACKUP_NFC = 1u << 9,      /**< vSphere Backup NFC. */
+	VSW_VMK_VSAN_WITNESS = 1u << 10,   /**< vSAN witness. */
+};
+
+/** Every service bit this version knows. */
+#define VSW_VMK_SERVICES_ALL 0x7ffu
+
+/**
+ * @brief The name of one service bit, e.g. "vmotion".
+ * @param service  Exactly one enum vsw_vmk_service bit.
+ * @return A static string, or NULL if @p service is not a single known bit.
+ * @since 1.0
+ */
+VSW_API const char *vsw_vmk_service_name(unsigned int service);
+
+/**
+ * @brief Add a VMkernel port to a port group.
+ *
+ * @param pg        The port group.
+ * @param name      A port name unique in the switch, e.g. "vmk0".
+ * @param mac       The port's MAC address: 6 bytes, unicast, not all zero.
+ * @param services  A mask of enum vsw_vmk_service bits.
+ * @param flags     Must be 0.
+ * @param out       Receives the VMkernel port; may be NULL.
+ * @return 0 on success, or
+ *  - @c -EINVAL: @p pg, @p name or @p mac is NULL, @p name is empty or holds
+ *    a control character, @p mac is multicast or zero, @p services has an
+ *    unknown bit, or @p flags is not 0;
+ *  - @c -ENAMETOOLONG: @p name is longer than VSW_NAME_MAX;
+ *  - @c -EEXIST: the switch has a port of that name;
+ *  - @c -EADDRINUSE: a port on the same VLAN has that MAC;
+ *  - @c -ENOMEM: out of memory.
+ * @since 1.0
+ */
+VSW_API int vsw_vmk_add(struct vsw_portgroup *pg, const char *name,
+			const uint8_t mac[6], unsigned int services,
+			unsigned int flags, struct vsw_vmk **out);
+
+/**
+ * @brief Remove a VMkernel port from its switch.
+ * @param k  The VMkernel port.
+ * @return 0 on success, or @c -EINVAL (@p k is NULL) or @c -EBUSY (the
+ *         switch is delivering frames: called from a receive callback).
+ * @since 1.0
+ */
+VSW_API int vsw_vmk_remove(struct vsw_vmk *k);
+
+/**
+ * @brief The common port of a VMkernel port.
+ * @param k  The VMkernel port.
+ * @return Its port; NULL if @p k is NULL.
+ * @since 1.0
+ */
+VSW_API struct vsw_port *vsw_vmk_port(struct vsw_vmk *k);
+
+/**
+ * @brief The VMkernel port behind a port.
+ * @param port  A port.
+ * @return The VMkernel port, or NULL if @p port is NULL or not one.
+ * @since 1.0
+ */
+VSW_API struct vsw_vmk *vsw_port_to_vmk(struct vsw_port *port);
+
+/**
+ * @brief The services a VMkernel port carries.
+ * @param k  The VMkernel port.
+ * @return A mask of enum vsw_vmk_service bits; 0 if @p k is NULL.
+ * @since 1.0
+ */
+VSW_API unsigned int vsw_vmk_services(const struct vsw_vmk *k);
+
+/**
+ * @brief Change the services a VMkernel port carries.
+ * @param k         The VMkernel port.
+ * @param services  A mask of enum vsw_vmk_service bits.
+ * @return 0 on success, or @c -EINVAL: @p k is NULL or @p services has an
+ *         unknown bit.
+ * @since 1.0
+ */
+VSW_API int vsw_vmk_set_services(struct vsw_vmk *k, unsigned int services);
+
+/** @} */
+
+
+/**
+ * @defgroup frames Frames and the frame path
+ *
+ * A batch of frames enters the switch from one port through
+ * vsw_port_input(); the switch forwards each frame by the rules of vsw(7)
+ * ("the forwarding contract") and delivers what leaves through a port to
+ * that port's backend, or to the port's receive callback when it has no
+ * backend. Outputs are gathered per destination port and handed over once
+ * per batch.
+ * @{
+ */
+
+/** The largest number of frames vsw_port_input() takes in one call. */
+#define VSW_BATCH_MAX 256
+
+/**
+ * @brief Flag of struct vsw_frame: the frame's outer 802.1Q tag is not in
+ * its bytes but in vsw_frame.vlan_tci.
+ *
+ * Set by backends whose kernel or hardware strips VLAN tags on receive
+ * (AF_PACKET reports them as auxiliary data). The switch treats such a frame
+ * exactly as if a tag with TPID 0x8100 and that TCI followed the source MAC.
+ * Frames the switch delivers never carry this flag.
+ */
+#define VSW_FRAME_VLAN_TCI 0x0001u
+
+/**
+ * @brief One Ethernet frame: a descriptor pointing at bytes someone else owns.
+ *
+ * @c data starts at the destination MAC; there is no preamble and no FCS.
+ * This struct is fixed for the life of the ABI (it is used in arrays).
+ */
+struct vsw_frame {
+	/** The first byte of the Ethernet header. */
+	const uint8_t *data;
+	/** Number of bytes at @c data. */
+	uint32_t len;
+	/** With VSW_FRAME_VLAN_TCI: the stripped tag's TCI (PCP, DEI, VID). */
+	uint16_t vlan_tci;
+	/** VSW_FRAME_* flags; 0 for a plain frame. */
+	uint16_t flags;
+};
+
+/**
+ * @brief Send a batch of frames into the switch from one port.
+ *
+ * Each frame is forwarded by the rules of the forwarding contract (vsw(7)):
+ * sanity, VLAN classification, the port group's security and shaping
+ * policy, the uplink guards, the MAC table lookup, then egress tagging and
+ * delivery. Every frame is either delivered to at least one port or counted
+ * under one drop counter; the port's rx counters count every frame of the
+ * batch.
+ *
+ * The switch reads the frames during the call only and never writes to
+ * them: the caller may reuse the buffers as soon as the call returns.
+ * Deliveries made by this call (backend sends and receive callbacks) have
+ * all happened when it returns.
+ *
+ * @param port    The port the frames come from (any kind).
+ * @param frames  @p n frame descriptors; may be NULL when @p n is 0.
+ * @param n       0 to VSW_BATCH_MAX.
+ * @return 0 on success (whatever became of the frames), or
+ *  - @c -EINVAL: @p port is NULL, @p frames is NULL with @p n above 0, or
+ *    @p n is above VSW_BATCH_MAX (no frame is processed);
+ *  - @c -EBUSY: called from a receive callback or backend of the same
+ *    switch while it delivers (no frame is processed).
+ * @note No allocation, lock or system call happens per frame.
+ * @since 1.0
+ */
+VSW_API int vsw_port_input(struct vsw_port *port, const struct vsw_frame *frames,
+			   unsigned int n);
+
+/**
+ * @brief A receive callback: the switch delivers a batch of frames to a port.
+ *
+ * The frames and their bytes are valid only during the call; copy what you
+ * keep. Frames never carry VSW_FRAME_VLAN_TCI: tags are in the bytes. The
+ * callback must not add, remove or reconfigure objects of the same switch
+ * nor call vsw_port_input() on it (that returns @c -EBUSY).
+ *
+ * @param port    The receiving port.
+ * @param frames  The frames, in the order the switch forwarded them.
+ * @param n       Number of frames, at least 1.
+ * @param user    The pointer given when the callback was set.
+ */
+typedef void (*vsw_rx_fn)(struct vsw_port *port, const struct vsw_frame *frames,
+			  unsigned int n, void *user);
+
+/**
+ * @brief Receive the frames the switch delivers to a port through a callback.
+ *
+ * For ports without a backend: a host program that does its own I/O (an
+ * emulator's device model) gets the port's deliveries here. When a backend
+ * is attached, deliveries go to the backend and the callback is not called.
+ *
+ * @param port  The port (any kind).
+ * @param fn    The callback, or NULL to stop receiving.
+ * @param user  Passed to @p fn.
+ * @return 0 on success, or @c -EINVAL: @p port is NULL.
+ * @since 1.0
+ */
+VSW_API int vsw_port_set_rx(struct vsw_port *port, vsw_rx_fn fn, void *user);
+
+/**
+ * @brief vsw_port_set_rx() on a vNIC's port.
+ * @param v     The vNIC.
+ * @param fn    The callback, or NULL.
+ * @param user  Passed to @p fn.
+ * @return 0 on success, or @c -EINVAL: @p v is NULL.
+ * @since 1.0
+ */
+VSW_API int vsw_vnic_set_rx(struct vsw_vnic *v, vsw_rx_fn fn, void *user);
+
+/**
+ * @brief vsw_port_set_rx() on a VMkernel port's port.
+ * @param k     The VMkernel port.
+ * @param fn    The callback, or NULL.
+ * @param user  Passed to @p fn.
+ * @return 0 on success, or @c -EINVAL: @p k is NULL.
+ * @since 1.0
+ */
+VSW_API int vsw_vmk_set_rx(struct vsw_vmk *k, vsw_rx_fn fn, void *user);
+
+/**
+ * @brief A clock: monotonic time in nanoseconds.
+ * @param user  The pointer given to vsw_switch_set_clock().
+ * @return Nanoseconds since an arbitrary origin; never decreasing.
+ */
+typedef uint64_t (*vsw_clock_fn)(void *user);
+
+/**
+ * @brief Replace the clock a switch reads for shaping, MAC aging and timers.
+ *
+ * The default clock is CLOCK_MONOTONIC. Tests install their own clock to
+ * drive token buckets and aging without sleeping. The switch reads the
+ * clock at most once per batch.
+ *
+ * @param sw    The switch.
+ * @param fn    The clock, or NULL for CLOCK_MONOTONIC.
+ * @param user  Passed to @p fn.
+ * @return 0 on success, or @c -EINVAL: @p sw is NULL.
+ * @since 1.0
+ */
+VSW_API int vsw_switch_set_clock(struct vsw_switch *sw, vsw_clock_fn fn, void *user);
+
+/**
+ * @brief The uplink a virtual port's traffic currently leaves through.
+ *
+ * Chosen by the port group's load balancing policy and teaming order among
+ * the usable uplinks (link up). For IP-hash port groups, where each flow may
+ * take another active uplink, this is the first usable active uplink; for
+ * source-MAC hashing, the uplink of the port's own MAC.
+ *
+ * @param port  A vNIC or VMkernel port.
+ * @return The uplink, or NULL when none is usable, the port is an uplink
+ *         or @p port is NULL.
+ * @since 1.0
+ */
+VSW_API struct vsw_uplink *vsw_port_current_uplink(const struct vsw_port *port);
+
+/** @} */
+
+/**
+ * @defgroup fdb The MAC table
+ * @{
+ */
+
+/**
+ * @brief One MAC table entry, as vsw_switch_fdb_foreach() reports it.
+ */
+struct vsw_fdb_entry_info {
+	/** sizeof(struct vsw_fdb_entry_info) as this library knows it. */
+	size_t size;
+	/** The VLAN domain: 0 to 4094, or 4095 for a trunk port's own MAC. */
+	unsigned int vlan;
+	/** The MAC address. */
+	uint8_t mac[6];
+	/** 1 for a learned entry, 0 for a port's own (static) address. */
+	int learned;
+	/** Seconds since a learned entry was last seen; 0 for static entries. */
+	unsigned int age_sec;
+	/** The port the address is behind. */
+	struct vsw_port *port;
+};
+
+/**
+ * @brief A MAC table visitor.
+ * @param e     The entry, valid during the call.
+ * @param user  The pointer given to vsw_switch_fdb_foreach().
+ * @return 0 to continue, anything else to stop the walk.
+ */
+typedef int (*vsw_fdb_fn)(const struct vsw_fdb_entry_info *e, void *user);
+
+/**
+ * @brief Walk the MAC table of a switch.
+ *
+ * Visits every static entry (the effective MAC of each vNIC and VMkernel
+ * port) and every learned entry that has not aged out, in table order. The
+ * callback must not change the switch.
+ *
+ * @param sw    The switch.
+ * @param fn    Called once per entry.
+ * @param user  Passed to @p fn.
+ * @return 0 after a full walk, the callback's non-zero value if it stopped
+ *         the walk, or @c -EINVAL if @p sw or @p fn is NULL.
+ * @since 1.0
+ */
+VSW_API int vsw_switch_fdb_foreach(const struct vsw_switch *sw, vsw_fdb_fn fn, void *user);
+
+/**
+ * @brief Forget every learned MAC address of a switch.
+ * @param sw  The switch.
+ * @return The number of entries removed, or @c -EINVAL if @p sw is NULL.
+ * @since 1.0
+ */
+VSW_API int vsw_switch_fdb_flush(struct vsw_switch *sw);
+
+/** @} */
+
+/**
+ * @defgroup backend Backends: moving frames to and from the outside
+ *
+ * A backend instance connects a port to the world outside the process: a
+ * tap device, a network interface through AF_PACKET, an in-process memory
+ * wire. The spec string's prefix selects the backend ("memory:wire0",
+ * "tap:vm1"); vsw-backends(7) lists the built-in ones. Backends can also be
+ * opened on their own, without a switch: a test opens one end of a memory
+ * wire to play the physical network behind an uplink.
+ * @{
+ */
+
+struct vsw_backend;
+
+/**
+ * @brief Open a backend instance from a spec.
+ *
+ * @param spec     "TYPE:ARGUMENT", e.g. "memory:wire0" or "tap:vm1".
+ * @param options  Backend-specific "key=value,key=value" options, or NULL.
+ * @param out      Receives the instance.
+ * @return 0 on success, or
+ *  - @c -EINVAL: @p spec or @p out is NULL, @p spec has no ':', or the
+ *    argument or an option is invalid for the backend;
+ *  - @c -ENOENT: no backend of that type is registered;
+ *  - @c -EBUSY: the resource is taken (both ends of a memory wire are open);
+ *  - @c -ENOMEM: out of memory;
+ *  - any other negative errno the backend's open reports (e.g. @c -EPERM).
+ * @note Close it with vsw_backend_close(), or hand it to a port with
+ *       vsw_port_attach_backend().
+ * @since 1.0
+ */
+VSW_API int vsw_backend_open(const char *spec, const char *options,
+			     struct vsw_backend **out);
+
+/**
+ * @brief Close a backend instance that no port owns.
+ * @param be  The instance, or NULL (then nothing happens). An instance
+ *            attached to a port is closed by vsw_port_detach() instead, and
+ *            this call ignores it.
+ * @since 1.0
+ */
+VSW_API void vsw_backend_close(struct vsw_backend *be);
+
+/**
+ * @brief The type name of a backend instance, e.g. "memory".
+ * @param be  The instance.
+ * @return A string valid while the instance is open; NULL if @p be is NULL.
+ * @since 1.0
+ */
+VSW_API const char *vsw_backend_type(const struct vsw_backend *be);
+
+/**
+ * @brief Receive up to @p n frames from a backend that no port owns.
+ *
+ * Never blocks. The frames point into the backend's buffers and stay valid
+ * until the next receive on the instance or its close.
+ *
+ * @param be      The instance.
+ * @param frames  Receives up to @p n descriptors.
+ * @param n       Capacity of @p frames.
+ * @return The number of frames received (0 when none is waiting), or
+ *  - @c -EINVAL: @p be or @p frames is NULL;
+ *  - @c -EBUSY: the instance is attached to a port (the switch receives);
+ *  - another negative errno from the backend.
+ * @since 1.0
+ */
+VSW_API int vsw_backend_recv(struct vsw_backend *be, struct vsw_frame *frames,
+			     unsigned int n);
+
+/**
+ * @brief Send frames through a backend that no port owns.
+ *
+ * Never blocks. The backend copies what it keeps; the caller's buffers are
+ * free again when the call returns.
+ *
+ * @param be      The instance.
+ * @param frames  @p n frames.
+ * @param n       Number of frames.
+ * @return The number of frames accepted (fewer than @p n when the backend's
+ *         queue is full), or
+ *  - @c -EINVAL: @p be or @p frames is NULL;
+ *  - @c -EBUSY: the instance is attached to a port;
+ *  - another negative errno from the backend (e.g. @c -ENETDOWN).
+ * @since 1.0
+ */
+VSW_API int vsw_backend_send(struct vsw_backend *be, const struct vsw_frame *frames,
+			     unsigned int n);
+
+/**
+ * @brief The pollable file descriptor of a backend instance.
+ * @param be  The instance.
+ * @return A descriptor that polls readable when frames or events wait, or
+ *         a negative errno: @c -EINVAL if @p be is NULL, @c -EOPNOTSUPP if
+ *         the backend has none.
+ * @since 1.0
+ */
+VSW_API int vsw_backend_fd(const struct vsw_backend *be);
+
+/**
+ * @brief The link (carrier) state a backend reports.
+ * @param be  The instance.
+ * @return 1 when up, 0 when down, or a negative errno (@c -EINVAL if @p be
+ *         is NULL).
+ * @since 1.0
+ */
+VSW_API int vsw_backend_link(struct vsw_backend *be);
+
+/**
+ * @brief Bring a backend's link up or down, where the backend can.
+ *
+ * For a memory wire, this plugs or unplugs the cable: both ends see the
+ * change. A switch notices the change of an attached instance in its next
+ * vsw_switch_poll().
+ *
+ * @param be  The instance.
+ * @param up  1 or 0.
+ * @return 0 on success, or @c -EINVAL (@p be NULL or @p up not 0 or 1),
+ *         @c -EOPNOTSUPP (the backend cannot), or another negative errno.
+ * @since 1.0
+ */
+VSW_API int vsw_backend_set_link(struct vsw_backend *be, int up);
+
+/**
+ * @brief Open a backend from a spec and attach it to a port.
+ *
+ * Frames the switch delivers to the port then go to the backend, and the
+ * switch receives from the backend in vsw_switch_poll(). The port's link
+ * follows the backend's carrier.
+ *
+ * @param port     The port (any kind).
+ * @param spec     As for vsw_backend_open().
+ * @param options  As for vsw_backend_open().
+ * @return 0 on success, @c -EINVAL if @p port is NULL, @c -EBUSY if the port
+ *         already has a backend or the switch is delivering, or any error
+ *         of vsw_backend_open().
+ * @since 1.0
+ */
+VSW_API int vsw_port_attach(struct vsw_port *port, const char *spec, const char *options);
+
+/**
+ * @brief Attach an open backend instance to a port; the port takes it over.
+ * @param port  The port.
+ * @param be    An open instance that no port owns.
+ * @return 0 on success (the port now owns @p be), or @c -EINVAL (an
+ *         argument is NULL), @c -EBUSY (the port has a backend, @p be
+ *         belongs to a port, or the switch is delivering), or @c -ENOMEM.
+ * @since 1.0
+ */
+VSW_API int vsw_port_attach_backend(struct vsw_port *port, struct vsw_backend *be);
+
+/**
+ * @brief Detach and close a port's backend.
+ * @param port  The port.
+ * @return 0 on success, or @c -EINVAL (@p port NULL), @c -ENOENT (no backend
+ *         attached) or @c -EBUSY (the switch is delivering).
+ * @since 1.0
+ */
+VSW_API int vsw_port_detach(struct vsw_port *port);
+
+/**
+ * @brief The backend attached to a port.
+ * @param port  The port.
+ * @return The instance, or NULL if none is attached or @p port is NULL.
+ * @since 1.0
+ */
+VSW_API struct vsw_backend *vsw_port_backend(const struct vsw_port *port);
+
+/** @} */
+
+/**
+ * @defgroup loop The event loop
+ *
+ * The host program owns the thread. Either it calls vsw_switch_poll() from
+ * its own loop whenever vsw_switch_fd() polls readable, or it hands the
+ * thread to vsw_switch_run() until vsw_switch_stop().
+ * @{
+ */
+
+/**
+ * @brief Run one round of the switch's event loop.
+ *
+ * Waits up to @p timeout_ms for a backend to become readable or a timer to
+ * expire, then receives from every ready backend (a bounded number of
+ * batches each, so that no port starves the others) and forwards what it
+ * received, notices link changes, and runs the timers (MAC aging, link
+ * state polling).
+ *
+ * @param sw          The switch.
+ * @param timeout_ms  0 to return at once, -1 to wait without limit.
+ * @return The number of frames received, or @c -EINVAL (@p sw NULL),
+ *         @c -EBUSY (called while the switch delivers), or a negative errno
+ *         from epoll or timerfd creation.
+ * @since 1.0
+ */
+VSW_API int vsw_switch_poll(struct vsw_switch *sw, int timeout_ms);
+
+/**
+ * @brief One file descriptor that polls readable when the switch has work.
+ *
+ * An epoll descriptor over every backend and the switch's timers; add it to
+ * the host's own poll, select or epoll set and call vsw_switch_poll(sw, 0)
+ * when it is readable. It stays the same for the life of the switch.
+ *
+ * @param sw  The switch.
+ * @return The descriptor, or @c -EINVAL (@p sw NULL) or the negative errno
+ *         of epoll_create1() or timerfd_create().
+ * @since 1.0
+ */
+VSW_API int vsw_switch_fd(struct vsw_switch *sw);
+
+/**
+ * @brief Run the event loop until vsw_switch_stop().
+ * @param sw  The switch.
+ * @return 0 after vsw_switch_stop(), or a negative errno from
+ *         vsw_switch_poll().
+ * @since 1.0
+ */
+VSW_API int vsw_switch_run(struct vsw_switch *sw);
+
+/**
+ * @brief Make vsw_switch_run() return.
+ *
+ * Safe to call from a signal handler or another thread; the loop returns
+ * after its current round.
+ *
+ * @param sw  The switch.
+ * @return 0 on success, or @c -EINVAL if @p sw is NULL.
+ * @since 1.0
+ */
+VSW_API int vsw_switch_stop(struct vsw_switch *sw);
+
+/** @} */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VSW_H */

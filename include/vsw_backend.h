@@ -1,0 +1,195 @@
+/**
+ * @file vsw_backend.h
+ * @brief The interface for authors of libvsw I/O backends.
+ *
+ * A backend moves frames between a switch port and the world outside the
+ * process. It is a table of operations (struct vsw_backend_ops) registered
+ * under a type name; a spec string "TYPE:ARGUMENT" given to
+ * vsw_backend_open() or vsw_port_attach() selects the type and passes it the
+ * argument. The built-in backends (memory, tap, afpacket, raw) are written
+ * against this same interface.
+ *
+ * @section be_lifecycle Life cycle
+ *
+ * vsw_backend_open() allocates an instance (struct vsw_backend) and calls
+ * @c open. If @c open fails, the instance is freed and @c close is not
+ * called. Otherwise the instance lives until vsw_backend_close() or, when a
+ * port owns it, until vsw_port_detach() or the port's removal; then @c close
+ * runs exactly once and cannot fail. The backend keeps its private state
+ * with vsw_backend_set_priv().
+ *
+ * @section be_threads Threads
+ *
+ * The operations of one instance are called from one thread at a time: the
+ * thread that drives the switch owning the instance, or the thread calling
+ * vsw_backend_* on an instance no port owns. Only
+ * vsw_backend_notify() may be called from any thread.
+ *
+ * @section be_frames Frames and ownership
+ *
+ * On receive, the backend fills descriptors that point into its own
+ * buffers; they must stay valid until the next @c recv or @c close of the
+ * instance. On send, the frames belong to the caller: the backend copies
+ * what it keeps before returning, whatever it returns. Neither call ever
+ * blocks: a backend that cannot make progress returns 0 (or @c -EAGAIN,
+ * which callers treat as 0).
+ */
+#ifndef VSW_BACKEND_H
+#define VSW_BACKEND_H
+
+#include "vsw.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * @brief The operations of a backend type.
+ *
+ * Fill with VSW_OPTS(vsw_backend_ops, ops, .name = ..., ...). The table and
+ * the name must stay valid until vsw_backend_unregister().
+ */
+struct vsw_backend_ops {
+	/** sizeof(struct vsw_backend_ops) as the backend's author knew it. */
+	size_t size;
+
+	/** The type name, the spec prefix before ':'; 1 to 15 of [a-z0-9_-]. */
+	const char *name;
+
+	/**
+	 * @brief Open an instance. Required.
+	 * @param be       The new instance, its private pointer NULL.
+	 * @param arg      The spec after "TYPE:" (may be empty, never NULL).
+	 * @param options  The options string given to vsw_backend_open(), or NULL.
+	 * @return 0, or a negative errno; on failure @c close is not called and
+	 *         the backend must have released what it took.
+	 */
+	int (*open)(struct vsw_backend *be, const char *arg, const char *options);
+
+	/**
+	 * @brief Release everything the instance holds. Required; cannot fail.
+	 * @param be  The instance.
+	 */
+	void (*close)(struct vsw_backend *be);
+
+	/**
+	 * @brief The descriptor the switch polls for readability. May be NULL.
+	 *
+	 * It must poll readable whenever @c recv would return frames or the
+	 * link state changed. A backend without one is received from on every
+	 * round of vsw_switch_poll(), which then waits at most 1 ms.
+	 * @param be  The instance.
+	 * @return The descriptor, or a negative errno if there is none.
+	 */
+	int (*fd)(struct vsw_backend *be);
+
+	/**
+	 * @brief Receive up to @p n frames without blocking. Required.
+	 * @param be      The instance.
+	 * @param frames  Descriptors to fill (data, len, vlan_tci, flags).
+	 * @param n       Their number, 1 to VSW_BATCH_MAX.
+	 * @return The number received (0 if none), or a negative errno, which
+	 *         the switch counts in the port's rx_errors.
+	 */
+	int (*recv)(struct vsw_backend *be, struct vsw_frame *frames, unsigned int n);
+
+	/**
+	 * @brief Send frames without blocking. Required.
+	 *
+	 * Frames never carry VSW_FRAME_VLAN_TCI. The frames stay the
+	 * caller's, on success and on failure.
+	 * @param be      The instance.
+	 * @param frames  The frames.
+	 * @param n       Their number, 1 to VSW_BATCH_MAX.
+	 * @return The number accepted, from the first; the switch counts the
+	 *         rest in the port's tx_errors. Or a negative errno: none sent.
+	 */
+	int (*send)(struct vsw_backend *be, const struct vsw_frame *frames, unsigned int n);
+
+	/**
+	 * @brief The carrier state. May be NULL: always up.
+	 * @param be  The instance.
+	 * @return 1 up, 0 down, or a negative errno (taken as down).
+	 */
+	int (*link_state)(struct vsw_backend *be);
+
+	/**
+	 * @brief Bring the link up or down. May be NULL: @c -EOPNOTSUPP.
+	 * @param be  The instance.
+	 * @param up  1 or 0.
+	 * @return 0 or a negative errno.
+	 */
+	int (*set_link)(struct vsw_backend *be, int up);
+
+	/**
+	 * @brief The MAC address of the underlying device. May be NULL.
+	 * @param be   The instance.
+	 * @param mac  Receives 6 bytes.
+	 * @return 0 or a negative errno.
+	 */
+	int (*mac)(struct vsw_backend *be, uint8_t mac[6]);
+
+	/**
+	 * @brief The MTU of the underlying device. May be NULL.
+	 * @param be  The instance.
+	 * @return The MTU in bytes, or a negative errno.
+	 */
+	int (*mtu)(struct vsw_backend *be);
+};
+
+/**
+ * @brief Add a backend type.
+ * @param ops  The operations; they must outlive the registration.
+ * @return 0 on success, or
+ *  - @c -EINVAL: @p ops is NULL, its @c size is smaller than the 1.0 struct
+ *    or larger with non-zero unknown bytes, its name is not 1 to 15 of
+ *    [a-z0-9_-], or @c open, @c close, @c recv or @c send is NULL;
+ *  - @c -EEXIST: a type of that name is registered (built-ins included);
+ *  - @c -ENOMEM: out of memory.
+ * @since 1.0
+ */
+VSW_API int vsw_backend_register(const struct vsw_backend_ops *ops);
+
+/**
+ * @brief Remove a backend type added by vsw_backend_register().
+ * @param name  The type name.
+ * @return 0 on success, or @c -EINVAL (@p name NULL), @c -ENOENT (no such
+ *         registered type; built-ins cannot be removed), or @c -EBUSY
+ *         (instances of the type are open).
+ * @since 1.0
+ */
+VSW_API int vsw_backend_unregister(const char *name);
+
+/**
+ * @brief The backend's private pointer.
+ * @param be  The instance.
+ * @return What vsw_backend_set_priv() stored; NULL at first.
+ * @since 1.0
+ */
+VSW_API void *vsw_backend_priv(const struct vsw_backend *be);
+
+/**
+ * @brief Store the backend's private pointer.
+ * @param be    The instance.
+ * @param priv  Anything; the library never dereferences it.
+ * @since 1.0
+ */
+VSW_API void vsw_backend_set_priv(struct vsw_backend *be, void *priv);
+
+/**
+ * @brief Tell the switch that the instance's link state may have changed.
+ *
+ * Safe from any thread and from @c recv and @c send. The switch calls
+ * @c link_state again in its next round of vsw_switch_poll() (the
+ * backend's descriptor should also poll readable so that the round comes
+ * soon), and teaming reacts to the new state.
+ * @param be  The instance.
+ * @since 1.0
+ */
+VSW_API void vsw_backend_notify(struct vsw_backend *be);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VSW_BACKEND_H */

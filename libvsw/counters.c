@@ -1,0 +1,57 @@
+/*
+ * counters.c - names and classes of the per-port counters. The values live
+ * in struct vsw_port; the frame path increments them directly.
+ */
+#include "internal.h"
+
+static const struct {
+	const char *name;
+	enum vsw_counter_kind kind;
+} ctr_info[VSW_CTR_COUNT] = {
+	[VSW_CTR_RX_PACKETS] = { "rx_packets", VSW_CTR_KIND_TRAFFIC },
+	[VSW_CTR_RX_BYTES] = { "rx_bytes", VSW_CTR_KIND_TRAFFIC },
+	[VSW_CTR_TX_PACKETS] = { "tx_packets", VSW_CTR_KIND_TRAFFIC },
+	[VSW_CTR_TX_BYTES] = { "tx_bytes", VSW_CTR_KIND_TRAFFIC },
+	[VSW_CTR_RUNT] = { "runt", VSW_CTR_KIND_DROP },
+	[VSW_CTR_BAD_SRC] = { "bad_src", VSW_CTR_KIND_DROP },
+	[VSW_CTR_OVERSIZE] = { "oversize", VSW_CTR_KIND_DROP },
+	[VSW_CTR_VLAN_VIOLATION] = { "vlan_violation", VSW_CTR_KIND_DROP },
+	[VSW_CTR_FORGED] = { "forged", VSW_CTR_KIND_DROP },
+	[VSW_CTR_SHAPED] = { "shaped", VSW_CTR_KIND_DROP },
+	[VSW_CTR_REFLECTED] = { "reflected", VSW_CTR_KIND_DROP },
+	[VSW_CTR_UNKNOWN_DST] = { "unknown_dst", VSW_CTR_KIND_DROP },
+	[VSW_CTR_NO_UPLINK] = { "no_uplink", VSW_CTR_KIND_DROP },
+	[VSW_CTR_NO_RECEIVER] = { "no_receiver", VSW_CTR_KIND_DROP },
+	[VSW_CTR_SELF_DST] = { "self_dst", VSW_CTR_KIND_DROP },
+	[VSW_CTR_MAC_CHANGE_BLOCKED] = { "mac_change_blocked", VSW_CTR_KIND_DROP },
+	[VSW_CTR_LINK_DOWN] = { "link_down", VSW_CTR_KIND_DROP },
+	[VSW_CTR_TX_ERRORS] = { "tx_errors", VSW_CTR_KIND_ERROR },
+	[VSW_CTR_RX_ERRORS] = { "rx_errors", VSW_CTR_KIND_ERROR },
+	[VSW_CTR_LEARN_REFUSED] = { "learn_refused", VSW_CTR_KIND_EVENT },
+	[VSW_CTR_RARP_SENT] = { "rarp_sent", VSW_CTR_KIND_EVENT },
+};
+
+const char *vsw_counter_name(enum vsw_counter ctr)
+{
+	return (unsigned int)ctr < VSW_CTR_COUNT ? ctr_info[ctr].name : NULL;
+}
+
+enum vsw_counter_kind vsw_counter_kind(enum vsw_counter ctr)
+{
+	return (unsigned int)ctr < VSW_CTR_COUNT ? ctr_info[ctr].kind : 0;
+}
+
+uint64_t vsw_port_counter(const struct vsw_port *port, enum vsw_counter ctr)
+{
+	if (!port || (unsigned int)ctr >= VSW_CTR_COUNT)
+		return 0;
+	return port->ctr[ctr];
+}
+
+int vsw_port_clear_counters(struct vsw_port *port)
+{
+	if (!port)
+		return -EINVAL;
+	memset(port->ctr, 0, sizeof(port->ctr));
+	return 0;
+}

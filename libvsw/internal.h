@@ -1,0 +1,336 @@
+/*
+ * internal.h - the private structures behind the opaque handles of vsw.h.
+ *
+ * One switch owns everything: port groups (each an L2 domain with policy
+ * overrides and an optional teaming order), ports of three kinds sharing
+ * struct vsw_port, the MAC table (fdb.c) and the teaming state (teaming.c).
+ * Objects reference their owner by pointer; the switch also keeps ports in
+ * an index-addressed array because the MAC table and the frame path name
+ * ports by a small integer, not a pointer.
+ *
+ * Life cycle: vsw_switch_new() builds an empty switch; *_add() functions link
+ * a child into the switch's lists; *_remove() unlinks and frees it;
+ * vsw_switch_free() removes everything. Validation always happens before the
+ * first change, so a failing call leaves no trace.
+ *
+ * Ownership: the switch owns every child, and a port owns its backend.
+ *
+ * Thread-safety: none; a switch is driven by one thread at a time. Symbols
+ * shared between files carry the reserved prefix vsw__ and are hidden by
+ * -fvisibility=hidden and the version script.
+ */
+#ifndef VSW_INTERNAL_H
+#define VSW_INTERNAL_H
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "vsw.h"
+#include "vsw_backend.h"
+#include "list.h"
+#include "fdb.h"
+
+/* Domain used as the MAC-table key for VGT ports: they are in every VLAN. */
+#define VSW_DOMAIN_ANY 4095u
+
+/* ---- allocation (alloc.c): one place so tests can inject failures ---- */
+void *vsw__calloc(size_t n, size_t size);
+void *vsw__realloc(void *p, size_t n, size_t size);
+void vsw__free(void *p);
+/* Test hook: make the Nth allocation from now fail (0 disables). */
+void vsw__alloc_fail_after(unsigned long n);
+
+/* ---- logging (log.c) ---- */
+void vsw__log(struct vsw_switch *sw, enum vsw_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+#define vsw__err(sw, ...) vsw__log(sw, VSW_LOG_ERR, __VA_ARGS__)
+#define vsw__info(sw, ...) vsw__log(sw, VSW_LOG_INFO, __VA_ARGS__)
+#define vsw__dbg(sw, ...) vsw__log(sw, VSW_LOG_DEBUG, __VA_ARGS__)
+
+/* ---- names (switch.c) ---- */
+/* 0, -EINVAL or -ENAMETOOLONG for a switch, port group or port name. */
+int vsw__check_name(const char *name);
+/* 0 or -EINVAL: a MAC a port may own (unicast, not zero). */
+int vsw__check_port_mac(const uint8_t mac[6]);
+/* 0 or -EINVAL for a caller's sized options struct (libbpf rules). */
+int vsw__check_opts_size(const void *opts, size_t user_size, size_t known_size);
+
+/* ---- policies (policy.c) ---- */
+struct vsw_policy_vals {
+	uint64_t v[VSW_POL_COUNT];
+};
+
+/* Effective policy of a port group, recomputed when either level changes. */
+struct vsw_pg_eff {
+	bool promiscuous;
+	bool mac_changes;
+	bool forged_transmits;
+	bool shaping;
+	bool notify_switches;
+	bool failback;
+	bool mac_learning;
+	uint8_t load_balancing;
+	uint8_t failure_detection;
+	uint64_t avg_bps, peak_bps, burst_bytes;
+	uint32_t mac_limit;
+	uint32_t mac_aging_sec;
+};
+
+void vsw__policy_defaults(struct vsw_policy_vals *p);
+int vsw__policy_check(enum vsw_policy key, uint64_t value);
+void vsw__pg_refresh_policy(struct vsw_portgroup *pg);
+/* Recompute what the frame path derives from configuration (switch.c). */
+void vsw__switch_config_changed(struct vsw_switch *sw);
+
+/* ---- teaming order ---- */
+struct vsw_team {
+	struct vsw_uplink **active;
+	unsigned int n_active;
+	struct vsw_uplink **standby;
+	unsigned int n_standby;
+};
+
+void vsw__team_free(struct vsw_team *t);
+/* Drop 'u' from the order wherever it appears. */
+void vsw__team_forget(struct vsw_team *t, const struct vsw_uplink *u);
+const struct vsw_team *vsw__pg_team(const struct vsw_portgroup *pg);
+
+/* ---- the fast path's derived state (forward.c, teaming.c) ---- */
+
+#define VSW_NO_PORT UINT32_MAX
+
+/* Virtual ports of one VLAN domain: flood targets and promiscuous copies. */
+struct vsw_dom {
+	uint32_t *member;
+	uint32_t n_member, cap_member;
+	uint32_t *promisc;
+	uint32_t n_promisc, cap_promisc;
+};
+
+/* A port group's teaming order as port indices, with what is usable now. */
+struct vsw_pg_team {
+	uint32_t *act;          /* configured actives, priority order */
+	uint32_t n_act;
+	uint32_t *stb;          /* configured standbys */
+	uint32_t n_stb;
+	uint32_t *usable_act;   /* actives whose link is up */
+	uint32_t n_usable_act;
+	uint32_t first_usable_stb;
+	uint32_t cap;
+};
+
+/* One output waiting for the end of the batch. */
+struct vsw_staged {
+	uint32_t port;
+	uint32_t len;
+	const uint8_t *data;
+};
+
+#define VSW_STAGE_MAX 4096
+#define VSW_ARENA_SIZE (1u << 20)
+
+/* Token buckets of one port's ingress shaper (bytes). */
+struct vsw_shaper {
+	bool on;
+	uint64_t last_ns;
+	double avg_tokens;
+	double peak_tokens;
+};
+
+/* ---- the objects ---- */
+struct vsw_switch {
+	char name[VSW_NAME_MAX + 1];
+	unsigned int mtu;
+	unsigned int max_macs;
+
+	struct vsw_list portgroups;  /* struct vsw_portgroup.node */
+	struct vsw_list ports;       /* struct vsw_port.sw_node, every kind */
+	struct vsw_list uplinks;     /* struct vsw_port.kind_node of uplinks */
+
+	/* Ports by index: the MAC table and the frame path name ports this way. */
+	struct vsw_port **port_by_idx;
+	uint32_t port_cap;
+
+	struct vsw_policy_vals policy;
+	struct vsw_team team;
+
+	struct vsw_fdb fdb;
+
+	/* derived state, rebuilt by vsw__switch_rebuild() */
+	bool dirty;
+	bool dying;
+	bool need_clock;             /* shaping or learning anywhere */
+	struct vsw_dom *dom;         /* [4096]; [4095] holds the trunk (VGT) ports */
+	uint32_t n_trunk;
+	uint32_t uplink_cap;         /* capacity of every vsw_pg_team */
+
+	/* per-batch scratch of the frame path */
+	bool in_flush;
+	struct vsw_staged *stage;
+	uint32_t n_stage;
+	uint32_t *dirty_ports;
+	uint32_t n_dirty;
+	struct vsw_frame *out;
+	uint8_t *arena;
+	uint32_t arena_used;
+
+	vsw_clock_fn clock_fn;
+	void *clock_user;
+	uint64_t now_ns;
+	uint32_t last_age_s;
+
+	/* event loop (loop.c) */
+	int epfd;
+	int timerfd;
+	int wakefd;
+	volatile int stop;
+	uint32_t n_fdless;
+	uint64_t last_tick_ns;
+
+	vsw_log_fn log_fn;
+	void *log_user;
+	enum vsw_log_level log_level;
+};
+
+struct vsw_portgroup {
+	struct vsw_list node;
+	struct vsw_switch *sw;
+	char name[VSW_NAME_MAX + 1];
+	unsigned int vlan;
+	struct vsw_list ports;       /* struct vsw_port.kind_node */
+	unsigned int n_ports;
+
+	struct vsw_policy_vals policy;
+	uint32_t policy_set;         /* bit per enum vsw_policy overridden here */
+	struct vsw_pg_eff eff;
+
+	bool team_override;
+	struct vsw_team team;
+	struct vsw_pg_team tm;
+};
+
+struct vsw_port {
+	struct vsw_list sw_node;
+	struct vsw_list kind_node;   /* in pg->ports, or sw->uplinks */
+	struct vsw_switch *sw;
+	struct vsw_portgroup *pg;    /* NULL for uplinks */
+	enum vsw_port_kind kind;
+	uint32_t idx;
+	char name[VSW_NAME_MAX + 1];
+	uint8_t mac[6];              /* effective MAC of a virtual port */
+	bool admin_up;
+	bool carrier;
+
+	/* derived for the frame path */
+	bool up;                     /* admin_up && carrier */
+	bool mac_blocked;            /* mac_changes reject and MAC changed */
+	uint16_t domain;             /* pg VLAN, VSW_DOMAIN_ANY for a trunk */
+	uint32_t cur_uplink;         /* teaming choice, VSW_NO_PORT if none */
+	uint32_t announced;          /* uplink of the last RARP, VSW_NO_PORT */
+	uint32_t n_learned;
+	struct vsw_shaper shaper;
+
+	/* delivery */
+	uint32_t n_pending;          /* staged outputs in this batch */
+	uint32_t out_pos;
+	vsw_rx_fn rx_fn;
+	void *rx_user;
+	struct vsw_backend *be;
+
+	uint64_t ctr[VSW_CTR_COUNT];
+};
+
+struct vsw_uplink {
+	struct vsw_port port;
+};
+
+struct vsw_vnic {
+	struct vsw_port port;
+	uint8_t initial_mac[6];
+};
+
+struct vsw_vmk {
+	struct vsw_port port;
+	unsigned int services;
+};
+
+static inline bool vsw__port_is_virtual(const struct vsw_port *p)
+{
+	return p->kind != VSW_PORT_UPLINK;
+}
+
+/* The MAC-table domain of a virtual port: its VLAN, or ANY for VGT. */
+static inline uint16_t vsw__pg_domain(const struct vsw_portgroup *pg)
+{
+	return (uint16_t)pg->vlan; /* VSW_VLAN_TRUNK == VSW_DOMAIN_ANY */
+}
+
+/* ---- frame path (forward.c, teaming.c, rarp.c) ---- */
+int vsw__switch_fastpath_init(struct vsw_switch *sw);
+void vsw__switch_fastpath_fini(struct vsw_switch *sw);
+/* Make room for one more port in its domain lists; -ENOMEM or 0. */
+int vsw__dom_reserve(struct vsw_switch *sw, uint16_t domain, uint32_t extra);
+/* Grow every port group's teaming arrays for one more uplink. */
+int vsw__team_reserve(struct vsw_switch *sw);
+int vsw__pg_team_alloc(struct vsw_switch *sw, struct vsw_portgroup *pg);
+/* Recompute everything derived from configuration if it changed; sends the
+ * RARPs that teaming changes call for. */
+void vsw__switch_sync(struct vsw_switch *sw);
+void vsw__switch_rebuild(struct vsw_switch *sw);
+/* Deliver frames to one port now (backend, callback), counting tx. */
+void vsw__port_deliver(struct vsw_port *p, const struct vsw_frame *f, unsigned int n);
+void vsw__send_rarp(struct vsw_port *vport, struct vsw_port *uplink);
+uint64_t vsw__now(struct vsw_switch *sw);
+uint32_t vsw__mac_hash(const uint8_t *mac);
+int vsw__ip_hash(const uint8_t *d, uint32_t len, bool inband_tag);
+double vsw__shaper_peak_depth(const struct vsw_switch *sw, const struct vsw_pg_eff *e);
+/* Derive a newly added virtual port's fast-path state without a rebuild. */
+void vsw__vport_derive_new(struct vsw_port *p);
+/* Learned entries past their port group's aging time. */
+void vsw__fdb_age(struct vsw_switch *sw);
+bool vsw__fdb_expired(const struct vsw_switch *sw, const struct vsw_fdb_entry *e, uint32_t now_s);
+
+/* ---- backends (backend.c, loop.c) ---- */
+struct vsw_backend {
+	const struct vsw_backend_ops *ops;
+	struct vsw_port *port;
+	void *priv;
+	int notified;                /* atomic: vsw_backend_notify() pending */
+	bool in_epoll;
+	int fd;
+};
+
+void vsw__backend_free(struct vsw_backend *be);
+/* Loop bookkeeping when a port gains or loses its backend. */
+int vsw__loop_add(struct vsw_switch *sw, struct vsw_port *p);
+void vsw__loop_del(struct vsw_switch *sw, struct vsw_port *p);
+void vsw__loop_fini(struct vsw_switch *sw);
+/* Re-read a backend's carrier; true if the port's link changed. */
+bool vsw__port_refresh_carrier(struct vsw_port *p);
+
+/* ---- ports (port.c) ---- */
+/* Validate name uniqueness and reserve an index; fills the common fields. */
+int vsw__port_init(struct vsw_switch *sw, struct vsw_port *p, const char *name,
+		   enum vsw_port_kind kind);
+/* Unlink from every list and release the index; does not free. */
+void vsw__port_fini(struct vsw_port *p);
+struct vsw_port *vsw__port_by_name(const struct vsw_switch *sw, const char *name);
+/* Add a virtual port: name, MAC table entry, port group membership. */
+int vsw__vport_add(struct vsw_portgroup *pg, struct vsw_port *p, const char *name,
+		   enum vsw_port_kind kind, const uint8_t mac[6]);
+void vsw__vport_remove(struct vsw_port *p);
+/* Link an initialised uplink port into the switch (cannot fail). */
+void vsw__uplink_link_in(struct vsw_port *p);
+/* Whether a port outside 'ignore' already owns 'mac' in 'domain' (VGT-aware). */
+bool vsw__mac_in_use(const struct vsw_switch *sw, uint16_t domain, const uint8_t mac[6],
+		     const struct vsw_portgroup *ignore);
+/* Drop the learned MAC entries of every port of 'pg'. */
+void vsw__fdb_forget_pg(struct vsw_switch *sw, const struct vsw_portgroup *pg);
+/* Drop the learned MAC entries of one port. */
+void vsw__fdb_forget_port(struct vsw_switch *sw, const struct vsw_port *p);
+
+#endif

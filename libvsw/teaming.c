@@ -1,0 +1,408 @@
+/*
+ * teaming.c - everything the frame path derives from configuration: each
+ * port group's teaming order as port indices with the usable uplinks, each
+ * virtual port's current uplink, the per-domain member and promiscuous
+ * lists, and the RARPs that announce a MAC on a new uplink.
+ *
+ * A configuration change rebuilds all of it (vsw__switch_rebuild); adding a
+ * virtual port only appends, so that building a switch with tens of
+ * thousands of ports stays linear. Capacity for the lists is reserved by the
+ * configuration call before it changes anything, so a rebuild never
+ * allocates and cannot fail.
+ */
+#include "internal.h"
+#include "frame.h"
+
+#include <stdlib.h>
+#include <time.h>
+
+static uint64_t monotonic_ns(void *user)
+{
+	struct timespec ts;
+
+	(void)user;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t vsw__now(struct vsw_switch *sw)
+{
+	return sw->clock_fn ? sw->clock_fn(sw->clock_user) : monotonic_ns(NULL);
+}
+
+int vsw_switch_set_clock(struct vsw_switch *sw, vsw_clock_fn fn, void *user)
+{
+	if (!sw)
+		return -EINVAL;
+	sw->clock_fn = fn;
+	sw->clock_user = user;
+	sw->now_ns = vsw__now(sw);
+	/* restart the shapers' clocks on the new time base */
+	for (struct vsw_port *p = vsw_port_next(sw, NULL); p; p = vsw_port_next(sw, p))
+		p->shaper.last_ns = sw->now_ns;
+	return 0;
+}
+
+double vsw__shaper_peak_depth(const struct vsw_switch *sw, const struct vsw_pg_eff *e)
+{
+	/* one millisecond at the peak rate, and never less than two largest frames */
+	double depth = (double)e->peak_bps / 8 / 1000;
+	double two_frames = 2.0 * (sw->mtu + VSW_ETH_HLEN + VSW_VLAN_HLEN);
+
+	return depth > two_frames ? depth : two_frames;
+}
+
+/* ---- capacity, reserved before a configuration call changes anything ---- */
+
+static int grow(uint32_t **a, uint32_t *cap, uint32_t need)
+{
+	uint32_t c = *cap ? *cap : 4;
+	uint32_t *t;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need)
+		c *= 2;
+	t = vsw__realloc(*a, c, sizeof(**a));
+	if (!t)
+		return -ENOMEM;
+	*a = t;
+	*cap = c;
+	return 0;
+}
+
+int vsw__dom_reserve(struct vsw_switch *sw, uint16_t domain, uint32_t extra)
+{
+	struct vsw_dom *d = &sw->dom[domain];
+	uint32_t cap = d->cap_member;
+	uint32_t need = d->n_member + extra;
+	int err;
+
+	err = grow(&d->member, &cap, need);
+	if (err)
+		return err;
+	d->cap_member = cap;
+	cap = d->cap_promisc;
+	err = grow(&d->promisc, &cap, need);
+	if (err)
+		return err;
+	d->cap_promisc = cap;
+	return 0;
+}
+
+int vsw__pg_team_alloc(struct vsw_switch *sw, struct vsw_portgroup *pg)
+{
+	struct vsw_pg_team *t = &pg->tm;
+	uint32_t need = sw->uplink_cap ? sw->uplink_cap : 4;
+	uint32_t c1 = t->cap, c2 = t->cap, c3 = t->cap;
+
+	if (need <= t->cap)
+		return 0;
+	if (grow(&t->act, &c1, need) || grow(&t->stb, &c2, need) || grow(&t->usable_act, &c3, need))
+		return -ENOMEM;
+	t->cap = need;
+	return 0;
+}
+
+int vsw__team_reserve(struct vsw_switch *sw)
+{
+	uint32_t n = 0;
+	struct vsw_list *x;
+
+	vsw_list_for_each(x, &sw->uplinks)
+		n++;
+	if (n + 1 <= sw->uplink_cap)
+		return 0;
+	uint32_t old = sw->uplink_cap;
+	sw->uplink_cap = old ? old * 2 : 4;
+	vsw_list_for_each(x, &sw->portgroups) {
+		if (vsw__pg_team_alloc(sw, vsw_container_of(x, struct vsw_portgroup, node)) < 0) {
+			sw->uplink_cap = old;
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* ---- derivation ---- */
+
+static void pg_derive_team(struct vsw_switch *sw, struct vsw_portgroup *pg)
+{
+	const struct vsw_team *cfg = vsw__pg_team(pg);
+	struct vsw_pg_team *t = &pg->tm;
+
+	t->n_act = t->n_stb = t->n_usable_act = 0;
+	t->first_usable_stb = VSW_NO_PORT;
+	for (unsigned int i = 0; i < cfg->n_active; i++) {
+		struct vsw_port *u = &cfg->active[i]->port;
+		t->act[t->n_act++] = u->idx;
+		if (u->up)
+			t->usable_act[t->n_usable_act++] = u->idx;
+	}
+	for (unsigned int i = 0; i < cfg->n_standby; i++) {
+		struct vsw_port *u = &cfg->standby[i]->port;
+		t->stb[t->n_stb++] = u->idx;
+		if (u->up && t->first_usable_stb == VSW_NO_PORT)
+			t->first_usable_stb = u->idx;
+	}
+	(void)sw;
+}
+
+static bool in_order(const struct vsw_pg_team *t, uint32_t u)
+{
+	for (uint32_t i = 0; i < t->n_act; i++)
+		if (t->act[i] == u)
+			return true;
+	for (uint32_t i = 0; i < t->n_stb; i++)
+		if (t->stb[i] == u)
+			return true;
+	return false;
+}
+
+/* The uplink a virtual port's own traffic uses (DESIGN 3, failover rules). */
+static uint32_t port_choose_uplink(const struct vsw_switch *sw, const struct vsw_port *p)
+{
+	const struct vsw_pg_team *t = &p->pg->tm;
+	const struct vsw_pg_eff *e = &p->pg->eff;
+	uint32_t h, a;
+
+	/* without failback a port stays where failover put it while that works */
+	if (!e->failback && p->cur_uplink != VSW_NO_PORT && p->cur_uplink < sw->port_cap &&
+	    sw->port_by_idx[p->cur_uplink] && sw->port_by_idx[p->cur_uplink]->up &&
+	    sw->port_by_idx[p->cur_uplink]->kind == VSW_PORT_UPLINK && in_order(t, p->cur_uplink))
+		return p->cur_uplink;
+
+	switch (e->load_balancing) {
+	case VSW_LB_EXPLICIT:
+	case VSW_LB_IP_HASH:
+		if (t->n_usable_act)
+			return t->usable_act[0];
+		return t->first_usable_stb;
+	case VSW_LB_SRC_MAC:
+		h = vsw__mac_hash(p->mac);
+		break;
+	default:
+		h = p->idx;
+		break;
+	}
+	if (!t->n_act)
+		return t->first_usable_stb;
+	a = t->act[h % t->n_act];
+	if (sw->port_by_idx[a]->up)
+		return a;
+	if (t->first_usable_stb != VSW_NO_PORT)
+		return t->first_usable_stb;
+	return t->n_usable_act ? t->usable_act[h % t->n_usable_act] : VSW_NO_PORT;
+}
+
+static void dom_append(struct vsw_switch *sw, struct vsw_port *p)
+{
+	struct vsw_dom *d = &sw->dom[p->domain];
+
+	d->member[d->n_member++] = p->idx;
+	if (p->pg->eff.promiscuous)
+		d->promisc[d->n_promisc++] = p->idx;
+	if (p->domain == VSW_DOMAIN_ANY)
+		sw->n_trunk++;
+}
+
+static void vport_derive(struct vsw_switch *sw, struct vsw_port *p)
+{
+	const struct vsw_pg_eff *e = &p->pg->eff;
+
+	p->domain = vsw__pg_domain(p->pg);
+	p->mac_blocked = false;
+	if (p->kind == VSW_PORT_VNIC && !e->mac_changes)
+		p->mac_blocked = !vsw_mac_eq(p->mac, vsw_port_to_vnic(p)->initial_mac);
+	if (e->shaping && !p->shaper.on) {
+		/* a shaper starts with full buckets */
+		sw->now_ns = vsw__now(sw);
+		p->shaper.on = true;
+		p->shaper.last_ns = sw->now_ns;
+		p->shaper.avg_tokens = (double)e->burst_bytes;
+		p->shaper.peak_tokens = vsw__shaper_peak_depth(sw, e);
+	} else if (!e->shaping) {
+		p->shaper.on = false;
+	}
+	if (e->shaping || e->mac_learning)
+		sw->need_clock = true;
+	dom_append(sw, p);
+	p->cur_uplink = port_choose_uplink(sw, p);
+}
+
+/* Announce a port's MAC on its uplink when that uplink changed (or the port
+ * just came up), if the port group notifies switches. */
+static void vport_announce(struct vsw_switch *sw, struct vsw_port *p)
+{
+	if (!p->up || p->cur_uplink == VSW_NO_PORT) {
+		p->announced = VSW_NO_PORT;
+		return;
+	}
+	if (p->cur_uplink == p->announced)
+		return;
+	p->announced = p->cur_uplink;
+	if (p->pg->eff.notify_switches)
+		vsw__send_rarp(p, sw->port_by_idx[p->cur_uplink]);
+}
+
+void vsw__vport_derive_new(struct vsw_port *p)
+{
+	struct vsw_switch *sw = p->sw;
+
+	p->up = p->admin_up && p->carrier;
+	p->cur_uplink = VSW_NO_PORT;
+	p->announced = VSW_NO_PORT;
+	if (sw->dirty) {
+		vsw__switch_sync(sw);
+		return;
+	}
+	vport_derive(sw, p);
+	vport_announce(sw, p);
+}
+
+void vsw__switch_rebuild(struct vsw_switch *sw)
+{
+	struct vsw_list *x;
+
+	sw->dirty = false;
+	sw->need_clock = false;
+	sw->n_trunk = 0;
+	for (unsigned int d = 0; d <= VSW_DOMAIN_ANY; d++)
+		sw->dom[d].n_member = sw->dom[d].n_promisc = 0;
+	vsw_list_for_each(x, &sw->ports) {
+		struct vsw_port *p = vsw_container_of(x, struct vsw_port, sw_node);
+		p->up = p->admin_up && p->carrier;
+	}
+	vsw_list_for_each(x, &sw->portgroups)
+		pg_derive_team(sw, vsw_container_of(x, struct vsw_portgroup, node));
+	vsw_list_for_each(x, &sw->ports) {
+		struct vsw_port *p = vsw_container_of(x, struct vsw_port, sw_node);
+		if (vsw__port_is_virtual(p))
+			vport_derive(sw, p);
+	}
+	vsw_list_for_each(x, &sw->ports) {
+		struct vsw_port *p = vsw_container_of(x, struct vsw_port, sw_node);
+		if (vsw__port_is_virtual(p))
+			vport_announce(sw, p);
+	}
+}
+
+void vsw__switch_sync(struct vsw_switch *sw)
+{
+	if (sw->dirty && !sw->dying && !sw->in_flush)
+		vsw__switch_rebuild(sw);
+}
+
+void vsw__switch_config_changed(struct vsw_switch *sw)
+{
+	sw->dirty = true;
+	vsw__switch_sync(sw);
+}
+
+struct vsw_uplink *vsw_port_current_uplink(const struct vsw_port *port)
+{
+	struct vsw_switch *sw;
+
+	if (!port || !vsw__port_is_virtual(port))
+		return NULL;
+	sw = port->sw;
+	vsw__switch_sync(sw);
+	if (port->cur_uplink == VSW_NO_PORT)
+		return NULL;
+	return vsw_port_to_uplink(sw->port_by_idx[port->cur_uplink]);
+}
+
+/* ---- notify switches ---- */
+
+void vsw__send_rarp(struct vsw_port *vport, struct vsw_port *uplink)
+{
+	uint8_t f[64];
+	struct vsw_frame fr = { .data = f };
+	uint8_t *a = f;
+	unsigned int vlan = vport->pg->vlan;
+
+	memset(f, 0, sizeof(f));
+	memset(a, 0xff, 6);                       /* broadcast */
+	memcpy(a + 6, vport->mac, 6);
+	a += 12;
+	if (vlan >= 1 && vlan <= VSW_VLAN_MAX) {  /* VST: tagged, PCP 0 */
+		vsw_put_be16(a, VSW_ETH_P_8021Q);
+		vsw_put_be16(a + 2, (uint16_t)vlan);
+		a += 4;
+	}
+	vsw_put_be16(a, VSW_ETH_P_RARP);
+	vsw_put_be16(a + 2, 1);                   /* hardware: Ethernet */
+	vsw_put_be16(a + 4, VSW_ETH_P_IPV4);      /* protocol: IPv4 */
+	a[6] = 6;
+	a[7] = 4;
+	vsw_put_be16(a + 8, 3);                   /* reverse request */
+	memcpy(a + 10, vport->mac, 6);            /* sender hardware address */
+	memcpy(a + 20, vport->mac, 6);            /* target hardware address */
+	/* 42 bytes padded to 60, plus the tag if any */
+	fr.len = (uint32_t)(60 + (a - f - 12));
+	uplink->ctr[VSW_CTR_RARP_SENT]++;
+	vsw__port_deliver(uplink, &fr, 1);
+}
+
+/* ---- MAC aging ---- */
+
+bool vsw__fdb_expired(const struct vsw_switch *sw, const struct vsw_fdb_entry *e, uint32_t now_s)
+{
+	const struct vsw_port *p = sw->port_by_idx[e->port & VSW_FDB_PORT_MASK];
+	uint32_t aging = p->pg->eff.mac_aging_sec;
+
+	return aging && now_s - e->seen > aging;
+}
+
+static int age_match(const struct vsw_fdb_entry *e, void *arg)
+{
+	struct vsw_switch *sw = arg;
+
+	if (!vsw__fdb_expired(sw, e, (uint32_t)(sw->now_ns / 1000000000u)))
+		return 0;
+	sw->port_by_idx[e->port & VSW_FDB_PORT_MASK]->n_learned--;
+	return 1;
+}
+
+void vsw__fdb_age(struct vsw_switch *sw)
+{
+	if (!sw->fdb.n_learned)
+		return;
+	sw->now_ns = vsw__now(sw);
+	vsw__fdb_sweep(&sw->fdb, age_match, sw);
+}
+
+/* ---- set-up of the per-switch scratch ---- */
+
+int vsw__switch_fastpath_init(struct vsw_switch *sw)
+{
+	sw->dom = vsw__calloc(VSW_DOMAIN_ANY + 1, sizeof(*sw->dom));
+	sw->stage = vsw__calloc(VSW_STAGE_MAX, sizeof(*sw->stage));
+	sw->out = vsw__calloc(VSW_STAGE_MAX, sizeof(*sw->out));
+	sw->dirty_ports = vsw__calloc(VSW_STAGE_MAX, sizeof(*sw->dirty_ports));
+	sw->arena = vsw__calloc(1, VSW_ARENA_SIZE);
+	if (!sw->dom || !sw->stage || !sw->out || !sw->dirty_ports || !sw->arena) {
+		vsw__switch_fastpath_fini(sw);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void vsw__switch_fastpath_fini(struct vsw_switch *sw)
+{
+	if (sw->dom)
+		for (unsigned int d = 0; d <= VSW_DOMAIN_ANY; d++) {
+			vsw__free(sw->dom[d].member);
+			vsw__free(sw->dom[d].promisc);
+		}
+	vsw__free(sw->dom);
+	vsw__free(sw->stage);
+	vsw__free(sw->out);
+	vsw__free(sw->dirty_ports);
+	vsw__free(sw->arena);
+	sw->dom = NULL;
+	sw->stage = NULL;
+	sw->out = NULL;
+	sw->dirty_ports = NULL;
+	sw->arena = NULL;
+}

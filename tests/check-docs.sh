@@ -1,0 +1,37 @@
+#!/bin/sh
+# Description: the docs keep up with the code: man/pages.am lists every page,
+# every page renders without warnings, every public function has a Doxygen
+# comment and a man3 page (../shared/tools/check-api-docs when present, else
+# the same rule checked here), and every example program has a man1 page.
+set -eu
+cd "$top_srcdir"
+rc=0
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+cp man/pages.am "$tmp/pages.am"
+sh man/update-pages.sh
+if ! cmp -s man/pages.am "$tmp/pages.am"; then
+	echo "man/pages.am was stale (regenerated it; commit the change)"; rc=1
+fi
+for f in man/man*/*.[137]; do
+	# a .so link page must point at an existing page
+	if head -n1 "$f" | grep -q '^\.so '; then
+		target=$(head -n1 "$f" | cut -d' ' -f2)
+		[ -e "man/$target" ] || { echo "$f: .so target $target missing"; rc=1; }
+		continue
+	fi
+	out=$(LC_ALL=C.UTF-8 MANWIDTH=80 groff -man -Tutf8 -ww -z "$f" 2>&1) || true
+	if [ -n "$out" ]; then echo "$f: $out"; rc=1; fi
+	grep -q '^\.SH NAME' "$f" || { echo "$f: no NAME section"; rc=1; }
+done
+for fn in $(grep -hoE '^VSW_API [^(]*[ *]vsw_[a-z0-9_]+\(' include/*.h | grep -oE 'vsw_[a-z0-9_]+\($' | tr -d '(' | sort -u); do
+	[ -e "man/man3/$fn.3" ] || { echo "no man page for $fn"; rc=1; }
+done
+for prog in $(sed -n 's/^bin_PROGRAMS += examples\///p; s/^sbin_PROGRAMS += examples\///p' Makefile.am); do
+	[ -e "man/man1/$prog.1" ] || [ -e "man/man8/$prog.8" ] || { echo "no man1 page for $prog"; rc=1; }
+done
+checker="$top_srcdir/../shared/tools/check-api-docs"
+if [ -x "$checker" ]; then
+	out=$("$checker" 2>&1) || { echo "$out"; rc=1; }
+fi
+[ -e man/man7/vsw.7 ] || { echo "no vsw(7)"; rc=1; }
+exit $rc

@@ -1,0 +1,26 @@
+/*
+ * Description: the libcheck runner of libvsw's unit tests; each area's
+ * suite lives in cksuite-AREA.c. Under a debugger (or CK_FORK=no) tests run
+ * in-process; library ERROR logs are installed per switch by the suites.
+ */
+#include <stdlib.h>
+
+#include "cksuite.h"
+
+int main(void)
+{
+	SRunner *sr = srunner_create(vsw_model_suite());
+	int failed;
+
+	srunner_add_suite(sr, vsw_policy_suite());
+	srunner_add_suite(sr, vsw_alloc_suite());
+	srunner_add_suite(sr, vsw_vlan_suite());
+	srunner_add_suite(sr, vsw_forward_suite());
+	srunner_add_suite(sr, vsw_teaming_suite());
+	if (ck_under_debugger())
+		srunner_set_fork_status(sr, CK_NOFORK);
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,9 @@
+#!/bin/sh
+# Description: every global symbol of the static library starts with vsw_
+# (internal cross-file helpers use the reserved vsw__ prefix).
+set -eu
+a="$top_builddir/libvsw/.libs/libvsw.a"
+[ -e "$a" ] || { echo "no static library, skipping"; exit 77; }
+bad=$(${NM:-nm} --defined-only "$a" | awk 'NF == 3 && $2 ~ /^[TDBRCGS]$/ {print $3}' | grep -v '^vsw_' || true)
+if [ -n "$bad" ]; then echo "global symbols leaking from libvsw.a:"; echo "$bad"; exit 1; fi
+echo "static library OK"
