@@ -42,6 +42,10 @@
  * untouched on failure. A failed call changes nothing. Getters that cannot
  * fail return the value directly and return 0 or NULL when given NULL.
  *
+ * While a switch delivers frames to a receive callback or a backend, calls
+ * that would change that switch (adding, removing or reconfiguring any of
+ * its objects, sending frames into it) return @c -EBUSY and change nothing.
+ *
  * @section threads Thread-safety
  *
  * A switch and everything it owns is driven by one thread at a time; the
@@ -1156,7 +1160,8 @@ struct vsw_frame {
 /**
  * @brief Send a batch of frames into the switch from one port.
  *
- * Each frame is forwarded by the rules of the forwarding contract (vsw(7)):
+ * Each frame is forwarded by the rules of the forwarding contract
+ * (vsw-forwarding(7)):
  * sanity, VLAN classification, the port group's security and shaping
  * policy, the uplink guards, the MAC table lookup, then egress tagging and
  * delivery. Every frame is either delivered to at least one port or counted
@@ -1245,7 +1250,9 @@ typedef uint64_t (*vsw_clock_fn)(void *user);
  *
  * The default clock is CLOCK_MONOTONIC. Tests install their own clock to
  * drive token buckets and aging without sleeping. The switch reads the
- * clock at most once per batch.
+ * clock once per batch when shaping or MAC learning is on somewhere (and
+ * not at all otherwise), plus at most once a second to age learned
+ * addresses when a port reaches its MAC limit.
  *
  * @param sw    The switch.
  * @param fn    The clock, or NULL for CLOCK_MONOTONIC.
@@ -1452,6 +1459,26 @@ VSW_API int vsw_backend_link(struct vsw_backend *be);
 VSW_API int vsw_backend_set_link(struct vsw_backend *be, int up);
 
 /**
+ * @brief The MAC address of the device behind a backend instance.
+ * @param be   The instance.
+ * @param mac  Receives 6 bytes.
+ * @return 0 on success, or @c -EINVAL (an argument is NULL),
+ *         @c -EOPNOTSUPP (the backend has no device MAC, e.g. memory), or
+ *         another negative errno from the backend.
+ * @since 1.0
+ */
+VSW_API int vsw_backend_mac(struct vsw_backend *be, uint8_t mac[6]);
+
+/**
+ * @brief The MTU of the device behind a backend instance.
+ * @param be  The instance.
+ * @return The MTU in bytes, or @c -EINVAL (@p be is NULL),
+ *         @c -EOPNOTSUPP (the backend has none), or another negative errno.
+ * @since 1.0
+ */
+VSW_API int vsw_backend_mtu(struct vsw_backend *be);
+
+/**
  * @brief Open a backend from a spec and attach it to a port.
  *
  * Frames the switch delivers to the port then go to the backend, and the
@@ -1462,8 +1489,9 @@ VSW_API int vsw_backend_set_link(struct vsw_backend *be, int up);
  * @param spec     As for vsw_backend_open().
  * @param options  As for vsw_backend_open().
  * @return 0 on success, @c -EINVAL if @p port is NULL, @c -EBUSY if the port
- *         already has a backend or the switch is delivering, or any error
- *         of vsw_backend_open().
+ *         already has a backend or the switch is delivering, any error of
+ *         vsw_backend_open(), or, once the event loop runs, an error of
+ *         epoll_ctl(2) adding the backend's descriptor (e.g. @c -ENOSPC).
  * @since 1.0
  */
 VSW_API int vsw_port_attach(struct vsw_port *port, const char *spec, const char *options);
@@ -1474,7 +1502,9 @@ VSW_API int vsw_port_attach(struct vsw_port *port, const char *spec, const char 
  * @param be    An open instance that no port owns.
  * @return 0 on success (the port now owns @p be), or @c -EINVAL (an
  *         argument is NULL), @c -EBUSY (the port has a backend, @p be
- *         belongs to a port, or the switch is delivering), or @c -ENOMEM.
+ *         belongs to a port, or the switch is delivering), or, once the
+ *         event loop runs, an error of epoll_ctl(2) adding the backend's
+ *         descriptor (e.g. @c -ENOSPC).
  * @since 1.0
  */
 VSW_API int vsw_port_attach_backend(struct vsw_port *port, struct vsw_backend *be);
@@ -1520,7 +1550,8 @@ VSW_API struct vsw_backend *vsw_port_backend(const struct vsw_port *port);
  * @param timeout_ms  0 to return at once, -1 to wait without limit.
  * @return The number of frames received, or @c -EINVAL (@p sw NULL),
  *         @c -EBUSY (called while the switch delivers), or a negative errno
- *         from epoll or timerfd creation.
+ *         of epoll_create1(2), timerfd_create(2), eventfd(2) or epoll_ctl(2)
+ *         when the loop is set up on the first call.
  * @since 1.0
  */
 VSW_API int vsw_switch_poll(struct vsw_switch *sw, int timeout_ms);

@@ -180,9 +180,10 @@ VSW_API void vsw_backend_set_priv(struct vsw_backend *be, void *priv);
  * @brief Tell the switch that the instance's link state may have changed.
  *
  * Safe from any thread and from @c recv and @c send. The switch calls
- * @c link_state again in its next round of vsw_switch_poll() (the
- * backend's descriptor should also poll readable so that the round comes
- * soon), and teaming reacts to the new state.
+ * @c link_state again when it next services the instance in
+ * vsw_switch_poll(): when the backend's descriptor polls readable (so make
+ * it readable too), on every round for a backend without one, and in any
+ * case at the loop's 100 ms tick. Teaming then reacts to the new state.
  * @param be  The instance.
  * @since 1.0
  */

@@ -14,7 +14,8 @@
  * without root and without a kernel interface.
  *
  * Options: "ring=N" slots per direction (a power of two, 2 to 4096, default
- * 256); frames longer than 16384 bytes are refused.
+ * 256), taken from the open that creates the wire; frames longer than 16384
+ * bytes are refused.
  */
 #include "internal.h"
 
@@ -251,7 +252,8 @@ static int mem_send(struct vsw_backend *be, const struct vsw_frame *f, unsigned 
 	}
 	if (i) {
 		__atomic_store_n(&r->head, head, __ATOMIC_RELEASE);
-		/* the peer may be gone; then the frames wait for a reconnect */
+		/* the peer may be gone: then nobody reads them, and a reconnecting
+		 * end starts with an empty ring */
 		pthread_mutex_lock(&wires_lock);
 		if (w->end[!e->side])
 			kick(w->end[!e->side]->efd);

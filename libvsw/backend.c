@@ -178,7 +178,7 @@ int vsw_backend_recv(struct vsw_backend *be, struct vsw_frame *frames, unsigned 
 		return -EBUSY;
 	if (!n)
 		return 0;
-	r = be->ops->recv(be, frames, n);
+	r = be->ops->recv(be, frames, n > VSW_BATCH_MAX ? VSW_BATCH_MAX : n);
 	return r == -EAGAIN ? 0 : r;
 }
 
@@ -192,7 +192,7 @@ int vsw_backend_send(struct vsw_backend *be, const struct vsw_frame *frames, uns
 		return -EBUSY;
 	if (!n)
 		return 0;
-	r = be->ops->send(be, frames, n);
+	r = be->ops->send(be, frames, n > VSW_BATCH_MAX ? VSW_BATCH_MAX : n);
 	return r == -EAGAIN ? 0 : r;
 }
 
@@ -220,6 +220,20 @@ int vsw_backend_set_link(struct vsw_backend *be, int up)
 	if (!be || (up != 0 && up != 1))
 		return -EINVAL;
 	return be->ops->set_link ? be->ops->set_link(be, up) : -EOPNOTSUPP;
+}
+
+int vsw_backend_mac(struct vsw_backend *be, uint8_t mac[6])
+{
+	if (!be || !mac)
+		return -EINVAL;
+	return be->ops->mac ? be->ops->mac(be, mac) : -EOPNOTSUPP;
+}
+
+int vsw_backend_mtu(struct vsw_backend *be)
+{
+	if (!be)
+		return -EINVAL;
+	return be->ops->mtu ? be->ops->mtu(be) : -EOPNOTSUPP;
 }
 
 void *vsw_backend_priv(const struct vsw_backend *be)

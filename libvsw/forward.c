@@ -23,7 +23,10 @@ enum { VAR_UNTAG, VAR_TAG, VAR_ASIS, VAR_N };
 
 #define NO_DROP 0xff
 
-/* What the first pass learns of a frame. */
+/* Destination of a frame after the lookup pass. */
+#define DST_FLOOD (VSW_NO_PORT - 1)
+
+/* What the first passes learn of a frame. */
 struct pkt {
 	const uint8_t *d;
 	uint32_t len;
@@ -31,6 +34,7 @@ struct pkt {
 	uint16_t tci;
 	uint8_t tag;
 	uint8_t drop;
+	uint32_t dst;        /* port index, VSW_NO_PORT (unknown) or DST_FLOOD */
 	uint64_t dkey;
 };
 
@@ -44,22 +48,26 @@ static void flush_outputs(struct vsw_switch *sw);
 
 void vsw__port_deliver(struct vsw_port *q, const struct vsw_frame *f, unsigned int n)
 {
+	struct vsw_switch *sw = q->sw;
+	bool was = sw->in_flush;
 	unsigned int sent = n;
 	uint64_t bytes = 0;
 
+	/* a receiver may not reconfigure the switch or send into it while it
+	 * delivers: the calls it could make return -EBUSY */
+	sw->in_flush = true;
 	if (q->be) {
 		int r = q->be->ops->send(q->be, f, n);
 		if (r == -EAGAIN)
 			r = 0;
-		if (r < 0 || (unsigned int)r > n) {
-			q->ctr[VSW_CTR_TX_ERRORS] += n;
-			return;
-		}
+		if (r < 0 || (unsigned int)r > n)
+			r = 0;
 		sent = (unsigned int)r;
 		q->ctr[VSW_CTR_TX_ERRORS] += n - sent;
 	} else if (q->rx_fn) {
 		q->rx_fn(q, f, n, q->rx_user);
 	}
+	sw->in_flush = was;
 	for (unsigned int i = 0; i < sent; i++)
 		bytes += f[i].len;
 	q->ctr[VSW_CTR_TX_PACKETS] += sent;
@@ -74,39 +82,38 @@ static void flush_outputs(struct vsw_switch *sw)
 	if (!sw->n_stage)
 		return;
 	for (uint32_t i = 0; i < sw->n_dirty; i++) {
-		struct vsw_port *q = sw->port_by_idx[sw->dirty_ports[i]];
-		q->out_pos = pos;
-		pos += q->n_pending;
+		struct vsw_hot *h = &sw->hot[sw->dirty_ports[i]];
+		/* delivery reads the port's counters and receiver: two lines */
+		__builtin_prefetch(h->port);
+		__builtin_prefetch((const char *)h->port + 64);
+		h->out_pos = pos;
+		pos += h->n_pending;
 	}
 	for (uint32_t i = 0; i < sw->n_stage; i++) {
 		const struct vsw_staged *st = &sw->stage[i];
-		struct vsw_frame *o = &sw->out[sw->port_by_idx[st->port]->out_pos++];
+		struct vsw_frame *o = &sw->out[sw->hot[st->port].out_pos++];
 		o->data = st->data;
 		o->len = st->len;
 		o->vlan_tci = 0;
 		o->flags = 0;
 	}
-	sw->in_flush = true;
 	for (uint32_t i = 0; i < sw->n_dirty; i++) {
-		struct vsw_port *q = sw->port_by_idx[sw->dirty_ports[i]];
-		uint32_t n = q->n_pending;
-		q->n_pending = 0;
-		vsw__port_deliver(q, &sw->out[q->out_pos - n], n);
+		struct vsw_hot *h = &sw->hot[sw->dirty_ports[i]];
+		uint32_t n = h->n_pending;
+		h->n_pending = 0;
+		vsw__port_deliver(h->port, &sw->out[h->out_pos - n], n);
 	}
-	sw->in_flush = false;
 	sw->n_stage = 0;
 	sw->n_dirty = 0;
 }
 
 static inline void stage(struct vsw_switch *sw, uint32_t port, const uint8_t *data, uint32_t len)
 {
-	struct vsw_port *q = sw->port_by_idx[port];
-
 	/* only a flood into a domain larger than the staging array gets here;
 	 * the arena is left alone, so the frame's variants stay valid */
 	if (sw->n_stage == VSW_STAGE_MAX)
 		flush_outputs(sw);
-	if (q->n_pending++ == 0)
+	if (sw->hot[port].n_pending++ == 0)
 		sw->dirty_ports[sw->n_dirty++] = port;
 	sw->stage[sw->n_stage++] = (struct vsw_staged){ .port = port, .len = len, .data = data };
 }
@@ -187,17 +194,12 @@ static inline const uint8_t *variant(struct vsw_switch *sw, const struct pkt *k,
 static inline int to_vport(struct vsw_switch *sw, const struct pkt *k, struct variants *v,
 			   uint32_t r, bool *blocked)
 {
-	struct vsw_port *q = sw->port_by_idx[r];
+	const struct vsw_hot *q = &sw->hot[r];
 	const uint8_t *data;
 	uint32_t len;
 
-	if (!q->up) {
-		q->ctr[VSW_CTR_LINK_DOWN]++;
-		*blocked = true;
-		return 0;
-	}
-	if (q->mac_blocked) {
-		q->ctr[VSW_CTR_MAC_CHANGE_BLOCKED]++;
+	if (__builtin_expect(!q->up || q->mac_blocked, 0)) {
+		q->port->ctr[q->up ? VSW_CTR_MAC_CHANGE_BLOCKED : VSW_CTR_LINK_DOWN]++;
 		*blocked = true;
 		return 0;
 	}
@@ -319,7 +321,7 @@ static inline uint32_t team_pick(const struct vsw_switch *sw, const struct vsw_p
 	if (!t->n_act)
 		return t->first_usable_stb;
 	a = t->act[h % t->n_act];
-	if (sw->port_by_idx[a]->up)
+	if (sw->hot[a].up)
 		return a;
 	if (t->first_usable_stb != VSW_NO_PORT)
 		return t->first_usable_stb;
@@ -368,7 +370,7 @@ static inline uint32_t pick_uplink(const struct vsw_switch *sw, const struct vsw
 	switch (p->pg->eff.load_balancing) {
 	case VSW_LB_SRC_MAC:
 		if (vsw_mac_eq(k->d + 6, p->mac))
-			return p->cur_uplink;
+			return vsw__hot(p)->cur_uplink;
 		return team_pick(sw, t, vsw__mac_hash(k->d + 6));
 	case VSW_LB_IP_HASH:
 		h = vsw__ip_hash(k->d, k->len, k->tag == TAG_INBAND);
@@ -378,7 +380,7 @@ static inline uint32_t pick_uplink(const struct vsw_switch *sw, const struct vsw
 			return t->usable_act[(uint32_t)h % t->n_usable_act];
 		return t->first_usable_stb;
 	default: /* port ID and explicit order: decided per port */
-		return p->cur_uplink;
+		return vsw__hot(p)->cur_uplink;
 	}
 }
 
@@ -456,74 +458,92 @@ refused:
 
 /* ---- the two directions ---- */
 
-static void from_vport(struct vsw_switch *sw, struct vsw_port *p, struct pkt *pk, unsigned int n,
-		       uint32_t now_s)
+/*
+ * Second pass for a virtual port: ingress policy, then the lookup, whose
+ * bucket the first pass prefetched; the destination's hot state is
+ * prefetched in turn for the third pass.
+ */
+static void vport_policy_lookup(struct vsw_switch *sw, struct vsw_port *p, struct pkt *pk,
+				unsigned int n, uint32_t now_s)
 {
 	const struct vsw_pg_eff *eff = &p->pg->eff;
-	uint32_t to_uplink_var = p->domain == VSW_DOMAIN_ANY ? VAR_ASIS :
-				 p->domain ? VAR_TAG : VAR_UNTAG;
 
 	for (unsigned int i = 0; i < n; i++) {
 		struct pkt *k = &pk[i];
+		const struct vsw_fdb_entry *e;
+		const uint8_t *src;
+
+		if (k->drop != NO_DROP)
+			continue;
+		src = k->d + 6;
+		if (!vsw_mac_eq(src, p->mac)) {
+			bool own = eff->mac_learning && learn(sw, p, k->domain, src, now_s);
+			if (!eff->forged_transmits && !own) {
+				k->drop = VSW_CTR_FORGED;
+				continue;
+			}
+		}
+		if (eff->shaping && !shaper_take(p, k->len)) {
+			k->drop = VSW_CTR_SHAPED;
+			continue;
+		}
+		if (vsw_mac_is_multicast(k->d)) {
+			k->dst = DST_FLOOD;
+			continue;
+		}
+		e = lookup(sw, k->dkey, now_s);
+		k->dst = e ? e->port & VSW_FDB_PORT_MASK : VSW_NO_PORT;
+		if (e)
+			__builtin_prefetch(&sw->hot[k->dst]);
+	}
+}
+
+static void from_vport(struct vsw_switch *sw, struct vsw_port *p, struct pkt *pk, unsigned int n,
+		       uint32_t now_s)
+{
+	uint16_t own_domain = vsw__hot(p)->domain;
+	uint32_t to_uplink_var = own_domain == VSW_DOMAIN_ANY ? VAR_ASIS :
+				 own_domain ? VAR_TAG : VAR_UNTAG;
+
+	vport_policy_lookup(sw, p, pk, n, now_s);
+	for (unsigned int i = 0; i < n; i++) {
+		struct pkt *k = &pk[i];
 		struct variants v;
-		memset(&v, 0, sizeof(v));
-		const uint8_t *src, *data;
+		const uint8_t *data;
 		bool blocked = false;
-		uint32_t u, len;
+		uint32_t u, len, r = k->dst;
 
 		if (k->drop != NO_DROP) {
 			p->ctr[k->drop]++;
 			continue;
 		}
-		src = k->d + 6;
-		if (!vsw_mac_eq(src, p->mac)) {
-			bool own = eff->mac_learning && learn(sw, p, k->domain, src, now_s);
-			if (!eff->forged_transmits && !own) {
-				p->ctr[VSW_CTR_FORGED]++;
-				continue;
-			}
-		}
-		if (eff->shaping && !shaper_take(p, k->len)) {
-			p->ctr[VSW_CTR_SHAPED]++;
+		memset(&v, 0, sizeof(v));
+		if (r == p->idx) {
+			p->ctr[VSW_CTR_SELF_DST]++;
 			continue;
 		}
-
-		if (!vsw_mac_is_multicast(k->d)) {
-			const struct vsw_fdb_entry *e = lookup(sw, k->dkey, now_s);
-			if (e) {
-				uint32_t r = e->port & VSW_FDB_PORT_MASK;
-				if (r == p->idx) {
-					p->ctr[VSW_CTR_SELF_DST]++;
-					continue;
-				}
-				ensure_room(sw, 1 + promisc_count(sw, k->domain), k->len);
-				to_vport(sw, k, &v, r, &blocked);
-				promisc_copies(sw, k, &v, p->idx, r);
-				continue;
-			}
-			/* unknown unicast: to the physical network */
+		if (r < DST_FLOOD) {
+			/* known unicast */
 			ensure_room(sw, 1 + promisc_count(sw, k->domain), k->len);
-			u = pick_uplink(sw, p, k);
-			if (u == VSW_NO_PORT) {
-				p->ctr[VSW_CTR_NO_UPLINK]++;
-			} else {
-				data = variant(sw, k, &v, (int)to_uplink_var, &len);
-				stage(sw, u, data, len);
-			}
-			promisc_copies(sw, k, &v, p->idx, VSW_NO_PORT);
+			to_vport(sw, k, &v, r, &blocked);
+			promisc_copies(sw, k, &v, p->idx, r);
 			continue;
 		}
-
-		/* broadcast and multicast: the domain, and one uplink */
-		const struct vsw_dom *dm = &sw->dom[k->domain];
-		const struct vsw_dom *tr = &sw->dom[VSW_DOMAIN_ANY];
-		ensure_room(sw, dm->n_member + tr->n_member + 1, k->len);
-		for (uint32_t j = 0; j < dm->n_member; j++)
-			if (dm->member[j] != p->idx)
-				to_vport(sw, k, &v, dm->member[j], &blocked);
-		for (uint32_t j = 0; j < tr->n_member; j++)
-			if (tr->member[j] != p->idx)
-				to_vport(sw, k, &v, tr->member[j], &blocked);
+		if (r == DST_FLOOD) {
+			/* broadcast and multicast: the domain */
+			const struct vsw_dom *dm = &sw->dom[k->domain];
+			const struct vsw_dom *tr = &sw->dom[VSW_DOMAIN_ANY];
+			ensure_room(sw, dm->n_member + tr->n_member + 1, k->len);
+			for (uint32_t j = 0; j < dm->n_member; j++)
+				if (dm->member[j] != p->idx)
+					to_vport(sw, k, &v, dm->member[j], &blocked);
+			for (uint32_t j = 0; j < tr->n_member; j++)
+				if (tr->member[j] != p->idx)
+					to_vport(sw, k, &v, tr->member[j], &blocked);
+		} else {
+			ensure_room(sw, 1 + promisc_count(sw, k->domain), k->len);
+		}
+		/* unknown unicast, and floods: one uplink to the physical network */
 		u = pick_uplink(sw, p, k);
 		if (u == VSW_NO_PORT) {
 			p->ctr[VSW_CTR_NO_UPLINK]++;
@@ -531,57 +551,80 @@ static void from_vport(struct vsw_switch *sw, struct vsw_port *p, struct pkt *pk
 			data = variant(sw, k, &v, (int)to_uplink_var, &len);
 			stage(sw, u, data, len);
 		}
+		if (r != DST_FLOOD)
+			promisc_copies(sw, k, &v, p->idx, VSW_NO_PORT);
 	}
 }
 
 /* May virtual port 'q' take a flood that arrived on uplink 'u'? */
-static inline bool takes_flood_from(const struct vsw_switch *sw, const struct vsw_port *q,
-				    uint32_t u)
+static inline bool takes_flood_from(const struct vsw_switch *sw, uint32_t q, uint32_t u)
 {
+	const struct vsw_portgroup *pg = sw->hot[q].port->pg;
 	const struct vsw_pg_team *t;
 
-	if (q->pg->eff.promiscuous)
+	if (pg->eff.promiscuous)
 		return true;
-	if (q->pg->eff.load_balancing != VSW_LB_IP_HASH)
-		return q->cur_uplink == u;
-	t = &q->pg->tm;
+	if (pg->eff.load_balancing != VSW_LB_IP_HASH)
+		return sw->hot[q].cur_uplink == u;
+	/* IP hash: any usable active uplink; with none, the standby in use */
+	t = &pg->tm;
 	for (uint32_t i = 0; i < t->n_usable_act; i++)
 		if (t->usable_act[i] == u)
 			return true;
-	(void)sw;
-	return false;
+	return !t->n_usable_act && t->first_usable_stb == u;
+}
+
+/* Second pass for an uplink: the reflection guard, then the lookup. */
+static void uplink_guard_lookup(struct vsw_switch *sw, struct pkt *pk, unsigned int n,
+				uint32_t now_s)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		struct pkt *k = &pk[i];
+		const struct vsw_fdb_entry *e;
+
+		if (k->drop != NO_DROP)
+			continue;
+		/* one of our own addresses coming back from the physical network */
+		if (lookup(sw, vsw_fdb_key(k->domain, k->d + 6), now_s)) {
+			k->drop = VSW_CTR_REFLECTED;
+			continue;
+		}
+		if (vsw_mac_is_multicast(k->d)) {
+			k->dst = DST_FLOOD;
+			continue;
+		}
+		e = lookup(sw, k->dkey, now_s);
+		k->dst = e ? e->port & VSW_FDB_PORT_MASK : VSW_NO_PORT;
+		if (e)
+			__builtin_prefetch(&sw->hot[k->dst]);
+	}
 }
 
 static void from_uplink(struct vsw_switch *sw, struct vsw_port *p, struct pkt *pk, unsigned int n,
 			uint32_t now_s)
 {
+	uplink_guard_lookup(sw, pk, n, now_s);
 	for (unsigned int i = 0; i < n; i++) {
 		struct pkt *k = &pk[i];
 		struct variants v;
-		memset(&v, 0, sizeof(v));
 		bool blocked = false;
-		const struct vsw_fdb_entry *e;
+		uint32_t r = k->dst;
 
 		if (k->drop != NO_DROP) {
 			p->ctr[k->drop]++;
 			continue;
 		}
-		/* one of our own addresses coming back from the physical network */
-		if (lookup(sw, vsw_fdb_key(k->domain, k->d + 6), now_s)) {
-			p->ctr[VSW_CTR_REFLECTED]++;
+		memset(&v, 0, sizeof(v));
+		if (r < DST_FLOOD) {
+			ensure_room(sw, 1 + promisc_count(sw, k->domain), k->len);
+			to_vport(sw, k, &v, r, &blocked);
+			promisc_copies(sw, k, &v, r, VSW_NO_PORT);
 			continue;
 		}
-		if (!vsw_mac_is_multicast(k->d)) {
-			e = lookup(sw, k->dkey, now_s);
-			ensure_room(sw, 1 + promisc_count(sw, k->domain), k->len);
-			if (e) {
-				uint32_t r = e->port & VSW_FDB_PORT_MASK;
-				to_vport(sw, k, &v, r, &blocked);
-				promisc_copies(sw, k, &v, r, VSW_NO_PORT);
-			} else {
-				p->ctr[VSW_CTR_UNKNOWN_DST]++;
-				promisc_copies(sw, k, &v, VSW_NO_PORT, VSW_NO_PORT);
-			}
+		if (r == VSW_NO_PORT) {
+			ensure_room(sw, promisc_count(sw, k->domain), k->len);
+			p->ctr[VSW_CTR_UNKNOWN_DST]++;
+			promisc_copies(sw, k, &v, VSW_NO_PORT, VSW_NO_PORT);
 			continue;
 		}
 
@@ -593,9 +636,9 @@ static void from_uplink(struct vsw_switch *sw, struct vsw_port *p, struct pkt *p
 		for (int pass = 0; pass < 2; pass++) {
 			const struct vsw_dom *x = pass ? tr : dm;
 			for (uint32_t j = 0; j < x->n_member; j++) {
-				uint32_t r = x->member[j];
-				if (takes_flood_from(sw, sw->port_by_idx[r], p->idx))
-					got += (unsigned int)to_vport(sw, k, &v, r, &blocked);
+				uint32_t q = x->member[j];
+				if (takes_flood_from(sw, q, p->idx))
+					got += (unsigned int)to_vport(sw, k, &v, q, &blocked);
 			}
 		}
 		if (!got && !blocked)
@@ -624,7 +667,7 @@ int vsw_port_input(struct vsw_port *p, const struct vsw_frame *frames, unsigned 
 		bytes += frames[i].len;
 	p->ctr[VSW_CTR_RX_PACKETS] += n;
 	p->ctr[VSW_CTR_RX_BYTES] += bytes;
-	if (!p->up) {
+	if (!vsw__hot(p)->up) {
 		p->ctr[VSW_CTR_LINK_DOWN] += n;
 		return 0;
 	}
@@ -633,7 +676,7 @@ int vsw_port_input(struct vsw_port *p, const struct vsw_frame *frames, unsigned 
 		now_s = (uint32_t)(sw->now_ns / 1000000000u);
 	}
 
-	vst_domain = p->kind == VSW_PORT_UPLINK ? VSW_DOMAIN_ANY : p->domain;
+	vst_domain = p->kind == VSW_PORT_UPLINK ? VSW_DOMAIN_ANY : vsw__hot(p)->domain;
 	for (unsigned int i = 0; i < n; i++)
 		parse(sw, &frames[i], &pk[i], vst_domain);
 

@@ -141,6 +141,22 @@ struct vsw_shaper {
 	double peak_tokens;
 };
 
+/*
+ * What the frame path reads of a destination port, in a dense array indexed
+ * by port index: the MAC table yields an index, and the address of its hot
+ * state follows without a pointer load, so it can be prefetched a pass ahead.
+ */
+struct vsw_hot {
+	struct vsw_port *port;       /* NULL for a free index */
+	uint32_t n_pending;          /* staged outputs in this batch */
+	uint32_t out_pos;
+	uint32_t cur_uplink;         /* teaming choice, VSW_NO_PORT if none */
+	uint16_t domain;             /* pg VLAN, VSW_DOMAIN_ANY for a trunk */
+	uint8_t up;                  /* admin_up && carrier */
+	uint8_t mac_blocked;         /* mac_changes reject and MAC changed */
+	uint64_t reserved;
+};
+
 /* ---- the objects ---- */
 struct vsw_switch {
 	char name[VSW_NAME_MAX + 1];
@@ -153,7 +169,14 @@ struct vsw_switch {
 
 	/* Ports by index: the MAC table and the frame path name ports this way. */
 	struct vsw_port **port_by_idx;
+	struct vsw_hot *hot;
 	uint32_t port_cap;
+	uint32_t idx_hint;           /* no free index below this one */
+
+	/* Ports by name: chained hash (names.c) */
+	struct vsw_port **name_bucket;
+	uint32_t name_mask;
+	uint32_t n_ports;
 
 	struct vsw_policy_vals policy;
 	struct vsw_team team;
@@ -214,6 +237,13 @@ struct vsw_portgroup {
 };
 
 struct vsw_port {
+	/* first, as delivery reads them: the traffic counters and the receiver */
+	uint64_t ctr[VSW_CTR_COUNT];
+	vsw_rx_fn rx_fn;
+	void *rx_user;
+	struct vsw_backend *be;
+
+	struct vsw_port *name_next;
 	struct vsw_list sw_node;
 	struct vsw_list kind_node;   /* in pg->ports, or sw->uplinks */
 	struct vsw_switch *sw;
@@ -225,23 +255,10 @@ struct vsw_port {
 	bool admin_up;
 	bool carrier;
 
-	/* derived for the frame path */
-	bool up;                     /* admin_up && carrier */
-	bool mac_blocked;            /* mac_changes reject and MAC changed */
-	uint16_t domain;             /* pg VLAN, VSW_DOMAIN_ANY for a trunk */
-	uint32_t cur_uplink;         /* teaming choice, VSW_NO_PORT if none */
+	/* derived for the frame path; the hottest part is in sw->hot[idx] */
 	uint32_t announced;          /* uplink of the last RARP, VSW_NO_PORT */
 	uint32_t n_learned;
 	struct vsw_shaper shaper;
-
-	/* delivery */
-	uint32_t n_pending;          /* staged outputs in this batch */
-	uint32_t out_pos;
-	vsw_rx_fn rx_fn;
-	void *rx_user;
-	struct vsw_backend *be;
-
-	uint64_t ctr[VSW_CTR_COUNT];
 };
 
 struct vsw_uplink {
@@ -257,6 +274,17 @@ struct vsw_vmk {
 	struct vsw_port port;
 	unsigned int services;
 };
+
+/* Configuration calls made by a receiver while the switch delivers. */
+static inline bool vsw__busy(const struct vsw_switch *sw)
+{
+	return sw->in_flush;
+}
+
+static inline struct vsw_hot *vsw__hot(const struct vsw_port *p)
+{
+	return &p->sw->hot[p->idx];
+}
 
 static inline bool vsw__port_is_virtual(const struct vsw_port *p)
 {
@@ -311,6 +339,13 @@ void vsw__loop_del(struct vsw_switch *sw, struct vsw_port *p);
 void vsw__loop_fini(struct vsw_switch *sw);
 /* Re-read a backend's carrier; true if the port's link changed. */
 bool vsw__port_refresh_carrier(struct vsw_port *p);
+
+/* ---- port names (names.c) ---- */
+/* Make room in the name table for one more port: 0 or -ENOMEM. */
+int vsw__names_reserve(struct vsw_switch *sw);
+void vsw__names_insert(struct vsw_switch *sw, struct vsw_port *p);
+void vsw__names_remove(struct vsw_switch *sw, struct vsw_port *p);
+void vsw__names_fini(struct vsw_switch *sw);
 
 /* ---- ports (port.c) ---- */
 /* Validate name uniqueness and reserve an index; fills the common fields. */

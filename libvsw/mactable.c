@@ -80,5 +80,7 @@ int vsw_switch_fdb_flush(struct vsw_switch *sw)
 {
 	if (!sw)
 		return -EINVAL;
+	if (vsw__busy(sw))
+		return -EBUSY;
 	return (int)vsw__fdb_sweep(&sw->fdb, flush_match, sw);
 }

@@ -83,8 +83,13 @@ static void switch_refresh_all(struct vsw_switch *sw)
 {
 	struct vsw_list *n;
 
-	vsw_list_for_each(n, &sw->portgroups)
-		vsw__pg_refresh_policy(vsw_container_of(n, struct vsw_portgroup, node));
+	vsw_list_for_each(n, &sw->portgroups) {
+		struct vsw_portgroup *pg = vsw_container_of(n, struct vsw_portgroup, node);
+		vsw__pg_refresh_policy(pg);
+		/* turning learning off forgets what was learned */
+		if (!pg->eff.mac_learning)
+			vsw__fdb_forget_pg(sw, pg);
+	}
 	vsw__switch_config_changed(sw);
 }
 
@@ -97,6 +102,8 @@ int vsw_switch_policy_set(struct vsw_switch *sw, enum vsw_policy key, uint64_t v
 	err = vsw__policy_check(key, value);
 	if (err)
 		return err;
+	if (vsw__busy(sw))
+		return -EBUSY;
 	sw->policy.v[key] = value;
 	switch_refresh_all(sw);
 	return 0;
@@ -119,9 +126,13 @@ int vsw_portgroup_policy_set(struct vsw_portgroup *pg, enum vsw_policy key, uint
 	err = vsw__policy_check(key, value);
 	if (err)
 		return err;
+	if (vsw__busy(pg->sw))
+		return -EBUSY;
 	pg->policy.v[key] = value;
 	pg->policy_set |= 1u << key;
 	vsw__pg_refresh_policy(pg);
+	if (!pg->eff.mac_learning)
+		vsw__fdb_forget_pg(pg->sw, pg);
 	vsw__switch_config_changed(pg->sw);
 	return 0;
 }
@@ -141,8 +152,12 @@ int vsw_portgroup_policy_clear(struct vsw_portgroup *pg, enum vsw_policy key)
 {
 	if (!pg || !key_ok(key))
 		return -EINVAL;
+	if (vsw__busy(pg->sw))
+		return -EBUSY;
 	pg->policy_set &= ~(1u << key);
 	vsw__pg_refresh_policy(pg);
+	if (!pg->eff.mac_learning)
+		vsw__fdb_forget_pg(pg->sw, pg);
 	vsw__switch_config_changed(pg->sw);
 	return 0;
 }

@@ -6,22 +6,10 @@
  */
 #include "internal.h"
 
-struct vsw_port *vsw__port_by_name(const struct vsw_switch *sw, const char *name)
-{
-	struct vsw_list *n;
-
-	vsw_list_for_each(n, &sw->ports) {
-		struct vsw_port *p = vsw_container_of(n, struct vsw_port, sw_node);
-		if (!strcmp(p->name, name))
-			return p;
-	}
-	return NULL;
-}
-
 /* A free index, growing the table if needed; the growth itself is invisible. */
 static int port_index_reserve(struct vsw_switch *sw, uint32_t *idx)
 {
-	for (uint32_t i = 0; i < sw->port_cap; i++)
+	for (uint32_t i = sw->idx_hint; i < sw->port_cap; i++)
 		if (!sw->port_by_idx[i]) {
 			*idx = i;
 			return 0;
@@ -31,8 +19,13 @@ static int port_index_reserve(struct vsw_switch *sw, uint32_t *idx)
 	if (!t)
 		return -ENOMEM;
 	memset(t + sw->port_cap, 0, (cap - sw->port_cap) * sizeof(*t));
-	*idx = sw->port_cap;
 	sw->port_by_idx = t;
+	struct vsw_hot *h = vsw__realloc(sw->hot, cap, sizeof(*h));
+	if (!h)
+		return -ENOMEM; /* the larger port_by_idx stays: capacity only */
+	memset(h + sw->port_cap, 0, (cap - sw->port_cap) * sizeof(*h));
+	sw->hot = h;
+	*idx = sw->port_cap;
 	sw->port_cap = cap;
 	return 0;
 }
@@ -44,9 +37,13 @@ int vsw__port_init(struct vsw_switch *sw, struct vsw_port *p, const char *name,
 
 	if (err)
 		return err;
+	if (vsw__busy(sw))
+		return -EBUSY;
 	if (vsw__port_by_name(sw, name))
 		return -EEXIST;
 	err = port_index_reserve(sw, &p->idx);
+	if (!err)
+		err = vsw__names_reserve(sw);
 	if (err)
 		return err;
 	p->sw = sw;
@@ -62,6 +59,10 @@ int vsw__port_init(struct vsw_switch *sw, struct vsw_port *p, const char *name,
 static void port_link_in(struct vsw_port *p)
 {
 	p->sw->port_by_idx[p->idx] = p;
+	p->sw->hot[p->idx] = (struct vsw_hot){ .port = p, .cur_uplink = VSW_NO_PORT,
+					      .up = p->admin_up && p->carrier };
+	p->sw->idx_hint = p->idx + 1;
+	vsw__names_insert(p->sw, p);
 	vsw_list_append(&p->sw->ports, &p->sw_node);
 }
 
@@ -69,7 +70,11 @@ void vsw__port_fini(struct vsw_port *p)
 {
 	vsw_list_del(&p->sw_node);
 	vsw_list_del(&p->kind_node);
+	vsw__names_remove(p->sw, p);
 	p->sw->port_by_idx[p->idx] = NULL;
+	p->sw->hot[p->idx].port = NULL;
+	if (p->idx < p->sw->idx_hint)
+		p->sw->idx_hint = p->idx;
 }
 
 bool vsw__mac_in_use(const struct vsw_switch *sw, uint16_t domain, const uint8_t mac[6],
@@ -202,6 +207,8 @@ int vsw_port_set_link(struct vsw_port *port, int up)
 {
 	if (!port || (up != 0 && up != 1))
 		return -EINVAL;
+	if (vsw__busy(port->sw))
+		return -EBUSY;
 	if (port->admin_up == (bool)up)
 		return 0;
 	port->admin_up = up;

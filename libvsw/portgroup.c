@@ -6,6 +6,15 @@
  */
 #include "internal.h"
 
+static void pg_free(struct vsw_portgroup *pg)
+{
+	vsw__team_free(&pg->team);
+	vsw__free(pg->tm.act);
+	vsw__free(pg->tm.stb);
+	vsw__free(pg->tm.usable_act);
+	vsw__free(pg);
+}
+
 int vsw_portgroup_add(struct vsw_switch *sw, const char *name, unsigned int vlan,
 		      unsigned int flags, struct vsw_portgroup **out)
 {
@@ -17,6 +26,8 @@ int vsw_portgroup_add(struct vsw_switch *sw, const char *name, unsigned int vlan
 	err = vsw__check_name(name);
 	if (err)
 		return err;
+	if (vsw__busy(sw))
+		return -EBUSY;
 	if (vsw_portgroup_find(sw, name, &dup) == 0)
 		return -EEXIST;
 	pg = vsw__calloc(1, sizeof(*pg));
@@ -24,7 +35,7 @@ int vsw_portgroup_add(struct vsw_switch *sw, const char *name, unsigned int vlan
 		return -ENOMEM;
 	pg->sw = sw;
 	if (vsw__pg_team_alloc(sw, pg) < 0) {
-		vsw__free(pg);
+		pg_free(pg);
 		return -ENOMEM;
 	}
 	strcpy(pg->name, name);
@@ -46,12 +57,8 @@ int vsw_portgroup_remove(struct vsw_portgroup *pg)
 	if (pg->n_ports || pg->sw->in_flush)
 		return -EBUSY;
 	vsw_list_del(&pg->node);
-	vsw__team_free(&pg->team);
-	vsw__free(pg->tm.act);
-	vsw__free(pg->tm.stb);
-	vsw__free(pg->tm.usable_act);
 	vsw__switch_config_changed(pg->sw);
-	vsw__free(pg);
+	pg_free(pg);
 	return 0;
 }
 
@@ -125,6 +132,8 @@ int vsw_portgroup_set_vlan(struct vsw_portgroup *pg, unsigned int vlan)
 	if (vlan == pg->vlan)
 		return 0;
 	sw = pg->sw;
+	if (vsw__busy(sw))
+		return -EBUSY;
 	vsw_list_for_each(n, &pg->ports) {
 		struct vsw_port *p = vsw_container_of(n, struct vsw_port, kind_node);
 		if (vsw__mac_in_use(sw, (uint16_t)vlan, p->mac, pg))

@@ -121,6 +121,8 @@ void vsw_switch_free(struct vsw_switch *sw)
 	vsw__switch_fastpath_fini(sw);
 	vsw__fdb_fini(&sw->fdb);
 	vsw__free(sw->port_by_idx);
+	vsw__free(sw->hot);
+	vsw__names_fini(sw);
 	vsw__free(sw);
 }
 
@@ -138,6 +140,8 @@ int vsw_switch_set_mtu(struct vsw_switch *sw, unsigned int mtu)
 {
 	if (!sw || mtu < VSW_MTU_MIN || mtu > VSW_MTU_MAX)
 		return -EINVAL;
+	if (vsw__busy(sw))
+		return -EBUSY;
 	sw->mtu = mtu;
 	return 0;
 }

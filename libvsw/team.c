@@ -93,6 +93,8 @@ int vsw_switch_set_teaming(struct vsw_switch *sw, const char *const *active, uns
 
 	if (!sw)
 		return -EINVAL;
+	if (vsw__busy(sw))
+		return -EBUSY;
 	err = team_build(sw, active, n_active, standby, n_standby, &t);
 	if (err)
 		return err;
@@ -111,6 +113,8 @@ int vsw_portgroup_set_teaming(struct vsw_portgroup *pg, const char *const *activ
 
 	if (!pg)
 		return -EINVAL;
+	if (vsw__busy(pg->sw))
+		return -EBUSY;
 	err = team_build(pg->sw, active, n_active, standby, n_standby, &t);
 	if (err)
 		return err;
@@ -125,6 +129,8 @@ int vsw_portgroup_clear_teaming(struct vsw_portgroup *pg)
 {
 	if (!pg)
 		return -EINVAL;
+	if (vsw__busy(pg->sw))
+		return -EBUSY;
 	vsw__team_free(&pg->team);
 	pg->team_override = false;
 	vsw__switch_config_changed(pg->sw);

@@ -136,13 +136,13 @@ static void pg_derive_team(struct vsw_switch *sw, struct vsw_portgroup *pg)
 	for (unsigned int i = 0; i < cfg->n_active; i++) {
 		struct vsw_port *u = &cfg->active[i]->port;
 		t->act[t->n_act++] = u->idx;
-		if (u->up)
+		if (vsw__hot(u)->up)
 			t->usable_act[t->n_usable_act++] = u->idx;
 	}
 	for (unsigned int i = 0; i < cfg->n_standby; i++) {
 		struct vsw_port *u = &cfg->standby[i]->port;
 		t->stb[t->n_stb++] = u->idx;
-		if (u->up && t->first_usable_stb == VSW_NO_PORT)
+		if (vsw__hot(u)->up && t->first_usable_stb == VSW_NO_PORT)
 			t->first_usable_stb = u->idx;
 	}
 	(void)sw;
@@ -164,13 +164,12 @@ static uint32_t port_choose_uplink(const struct vsw_switch *sw, const struct vsw
 {
 	const struct vsw_pg_team *t = &p->pg->tm;
 	const struct vsw_pg_eff *e = &p->pg->eff;
-	uint32_t h, a;
+	uint32_t h, a, cur = vsw__hot(p)->cur_uplink;
 
 	/* without failback a port stays where failover put it while that works */
-	if (!e->failback && p->cur_uplink != VSW_NO_PORT && p->cur_uplink < sw->port_cap &&
-	    sw->port_by_idx[p->cur_uplink] && sw->port_by_idx[p->cur_uplink]->up &&
-	    sw->port_by_idx[p->cur_uplink]->kind == VSW_PORT_UPLINK && in_order(t, p->cur_uplink))
-		return p->cur_uplink;
+	if (!e->failback && cur != VSW_NO_PORT && cur < sw->port_cap && sw->hot[cur].port &&
+	    sw->hot[cur].up && sw->hot[cur].port->kind == VSW_PORT_UPLINK && in_order(t, cur))
+		return cur;
 
 	switch (e->load_balancing) {
 	case VSW_LB_EXPLICIT:
@@ -188,7 +187,7 @@ static uint32_t port_choose_uplink(const struct vsw_switch *sw, const struct vsw
 	if (!t->n_act)
 		return t->first_usable_stb;
 	a = t->act[h % t->n_act];
-	if (sw->port_by_idx[a]->up)
+	if (sw->hot[a].up)
 		return a;
 	if (t->first_usable_stb != VSW_NO_PORT)
 		return t->first_usable_stb;
@@ -197,12 +196,13 @@ static uint32_t port_choose_uplink(const struct vsw_switch *sw, const struct vsw
 
 static void dom_append(struct vsw_switch *sw, struct vsw_port *p)
 {
-	struct vsw_dom *d = &sw->dom[p->domain];
+	uint16_t domain = vsw__hot(p)->domain;
+	struct vsw_dom *d = &sw->dom[domain];
 
 	d->member[d->n_member++] = p->idx;
 	if (p->pg->eff.promiscuous)
 		d->promisc[d->n_promisc++] = p->idx;
-	if (p->domain == VSW_DOMAIN_ANY)
+	if (domain == VSW_DOMAIN_ANY)
 		sw->n_trunk++;
 }
 
@@ -210,10 +210,12 @@ static void vport_derive(struct vsw_switch *sw, struct vsw_port *p)
 {
 	const struct vsw_pg_eff *e = &p->pg->eff;
 
-	p->domain = vsw__pg_domain(p->pg);
-	p->mac_blocked = false;
+	struct vsw_hot *h = vsw__hot(p);
+
+	h->domain = vsw__pg_domain(p->pg);
+	h->mac_blocked = 0;
 	if (p->kind == VSW_PORT_VNIC && !e->mac_changes)
-		p->mac_blocked = !vsw_mac_eq(p->mac, vsw_port_to_vnic(p)->initial_mac);
+		h->mac_blocked = !vsw_mac_eq(p->mac, vsw_port_to_vnic(p)->initial_mac);
 	if (e->shaping && !p->shaper.on) {
 		/* a shaper starts with full buckets */
 		sw->now_ns = vsw__now(sw);
@@ -227,30 +229,32 @@ static void vport_derive(struct vsw_switch *sw, struct vsw_port *p)
 	if (e->shaping || e->mac_learning)
 		sw->need_clock = true;
 	dom_append(sw, p);
-	p->cur_uplink = port_choose_uplink(sw, p);
+	h->cur_uplink = port_choose_uplink(sw, p);
 }
 
 /* Announce a port's MAC on its uplink when that uplink changed (or the port
  * just came up), if the port group notifies switches. */
 static void vport_announce(struct vsw_switch *sw, struct vsw_port *p)
 {
-	if (!p->up || p->cur_uplink == VSW_NO_PORT) {
+	const struct vsw_hot *h = vsw__hot(p);
+
+	if (!h->up || h->cur_uplink == VSW_NO_PORT) {
 		p->announced = VSW_NO_PORT;
 		return;
 	}
-	if (p->cur_uplink == p->announced)
+	if (h->cur_uplink == p->announced)
 		return;
-	p->announced = p->cur_uplink;
+	p->announced = h->cur_uplink;
 	if (p->pg->eff.notify_switches)
-		vsw__send_rarp(p, sw->port_by_idx[p->cur_uplink]);
+		vsw__send_rarp(p, sw->port_by_idx[h->cur_uplink]);
 }
 
 void vsw__vport_derive_new(struct vsw_port *p)
 {
 	struct vsw_switch *sw = p->sw;
 
-	p->up = p->admin_up && p->carrier;
-	p->cur_uplink = VSW_NO_PORT;
+	vsw__hot(p)->up = p->admin_up && p->carrier;
+	vsw__hot(p)->cur_uplink = VSW_NO_PORT;
 	p->announced = VSW_NO_PORT;
 	if (sw->dirty) {
 		vsw__switch_sync(sw);
@@ -271,7 +275,7 @@ void vsw__switch_rebuild(struct vsw_switch *sw)
 		sw->dom[d].n_member = sw->dom[d].n_promisc = 0;
 	vsw_list_for_each(x, &sw->ports) {
 		struct vsw_port *p = vsw_container_of(x, struct vsw_port, sw_node);
-		p->up = p->admin_up && p->carrier;
+		vsw__hot(p)->up = p->admin_up && p->carrier;
 	}
 	vsw_list_for_each(x, &sw->portgroups)
 		pg_derive_team(sw, vsw_container_of(x, struct vsw_portgroup, node));
@@ -307,9 +311,9 @@ struct vsw_uplink *vsw_port_current_uplink(const struct vsw_port *port)
 		return NULL;
 	sw = port->sw;
 	vsw__switch_sync(sw);
-	if (port->cur_uplink == VSW_NO_PORT)
+	if (vsw__hot(port)->cur_uplink == VSW_NO_PORT)
 		return NULL;
-	return vsw_port_to_uplink(sw->port_by_idx[port->cur_uplink]);
+	return vsw_port_to_uplink(sw->port_by_idx[vsw__hot(port)->cur_uplink]);
 }
 
 /* ---- notify switches ---- */

@@ -14,6 +14,8 @@ int vsw_uplink_add(struct vsw_switch *sw, const char *name, unsigned int flags,
 
 	if (!sw || !name || flags)
 		return -EINVAL;
+	if (vsw__busy(sw))
+		return -EBUSY;
 	u = vsw__calloc(1, sizeof(*u));
 	if (!u)
 		return -ENOMEM;

@@ -80,6 +80,8 @@ int vsw_vnic_set_mac(struct vsw_vnic *v, const uint8_t mac[6])
 	if (!memcmp(p->mac, mac, 6))
 		return 0;
 	sw = p->sw;
+	if (vsw__busy(sw))
+		return -EBUSY;
 	dom = vsw__pg_domain(p->pg);
 	/* the vNIC's own entry is under its old MAC, so it cannot clash with itself */
 	if (vsw__mac_in_use(sw, dom, mac, NULL))

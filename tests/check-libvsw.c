@@ -17,6 +17,7 @@ int main(void)
 	srunner_add_suite(sr, vsw_vlan_suite());
 	srunner_add_suite(sr, vsw_forward_suite());
 	srunner_add_suite(sr, vsw_teaming_suite());
+	srunner_add_suite(sr, vsw_backend_suite());
 	if (ck_under_debugger())
 		srunner_set_fork_status(sr, CK_NOFORK);
 	srunner_run_all(sr, CK_ENV);

@@ -654,6 +654,12 @@ START_TEST(fdb_walk_and_flush)
 	ck_assert_int_eq(n[0], 2);
 	ck_assert_int_eq(n[1], 1);
 	ck_assert_int_eq(vsw_switch_fdb_flush(x.sw), 1);
+	/* learning off forgets what was learned */
+	ck_send(x.a, buf, 60);
+	n[0] = n[1] = 0;
+	ck_ok(vsw_switch_fdb_foreach(x.sw, count_fdb, n));
+	ck_assert_int_eq(n[1], 1);
+	ck_ok(vsw_portgroup_policy_set(x.pg, VSW_POL_MAC_LEARNING, 0));
 	n[0] = n[1] = 0;
 	ck_ok(vsw_switch_fdb_foreach(x.sw, count_fdb, n));
 	ck_assert_int_eq(n[1], 0);

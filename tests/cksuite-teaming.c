@@ -381,6 +381,55 @@ START_TEST(ip_hash_accepts_floods_from_any_active)
 }
 END_TEST
 
+START_TEST(ip_hash_on_standby_takes_its_floods)
+{
+	const char *act[] = { "vmnic0" }, *stb[] = { "vmnic1" };
+	struct tx t;
+	uint8_t f[64];
+
+	tx_setup(&t, 0, 2, VSW_LB_IP_HASH);
+	ck_ok(vsw_portgroup_set_teaming(t.pg, act, 1, stb, 1));
+	ck_ok(vsw_port_set_link(t.u[0], 0));
+	/* the standby carries the group now: its floods come in */
+	ck_frame(f, ck_bcast, mac_x, NULL, 0, 0x0800, 46);
+	ck_send(t.u[1], f, 60);
+	ck_assert_uint_eq(cap_a.n, 1);
+	ck_assert_uint_eq(cap_b.n, 1);
+	vsw_switch_free(t.sw);
+}
+END_TEST
+
+static int config_result = 1;
+static void reconfigure_from_rx(struct vsw_port *port, const struct vsw_frame *f, unsigned int n,
+				void *user)
+{
+	static const uint8_t m[6] = { 0x00, 0x50, 0x56, 0x00, 0x00, 0x77 };
+	struct vsw_portgroup *pg = user;
+
+	(void)f;
+	(void)n;
+	config_result = vsw_vnic_add(pg, "late", m, 0, NULL);
+	ck_assert_int_eq(vsw_portgroup_policy_set(pg, VSW_POL_FAILBACK, 0), -EBUSY);
+	ck_assert_int_eq(vsw_port_set_link(port, 0), -EBUSY);
+	ck_assert_int_eq(vsw_uplink_remove(vsw_port_to_uplink(port)), -EBUSY);
+}
+
+START_TEST(no_reconfiguration_from_a_rarp_receiver)
+{
+	struct vsw_switch *sw = ck_switch("s");
+	struct vsw_portgroup *pg;
+	struct vsw_uplink *u;
+
+	ck_ok(vsw_uplink_add(sw, "vmnic0", 0, &u));
+	ck_ok(vsw_portgroup_add(sw, "pg", 0, 0, &pg));
+	ck_ok(vsw_port_set_rx(vsw_uplink_port(u), reconfigure_from_rx, pg));
+	ck_ok(vsw_vnic_add(pg, "a", mac_a, 0, NULL)); /* its RARP calls the receiver */
+	ck_assert_int_eq(config_result, -EBUSY);
+	ck_assert_uint_eq(vsw_portgroup_port_count(pg), 1);
+	vsw_switch_free(sw);
+}
+END_TEST
+
 START_TEST(promiscuous_not_gated_by_current_uplink)
 {
 	struct tx t;
@@ -414,6 +463,8 @@ Suite *vsw_teaming_suite(void)
 	tcase_add_test(tc, flood_current_uplink_rule);
 	tcase_add_test(tc, ip_hash_accepts_floods_from_any_active);
 	tcase_add_test(tc, promiscuous_not_gated_by_current_uplink);
+	tcase_add_test(tc, ip_hash_on_standby_takes_its_floods);
+	tcase_add_test(tc, no_reconfiguration_from_a_rarp_receiver);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,478 @@
+/*
+ * Description: backends and the event loop: the memory wire (standalone and
+ * attached), link changes reaching teaming through vsw_switch_poll(), a
+ * backend registered at run time through vsw_backend.h carrying frames, the
+ * registry's errors, vsw_switch_fd() in a host's own poll(2) loop, and
+ * vsw_switch_run()/vsw_switch_stop().
+ */
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <vsw_backend.h>
+
+#include "cksuite.h"
+
+static const uint8_t mac_a[6] = { 0x00, 0x50, 0x56, 0x00, 0x00, 0x0a };
+static const uint8_t mac_x[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55 };
+
+static struct ck_cap cap_a;
+
+static uint32_t eth(uint8_t *buf, const uint8_t *dst, const uint8_t *src)
+{
+	return ck_frame(buf, dst, src, NULL, 0, 0x0800, 46);
+}
+
+/* Poll until 'cond' holds or 200 rounds passed. */
+#define POLL_UNTIL(sw, cond) do { \
+	for (int i_ = 0; i_ < 200 && !(cond); i_++) \
+		ck_assert_int_ge(vsw_switch_poll((sw), 10), 0); \
+	} while (0)
+
+START_TEST(memory_wire_standalone)
+{
+	struct vsw_backend *a, *b, *c;
+	struct vsw_frame in[4], out[4];
+	uint8_t buf[64];
+
+	ck_ok(vsw_backend_open("memory:w1", "ring=4", &a)); /* the first open sizes the wire */
+	ck_assert_str_eq(vsw_backend_type(a), "memory");
+	ck_assert_int_eq(vsw_backend_link(a), 0); /* nobody on the other end */
+	ck_ok(vsw_backend_open("memory:w1", NULL, &b));
+	ck_assert_int_eq(vsw_backend_link(a), 1);
+	ck_assert_int_eq(vsw_backend_open("memory:w1", NULL, &c), -EBUSY);
+	ck_assert_int_ge(vsw_backend_fd(a), 0);
+	eth(buf, mac_x, mac_a);
+	for (int i = 0; i < 4; i++)
+		in[i] = (struct vsw_frame){ .data = buf, .len = (uint32_t)(60 - i) };
+	ck_assert_int_eq(vsw_backend_send(a, in, 4), 4);
+	ck_assert_int_eq(vsw_backend_send(a, in, 4), 0);   /* b's ring of 4 is full */
+	{
+		struct pollfd p = { .fd = vsw_backend_fd(b), .events = POLLIN };
+		ck_assert_int_eq(poll(&p, 1, 0), 1);
+	}
+	ck_assert_int_eq(vsw_backend_recv(b, out, 3), 3);
+	ck_assert_uint_eq(out[2].len, 58);
+	ck_assert_mem_eq(out[0].data, buf, 60);
+	ck_assert_int_eq(vsw_backend_recv(b, out, 3), 1);
+	ck_assert_int_eq(vsw_backend_recv(b, out, 3), 0);
+	/* the cable: unplugged on one end, down on both */
+	ck_ok(vsw_backend_set_link(a, 0));
+	ck_assert_int_eq(vsw_backend_link(b), 0);
+	ck_assert_int_eq(vsw_backend_send(b, in, 1), -ENETDOWN);
+	ck_ok(vsw_backend_set_link(b, 1));
+	ck_assert_int_eq(vsw_backend_link(a), 1);
+	ck_assert_int_eq(vsw_backend_set_link(a, 2), -EINVAL);
+	{
+		uint8_t m[6];
+		ck_assert_int_eq(vsw_backend_mac(a, m), -EOPNOTSUPP);
+		ck_assert_int_eq(vsw_backend_mtu(a), -EOPNOTSUPP);
+		ck_assert_int_eq(vsw_backend_mac(NULL, m), -EINVAL);
+		ck_assert_int_eq(vsw_backend_mac(a, NULL), -EINVAL);
+		ck_assert_int_eq(vsw_backend_mtu(NULL), -EINVAL);
+	}
+	vsw_backend_close(a);
+	ck_assert_int_eq(vsw_backend_link(b), 0);
+	vsw_backend_close(b);
+	vsw_backend_close(NULL);
+}
+END_TEST
+
+START_TEST(backend_open_errors)
+{
+	struct vsw_backend *be = (struct vsw_backend *)&be;
+
+	ck_assert_int_eq(vsw_backend_open(NULL, NULL, &be), -EINVAL);
+	ck_assert_int_eq(vsw_backend_open("memory:x", NULL, NULL), -EINVAL);
+	ck_assert_int_eq(vsw_backend_open("memory", NULL, &be), -EINVAL);
+	ck_assert_int_eq(vsw_backend_open(":x", NULL, &be), -EINVAL);
+	ck_assert_int_eq(vsw_backend_open("nosuch:x", NULL, &be), -ENOENT);
+	ck_assert_int_eq(vsw_backend_open("memory:", NULL, &be), -EINVAL);
+	ck_assert_int_eq(vsw_backend_open("memory:x", "ring=3", &be), -EINVAL);
+	ck_assert_int_eq(vsw_backend_open("memory:x", "ring=8192", &be), -EINVAL);
+	ck_assert_int_eq(vsw_backend_open("memory:x", "color=red", &be), -EINVAL);
+	ck_assert_ptr_eq(be, (struct vsw_backend *)&be);
+	ck_assert_int_eq(vsw_backend_recv(NULL, NULL, 1), -EINVAL);
+	ck_assert_int_eq(vsw_backend_send(NULL, NULL, 1), -EINVAL);
+	ck_assert_int_eq(vsw_backend_fd(NULL), -EINVAL);
+	ck_assert_int_eq(vsw_backend_link(NULL), -EINVAL);
+	ck_assert_int_eq(vsw_backend_set_link(NULL, 1), -EINVAL);
+	ck_assert_ptr_null(vsw_backend_type(NULL));
+	ck_assert_ptr_null(vsw_backend_priv(NULL));
+}
+END_TEST
+
+START_TEST(uplink_on_memory_wire)
+{
+	struct vsw_switch *sw = ck_switch("s");
+	struct vsw_portgroup *pg;
+	struct vsw_uplink *u;
+	struct vsw_vnic *a;
+	struct vsw_backend *phys;
+	struct vsw_frame f, out[8];
+	uint8_t buf[64];
+	int n;
+
+	ck_ok(vsw_uplink_add(sw, "vmnic0", 0, &u));
+	ck_ok(vsw_port_attach(vsw_uplink_port(u), "memory:phys", NULL));
+	ck_assert_ptr_nonnull(vsw_port_backend(vsw_uplink_port(u)));
+	ck_assert_int_eq(vsw_port_link(vsw_uplink_port(u)), 0); /* nothing on the far end */
+	ck_ok(vsw_backend_open("memory:phys", NULL, &phys));
+	POLL_UNTIL(sw, vsw_port_link(vsw_uplink_port(u)));
+	ck_assert_int_eq(vsw_port_link(vsw_uplink_port(u)), 1);
+	ck_ok(vsw_portgroup_add(sw, "v10", 10, 0, &pg));
+	ck_ok(vsw_vnic_add(pg, "a", mac_a, 0, &a));
+	ck_capture(vsw_vnic_port(a), &cap_a);
+	/* the RARP for a reached the physical network, tagged 10 */
+	n = vsw_backend_recv(phys, out, 8);
+	ck_assert_int_eq(n, 1);
+	ck_assert_uint_eq(out[0].len, 64);
+	ck_assert_uint_eq(out[0].data[15], 10);
+	/* the physical network sends a tagged frame to a */
+	{
+		struct ck_tag t = { 0x8100, 10 };
+		f.len = ck_frame(buf, mac_a, mac_x, &t, 1, 0x0800, 42);
+	}
+	f.data = buf;
+	f.flags = 0;
+	ck_assert_int_eq(vsw_backend_send(phys, &f, 1), 1);
+	POLL_UNTIL(sw, cap_a.n == 1);
+	ck_assert_uint_eq(cap_a.n, 1);
+	ck_assert_uint_eq(cap_a.f[0].len, 56);
+	/* a answers: out on the wire, tagged */
+	f.len = eth(buf, mac_x, mac_a);
+	ck_ok(vsw_port_input(vsw_vnic_port(a), &f, 1));
+	n = vsw_backend_recv(phys, out, 8);
+	ck_assert_int_eq(n, 1);
+	ck_assert_uint_eq(out[0].len, 64);
+	ck_assert_uint_eq(out[0].data[12], 0x81);
+	ck_assert_uint_eq(out[0].data[15], 10);
+	/* attached instances belong to the switch */
+	ck_assert_int_eq(vsw_backend_recv(vsw_port_backend(vsw_uplink_port(u)), out, 1), -EBUSY);
+	ck_assert_int_eq(vsw_port_attach(vsw_uplink_port(u), "memory:other", NULL), -EBUSY);
+	/* detach: the link follows the port's own state again */
+	ck_ok(vsw_port_detach(vsw_uplink_port(u)));
+	ck_assert_int_eq(vsw_port_detach(vsw_uplink_port(u)), -ENOENT);
+	ck_assert_int_eq(vsw_port_link(vsw_uplink_port(u)), 1);
+	vsw_backend_close(phys);
+	vsw_switch_free(sw);
+}
+END_TEST
+
+START_TEST(memory_link_drives_failover)
+{
+	struct vsw_switch *sw = ck_switch("s");
+	struct vsw_portgroup *pg;
+	struct vsw_uplink *u0, *u1;
+	struct vsw_vnic *a;
+	struct vsw_backend *p0, *p1;
+	struct vsw_frame out[8];
+	const char *act[] = { "vmnic0" }, *stb[] = { "vmnic1" };
+
+	ck_ok(vsw_uplink_add(sw, "vmnic0", 0, &u0));
+	ck_ok(vsw_uplink_add(sw, "vmnic1", 0, &u1));
+	ck_ok(vsw_backend_open("memory:p0", NULL, &p0));
+	ck_ok(vsw_backend_open("memory:p1", NULL, &p1));
+	ck_ok(vsw_port_attach(vsw_uplink_port(u0), "memory:p0", NULL));
+	ck_ok(vsw_port_attach(vsw_uplink_port(u1), "memory:p1", NULL));
+	ck_ok(vsw_portgroup_add(sw, "pg", 0, 0, &pg));
+	ck_ok(vsw_portgroup_set_teaming(pg, act, 1, stb, 1));
+	ck_ok(vsw_vnic_add(pg, "a", mac_a, 0, &a));
+	ck_assert_ptr_eq(vsw_port_current_uplink(vsw_vnic_port(a)), u0);
+	ck_assert_int_eq(vsw_backend_recv(p0, out, 8), 1); /* RARP on connect */
+	/* unplug vmnic0's cable: the next poll fails a over, RARP on vmnic1 */
+	ck_ok(vsw_backend_set_link(p0, 0));
+	POLL_UNTIL(sw, vsw_port_current_uplink(vsw_vnic_port(a)) == u1);
+	ck_assert_ptr_eq(vsw_port_current_uplink(vsw_vnic_port(a)), u1);
+	ck_assert_int_eq(vsw_port_link(vsw_uplink_port(u0)), 0);
+	ck_assert_int_eq(vsw_backend_recv(p1, out, 8), 1);
+	ck_assert_uint_eq(out[0].data[12], 0x80);
+	ck_assert_uint_eq(out[0].data[13], 0x35);
+	ck_assert_mem_eq(out[0].data + 6, mac_a, 6);
+	/* plug it back: failback */
+	ck_ok(vsw_backend_set_link(p0, 1));
+	POLL_UNTIL(sw, vsw_port_current_uplink(vsw_vnic_port(a)) == u0);
+	ck_assert_ptr_eq(vsw_port_current_uplink(vsw_vnic_port(a)), u0);
+	vsw_switch_free(sw);
+	vsw_backend_close(p0);
+	vsw_backend_close(p1);
+}
+END_TEST
+
+/* ---- a backend written against vsw_backend.h, registered at run time ---- */
+
+struct queue {
+	int efd[2];            /* a pipe: readable while frames wait */
+	uint8_t buf[16][128];
+	uint32_t len[16];
+	unsigned int n, sent;
+	int up;
+};
+
+static int q_open(struct vsw_backend *be, const char *arg, const char *options)
+{
+	struct queue *q = calloc(1, sizeof(*q));
+
+	(void)options;
+	if (!q)
+		return -ENOMEM;
+	if (strcmp(arg, "ok")) {
+		free(q);
+		return -ENODEV;
+	}
+	if (pipe(q->efd)) {
+		free(q);
+		return -errno;
+	}
+	q->up = 1;
+	vsw_backend_set_priv(be, q);
+	return 0;
+}
+
+static void q_close(struct vsw_backend *be)
+{
+	struct queue *q = vsw_backend_priv(be);
+
+	close(q->efd[0]);
+	close(q->efd[1]);
+	free(q);
+}
+
+static int q_fd(struct vsw_backend *be)
+{
+	return ((struct queue *)vsw_backend_priv(be))->efd[0];
+}
+
+/* The switch's deliveries come back as received frames: a loopback cable. */
+static int q_send(struct vsw_backend *be, const struct vsw_frame *f, unsigned int n)
+{
+	struct queue *q = vsw_backend_priv(be);
+	unsigned int i;
+
+	for (i = 0; i < n && q->n < 16; i++) {
+		memcpy(q->buf[q->n], f[i].data, f[i].len);
+		q->len[q->n++] = f[i].len;
+	}
+	q->sent += i;
+	if (i && write(q->efd[1], "x", 1) != 1)
+		return -EIO;
+	return (int)i;
+}
+
+static int q_recv(struct vsw_backend *be, struct vsw_frame *f, unsigned int n)
+{
+	struct queue *q = vsw_backend_priv(be);
+	char c;
+	(void)n;
+	if (read(q->efd[0], &c, 1) != 1)
+		return 0;
+	/* hand back one frame, with its source rewritten (a different host) */
+	if (!q->n)
+		return 0;
+	q->buf[0][11] ^= 0x40;
+	f[0] = (struct vsw_frame){ .data = q->buf[0], .len = q->len[0] };
+	q->n = 0;
+	return 1;
+}
+
+static int q_link(struct vsw_backend *be)
+{
+	return ((struct queue *)vsw_backend_priv(be))->up;
+}
+
+static const struct vsw_backend_ops queue_ops = {
+	.size = sizeof(struct vsw_backend_ops),
+	.name = "queue",
+	.open = q_open,
+	.close = q_close,
+	.fd = q_fd,
+	.recv = q_recv,
+	.send = q_send,
+	.link_state = q_link,
+};
+
+START_TEST(registered_backend_carries_frames)
+{
+	struct vsw_switch *sw = ck_switch("s");
+	struct vsw_portgroup *pg;
+	struct vsw_uplink *u;
+	struct vsw_vnic *a;
+	struct vsw_backend *be;
+	uint8_t buf[64];
+
+	ck_ok(vsw_backend_register(&queue_ops));
+	ck_assert_int_eq(vsw_backend_register(&queue_ops), -EEXIST);
+	ck_ok(vsw_uplink_add(sw, "vmnic0", 0, &u));
+	ck_assert_int_eq(vsw_port_attach(vsw_uplink_port(u), "queue:bad", NULL), -ENODEV);
+	ck_ok(vsw_port_attach(vsw_uplink_port(u), "queue:ok", NULL));
+	be = vsw_port_backend(vsw_uplink_port(u));
+	ck_assert_str_eq(vsw_backend_type(be), "queue");
+	ck_ok(vsw_portgroup_add(sw, "pg", 0, 0, &pg));
+	ck_ok(vsw_vnic_add(pg, "a", mac_a, 0, &a));
+	ck_capture(vsw_vnic_port(a), &cap_a);
+	/* the RARP went out through the backend's send, and comes back through
+	 * recv from another source MAC; a broadcast, so a receives it */
+	POLL_UNTIL(sw, cap_a.n == 1);
+	ck_assert_uint_eq(cap_a.n, 1);
+	ck_assert_uint_eq(vsw_port_counter(vsw_uplink_port(u), VSW_CTR_RX_PACKETS), 1);
+	/* a unicast out through it */
+	eth(buf, mac_x, mac_a);
+	ck_send(vsw_vnic_port(a), buf, 60);
+	ck_assert_uint_eq(((struct queue *)vsw_backend_priv(be))->sent, 2);
+	ck_assert_uint_eq(vsw_port_counter(vsw_uplink_port(u), VSW_CTR_TX_PACKETS), 2);
+	/* in use: cannot be unregistered */
+	ck_assert_int_eq(vsw_backend_unregister("queue"), -EBUSY);
+	/* its link state is polled */
+	((struct queue *)vsw_backend_priv(be))->up = 0;
+	vsw_backend_notify(be);
+	ck_ok(write(((struct queue *)vsw_backend_priv(be))->efd[1], "x", 1) == 1 ? 0 : -1);
+	POLL_UNTIL(sw, !vsw_port_link(vsw_uplink_port(u)));
+	ck_assert_int_eq(vsw_port_link(vsw_uplink_port(u)), 0);
+	vsw_switch_free(sw);
+	ck_ok(vsw_backend_unregister("queue"));
+	ck_assert_int_eq(vsw_backend_unregister("queue"), -ENOENT);
+	ck_assert_int_eq(vsw_backend_unregister("memory"), -ENOENT);
+	ck_assert_int_eq(vsw_backend_unregister(NULL), -EINVAL);
+}
+END_TEST
+
+START_TEST(register_errors)
+{
+	struct vsw_backend_ops o = queue_ops;
+	struct {
+		struct vsw_backend_ops o;
+		uint64_t future;
+	} big;
+
+	ck_assert_int_eq(vsw_backend_register(NULL), -EINVAL);
+	o.size = sizeof(o) - 8;
+	ck_assert_int_eq(vsw_backend_register(&o), -EINVAL);
+	o = queue_ops;
+	o.name = "memory";
+	ck_assert_int_eq(vsw_backend_register(&o), -EEXIST);
+	o.name = "Bad Name";
+	ck_assert_int_eq(vsw_backend_register(&o), -EINVAL);
+	o.name = "";
+	ck_assert_int_eq(vsw_backend_register(&o), -EINVAL);
+	o.name = "averyveryverylongname";
+	ck_assert_int_eq(vsw_backend_register(&o), -EINVAL);
+	o = queue_ops;
+	o.send = NULL;
+	ck_assert_int_eq(vsw_backend_register(&o), -EINVAL);
+	/* a newer, larger struct is fine while its unknown tail is zero */
+	memset(&big, 0, sizeof(big));
+	big.o = queue_ops;
+	big.o.name = "bigger";
+	big.o.size = sizeof(big);
+	ck_ok(vsw_backend_register(&big.o));
+	ck_ok(vsw_backend_unregister("bigger"));
+	big.future = 1;
+	ck_assert_int_eq(vsw_backend_register(&big.o), -EINVAL);
+}
+END_TEST
+
+START_TEST(switch_fd_in_host_poll_loop)
+{
+	struct vsw_switch *sw = ck_switch("s");
+	struct vsw_portgroup *pg;
+	struct vsw_uplink *u;
+	struct vsw_vnic *a;
+	struct vsw_backend *phys;
+	struct vsw_frame f;
+	uint8_t buf[64];
+	int fd, rounds = 0;
+
+	ck_ok(vsw_uplink_add(sw, "vmnic0", 0, &u));
+	ck_ok(vsw_backend_open("memory:hostloop", NULL, &phys));
+	ck_ok(vsw_port_attach(vsw_uplink_port(u), "memory:hostloop", NULL));
+	ck_ok(vsw_portgroup_add(sw, "pg", 0, 0, &pg));
+	ck_ok(vsw_vnic_add(pg, "a", mac_a, 0, &a));
+	ck_capture(vsw_vnic_port(a), &cap_a);
+	fd = vsw_switch_fd(sw);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(vsw_switch_fd(sw), fd);
+	f.len = eth(buf, mac_a, mac_x);
+	f.data = buf;
+	f.flags = 0;
+	ck_assert_int_eq(vsw_backend_send(phys, &f, 1), 1);
+	/* the host's own loop: poll(2) on the switch's descriptor */
+	while (cap_a.n == 0 && rounds++ < 50) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ck_assert_int_ge(poll(&p, 1, 100), 0);
+		if (p.revents & POLLIN)
+			ck_assert_int_ge(vsw_switch_poll(sw, 0), 0);
+	}
+	ck_assert_uint_eq(cap_a.n, 1);
+	ck_assert_int_eq(vsw_switch_fd(NULL), -EINVAL);
+	ck_assert_int_eq(vsw_switch_poll(NULL, 0), -EINVAL);
+	vsw_switch_free(sw);
+	vsw_backend_close(phys);
+}
+END_TEST
+
+static void stop_on_rx(struct vsw_port *port, const struct vsw_frame *f, unsigned int n, void *user)
+{
+	(void)f;
+	(void)n;
+	(void)user;
+	ck_ok(vsw_switch_stop(vsw_port_switch(port)));
+}
+
+static void *stop_later(void *arg)
+{
+	usleep(50000);
+	vsw_switch_stop(arg);
+	return NULL;
+}
+
+START_TEST(run_and_stop)
+{
+	struct vsw_switch *sw = ck_switch("s");
+	struct vsw_portgroup *pg;
+	struct vsw_uplink *u;
+	struct vsw_vnic *a;
+	struct vsw_backend *phys;
+	struct vsw_frame f;
+	uint8_t buf[64];
+	pthread_t th;
+
+	ck_ok(vsw_uplink_add(sw, "vmnic0", 0, &u));
+	ck_ok(vsw_backend_open("memory:runstop", NULL, &phys));
+	ck_ok(vsw_port_attach(vsw_uplink_port(u), "memory:runstop", NULL));
+	ck_ok(vsw_portgroup_add(sw, "pg", 0, 0, &pg));
+	ck_ok(vsw_vnic_add(pg, "a", mac_a, 0, &a));
+	ck_ok(vsw_vnic_set_rx(a, stop_on_rx, NULL));
+	f.len = eth(buf, mac_a, mac_x);
+	f.data = buf;
+	f.flags = 0;
+	ck_assert_int_eq(vsw_backend_send(phys, &f, 1), 1);
+	ck_ok(vsw_switch_run(sw));  /* returns once the frame arrived */
+	ck_assert_uint_eq(vsw_port_counter(vsw_vnic_port(a), VSW_CTR_TX_PACKETS), 1);
+	/* and from another thread, while idle */
+	ck_assert_int_eq(pthread_create(&th, NULL, stop_later, sw), 0);
+	ck_ok(vsw_switch_run(sw));
+	pthread_join(th, NULL);
+	ck_assert_int_eq(vsw_switch_run(NULL), -EINVAL);
+	ck_assert_int_eq(vsw_switch_stop(NULL), -EINVAL);
+	vsw_switch_free(sw);
+	vsw_backend_close(phys);
+}
+END_TEST
+
+Suite *vsw_backend_suite(void)
+{
+	Suite *s = suite_create("backend");
+	TCase *tc = tcase_create("backend");
+
+	tcase_add_test(tc, memory_wire_standalone);
+	tcase_add_test(tc, backend_open_errors);
+	tcase_add_test(tc, uplink_on_memory_wire);
+	tcase_add_test(tc, memory_link_drives_failover);
+	tcase_add_test(tc, registered_backend_carries_frames);
+	tcase_add_test(tc, register_errors);
+	tcase_add_test(tc, switch_fd_in_host_poll_loop);
+	tcase_add_test(tc, run_and_stop);
+	suite_add_tcase(s, tc);
+	return s;
+}
