@@ -458,6 +458,22 @@ refused:
 
 /* ---- the two directions ---- */
 
+/* The frame's destination: flood, a port, or unknown; the port's hot state
+ * is prefetched for the pass that stages the outputs. */
+static inline void find_dst(struct vsw_switch *sw, struct pkt *k, uint32_t now_s)
+{
+	const struct vsw_fdb_entry *e;
+
+	if (vsw_mac_is_multicast(k->d)) {
+		k->dst = DST_FLOOD;
+		return;
+	}
+	e = lookup(sw, k->dkey, now_s);
+	k->dst = e ? e->port & VSW_FDB_PORT_MASK : VSW_NO_PORT;
+	if (e)
+		__builtin_prefetch(&sw->hot[k->dst]);
+}
+
 /*
  * Second pass for a virtual port: ingress policy, then the lookup, whose
  * bucket the first pass prefetched; the destination's hot state is
@@ -470,7 +486,6 @@ static void vport_policy_lookup(struct vsw_switch *sw, struct vsw_port *p, struc
 
 	for (unsigned int i = 0; i < n; i++) {
 		struct pkt *k = &pk[i];
-		const struct vsw_fdb_entry *e;
 		const uint8_t *src;
 
 		if (k->drop != NO_DROP)
@@ -487,14 +502,7 @@ static void vport_policy_lookup(struct vsw_switch *sw, struct vsw_port *p, struc
 			k->drop = VSW_CTR_SHAPED;
 			continue;
 		}
-		if (vsw_mac_is_multicast(k->d)) {
-			k->dst = DST_FLOOD;
-			continue;
-		}
-		e = lookup(sw, k->dkey, now_s);
-		k->dst = e ? e->port & VSW_FDB_PORT_MASK : VSW_NO_PORT;
-		if (e)
-			__builtin_prefetch(&sw->hot[k->dst]);
+		find_dst(sw, k, now_s);
 	}
 }
 
@@ -580,7 +588,6 @@ static void uplink_guard_lookup(struct vsw_switch *sw, struct pkt *pk, unsigned 
 {
 	for (unsigned int i = 0; i < n; i++) {
 		struct pkt *k = &pk[i];
-		const struct vsw_fdb_entry *e;
 
 		if (k->drop != NO_DROP)
 			continue;
@@ -589,14 +596,7 @@ static void uplink_guard_lookup(struct vsw_switch *sw, struct pkt *pk, unsigned 
 			k->drop = VSW_CTR_REFLECTED;
 			continue;
 		}
-		if (vsw_mac_is_multicast(k->d)) {
-			k->dst = DST_FLOOD;
-			continue;
-		}
-		e = lookup(sw, k->dkey, now_s);
-		k->dst = e ? e->port & VSW_FDB_PORT_MASK : VSW_NO_PORT;
-		if (e)
-			__builtin_prefetch(&sw->hot[k->dst]);
+		find_dst(sw, k, now_s);
 	}
 }
 
