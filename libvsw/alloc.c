@@ -38,6 +38,18 @@ void *vsw__realloc(void *p, size_t n, size_t size)
 	return realloc(p, n * size);
 }
 
+void *vsw__calloc_aligned(size_t n, size_t size)
+{
+	void *p;
+
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	if (injected_failure() || posix_memalign(&p, 64, n * size > 0 ? n * size : 64))
+		return NULL;
+	memset(p, 0, n * size);
+	return p;
+}
+
 void vsw__free(void *p)
 {
 	free(p);

@@ -283,6 +283,7 @@ int vsw_port_attach_backend(struct vsw_port *port, struct vsw_backend *be)
 		be->port = NULL;
 		return err;
 	}
+	vsw__hot(port)->be = be;
 	vsw__info(port->sw, "%s: attached to a %s backend", port->name, be->ops->name);
 	vsw__port_refresh_carrier(port);
 	return 0;
@@ -319,6 +320,7 @@ int vsw_port_detach(struct vsw_port *port)
 	be = port->be;
 	vsw__loop_del(port->sw, port);
 	port->be = NULL;
+	vsw__hot(port)->be = NULL;
 	be->port = NULL;
 	vsw__backend_free(be);
 	vsw__port_refresh_carrier(port);

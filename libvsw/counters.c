@@ -45,6 +45,10 @@ uint64_t vsw_port_counter(const struct vsw_port *port, enum vsw_counter ctr)
 {
 	if (!port || (unsigned int)ctr >= VSW_CTR_COUNT)
 		return 0;
+	if (ctr == VSW_CTR_TX_PACKETS)
+		return vsw__hot(port)->tx_packets;
+	if (ctr == VSW_CTR_TX_BYTES)
+		return vsw__hot(port)->tx_bytes;
 	return port->ctr[ctr];
 }
 
@@ -53,5 +57,7 @@ int vsw_port_clear_counters(struct vsw_port *port)
 	if (!port)
 		return -EINVAL;
 	memset(port->ctr, 0, sizeof(port->ctr));
+	vsw__hot(port)->tx_packets = 0;
+	vsw__hot(port)->tx_bytes = 0;
 	return 0;
 }

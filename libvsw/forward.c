@@ -35,7 +35,8 @@ struct pkt {
 	uint8_t tag;
 	uint8_t drop;
 	uint32_t dst;        /* port index, VSW_NO_PORT (unknown) or DST_FLOOD */
-	uint64_t dkey;
+	uint64_t dkey;       /* MAC-table key of (domain, destination) */
+	uint64_t src;        /* source MAC as an integer */
 };
 
 /* Rewritten copies of the frame being forwarded, built on first use. */
@@ -46,9 +47,9 @@ struct variants {
 
 static void flush_outputs(struct vsw_switch *sw);
 
-void vsw__port_deliver(struct vsw_port *q, const struct vsw_frame *f, unsigned int n)
+void vsw__port_deliver(struct vsw_switch *sw, struct vsw_hot *q, const struct vsw_frame *f,
+			unsigned int n)
 {
-	struct vsw_switch *sw = q->sw;
 	bool was = sw->in_flush;
 	unsigned int sent = n;
 	uint64_t bytes = 0;
@@ -63,15 +64,15 @@ void vsw__port_deliver(struct vsw_port *q, const struct vsw_frame *f, unsigned i
 		if (r < 0 || (unsigned int)r > n)
 			r = 0;
 		sent = (unsigned int)r;
-		q->ctr[VSW_CTR_TX_ERRORS] += n - sent;
+		q->port->ctr[VSW_CTR_TX_ERRORS] += n - sent;
 	} else if (q->rx_fn) {
-		q->rx_fn(q, f, n, q->rx_user);
+		q->rx_fn(q->port, f, n, q->rx_user);
 	}
 	sw->in_flush = was;
 	for (unsigned int i = 0; i < sent; i++)
 		bytes += f[i].len;
-	q->ctr[VSW_CTR_TX_PACKETS] += sent;
-	q->ctr[VSW_CTR_TX_BYTES] += bytes;
+	q->tx_packets += sent;
+	q->tx_bytes += bytes;
 }
 
 /* Hand every staged output to its port, grouped by port, order kept. */
@@ -83,9 +84,6 @@ static void flush_outputs(struct vsw_switch *sw)
 		return;
 	for (uint32_t i = 0; i < sw->n_dirty; i++) {
 		struct vsw_hot *h = &sw->hot[sw->dirty_ports[i]];
-		/* delivery reads the port's counters and receiver: two lines */
-		__builtin_prefetch(h->port);
-		__builtin_prefetch((const char *)h->port + 64);
 		h->out_pos = pos;
 		pos += h->n_pending;
 	}
@@ -101,7 +99,7 @@ static void flush_outputs(struct vsw_switch *sw)
 		struct vsw_hot *h = &sw->hot[sw->dirty_ports[i]];
 		uint32_t n = h->n_pending;
 		h->n_pending = 0;
-		vsw__port_deliver(h->port, &sw->out[h->out_pos - n], n);
+		vsw__port_deliver(sw, h, &sw->out[h->out_pos - n], n);
 	}
 	sw->n_stage = 0;
 	sw->n_dirty = 0;
@@ -191,7 +189,7 @@ static inline const uint8_t *variant(struct vsw_switch *sw, const struct pkt *k,
 }
 
 /* Stage the frame for virtual port 'r'; 0 if its state forbids delivery. */
-static inline int to_vport(struct vsw_switch *sw, const struct pkt *k, struct variants *v,
+static inline __attribute__((always_inline)) int to_vport(struct vsw_switch *sw, const struct pkt *k, struct variants *v,
 			   uint32_t r, bool *blocked)
 {
 	const struct vsw_hot *q = &sw->hot[r];
@@ -215,6 +213,8 @@ static inline void promisc_copies(struct vsw_switch *sw, const struct pkt *k, st
 {
 	bool blocked = false;
 
+	if (!(sw->dom[k->domain].n_promisc | sw->dom[VSW_DOMAIN_ANY].n_promisc))
+		return;
 	for (int pass = 0; pass < 2; pass++) {
 		const struct vsw_dom *dm = &sw->dom[pass ? VSW_DOMAIN_ANY : k->domain];
 		if (pass && k->domain == VSW_DOMAIN_ANY)
@@ -261,7 +261,8 @@ static inline void parse(const struct vsw_switch *sw, const struct vsw_frame *f,
 		k->drop = VSW_CTR_RUNT;
 		return;
 	}
-	if (vsw_mac_is_multicast(d + 6) || vsw_mac_is_zero(d + 6)) {
+	k->src = vsw_load_mac48(d + 6);
+	if ((k->src & VSW_MAC48_MULTICAST) || !k->src) {
 		k->drop = VSW_CTR_BAD_SRC;
 		return;
 	}
@@ -292,8 +293,11 @@ static inline void parse(const struct vsw_switch *sw, const struct vsw_frame *f,
 			return;
 		}
 	}
-	k->dkey = vsw_fdb_key(k->domain, d);
+	k->dkey = (uint64_t)k->domain << 48 | vsw_load_mac48(d);
 	__builtin_prefetch(vsw_fdb_bucket(&sw->fdb, k->dkey));
+	/* frames from the physical network also look their source up */
+	if (vst_domain == VSW_DOMAIN_ANY)
+		__builtin_prefetch(vsw_fdb_bucket(&sw->fdb, (uint64_t)k->domain << 48 | k->src));
 }
 
 /* The MAC-table entry for 'key' or, failing that, the trunk entry for its
@@ -369,7 +373,7 @@ static inline uint32_t pick_uplink(const struct vsw_switch *sw, const struct vsw
 
 	switch (p->pg->eff.load_balancing) {
 	case VSW_LB_SRC_MAC:
-		if (vsw_mac_eq(k->d + 6, p->mac))
+		if (k->src == p->mac48)
 			return vsw__hot(p)->cur_uplink;
 		return team_pick(sw, t, vsw__mac_hash(k->d + 6));
 	case VSW_LB_IP_HASH:
@@ -464,7 +468,7 @@ static inline void find_dst(struct vsw_switch *sw, struct pkt *k, uint32_t now_s
 {
 	const struct vsw_fdb_entry *e;
 
-	if (vsw_mac_is_multicast(k->d)) {
+	if (k->dkey & VSW_MAC48_MULTICAST) {
 		k->dst = DST_FLOOD;
 		return;
 	}
@@ -486,13 +490,10 @@ static void vport_policy_lookup(struct vsw_switch *sw, struct vsw_port *p, struc
 
 	for (unsigned int i = 0; i < n; i++) {
 		struct pkt *k = &pk[i];
-		const uint8_t *src;
-
 		if (k->drop != NO_DROP)
 			continue;
-		src = k->d + 6;
-		if (!vsw_mac_eq(src, p->mac)) {
-			bool own = eff->mac_learning && learn(sw, p, k->domain, src, now_s);
+		if (k->src != p->mac48) {
+			bool own = eff->mac_learning && learn(sw, p, k->domain, k->d + 6, now_s);
 			if (!eff->forged_transmits && !own) {
 				k->drop = VSW_CTR_FORGED;
 				continue;
@@ -592,7 +593,7 @@ static void uplink_guard_lookup(struct vsw_switch *sw, struct pkt *pk, unsigned 
 		if (k->drop != NO_DROP)
 			continue;
 		/* one of our own addresses coming back from the physical network */
-		if (lookup(sw, vsw_fdb_key(k->domain, k->d + 6), now_s)) {
+		if (lookup(sw, (uint64_t)k->domain << 48 | k->src, now_s)) {
 			k->drop = VSW_CTR_REFLECTED;
 			continue;
 		}

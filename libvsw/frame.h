@@ -38,6 +38,25 @@ static inline void vsw_put_be16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)v;
 }
 
+/* The 48 bits at 'p' as an integer, first byte most significant. The caller
+ * guarantees 8 readable bytes (a frame of at least 14 bytes has them at its
+ * destination and source MACs). */
+static inline uint64_t vsw_load_mac48(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return __builtin_bswap64(v) >> 16;
+}
+
+static inline uint64_t vsw_mac48(const uint8_t mac[6])
+{
+	return (uint64_t)mac[0] << 40 | (uint64_t)mac[1] << 32 | (uint64_t)mac[2] << 24 |
+	       (uint64_t)mac[3] << 16 | (uint64_t)mac[4] << 8 | mac[5];
+}
+
+#define VSW_MAC48_MULTICAST (1ull << 40)
+
 static inline bool vsw_mac_is_multicast(const uint8_t *mac)
 {
 	return mac[0] & 1;

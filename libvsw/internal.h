@@ -41,6 +41,8 @@
 void *vsw__calloc(size_t n, size_t size);
 void *vsw__realloc(void *p, size_t n, size_t size);
 void vsw__free(void *p);
+/* n elements of 'size' bytes on a 64-byte boundary, zeroed; release with vsw__free. */
+void *vsw__calloc_aligned(size_t n, size_t size);
 /* Test hook: make the Nth allocation from now fail (0 disables). */
 void vsw__alloc_fail_after(unsigned long n);
 
@@ -148,14 +150,19 @@ struct vsw_shaper {
  */
 struct vsw_hot {
 	struct vsw_port *port;       /* NULL for a free index */
+	/* delivery: one cache line holds all a delivery reads and writes */
+	vsw_rx_fn rx_fn;
+	void *rx_user;
+	struct vsw_backend *be;      /* mirror of port->be */
+	uint64_t tx_packets;         /* the port's VSW_CTR_TX_PACKETS */
+	uint64_t tx_bytes;           /* the port's VSW_CTR_TX_BYTES */
 	uint32_t n_pending;          /* staged outputs in this batch */
 	uint32_t out_pos;
 	uint32_t cur_uplink;         /* teaming choice, VSW_NO_PORT if none */
 	uint16_t domain;             /* pg VLAN, VSW_DOMAIN_ANY for a trunk */
 	uint8_t up;                  /* admin_up && carrier */
 	uint8_t mac_blocked;         /* mac_changes reject and MAC changed */
-	uint64_t reserved;
-};
+} __attribute__((aligned(64)));
 
 /* ---- the objects ---- */
 struct vsw_switch {
@@ -237,10 +244,8 @@ struct vsw_portgroup {
 };
 
 struct vsw_port {
-	/* first, as delivery reads them: the traffic counters and the receiver */
+	/* counters; tx_packets and tx_bytes live in the port's vsw_hot */
 	uint64_t ctr[VSW_CTR_COUNT];
-	vsw_rx_fn rx_fn;
-	void *rx_user;
 	struct vsw_backend *be;
 
 	struct vsw_port *name_next;
@@ -252,6 +257,7 @@ struct vsw_port {
 	uint32_t idx;
 	char name[VSW_NAME_MAX + 1];
 	uint8_t mac[6];              /* effective MAC of a virtual port */
+	uint64_t mac48;              /* the same as an integer, for the frame path */
 	bool admin_up;
 	bool carrier;
 
@@ -310,7 +316,8 @@ int vsw__pg_team_alloc(struct vsw_switch *sw, struct vsw_portgroup *pg);
 void vsw__switch_sync(struct vsw_switch *sw);
 void vsw__switch_rebuild(struct vsw_switch *sw);
 /* Deliver frames to one port now (backend, callback), counting tx. */
-void vsw__port_deliver(struct vsw_port *p, const struct vsw_frame *f, unsigned int n);
+void vsw__port_deliver(struct vsw_switch *sw, struct vsw_hot *h, const struct vsw_frame *f,
+			unsigned int n);
 void vsw__send_rarp(struct vsw_port *vport, struct vsw_port *uplink);
 uint64_t vsw__now(struct vsw_switch *sw);
 uint32_t vsw__mac_hash(const uint8_t *mac);

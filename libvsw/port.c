@@ -20,10 +20,12 @@ static int port_index_reserve(struct vsw_switch *sw, uint32_t *idx)
 		return -ENOMEM;
 	memset(t + sw->port_cap, 0, (cap - sw->port_cap) * sizeof(*t));
 	sw->port_by_idx = t;
-	struct vsw_hot *h = vsw__realloc(sw->hot, cap, sizeof(*h));
+	struct vsw_hot *h = vsw__calloc_aligned(cap, sizeof(*h));
 	if (!h)
 		return -ENOMEM; /* the larger port_by_idx stays: capacity only */
-	memset(h + sw->port_cap, 0, (cap - sw->port_cap) * sizeof(*h));
+	if (sw->hot)
+		memcpy(h, sw->hot, sw->port_cap * sizeof(*h));
+	vsw__free(sw->hot);
 	sw->hot = h;
 	*idx = sw->port_cap;
 	sw->port_cap = cap;
@@ -120,6 +122,7 @@ int vsw__vport_add(struct vsw_portgroup *pg, struct vsw_port *p, const char *nam
 	if (err)
 		return err;
 	memcpy(p->mac, mac, 6);
+	p->mac48 = vsw_fdb_key(0, mac);
 	p->pg = pg;
 	vsw__fdb_add_static(&sw->fdb, vsw_fdb_key(vsw__pg_domain(pg), mac), p->idx);
 	port_link_in(p);
@@ -225,7 +228,7 @@ int vsw_port_set_rx(struct vsw_port *port, vsw_rx_fn fn, void *user)
 {
 	if (!port)
 		return -EINVAL;
-	port->rx_fn = fn;
-	port->rx_user = user;
+	vsw__hot(port)->rx_fn = fn;
+	vsw__hot(port)->rx_user = user;
 	return 0;
 }

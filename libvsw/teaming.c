@@ -345,7 +345,7 @@ void vsw__send_rarp(struct vsw_port *vport, struct vsw_port *uplink)
 	/* 42 bytes padded to 60, plus the tag if any */
 	fr.len = (uint32_t)(60 + (a - f - 12));
 	uplink->ctr[VSW_CTR_RARP_SENT]++;
-	vsw__port_deliver(uplink, &fr, 1);
+	vsw__port_deliver(uplink->sw, vsw__hot(uplink), &fr, 1);
 }
 
 /* ---- MAC aging ---- */
