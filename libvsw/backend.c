@@ -12,6 +12,9 @@
 #include <stdlib.h>
 
 extern const struct vsw_backend_ops vsw__memory_ops;
+extern const struct vsw_backend_ops vsw__tap_ops;
+extern const struct vsw_backend_ops vsw__afpacket_ops;
+extern const struct vsw_backend_ops vsw__raw_ops;
 
 struct reg {
 	const struct vsw_backend_ops *ops;
@@ -22,6 +25,9 @@ struct reg {
 
 static struct reg builtins[] = {
 	{ .ops = &vsw__memory_ops, .builtin = true },
+	{ .ops = &vsw__tap_ops, .builtin = true },
+	{ .ops = &vsw__afpacket_ops, .builtin = true },
+	{ .ops = &vsw__raw_ops, .builtin = true },
 };
 
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Description: netns-uplink-vlan.sh through the afpacket backend.
+exec "$(dirname "$0")/netns-uplink-vlan.sh" afpacket

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Description: netns-uplink-vlan.sh through the raw backend.
+exec "$(dirname "$0")/netns-uplink-vlan.sh" raw
