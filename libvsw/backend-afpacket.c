@@ -17,9 +17,9 @@
  *
  * VLAN tags that the kernel stripped are reported from the ring's headers
  * and travel in the frame descriptor (VSW_FRAME_VLAN_TCI) without a copy.
- * Frames the kernel truncated to the slot (GSO super-frames: turn TSO, GSO
- * and GRO off on the interfaces that feed a software switch) are dropped
- * and counted in the backend's statistics.
+ * GSO super-frames (turn TSO, GSO and GRO off on the interfaces that feed a
+ * software switch) do not fit a slot; what fits is passed on and the switch
+ * counts it as oversize.
  *
  * Options: rx=v2|v3, tx=ring|mmsg, frames=N (ring slots, 64 to 65536,
  * default 4096), block_tov=MS (1 to 1000).
@@ -63,7 +63,6 @@ struct afp {
 
 	uint8_t *scratch;      /* frames whose outer S-tag is put back */
 	unsigned int frame_max;
-	uint64_t truncated;
 };
 
 static struct afp *afp_of(struct vsw_backend *be)
@@ -120,7 +119,8 @@ static void afp_free(struct afp *a)
 
 static int afp_rings(struct afp *a, unsigned int frames, unsigned int tov)
 {
-	int ver = a->version;
+	int ver = a->version, loss = 1;
+	unsigned int page = (unsigned int)sysconf(_SC_PAGESIZE);
 	size_t rx_len, tx_len = 0;
 	union {
 		struct tpacket_req r2;
@@ -128,7 +128,10 @@ static int afp_rings(struct afp *a, unsigned int frames, unsigned int tov)
 	} req;
 
 	memset(&req, 0, sizeof(req));
-	if (setsockopt(a->fd, SOL_PACKET, PACKET_VERSION, &ver, sizeof(ver)) < 0)
+	/* a malformed frame on the TX ring (longer than the interface's MTU)
+	 * is skipped instead of stopping the ring; must precede the rings */
+	if (setsockopt(a->fd, SOL_PACKET, PACKET_VERSION, &ver, sizeof(ver)) < 0 ||
+	    (a->tx_ring && setsockopt(a->fd, SOL_PACKET, PACKET_LOSS, &loss, sizeof(loss)) < 0))
 		return -errno;
 	/* a slot holds the ring header and the largest frame */
 	a->rx_frame_size = pow2_at_least(a->frame_max + TPACKET_ALIGN(sizeof(struct tpacket2_hdr)) + 64);
@@ -136,7 +139,7 @@ static int afp_rings(struct afp *a, unsigned int frames, unsigned int tov)
 		a->rx_frames = frames;
 		req.r2.tp_frame_size = a->rx_frame_size;
 		req.r2.tp_frame_nr = frames;
-		req.r2.tp_block_size = a->rx_frame_size < 4096 ? 4096 : a->rx_frame_size;
+		req.r2.tp_block_size = a->rx_frame_size < page ? page : a->rx_frame_size;
 		req.r2.tp_block_nr = frames * a->rx_frame_size / req.r2.tp_block_size;
 		rx_len = (size_t)frames * a->rx_frame_size;
 		if (setsockopt(a->fd, SOL_PACKET, PACKET_RX_RING, &req.r2, sizeof(req.r2)) < 0)
@@ -158,7 +161,7 @@ static int afp_rings(struct afp *a, unsigned int frames, unsigned int tov)
 		struct tpacket_req t = {
 			.tp_frame_size = a->rx_frame_size,
 			.tp_frame_nr = 1024,
-			.tp_block_size = a->rx_frame_size < 4096 ? 4096 : a->rx_frame_size,
+			.tp_block_size = a->rx_frame_size < page ? page : a->rx_frame_size,
 		};
 		t.tp_block_nr = t.tp_frame_nr * t.tp_frame_size / t.tp_block_size;
 		if (setsockopt(a->fd, SOL_PACKET, PACKET_TX_RING, &t, sizeof(t)) < 0)
@@ -241,13 +244,13 @@ static int afp_fd(struct vsw_backend *be)
 	return afp_of(be)->fd;
 }
 
-/* A frame the kernel cut short (a GSO super-frame) cannot be forwarded. */
-static inline bool keep(struct afp *a, uint32_t snaplen, uint32_t len)
+/* A frame the kernel cut short to its slot (a GSO super-frame) goes to the
+ * switch at its full length as far as the slot holds it: longer than any
+ * MTU allows, the switch drops and counts it as oversize on the port. */
+static inline uint32_t frame_len(uint32_t snaplen, uint32_t len)
 {
-	if (snaplen == len)
-		return true;
-	a->truncated++;
-	return false;
+	(void)len;
+	return snaplen;
 }
 
 static int recv_v2(struct afp *a, struct vsw_frame *f, unsigned int n)
@@ -261,15 +264,14 @@ static int recv_v2(struct afp *a, struct vsw_frame *f, unsigned int n)
 		a->rx_cur = (a->rx_cur + 1) & (a->rx_frames - 1);
 		a->rx_held--;
 	}
-	for (unsigned int i = a->rx_cur; k < n; i = (i + 1) & (a->rx_frames - 1)) {
+	for (unsigned int i = a->rx_cur; k < n && a->rx_held < a->rx_frames;
+	     i = (i + 1) & (a->rx_frames - 1)) {
 		struct tpacket2_hdr *h = (void *)(a->rx + (size_t)i * a->rx_frame_size);
 		uint32_t st = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
 		if (!(st & TP_STATUS_USER))
 			break;
 		a->rx_held++;
-		if (!keep(a, h->tp_snaplen, h->tp_len))
-			continue;
-		f[k] = (struct vsw_frame){ .data = (uint8_t *)h + h->tp_mac, .len = h->tp_snaplen };
+		f[k] = (struct vsw_frame){ .data = (uint8_t *)h + h->tp_mac, .len = frame_len(h->tp_snaplen, h->tp_len) };
 		vsw__packet_vlan(&f[k], st, h->tp_vlan_tci, h->tp_vlan_tpid,
 				 a->scratch + (size_t)k * (a->frame_max + 4));
 		k++;
@@ -306,12 +308,11 @@ static int recv_v3(struct afp *a, struct vsw_frame *f, unsigned int n)
 		}
 		while (a->blk_left && k < n) {
 			struct tpacket3_hdr *h = a->blk_pkt;
-			if (keep(a, h->tp_snaplen, h->tp_len)) {
-				f[k] = (struct vsw_frame){ .data = (uint8_t *)h + h->tp_mac, .len = h->tp_snaplen };
-				vsw__packet_vlan(&f[k], h->tp_status, h->hv1.tp_vlan_tci, h->hv1.tp_vlan_tpid,
-						 a->scratch + (size_t)k * (a->frame_max + 4));
-				k++;
-			}
+			f[k] = (struct vsw_frame){ .data = (uint8_t *)h + h->tp_mac,
+						   .len = frame_len(h->tp_snaplen, h->tp_len) };
+			vsw__packet_vlan(&f[k], h->tp_status, h->hv1.tp_vlan_tci, h->hv1.tp_vlan_tpid,
+					 a->scratch + (size_t)k * (a->frame_max + 4));
+			k++;
 			a->blk_pkt = (void *)((uint8_t *)h + h->tp_next_offset);
 			a->blk_left--;
 		}
@@ -358,8 +359,18 @@ static int send_ring(struct afp *a, const struct vsw_frame *f, unsigned int n)
 		a->tx_cur = (a->tx_cur + 1) % a->tx_frames;
 	}
 	if (i && sendto(a->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 && errno != EAGAIN &&
-	    errno != ENOBUFS)
-		return -errno;
+	    errno != ENOBUFS) {
+		int err = -errno;
+		/* nothing went (the interface is down): take the frames back, so
+		 * that they do not leave as a stale burst later */
+		for (unsigned int j = 0; j < i; j++) {
+			a->tx_cur = (a->tx_cur + a->tx_frames - 1) % a->tx_frames;
+			struct tpacket2_hdr *h = (void *)(a->tx + (size_t)a->tx_cur * a->tx_frame_size);
+			if (__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE) == TP_STATUS_SEND_REQUEST)
+				__atomic_store_n(&h->tp_status, TP_STATUS_AVAILABLE, __ATOMIC_RELEASE);
+		}
+		return err;
+	}
 	return (int)i;
 }
 

@@ -121,9 +121,10 @@ static int raw_recv(struct vsw_backend *be, struct vsw_frame *f, unsigned int n)
 	}
 	for (int i = 0; i < got; i++) {
 		struct msghdr *m = &r->msgs[i].msg_hdr;
-		if (m->msg_flags & MSG_TRUNC)
-			continue; /* a GSO super-frame: cannot be forwarded */
-		f[k] = (struct vsw_frame){ .data = r->iov[i].iov_base, .len = r->msgs[i].msg_len };
+		/* a GSO super-frame does not fit: its full length makes the switch
+		 * drop and count it as oversize */
+		uint32_t len = (m->msg_flags & MSG_TRUNC) ? r->slot : r->msgs[i].msg_len;
+		f[k] = (struct vsw_frame){ .data = r->iov[i].iov_base, .len = len };
 		for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
 			if (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_AUXDATA) {
 				struct tpacket_auxdata aux;

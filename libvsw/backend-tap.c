@@ -16,13 +16,15 @@
  * switches it (TUNSETCARRIER). Closing the instance deletes a tap that the
  * backend created, unless it was made persistent by someone else.
  *
- * Options: none.
+ * Options: mac=XX:XX:XX:XX:XX:XX sets the tap's MAC address (the address the
+ * host or namespace behind the tap sends from: the vNIC's MAC).
  */
 #include "internal.h"
 #include "netdev.h"
 
 #include <fcntl.h>
 #include <linux/if_tun.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -34,6 +36,7 @@ struct tap {
 	char ifname[IFNAMSIZ];
 	uint8_t *buf;          /* VSW_BATCH_MAX receive buffers */
 	int carrier;
+	bool dead;             /* the tap was deleted under us */
 };
 
 static struct tap *tap_of(struct vsw_backend *be)
@@ -47,8 +50,27 @@ static int tap_open(struct vsw_backend *be, const char *arg, const char *options
 	struct tap *t;
 	int err;
 
-	if (vsw__netdev_name_ok(arg) || (options && *options))
+	bool set_mac = false;
+	uint8_t mac[6];
+	char key[16], val[32];
+	int r;
+
+	if (vsw__netdev_name_ok(arg))
 		return -EINVAL;
+	while ((r = vsw__opt_next(&options, key, sizeof(key), val, sizeof(val))) > 0) {
+		unsigned int b[6];
+		char tail;
+		if (strcmp(key, "mac") || sscanf(val, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2],
+						 &b[3], &b[4], &b[5], &tail) != 6)
+			return -EINVAL;
+		for (int i = 0; i < 6; i++)
+			mac[i] = (uint8_t)b[i];
+		if (vsw__check_port_mac(mac))
+			return -EINVAL;
+		set_mac = true;
+	}
+	if (r < 0)
+		return r;
 	t = vsw__calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
@@ -71,6 +93,15 @@ static int tap_open(struct vsw_backend *be, const char *arg, const char *options
 	}
 	memcpy(t->ifname, ifr.ifr_name, IFNAMSIZ);
 	t->ifname[IFNAMSIZ - 1] = 0;
+	if (set_mac) {
+		memset(&ifr, 0, sizeof(ifr));
+		ifr.ifr_hwaddr.sa_family = 1; /* ARPHRD_ETHER */
+		memcpy(ifr.ifr_hwaddr.sa_data, mac, 6);
+		if (ioctl(t->fd, SIOCSIFHWADDR, &ifr) < 0) {
+			err = -errno;
+			goto fail;
+		}
+	}
 	err = vsw__netdev_up(t->ifname, false);
 	if (err)
 		goto fail;
@@ -112,6 +143,9 @@ static int tap_recv(struct vsw_backend *be, struct vsw_frame *f, unsigned int n)
 				break;
 			if (k)
 				break;
+			/* EBADFD: the device is gone (deleted, or its namespace was) */
+			if (errno == EBADFD || errno == ENODEV)
+				t->dead = true;
 			return -errno;
 		}
 		if (r == 0)
@@ -141,7 +175,7 @@ static int tap_send(struct vsw_backend *be, const struct vsw_frame *f, unsigned 
 
 static int tap_link_state(struct vsw_backend *be)
 {
-	return tap_of(be)->carrier;
+	return tap_of(be)->carrier && !tap_of(be)->dead;
 }
 
 static int tap_set_link(struct vsw_backend *be, int up)

@@ -336,6 +336,7 @@ struct vsw_backend {
 	void *priv;
 	int notified;                /* atomic: vsw_backend_notify() pending */
 	bool in_epoll;
+	bool parked;                 /* failing with its link down: not polled */
 	int fd;
 };
 

@@ -71,6 +71,7 @@ int vsw__loop_add(struct vsw_switch *sw, struct vsw_port *p)
 	int fd;
 
 	be->in_epoll = false;
+	be->parked = false;
 	if (sw->epfd < 0)
 		return 0; /* added when the loop starts */
 	fd = be->ops->fd ? be->ops->fd(be) : -1;
@@ -94,9 +95,10 @@ void vsw__loop_del(struct vsw_switch *sw, struct vsw_port *p)
 		return;
 	if (be->in_epoll)
 		epoll_ctl(sw->epfd, EPOLL_CTL_DEL, be->fd, NULL);
-	else if (sw->n_fdless)
+	else if (!be->parked && sw->n_fdless)
 		sw->n_fdless--;
 	be->in_epoll = false;
+	be->parked = false;
 }
 
 void vsw__loop_fini(struct vsw_switch *sw)
@@ -114,6 +116,21 @@ void vsw__loop_fini(struct vsw_switch *sw)
 	sw->n_fdless = 0;
 }
 
+/* Take a backend's descriptor out of the epoll set, or put it back. */
+static void park(struct vsw_switch *sw, struct vsw_backend *be, bool on)
+{
+	if (on && be->in_epoll) {
+		epoll_ctl(sw->epfd, EPOLL_CTL_DEL, be->fd, NULL);
+		be->in_epoll = false;
+		be->parked = true;
+	} else if (!on && be->parked) {
+		if (epoll_add(sw->epfd, be->fd, be->port->idx) == 0) {
+			be->in_epoll = true;
+			be->parked = false;
+		}
+	}
+}
+
 /* Receive what a port's backend has, forward it; returns frames received. */
 static int port_service(struct vsw_switch *sw, struct vsw_port *p)
 {
@@ -127,8 +144,12 @@ static int port_service(struct vsw_switch *sw, struct vsw_port *p)
 		if (r < 0) {
 			if (r != -EAGAIN) {
 				p->ctr[VSW_CTR_RX_ERRORS]++;
-				/* an interface that went away or down: its carrier says so */
+				/* an interface that went away or down: its carrier says
+				 * so, and a descriptor that keeps failing is parked until
+				 * the link comes back, so that the loop does not spin */
 				vsw__port_refresh_carrier(p);
+				if (p->be && !p->carrier)
+					park(sw, p->be, true);
 			}
 			break;
 		}
@@ -144,9 +165,13 @@ static int port_service(struct vsw_switch *sw, struct vsw_port *p)
 
 static void periodic(struct vsw_switch *sw)
 {
-	for (struct vsw_port *p = vsw_port_next(sw, NULL); p; p = vsw_port_next(sw, p))
-		if (p->be)
-			vsw__port_refresh_carrier(p);
+	for (struct vsw_port *p = vsw_port_next(sw, NULL); p; p = vsw_port_next(sw, p)) {
+		if (!p->be)
+			continue;
+		vsw__port_refresh_carrier(p);
+		if (p->be->parked && p->carrier)
+			park(sw, p->be, false);
+	}
 	vsw__fdb_age(sw);
 }
 
@@ -185,7 +210,7 @@ int vsw_switch_poll(struct vsw_switch *sw, int timeout_ms)
 	}
 	if (sw->n_fdless)
 		for (struct vsw_port *p = vsw_port_next(sw, NULL); p; p = vsw_port_next(sw, p))
-			if (p->be && !p->be->in_epoll)
+			if (p->be && !p->be->in_epoll && !p->be->parked)
 				total += port_service(sw, p);
 	if (tick)
 		periodic(sw);

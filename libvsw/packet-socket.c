@@ -61,10 +61,15 @@ int vsw__packet_bind(int fd, const char *ifname)
 int vsw__packet_rebind(int fd, const char *ifname, int old_ifindex)
 {
 	int ifindex = vsw__netdev_ifindex(ifname);
+	struct sockaddr_ll sll;
+	socklen_t l = sizeof(sll);
 
 	if (ifindex < 0)
 		return ifindex;
-	if (ifindex == old_ifindex)
+	/* the kernel unbinds the socket when the interface leaves the
+	 * namespace or goes away, even if it comes back with its old index */
+	if (ifindex == old_ifindex && getsockname(fd, (struct sockaddr *)&sll, &l) == 0 &&
+	    sll.sll_ifindex == ifindex)
 		return 0;
 	int err = bind_index(fd, ifindex);
 	return err ? err : ifindex;

@@ -24,8 +24,9 @@ int vsw__packet_socket(void);
  */
 int vsw__packet_bind(int fd, const char *ifname);
 
-/* Rebind after the interface disappeared and came back with a new index:
- * returns the new ifindex, 0 if unchanged, or a negative errno. */
+/* Rebind after the interface disappeared and came back (with a new index,
+ * or its old one): returns the ifindex bound now, 0 if the socket was still
+ * bound, or a negative errno. */
 int vsw__packet_rebind(int fd, const char *ifname, int old_ifindex);
 
 /* A pending error on the socket (the interface went down or away), or 0. */

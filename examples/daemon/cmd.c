@@ -1,0 +1,555 @@
+/*
+ * cmd.c - tokenizer and parser of the vswctl grammar (see cmd.h). Every
+ * syntax and range error is found here, before anything runs, and reported
+ * as one line that names the offending word.
+ */
+#include "cmd.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <vsw.h>
+
+#define ERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
+
+/* ---- words ---- */
+
+static int split(const char *line, struct vswcmd *c, char *err, size_t errlen)
+{
+	const char *p = line;
+	char *o = c->buf, *end = c->buf + sizeof(c->buf) - 1;
+
+	c->nwords = 0;
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		if (!*p || *p == '#')
+			return 0;
+		if (c->nwords == VSWCMD_MAX_WORDS)
+			ERR("too many words (more than %d)", VSWCMD_MAX_WORDS);
+		c->words[c->nwords++] = o;
+		bool quoted = false;
+		while (*p && (quoted || (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n'))) {
+			if (*p == '"') {
+				quoted = !quoted;
+				p++;
+				continue;
+			}
+			if (*p == '\\' && p[1])
+				p++;
+			if (o == end)
+				ERR("line too long (more than %d bytes)", VSWCMD_MAX_LINE - 1);
+			*o++ = *p++;
+		}
+		if (quoted)
+			ERR("unterminated quote in '%s'", c->words[c->nwords - 1]);
+		if (o == end)
+			ERR("line too long (more than %d bytes)", VSWCMD_MAX_LINE - 1);
+		*o++ = 0;
+	}
+}
+
+int vswcmd_join(int n, char *const *words, char *out, size_t outlen)
+{
+	size_t k = 0;
+
+	for (int i = 0; i < n; i++) {
+		const char *w = words[i];
+		bool plain = *w && !strpbrk(w, " \t\"\\#\r\n");
+		if (k + 2 * strlen(w) + 4 >= outlen)
+			return -1;
+		if (i)
+			out[k++] = ' ';
+		if (!plain)
+			out[k++] = '"';
+		for (; *w; w++) {
+			if (*w == '"' || *w == '\\')
+				out[k++] = '\\';
+			if (*w == '\n' || *w == '\r')
+				continue;
+			out[k++] = *w;
+		}
+		if (!plain)
+			out[k++] = '"';
+	}
+	out[k] = 0;
+	return 0;
+}
+
+/* ---- values ---- */
+
+int vswcmd_parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+	char tail;
+
+	if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4],
+				      &b[5], &tail) != 6)
+		return -1;
+	for (int i = 0; i < 6; i++) {
+		if (s[3 * i] == ' ' || s[3 * i + 1] == ' ' || s[3 * i] == '+' || s[3 * i] == '-')
+			return -1;
+		mac[i] = (uint8_t)b[i];
+	}
+	if ((mac[0] & 1) || !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
+		return -1;
+	return 0;
+}
+
+/* A decimal number with an optional k, M, G (x1000) or Ki, Mi, Gi (x1024) suffix. */
+static int parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+	unsigned long long x;
+	uint64_t mul = 1;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	x = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	if (*end) {
+		bool bin = end[1] == 'i';
+		if (end[bin ? 2 : 1])
+			return -1;
+		switch (*end) {
+		case 'k': case 'K': mul = bin ? 1024ull : 1000ull; break;
+		case 'M': mul = bin ? 1048576ull : 1000000ull; break;
+		case 'G': mul = bin ? 1073741824ull : 1000000000ull; break;
+		default: return -1;
+		}
+	}
+	if (x && mul > UINT64_MAX / x)
+		return -1;
+	*v = x * mul;
+	return 0;
+}
+
+static int parse_uint(const char *s, unsigned int max, unsigned int *v)
+{
+	uint64_t x;
+
+	if (parse_u64(s, &x) || x > max)
+		return -1;
+	*v = (unsigned int)x;
+	return 0;
+}
+
+static const char *const lb_names[] = { "port_id", "src_mac", "ip_hash", "explicit" };
+static const char *const detect_names[] = { "link_status", "beacon" };
+
+static bool is_bool_key(int k)
+{
+	return k == VSW_POL_PROMISCUOUS || k == VSW_POL_MAC_CHANGES ||
+	       k == VSW_POL_FORGED_TRANSMITS || k == VSW_POL_SHAPING_ENABLED ||
+	       k == VSW_POL_NOTIFY_SWITCHES || k == VSW_POL_FAILBACK || k == VSW_POL_MAC_LEARNING;
+}
+
+static bool is_security_key(int k)
+{
+	return k == VSW_POL_PROMISCUOUS || k == VSW_POL_MAC_CHANGES || k == VSW_POL_FORGED_TRANSMITS;
+}
+
+const char *vswcmd_policy_key(int key)
+{
+	if (key == KEY_ACTIVE)
+		return "active";
+	if (key == KEY_STANDBY)
+		return "standby";
+	return vsw_policy_name(key);
+}
+
+static int find_key(const char *name)
+{
+	if (!strcmp(name, "active"))
+		return KEY_ACTIVE;
+	if (!strcmp(name, "standby"))
+		return KEY_STANDBY;
+	for (int k = 0; vsw_policy_name(k); k++)
+		if (!strcmp(vsw_policy_name(k), name))
+			return k;
+	return -1;
+}
+
+const char *vswcmd_policy_value(int key, uint64_t v, char *buf, size_t len)
+{
+	if (is_security_key(key))
+		return v ? "accept" : "reject";
+	if (is_bool_key(key))
+		return v ? "yes" : "no";
+	if (key == VSW_POL_LOAD_BALANCING && v < 4)
+		return lb_names[v];
+	if (key == VSW_POL_FAILURE_DETECTION && v < 2)
+		return detect_names[v];
+	snprintf(buf, len, "%llu", (unsigned long long)v);
+	return buf;
+}
+
+static int parse_value(int key, const char *s, uint64_t *v)
+{
+	static const char *const yes[] = { "accept", "yes", "on", "true", "1" };
+	static const char *const no[] = { "reject", "no", "off", "false", "0" };
+
+	if (is_bool_key(key)) {
+		for (int i = 0; i < 5; i++) {
+			if (!strcmp(s, yes[i])) {
+				*v = 1;
+				return 0;
+			}
+			if (!strcmp(s, no[i])) {
+				*v = 0;
+				return 0;
+			}
+		}
+		return -1;
+	}
+	if (key == VSW_POL_LOAD_BALANCING || key == VSW_POL_FAILURE_DETECTION) {
+		const char *const *names = key == VSW_POL_LOAD_BALANCING ? lb_names : detect_names;
+		int n = key == VSW_POL_LOAD_BALANCING ? 4 : 2;
+		for (int i = 0; i < n; i++)
+			if (!strcmp(s, names[i])) {
+				*v = (uint64_t)i;
+				return 0;
+			}
+		return -1;
+	}
+	/* the range is the library's to check, when the daemon sets it */
+	return parse_u64(s, v);
+}
+
+static int parse_services(const char *s, unsigned int *mask)
+{
+	char tmp[256];
+
+	if (strlen(s) >= sizeof(tmp))
+		return -1;
+	strcpy(tmp, s);
+	*mask = 0;
+	if (!strcmp(s, "none"))
+		return 0;
+	for (char *t = strtok(tmp, ","); t; t = strtok(NULL, ",")) {
+		unsigned int b;
+		for (b = 1; b & VSW_VMK_SERVICES_ALL; b <<= 1)
+			if (!strcmp(vsw_vmk_service_name(b), t))
+				break;
+		if (!(b & VSW_VMK_SERVICES_ALL))
+			return -1;
+		*mask |= b;
+	}
+	return 0;
+}
+
+static int parse_list(char *s, const char **out, int max)
+{
+	int n = 0;
+
+	for (char *t = strtok(s, ","); t; t = strtok(NULL, ",")) {
+		if (n == max)
+			return -1;
+		out[n++] = t;
+	}
+	return n;
+}
+
+/* ---- commands ---- */
+
+static const struct {
+	const char *word;
+	enum vswcmd_obj obj;
+} objects[] = {
+	{ "vswitch", OBJ_VSWITCH }, { "portgroup", OBJ_PORTGROUP }, { "uplink", OBJ_UPLINK },
+	{ "vnic", OBJ_VNIC }, { "vmk", OBJ_VMK }, { "policy", OBJ_POLICY }, { "list", OBJ_LIST },
+	{ "stats", OBJ_STATS }, { "fdb", OBJ_FDB },
+};
+
+static const struct {
+	const char *word;
+	enum vswcmd_verb verb;
+} verbs[] = {
+	{ "add", VERB_ADD }, { "remove", VERB_REMOVE }, { "set", VERB_SET }, { "get", VERB_GET },
+	{ "clear", VERB_CLEAR },
+};
+
+/* Positional words each (object, verb) takes: min and max. */
+static int arity(enum vswcmd_obj o, enum vswcmd_verb v, int *min, int *max)
+{
+	switch (o) {
+	case OBJ_VSWITCH:
+		*min = *max = 1;
+		return v == VERB_ADD || v == VERB_REMOVE || v == VERB_SET ? 0 : -1;
+	case OBJ_PORTGROUP:
+	case OBJ_UPLINK:
+		*min = *max = 2;
+		return v == VERB_ADD || v == VERB_REMOVE || v == VERB_SET ? 0 : -1;
+	case OBJ_VNIC:
+	case OBJ_VMK:
+		*min = *max = v == VERB_ADD ? 3 : 2;
+		return v == VERB_ADD || v == VERB_REMOVE || v == VERB_SET ? 0 : -1;
+	case OBJ_POLICY:
+		if (v == VERB_GET) {
+			*min = 1;
+			*max = 2;
+		} else if (v == VERB_SET) {
+			*min = 1;
+			*max = 2;
+		} else if (v == VERB_CLEAR) {
+			*min = *max = 2;
+		} else {
+			return -1;
+		}
+		return 0;
+	case OBJ_LIST:
+		*min = *max = 0;
+		return 0;
+	case OBJ_STATS:
+		*min = 0;
+		*max = 2;
+		return 0;
+	case OBJ_FDB:
+		*min = 0;
+		*max = 1;
+		return 0;
+	}
+	return -1;
+}
+
+/* Which --options an (object, verb) accepts. */
+static bool option_ok(const struct vswcmd *c, const char *opt)
+{
+	bool read = c->obj == OBJ_LIST || c->obj == OBJ_STATS || c->obj == OBJ_FDB ||
+		    (c->obj == OBJ_POLICY && c->verb == VERB_GET);
+
+	if (!strcmp(opt, "json"))
+		return read;
+	switch (c->obj) {
+	case OBJ_VSWITCH:
+		return !strcmp(opt, "mtu") && c->verb != VERB_REMOVE;
+	case OBJ_PORTGROUP:
+		return !strcmp(opt, "vlan") && c->verb != VERB_REMOVE;
+	case OBJ_UPLINK:
+		if (c->verb == VERB_ADD)
+			return !strcmp(opt, "backend") || !strcmp(opt, "options");
+		return c->verb == VERB_SET && !strcmp(opt, "link");
+	case OBJ_VNIC:
+		if (c->verb == VERB_ADD)
+			return !strcmp(opt, "mac") || !strcmp(opt, "backend") || !strcmp(opt, "options");
+		return c->verb == VERB_SET && (!strcmp(opt, "mac") || !strcmp(opt, "link"));
+	case OBJ_VMK:
+		if (c->verb == VERB_ADD)
+			return !strcmp(opt, "mac") || !strcmp(opt, "services") ||
+			       !strcmp(opt, "backend") || !strcmp(opt, "options");
+		return c->verb == VERB_SET && !strcmp(opt, "services");
+	default:
+		return false;
+	}
+}
+
+static int take_option(struct vswcmd *c, const char *opt, const char *val, char *err, size_t errlen)
+{
+	if (!strcmp(opt, "json")) {
+		c->json = true;
+	} else if (!strcmp(opt, "mtu")) {
+		if (parse_uint(val, 100000, &c->mtu) || c->mtu < VSW_MTU_MIN || c->mtu > VSW_MTU_MAX)
+			ERR("MTU '%s' out of range (%d-%d)", val, VSW_MTU_MIN, VSW_MTU_MAX);
+		c->has_mtu = true;
+	} else if (!strcmp(opt, "vlan")) {
+		if (parse_uint(val, 1000000, &c->vlan) || c->vlan > VSW_VLAN_TRUNK)
+			ERR("VLAN ID '%s' out of range (0-4095)", val);
+		c->has_vlan = true;
+	} else if (!strcmp(opt, "mac")) {
+		if (vswcmd_parse_mac(val, c->mac))
+			ERR("bad MAC address '%s' (want a unicast xx:xx:xx:xx:xx:xx)", val);
+		c->has_mac = true;
+	} else if (!strcmp(opt, "services")) {
+		if (parse_services(val, &c->services))
+			ERR("bad service list '%s'", val);
+		c->has_services = true;
+	} else if (!strcmp(opt, "link")) {
+		if (strcmp(val, "up") && strcmp(val, "down"))
+			ERR("bad link state '%s' (up or down)", val);
+		c->link = !strcmp(val, "up");
+		c->has_link = true;
+	} else if (!strcmp(opt, "backend")) {
+		if (!strchr(val, ':') || *val == ':')
+			ERR("bad backend spec '%s' (want TYPE:ARGUMENT)", val);
+		c->backend = val;
+	} else if (!strcmp(opt, "options")) {
+		c->options = val;
+	}
+	return 0;
+}
+
+static int check_name(const char *w, const char *what, char *err, size_t errlen)
+{
+	size_t n = strlen(w);
+
+	if (!n)
+		ERR("empty %s", what);
+	if (n > VSW_NAME_MAX)
+		ERR("%s '%s' too long (more than %d bytes)", what, w, VSW_NAME_MAX);
+	return 0;
+}
+
+static int parse_policy_words(struct vswcmd *c, char **w, int n, char *err, size_t errlen)
+{
+	for (int i = 0; i < n; i++) {
+		char *eq = strchr(w[i], '=');
+		int key;
+
+		if (c->verb == VERB_CLEAR) {
+			key = find_key(w[i]);
+			if (key < 0)
+				ERR("unknown policy '%s'", w[i]);
+			if (c->nclear == VSWCMD_MAX_KV)
+				ERR("too many policies");
+			c->clear_keys[c->nclear++] = key;
+			continue;
+		}
+		if (!eq)
+			ERR("expected KEY=VALUE, got '%s'", w[i]);
+		*eq = 0;
+		key = find_key(w[i]);
+		if (key < 0)
+			ERR("unknown policy '%s'", w[i]);
+		if (key == KEY_ACTIVE || key == KEY_STANDBY) {
+			const char **list = key == KEY_ACTIVE ? c->active : c->standby;
+			int k = parse_list(eq + 1, list, VSWCMD_MAX_TEAM);
+			if (k < 0 || (key == KEY_ACTIVE && k == 0))
+				ERR("bad uplink list for '%s'", w[i]);
+			*(key == KEY_ACTIVE ? &c->nactive : &c->nstandby) = k;
+			if (key == KEY_STANDBY && !c->nactive)
+				c->nactive = -1; /* standby alone: keep today's actives */
+			continue;
+		}
+		if (c->nkv == VSWCMD_MAX_KV)
+			ERR("too many policies");
+		if (parse_value(key, eq + 1, &c->kv[c->nkv].value))
+			ERR("bad value '%s' for %s", eq + 1, w[i]);
+		c->kv[c->nkv++].key = key;
+	}
+	if (c->verb == VERB_SET && !c->nkv && c->nactive == 0 && c->nstandby == 0)
+		ERR("policy set: nothing to set (KEY=VALUE)");
+	if (c->verb == VERB_CLEAR && !c->nclear)
+		ERR("policy clear: no policy named");
+	return 0;
+}
+
+int vswcmd_parse_words(int n, char *const *words, struct vswcmd *c, char *err, size_t errlen)
+{
+	char *policy_words[VSWCMD_MAX_WORDS];
+	int npol = 0, min, max, i = 0, o;
+
+	if (n == 0)
+		return 0;
+	memset(c, 0, offsetof(struct vswcmd, buf));
+	/* a leading --json applies to the read command that follows */
+	if (!strcmp(words[0], "--json")) {
+		c->json = true;
+		i = 1;
+		if (n == 1)
+			ERR("missing command after '--json'");
+	}
+	for (o = 0; o < (int)(sizeof(objects) / sizeof(objects[0])); o++)
+		if (!strcmp(words[i], objects[o].word))
+			break;
+	if (o == (int)(sizeof(objects) / sizeof(objects[0])))
+		ERR("unknown command '%s'", words[i]);
+	c->obj = objects[o].obj;
+	i++;
+	if (c->obj != OBJ_LIST && c->obj != OBJ_STATS && c->obj != OBJ_FDB) {
+		int v;
+		if (i == n)
+			ERR("'%s' needs a verb", words[i - 1]);
+		for (v = 0; v < (int)(sizeof(verbs) / sizeof(verbs[0])); v++)
+			if (!strcmp(words[i], verbs[v].word))
+				break;
+		if (v == (int)(sizeof(verbs) / sizeof(verbs[0])))
+			ERR("unknown verb '%s' for %s", words[i], objects[o].word);
+		c->verb = verbs[v].verb;
+		i++;
+	}
+	if (arity(c->obj, c->verb, &min, &max))
+		ERR("'%s %s' is not a command", words[c->json], words[c->json + 1]);
+	if (c->json && !option_ok(c, "json"))
+		ERR("'--json' applies to read commands only");
+
+	for (; i < n; i++) {
+		const char *w = words[i];
+		if (w[0] == '-' && w[1] == '-') {
+			char opt[32];
+			const char *val, *eq = strchr(w, '=');
+			size_t ol = eq ? (size_t)(eq - w - 2) : strlen(w + 2);
+			if (ol >= sizeof(opt))
+				ERR("unknown option '%s'", w);
+			memcpy(opt, w + 2, ol);
+			opt[ol] = 0;
+			if (!option_ok(c, opt))
+				ERR("unknown option '%s' for %s", w, objects[o].word);
+			if (eq) {
+				val = eq + 1;
+			} else if (!strcmp(opt, "json")) {
+				val = "";
+			} else {
+				if (i + 1 == n)
+					ERR("option '%s' needs a value", w);
+				val = words[++i];
+			}
+			if (take_option(c, opt, val, err, errlen))
+				return -1;
+			continue;
+		}
+		/* policy set/clear: positional names, then KEY=VALUE or KEY words */
+		if (c->obj == OBJ_POLICY && c->verb != VERB_GET &&
+		    (strchr(w, '=') || (c->verb == VERB_CLEAR && c->npos == 2))) {
+			policy_words[npol++] = words[i];
+			continue;
+		}
+		if (c->npos == max)
+			ERR("unexpected word '%s'", w);
+		if (check_name(w, "name", err, errlen))
+			return -1;
+		c->pos[c->npos++] = w;
+	}
+	if (c->npos < min) {
+		static const char *const what[] = { "switch name", "port group name", "port name" };
+		int k = c->npos;
+		/* vNICs and VMkernel ports name their port group when added */
+		if ((c->obj == OBJ_VNIC || c->obj == OBJ_VMK) && c->verb != VERB_ADD && k == 1)
+			k = 2;
+		if ((c->obj == OBJ_PORTGROUP && k == 1) || (c->obj == OBJ_POLICY && k == 1))
+			k = 1;
+		if (c->obj == OBJ_UPLINK && k == 1)
+			k = 2;
+		ERR("%s %s: missing %s", objects[o].word, verbs[c->verb - 1].word, what[k]);
+	}
+	if (c->obj == OBJ_POLICY && c->verb != VERB_GET &&
+	    parse_policy_words(c, policy_words, npol, err, errlen))
+		return -1;
+	if (c->obj == OBJ_UPLINK && c->verb == VERB_ADD && !c->backend)
+		ERR("uplink add: missing --backend SPEC");
+	if (c->verb == VERB_SET) {
+		bool any = c->has_mtu || c->has_vlan || c->has_mac || c->has_link || c->has_services ||
+			   c->obj == OBJ_POLICY;
+		if (!any)
+			ERR("%s set: nothing to set", objects[o].word);
+	}
+	c->changes = c->verb == VERB_ADD || c->verb == VERB_REMOVE || c->verb == VERB_SET ||
+		     c->verb == VERB_CLEAR;
+	return 1;
+}
+
+int vswcmd_parse(const char *line, struct vswcmd *c, char *err, size_t errlen)
+{
+	int r;
+
+	if (strlen(line) >= VSWCMD_MAX_LINE)
+		ERR("line too long (more than %d bytes)", VSWCMD_MAX_LINE - 1);
+	r = split(line, c, err, errlen);
+	if (r < 0)
+		return -1;
+	return vswcmd_parse_words(c->nwords, c->words, c, err, errlen);
+}

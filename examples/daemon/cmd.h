@@ -1,0 +1,99 @@
+/*
+ * cmd.h - the vswctl command grammar, shared by vswctl (which checks a
+ * command before sending it), vswd (which runs it) and vswd's configuration
+ * file (a list of commands, one per line). One grammar, one parser.
+ *
+ *   vswitch   add NAME [--mtu N] | remove NAME | set NAME --mtu N
+ *   portgroup add SWITCH NAME [--vlan N] | remove SWITCH NAME
+ *             | set SWITCH NAME --vlan N
+ *   uplink    add SWITCH NAME --backend SPEC [--options OPTS]
+ *             | remove SWITCH NAME | set SWITCH NAME --link up|down
+ *   vnic      add SWITCH PORTGROUP NAME [--mac MAC] [--backend SPEC] [--options OPTS]
+ *             | remove SWITCH NAME | set SWITCH NAME [--mac MAC] [--link up|down]
+ *   vmk       add SWITCH PORTGROUP NAME [--mac MAC] [--services LIST]
+ *                 [--backend SPEC] [--options OPTS]
+ *             | remove SWITCH NAME | set SWITCH NAME --services LIST
+ *   policy    get SWITCH [PORTGROUP] | set SWITCH [PORTGROUP] KEY=VALUE...
+ *             | clear SWITCH PORTGROUP KEY...
+ *   list | stats [SWITCH [PORT]] | fdb [SWITCH]
+ *
+ * Read commands take --json. Words are separated by blanks; double quotes
+ * group words ("VM Network"), a backslash escapes the next character, and
+ * '#' at the start of a word begins a comment.
+ */
+#ifndef VSWD_CMD_H
+#define VSWD_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VSWCMD_MAX_WORDS 64
+#define VSWCMD_MAX_LINE 4096
+#define VSWCMD_MAX_KV 32
+#define VSWCMD_MAX_TEAM 16
+
+enum vswcmd_obj {
+	OBJ_VSWITCH, OBJ_PORTGROUP, OBJ_UPLINK, OBJ_VNIC, OBJ_VMK, OBJ_POLICY,
+	OBJ_LIST, OBJ_STATS, OBJ_FDB,
+};
+
+enum vswcmd_verb { VERB_NONE, VERB_ADD, VERB_REMOVE, VERB_SET, VERB_GET, VERB_CLEAR };
+
+/* A policy assignment of "policy set"; teaming orders are lists of names. */
+struct vswcmd_kv {
+	int key;                 /* enum vsw_policy, or one of the KEY_* below */
+	uint64_t value;
+};
+#define KEY_ACTIVE 1000
+#define KEY_STANDBY 1001
+
+struct vswcmd {
+	enum vswcmd_obj obj;
+	enum vswcmd_verb verb;
+	const char *pos[4];      /* positional words: switch, port group, name */
+	int npos;
+	bool json;
+	bool changes;            /* the command modifies the daemon's state */
+
+	/* options; 'has_*' tells whether they were given */
+	bool has_mtu, has_vlan, has_mac, has_services, has_link;
+	unsigned int mtu, vlan, services;
+	int link;
+	uint8_t mac[6];
+	const char *backend, *options;
+
+	struct vswcmd_kv kv[VSWCMD_MAX_KV];
+	int nkv;
+	const char *active[VSWCMD_MAX_TEAM], *standby[VSWCMD_MAX_TEAM];
+	int nactive, nstandby;
+	int clear_keys[VSWCMD_MAX_KV];
+	int nclear;
+
+	/* storage the pointers above point into */
+	char buf[VSWCMD_MAX_LINE];
+	char *words[VSWCMD_MAX_WORDS];
+	int nwords;
+};
+
+/*
+ * Split 'line' into words and parse them. Returns 1 for a command, 0 for a
+ * blank or comment line, -1 for bad input with one line naming the bad word
+ * in 'err'.
+ */
+int vswcmd_parse(const char *line, struct vswcmd *c, char *err, size_t errlen);
+
+/* Parse an already split command (vswctl's argv). Same returns. */
+int vswcmd_parse_words(int n, char *const *words, struct vswcmd *c, char *err, size_t errlen);
+
+/* Join words back into one line, quoting where needed; -1 if too long. */
+int vswcmd_join(int n, char *const *words, char *out, size_t outlen);
+
+/* The text of a value for a policy key, e.g. "accept", "port_id", "100000000". */
+const char *vswcmd_policy_value(int key, uint64_t v, char *buf, size_t len);
+/* The user-facing name of a policy key, e.g. "forged_transmits". */
+const char *vswcmd_policy_key(int key);
+
+int vswcmd_parse_mac(const char *s, uint8_t mac[6]);
+
+#endif

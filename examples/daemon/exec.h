@@ -1,0 +1,47 @@
+/*
+ * exec.h - what vswd holds (any number of switches) and how it runs a
+ * parsed command against it. A command that fails leaves the state as it
+ * was: multi-step commands undo their first steps.
+ */
+#ifndef VSWD_EXEC_H
+#define VSWD_EXEC_H
+
+#include <stddef.h>
+
+#include <vsw.h>
+
+#include "cmd.h"
+
+/* Text that grows: the output of a command. */
+struct outbuf {
+	char *p;
+	size_t len, cap;
+};
+
+void out_printf(struct outbuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A JSON string literal of 's', quotes included. */
+void out_json_str(struct outbuf *o, const char *s);
+void out_free(struct outbuf *o);
+
+struct vswd_switch {
+	struct vsw_switch *sw;
+	struct vswd_switch *next;
+};
+
+struct vswd {
+	struct vswd_switch *switches;
+	/* called when a switch is created and before it is destroyed, so that
+	 * the daemon can watch its descriptor */
+	int (*added)(struct vswd *d, struct vsw_switch *sw);
+	void (*removing)(struct vswd *d, struct vsw_switch *sw);
+	void *user;
+	vsw_log_fn log;
+};
+
+/* Run 'c'. Returns 0 with its output in 'out', or -1 with one line in 'err'. */
+int vswd_exec(struct vswd *d, const struct vswcmd *c, struct outbuf *out, char *err, size_t errlen);
+
+/* Destroy every switch. */
+void vswd_clear(struct vswd *d);
+
+#endif

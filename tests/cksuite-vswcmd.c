@@ -1,0 +1,170 @@
+/*
+ * Description: the vswctl grammar (examples/daemon/cmd.c): every command with
+ * good input, and bad input of each kind, with the error line naming the
+ * bad word.
+ */
+#include "cksuite.h"
+#include "../examples/daemon/cmd.h"
+
+static const char *const good[] = {
+	"vswitch add vSwitch0",
+	"vswitch add vSwitch1 --mtu 9000",
+	"vswitch add vSwitch1 --mtu=1280",
+	"vswitch remove vSwitch1",
+	"vswitch set vSwitch0 --mtu 1500",
+	"portgroup add vSwitch0 \"VM Network\"",
+	"portgroup add vSwitch0 Prod --vlan 10",
+	"portgroup add vSwitch0 Trunk --vlan 4095",
+	"portgroup remove vSwitch0 Prod",
+	"portgroup set vSwitch0 Prod --vlan 20",
+	"uplink add vSwitch0 vmnic0 --backend afpacket:eth1",
+	"uplink add vSwitch0 vmnic1 --backend afpacket:eth2 --options rx=v3,block_tov=2",
+	"uplink remove vSwitch0 vmnic1",
+	"uplink set vSwitch0 vmnic0 --link down",
+	"vnic add vSwitch0 Prod vm1 --backend tap:vm1",
+	"vnic add vSwitch0 Prod vm2 --mac 00:50:56:00:00:02",
+	"vnic add vSwitch0 \"VM Network\" vm3 --mac 00:50:56:00:00:03 --backend tap:vm3",
+	"vnic remove vSwitch0 vm1",
+	"vnic set vSwitch0 vm2 --mac 00:50:56:00:00:99",
+	"vnic set vSwitch0 vm2 --link up",
+	"vmk add vSwitch0 Mgmt vmk0 --services management,vmotion",
+	"vmk add vSwitch0 Mgmt vmk1 --mac 00:50:56:aa:bb:cc --services none --backend tap:vmk1",
+	"vmk remove vSwitch0 vmk1",
+	"vmk set vSwitch0 vmk0 --services vsan",
+	"policy get vSwitch0",
+	"policy get vSwitch0 Prod --json",
+	"policy set vSwitch0 forged_transmits=reject",
+	"policy set vSwitch0 Prod promiscuous=accept mac_changes=reject",
+	"policy set vSwitch0 Prod load_balancing=ip_hash failback=no notify_switches=yes",
+	"policy set vSwitch0 Prod shaping=on average_bps=100M peak_bps=1G burst_bytes=64Ki",
+	"policy set vSwitch0 Prod active=vmnic0,vmnic1 standby=vmnic2",
+	"policy set vSwitch0 Prod mac_learning=on mac_limit=64 mac_aging_sec=60",
+	"policy set vSwitch0 failure_detection=beacon",
+	"policy clear vSwitch0 Prod forged_transmits active",
+	"list",
+	"list --json",
+	"--json list",
+	"stats",
+	"stats vSwitch0",
+	"stats vSwitch0 vm2 --json",
+	"fdb",
+	"fdb vSwitch0 --json",
+	"vswitch add vSwitch0 # a comment",
+	"  vswitch   add  vSwitch0  ",
+};
+
+static const struct {
+	const char *line;
+	const char *err; /* a part of the error line */
+} bad[] = {
+	{ "frobnicate", "unknown command 'frobnicate'" },
+	{ "vswitch", "'vswitch' needs a verb" },
+	{ "vswitch jump vSwitch0", "unknown verb 'jump'" },
+	{ "vswitch add", "missing switch name" },
+	{ "vswitch add a b", "unexpected word 'b'" },
+	{ "vswitch add s --mtu 9001", "MTU '9001'" },
+	{ "vswitch add s --mtu abc", "MTU 'abc'" },
+	{ "vswitch add s --vlan 5", "unknown option '--vlan'" },
+	{ "vswitch set s", "nothing to set" },
+	{ "portgroup add s", "missing port group name" },
+	{ "portgroup add s pg --vlan 4096", "VLAN ID '4096'" },
+	{ "portgroup add s pg --vlan -1", "VLAN ID '-1'" },
+	{ "portgroup add s pg --vlan", "needs a value" },
+	{ "uplink add s vmnic0", "missing --backend" },
+	{ "uplink add s vmnic0 --backend eth1", "bad backend spec 'eth1'" },
+	{ "uplink set s vmnic0 --link sideways", "bad link state 'sideways'" },
+	{ "vnic add s pg", "missing port name" },
+	{ "vnic add s pg vm1 --mac 00:50:56:00:00", "bad MAC address '00:50:56:00:00'" },
+	{ "vnic add s pg vm1 --mac 01:00:5e:00:00:01", "bad MAC address '01:00:5e:00:00:01'" },
+	{ "vnic add s pg vm1 --mac 00:00:00:00:00:00", "bad MAC address" },
+	{ "vnic add s pg vm1 --mac zz:50:56:00:00:01", "bad MAC address 'zz:50:56:00:00:01'" },
+	{ "vnic add s pg vm1 --services vmotion", "unknown option '--services'" },
+	{ "vnic remove s", "missing port name" },
+	{ "vmk add s pg vmk0 --services teleport", "bad service list 'teleport'" },
+	{ "policy get", "missing switch name" },
+	{ "policy set s", "nothing to set" },
+	{ "policy set s pg forged_transmits", "unexpected word 'forged_transmits'" },
+	{ "policy set s pg forged=accept", "unknown policy 'forged'" },
+	{ "policy set s pg forged_transmits=maybe", "bad value 'maybe' for forged_transmits" },
+	{ "policy set s pg load_balancing=random", "bad value 'random'" },
+	{ "policy set s pg average_bps=lots", "bad value 'lots'" },
+	{ "policy set s pg active=", "bad uplink list" },
+	{ "policy clear s pg", "no policy named" },
+	{ "policy clear s pg nonsense", "unknown policy 'nonsense'" },
+	{ "list extra", "unexpected word 'extra'" },
+	{ "stats a b c", "unexpected word 'c'" },
+	{ "vswitch add s --json", "unknown option '--json'" },
+	{ "--json", "missing command" },
+	{ "vswitch add \"unterminated", "unterminated quote" },
+	{ "vswitch add 0123456789012345678901234567890123456789012345678901234567890123456789",
+	  "too long" },
+};
+
+START_TEST(grammar_good)
+{
+	static struct vswcmd c;
+	char err[256] = "";
+
+	ck_assert_msg(vswcmd_parse(good[_i], &c, err, sizeof(err)) == 1, "'%s': %s", good[_i], err);
+}
+END_TEST
+
+START_TEST(grammar_bad)
+{
+	static struct vswcmd c;
+	char err[256] = "";
+
+	ck_assert_msg(vswcmd_parse(bad[_i].line, &c, err, sizeof(err)) == -1, "'%s' was accepted",
+		      bad[_i].line);
+	ck_assert_msg(strstr(err, bad[_i].err), "'%s': got '%s', wanted '%s'", bad[_i].line, err,
+		      bad[_i].err);
+}
+END_TEST
+
+START_TEST(grammar_values)
+{
+	static struct vswcmd c;
+	char err[256];
+
+	ck_assert_int_eq(vswcmd_parse("", &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(vswcmd_parse("   # only a comment", &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(vswcmd_parse("portgroup add vSwitch0 \"VM Network\" --vlan 10", &c, err, sizeof(err)), 1);
+	ck_assert_str_eq(c.pos[1], "VM Network");
+	ck_assert_uint_eq(c.vlan, 10);
+	ck_assert(c.changes);
+	ck_assert_int_eq(vswcmd_parse("policy set s pg shaping=on average_bps=100M burst_bytes=64Ki active=a,b standby=c",
+				      &c, err, sizeof(err)), 1);
+	ck_assert_int_eq(c.nkv, 3);
+	ck_assert_uint_eq(c.kv[1].value, 100000000u);
+	ck_assert_uint_eq(c.kv[2].value, 65536u);
+	ck_assert_int_eq(c.nactive, 2);
+	ck_assert_int_eq(c.nstandby, 1);
+	ck_assert_str_eq(c.standby[0], "c");
+	ck_assert_int_eq(vswcmd_parse("stats --json", &c, err, sizeof(err)), 1);
+	ck_assert(c.json);
+	ck_assert(!c.changes);
+	ck_assert_int_eq(vswcmd_parse("vnic add s pg vm --mac 00:50:56:0a:0b:0c", &c, err, sizeof(err)), 1);
+	ck_assert_uint_eq(c.mac[5], 0x0c);
+	/* joining quotes what needs it, and parses back to the same words */
+	{
+		char *w[] = { "portgroup", "add", "s", "VM Network", "--vlan", "7" };
+		char line[256];
+		ck_ok(vswcmd_join(6, w, line, sizeof(line)));
+		ck_assert_str_eq(line, "portgroup add s \"VM Network\" --vlan 7");
+		ck_assert_int_eq(vswcmd_parse(line, &c, err, sizeof(err)), 1);
+		ck_assert_str_eq(c.pos[1], "VM Network");
+	}
+}
+END_TEST
+
+Suite *vsw_vswcmd_suite(void)
+{
+	Suite *s = suite_create("vswcmd");
+	TCase *tc = tcase_create("grammar");
+
+	tcase_add_loop_test(tc, grammar_good, 0, (int)(sizeof(good) / sizeof(good[0])));
+	tcase_add_loop_test(tc, grammar_bad, 0, (int)(sizeof(bad) / sizeof(bad[0])));
+	tcase_add_test(tc, grammar_values);
+	suite_add_tcase(s, tc);
+	return s;
+}
