@@ -12,7 +12,7 @@ sh man/update-pages.sh
 if ! cmp -s man/pages.am "$tmp/pages.am"; then
 	echo "man/pages.am was stale (regenerated it; commit the change)"; rc=1
 fi
-for f in man/man*/*.[137]; do
+for f in man/man*/*.[1357]; do
 	# a .so link page must point at an existing page
 	if head -n1 "$f" | grep -q '^\.so '; then
 		target=$(head -n1 "$f" | cut -d' ' -f2)
@@ -26,7 +26,7 @@ done
 for fn in $(grep -hoE '^VSW_API [^(]*[ *]vsw_[a-z0-9_]+\(' include/*.h | grep -oE 'vsw_[a-z0-9_]+\($' | tr -d '(' | sort -u); do
 	[ -e "man/man3/$fn.3" ] || { echo "no man page for $fn"; rc=1; }
 done
-for prog in $(sed -n 's/^bin_PROGRAMS += examples\///p; s/^sbin_PROGRAMS += examples\///p' Makefile.am); do
+for prog in $(sed -n 's/^s*bin_PROGRAMS += //p' Makefile.am | sed 's/examples\///g'); do
 	[ -e "man/man1/$prog.1" ] || [ -e "man/man8/$prog.8" ] || { echo "no man1 page for $prog"; rc=1; }
 done
 checker="$top_srcdir/../shared/tools/check-api-docs"

@@ -44,8 +44,10 @@ static int split(const char *line, struct vswcmd *c, char *err, size_t errlen)
 				ERR("line too long (more than %d bytes)", VSWCMD_MAX_LINE - 1);
 			*o++ = *p++;
 		}
-		if (quoted)
+		if (quoted) {
+			*o = 0;
 			ERR("unterminated quote in '%s'", c->words[c->nwords - 1]);
+		}
 		if (o == end)
 			ERR("line too long (more than %d bytes)", VSWCMD_MAX_LINE - 1);
 		*o++ = 0;
@@ -429,6 +431,7 @@ static int parse_policy_words(struct vswcmd *c, char **w, int n, char *err, size
 			ERR("too many policies");
 		if (parse_value(key, eq + 1, &c->kv[c->nkv].value))
 			ERR("bad value '%s' for %s", eq + 1, w[i]);
+		c->kv[c->nkv].text = eq + 1;
 		c->kv[c->nkv++].key = key;
 	}
 	if (c->verb == VERB_SET && !c->nkv && c->nactive == 0 && c->nstandby == 0)

@@ -44,6 +44,7 @@ enum vswcmd_verb { VERB_NONE, VERB_ADD, VERB_REMOVE, VERB_SET, VERB_GET, VERB_CL
 struct vswcmd_kv {
 	int key;                 /* enum vsw_policy, or one of the KEY_* below */
 	uint64_t value;
+	const char *text;        /* the value as typed */
 };
 #define KEY_ACTIVE 1000
 #define KEY_STANDBY 1001

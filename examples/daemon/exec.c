@@ -260,7 +260,7 @@ static int port_add(struct vswd *d, const struct vswcmd *c, char *err, size_t er
 			port = e ? NULL : vsw_vnic_port(v);
 		}
 		/* a generated MAC that happens to clash: try another */
-		if (e != -EADDRINUSE || c->has_mac || be || salt > 16)
+		if (e != -EADDRINUSE || c->has_mac || (be && vsw_backend_mac(be, mac) == 0) || salt > 16)
 			break;
 		default_mac(c->pos[0], c->pos[2], salt, mac);
 	}
@@ -399,9 +399,10 @@ static int policy_set(struct vsw_switch *sw, struct vsw_portgroup *pg, const str
 		if (e) {
 			/* name the uplink that is not there */
 			struct vsw_uplink *u;
-			for (int j = 0; j < c->nactive + c->nstandby; j++) {
-				const char *n = j < c->nactive ? c->active[j] : c->standby[j - c->nactive];
-				if (j >= 0 && c->nactive >= 0 && vsw_uplink_find(sw, n, &u)) {
+			int na_given = c->nactive > 0 ? c->nactive : 0;
+			for (int j = 0; j < na_given + c->nstandby; j++) {
+				const char *n = j < na_given ? c->active[j] : c->standby[j - na_given];
+				if (vsw_uplink_find(sw, n, &u)) {
 					snprintf(err, errlen, "unknown uplink '%s'", n);
 					break;
 				}
@@ -424,11 +425,8 @@ static int policy_set(struct vsw_switch *sw, struct vsw_portgroup *pg, const str
 		else
 			vsw_portgroup_policy_set(pg, k, old[j]);
 	}
-	if (i < c->nkv) {
-		char v[32];
-		ERR("bad value '%s' for %s", vswcmd_policy_value(c->kv[i].key, c->kv[i].value, v, sizeof(v)),
-		    vswcmd_policy_key(c->kv[i].key));
-	}
+	if (i < c->nkv)
+		ERR("bad value '%s' for %s (out of range)", c->kv[i].text, vswcmd_policy_key(c->kv[i].key));
 	team_restore(sw, pg, &team);
 	return -1;
 }
@@ -460,17 +458,24 @@ static void print_policy(struct vsw_switch *sw, struct vsw_portgroup *pg, bool j
 			out_printf(o, "%s\"%s\": {\"value\": \"%s\", \"inherited\": %s}", k ? ", " : "",
 				   vsw_policy_name(k), s, inh ? "true" : "false");
 		else
-			out_printf(o, "%-20s %-14s%s\n", vsw_policy_name(k), s,
-				   pg ? (inh ? " (inherited)" : " (set here)") : "");
+			if (pg)
+				out_printf(o, "%-20s %-14s %s\n", vsw_policy_name(k), s,
+					   inh ? "(inherited)" : "(set here)");
+			else
+				out_printf(o, "%-20s %s\n", vsw_policy_name(k), s);
 	}
 	team_save(sw, pg, &t);
 	if (json) {
 		out_printf(o, "}, \"teaming\": {\"inherited\": %s, \"active\": [", t.inherited ? "true" : "false");
-		for (unsigned int i = 0; i < t.na; i++)
-			out_printf(o, "%s\"%s\"", i ? ", " : "", t.act[i]);
+		for (unsigned int i = 0; i < t.na; i++) {
+			out_printf(o, "%s", i ? ", " : "");
+			out_json_str(o, t.act[i]);
+		}
 		out_printf(o, "], \"standby\": [");
-		for (unsigned int i = 0; i < t.ns; i++)
-			out_printf(o, "%s\"%s\"", i ? ", " : "", t.stb[i]);
+		for (unsigned int i = 0; i < t.ns; i++) {
+			out_printf(o, "%s", i ? ", " : "");
+			out_json_str(o, t.stb[i]);
+		}
 		out_printf(o, "]}}\n");
 		return;
 	}
@@ -542,8 +547,9 @@ static void list_cmd(struct vswd *d, bool json, struct outbuf *o)
 		for (u = vsw_uplink_next(sw, NULL); u; u = vsw_uplink_next(sw, u), n++) {
 			struct vsw_port *p = vsw_uplink_port(u);
 			if (json) {
-				out_printf(o, "%s{\"name\": \"%s\", \"link\": \"%s\"}", n ? ", " : "",
-					   vsw_port_name(p), vsw_port_link(p) ? "up" : "down");
+				out_printf(o, "%s{\"name\": ", n ? ", " : "");
+				out_json_str(o, vsw_port_name(p));
+				out_printf(o, ", \"link\": \"%s\"}", vsw_port_link(p) ? "up" : "down");
 			} else {
 				out_printf(o, "%s%s%s", n ? "," : "", vsw_port_name(p),
 					   vsw_port_link(p) ? "" : "(down)");
@@ -571,9 +577,13 @@ static void list_cmd(struct vswd *d, bool json, struct outbuf *o)
 					break;
 				if (!json && r == VSW_UPLINK_STANDBY)
 					out_printf(o, " / ");
-				for (unsigned int i = 0; (u = vsw_portgroup_teaming_uplink(pg, r, i)); i++)
-					out_printf(o, json ? "%s\"%s\"" : "%s%s", i ? (json ? ", " : ",") : "",
-						   vsw_port_name(vsw_uplink_port(u)));
+				for (unsigned int i = 0; (u = vsw_portgroup_teaming_uplink(pg, r, i)); i++) {
+					out_printf(o, "%s", i ? (json ? ", " : ",") : "");
+					if (json)
+						out_json_str(o, vsw_port_name(vsw_uplink_port(u)));
+					else
+						out_printf(o, "%s", vsw_port_name(vsw_uplink_port(u)));
+				}
 			}
 			if (json) {
 				out_printf(o, "], \"ports\": [");

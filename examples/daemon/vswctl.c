@@ -29,6 +29,7 @@ static void usage(FILE *f)
 		"  vnic add SWITCH PORTGROUP NAME [--mac MAC] [--backend SPEC] [--options OPTS]\n"
 		"       | remove SWITCH NAME | set SWITCH NAME [--mac MAC] [--link up|down]\n"
 		"  vmk add SWITCH PORTGROUP NAME [--mac MAC] [--services LIST] [--backend SPEC]\n"
+		"          [--options OPTS]\n"
 		"      | remove SWITCH NAME | set SWITCH NAME --services LIST\n"
 		"  policy get SWITCH [PORTGROUP] | set SWITCH [PORTGROUP] KEY=VALUE...\n"
 		"         | clear SWITCH PORTGROUP KEY...\n"

@@ -205,6 +205,7 @@ static int load_config(const char *path)
 				bad = 1;
 			} else if (out.len && !c->changes) {
 				fwrite(out.p, 1, out.len, stdout);
+				fflush(stdout);
 			}
 			out_free(&out);
 			if (bad)
@@ -251,7 +252,14 @@ static int listen_socket(void)
 	}
 	if (probe >= 0)
 		close(probe);
-	unlink(g.socket_path);
+	struct stat st;
+	if (lstat(g.socket_path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			logf_(LOG_ERR, "%s exists and is not a socket", g.socket_path);
+			return -1;
+		}
+		unlink(g.socket_path);
+	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	mode_t old = umask(0177);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
@@ -470,13 +478,17 @@ int main(int argc, char **argv)
 	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (g.epfd < 0 || sfd < 0 || !watch_add(K_SIGNAL, sfd, EPOLLIN))
 		return 1;
+	/* the socket first: a second vswd stops here, before it builds anything */
+	lfd = listen_socket();
+	if (lfd < 0)
+		return 1;
 	if (config && load_config(config) < 0) {
 		logf_(LOG_ERR, "configuration %s not loaded: not starting", config);
+		shutdown_daemon(lfd);
 		return 1;
 	}
-	lfd = listen_socket();
-	if (lfd < 0 || !watch_add(K_LISTEN, lfd, EPOLLIN)) {
-		shutdown_daemon(-1);
+	if (!watch_add(K_LISTEN, lfd, EPOLLIN)) {
+		shutdown_daemon(lfd);
 		return 1;
 	}
 	if (g.pidfile) {
