@@ -1,0 +1,42 @@
+"""vsw: Python bindings for libvsw, the embeddable VMware-style virtual switch.
+
+Pure Python over ctypes: no compiler needed. The library is loaded from
+``LIBVSW_PATH`` if set, else as the installed ``libvsw.so.1``.
+
+    import vsw
+
+    with vsw.Switch("vSwitch0") as sw:
+        pg = sw.add_portgroup("Prod", vlan=10)
+        a = pg.add_vnic("a", mac="00:50:56:00:00:01")
+        b = pg.add_vnic("b", mac="00:50:56:00:00:02")
+        b.on_receive = lambda port, frames: print(port.name, len(frames))
+        a.send([bytes.fromhex("005056000002" "005056000001" "0800") + bytes(46)])
+
+Every libvsw error is raised as :class:`VswError` (an :class:`OSError` with
+``errno`` set). See help(vsw.Switch) and the man pages vsw(7), vsw-forwarding(7).
+"""
+
+from ._lib import lib as _lib
+from .core import Backend, Port, PortGroup, Switch, Uplink, Vmk, VNic
+from .enums import (BATCH_MAX, VLAN_NONE, VLAN_TRUNK, Counter, CounterKind, FailureDetection,
+                    LoadBalancing, Policy, PortKind, Service, UplinkRole)
+from .errors import VswError, VswExistsError, VswNotFoundError, VswPermissionError
+
+__all__ = [
+    "Backend", "Port", "PortGroup", "Switch", "Uplink", "Vmk", "VNic",
+    "BATCH_MAX", "VLAN_NONE", "VLAN_TRUNK", "Counter", "CounterKind", "FailureDetection",
+    "LoadBalancing", "Policy", "PortKind", "Service", "UplinkRole",
+    "VswError", "VswExistsError", "VswNotFoundError", "VswPermissionError",
+    "version", "library_version",
+]
+
+#: Version of this package (follows the library it was released with).
+__version__ = "1.0.0"
+
+
+def library_version():
+    """The version string of the libvsw that was loaded, e.g. "1.0.0"."""
+    return _lib.vsw_version().decode()
+
+
+version = library_version

@@ -1,0 +1,181 @@
+"""Loading libvsw and declaring its C API for ctypes.
+
+The library is found, in order, through the ``LIBVSW_PATH`` environment
+variable (the path of a ``libvsw.so*`` file, e.g. in a build tree), then as
+the installed soname ``libvsw.so.<major>`` for the major versions this
+package knows. A library of another major version is refused with a clear
+message rather than called with the wrong ABI.
+"""
+
+import ctypes
+import os
+
+#: Major versions of libvsw whose ABI this package speaks.
+KNOWN_MAJORS = (1,)
+
+c_int = ctypes.c_int
+c_uint = ctypes.c_uint
+c_char_p = ctypes.c_char_p
+c_void_p = ctypes.c_void_p
+c_uint8_p = ctypes.POINTER(ctypes.c_uint8)
+c_uint64 = ctypes.c_uint64
+c_size_t = ctypes.c_size_t
+
+
+class Frame(ctypes.Structure):
+    """struct vsw_frame: one frame descriptor (fixed for the life of the ABI)."""
+
+    _fields_ = [
+        ("data", ctypes.c_void_p),
+        ("len", ctypes.c_uint32),
+        ("vlan_tci", ctypes.c_uint16),
+        ("flags", ctypes.c_uint16),
+    ]
+
+
+class SwitchOpts(ctypes.Structure):
+    """struct vsw_switch_opts."""
+
+    _fields_ = [("size", c_size_t), ("mtu", c_uint), ("max_macs", c_uint)]
+
+
+class FdbEntryInfo(ctypes.Structure):
+    """struct vsw_fdb_entry_info."""
+
+    _fields_ = [
+        ("size", c_size_t),
+        ("vlan", c_uint),
+        ("mac", ctypes.c_uint8 * 6),
+        ("learned", c_int),
+        ("age_sec", c_uint),
+        ("port", c_void_p),
+    ]
+
+
+RX_FN = ctypes.CFUNCTYPE(None, c_void_p, ctypes.POINTER(Frame), c_uint, c_void_p)
+FDB_FN = ctypes.CFUNCTYPE(c_int, ctypes.POINTER(FdbEntryInfo), c_void_p)
+CLOCK_FN = ctypes.CFUNCTYPE(c_uint64, c_void_p)
+
+# name: (restype, argtypes)
+_PROTOTYPES = {
+    "vsw_version": (c_char_p, []),
+    "vsw_version_major": (c_uint, []),
+    "vsw_version_minor": (c_uint, []),
+    "vsw_switch_new": (c_int, [c_char_p, ctypes.POINTER(SwitchOpts), ctypes.POINTER(c_void_p)]),
+    "vsw_switch_free": (None, [c_void_p]),
+    "vsw_switch_name": (c_char_p, [c_void_p]),
+    "vsw_switch_mtu": (c_uint, [c_void_p]),
+    "vsw_switch_set_mtu": (c_int, [c_void_p, c_uint]),
+    "vsw_policy_name": (c_char_p, [c_int]),
+    "vsw_switch_policy_set": (c_int, [c_void_p, c_int, c_uint64]),
+    "vsw_switch_policy_get": (c_int, [c_void_p, c_int, ctypes.POINTER(c_uint64)]),
+    "vsw_portgroup_policy_set": (c_int, [c_void_p, c_int, c_uint64]),
+    "vsw_portgroup_policy_get": (c_int, [c_void_p, c_int, ctypes.POINTER(c_uint64),
+                                         ctypes.POINTER(c_int)]),
+    "vsw_portgroup_policy_clear": (c_int, [c_void_p, c_int]),
+    "vsw_portgroup_add": (c_int, [c_void_p, c_char_p, c_uint, c_uint, ctypes.POINTER(c_void_p)]),
+    "vsw_portgroup_remove": (c_int, [c_void_p]),
+    "vsw_portgroup_find": (c_int, [c_void_p, c_char_p, ctypes.POINTER(c_void_p)]),
+    "vsw_portgroup_next": (c_void_p, [c_void_p, c_void_p]),
+    "vsw_portgroup_name": (c_char_p, [c_void_p]),
+    "vsw_portgroup_vlan": (c_uint, [c_void_p]),
+    "vsw_portgroup_set_vlan": (c_int, [c_void_p, c_uint]),
+    "vsw_portgroup_port_count": (c_uint, [c_void_p]),
+    "vsw_portgroup_port_next": (c_void_p, [c_void_p, c_void_p]),
+    "vsw_switch_set_teaming": (c_int, [c_void_p, ctypes.POINTER(c_char_p), c_uint,
+                                       ctypes.POINTER(c_char_p), c_uint]),
+    "vsw_portgroup_set_teaming": (c_int, [c_void_p, ctypes.POINTER(c_char_p), c_uint,
+                                          ctypes.POINTER(c_char_p), c_uint]),
+    "vsw_portgroup_clear_teaming": (c_int, [c_void_p]),
+    "vsw_portgroup_teaming_inherited": (c_int, [c_void_p]),
+    "vsw_switch_teaming_uplink": (c_void_p, [c_void_p, c_int, c_uint]),
+    "vsw_portgroup_teaming_uplink": (c_void_p, [c_void_p, c_int, c_uint]),
+    "vsw_port_find": (c_int, [c_void_p, c_char_p, ctypes.POINTER(c_void_p)]),
+    "vsw_port_next": (c_void_p, [c_void_p, c_void_p]),
+    "vsw_port_kind": (c_int, [c_void_p]),
+    "vsw_port_name": (c_char_p, [c_void_p]),
+    "vsw_port_portgroup": (c_void_p, [c_void_p]),
+    "vsw_port_mac": (c_int, [c_void_p, c_uint8_p]),
+    "vsw_port_set_link": (c_int, [c_void_p, c_int]),
+    "vsw_port_link": (c_int, [c_void_p]),
+    "vsw_counter_name": (c_char_p, [c_int]),
+    "vsw_counter_kind": (c_int, [c_int]),
+    "vsw_port_counter": (c_uint64, [c_void_p, c_int]),
+    "vsw_port_clear_counters": (c_int, [c_void_p]),
+    "vsw_uplink_add": (c_int, [c_void_p, c_char_p, c_uint, ctypes.POINTER(c_void_p)]),
+    "vsw_uplink_remove": (c_int, [c_void_p]),
+    "vsw_uplink_port": (c_void_p, [c_void_p]),
+    "vsw_port_to_uplink": (c_void_p, [c_void_p]),
+    "vsw_vnic_add": (c_int, [c_void_p, c_char_p, c_uint8_p, c_uint, ctypes.POINTER(c_void_p)]),
+    "vsw_vnic_remove": (c_int, [c_void_p]),
+    "vsw_vnic_port": (c_void_p, [c_void_p]),
+    "vsw_port_to_vnic": (c_void_p, [c_void_p]),
+    "vsw_vnic_initial_mac": (c_int, [c_void_p, c_uint8_p]),
+    "vsw_vnic_set_mac": (c_int, [c_void_p, c_uint8_p]),
+    "vsw_vmk_service_name": (c_char_p, [c_uint]),
+    "vsw_vmk_add": (c_int, [c_void_p, c_char_p, c_uint8_p, c_uint, c_uint, ctypes.POINTER(c_void_p)]),
+    "vsw_vmk_remove": (c_int, [c_void_p]),
+    "vsw_vmk_port": (c_void_p, [c_void_p]),
+    "vsw_port_to_vmk": (c_void_p, [c_void_p]),
+    "vsw_vmk_services": (c_uint, [c_void_p]),
+    "vsw_vmk_set_services": (c_int, [c_void_p, c_uint]),
+    "vsw_port_input": (c_int, [c_void_p, ctypes.POINTER(Frame), c_uint]),
+    "vsw_port_set_rx": (c_int, [c_void_p, RX_FN, c_void_p]),
+    "vsw_switch_set_clock": (c_int, [c_void_p, CLOCK_FN, c_void_p]),
+    "vsw_port_current_uplink": (c_void_p, [c_void_p]),
+    "vsw_switch_fdb_foreach": (c_int, [c_void_p, FDB_FN, c_void_p]),
+    "vsw_switch_fdb_flush": (c_int, [c_void_p]),
+    "vsw_backend_open": (c_int, [c_char_p, c_char_p, ctypes.POINTER(c_void_p)]),
+    "vsw_backend_close": (None, [c_void_p]),
+    "vsw_backend_type": (c_char_p, [c_void_p]),
+    "vsw_backend_recv": (c_int, [c_void_p, ctypes.POINTER(Frame), c_uint]),
+    "vsw_backend_send": (c_int, [c_void_p, ctypes.POINTER(Frame), c_uint]),
+    "vsw_backend_fd": (c_int, [c_void_p]),
+    "vsw_backend_link": (c_int, [c_void_p]),
+    "vsw_backend_set_link": (c_int, [c_void_p, c_int]),
+    "vsw_backend_mac": (c_int, [c_void_p, c_uint8_p]),
+    "vsw_backend_mtu": (c_int, [c_void_p]),
+    "vsw_port_attach": (c_int, [c_void_p, c_char_p, c_char_p]),
+    "vsw_port_attach_backend": (c_int, [c_void_p, c_void_p]),
+    "vsw_port_detach": (c_int, [c_void_p]),
+    "vsw_port_backend": (c_void_p, [c_void_p]),
+    "vsw_switch_poll": (c_int, [c_void_p, c_int]),
+    "vsw_switch_fd": (c_int, [c_void_p]),
+    "vsw_switch_run": (c_int, [c_void_p]),
+    "vsw_switch_stop": (c_int, [c_void_p]),
+}
+
+
+def _candidates():
+    path = os.environ.get("LIBVSW_PATH")
+    if path:
+        yield path
+        return
+    for major in KNOWN_MAJORS:
+        yield "libvsw.so.%d" % major
+
+
+def _load():
+    errors = []
+    for name in _candidates():
+        try:
+            lib = ctypes.CDLL(name)
+        except OSError as e:
+            errors.append("%s: %s" % (name, e))
+            continue
+        major = ctypes.CFUNCTYPE(c_uint)(("vsw_version_major", lib))()
+        if major not in KNOWN_MAJORS:
+            raise ImportError(
+                "vsw: %s is libvsw %d, but this package speaks the ABI of libvsw %s; "
+                "install bindings that match the library" %
+                (name, major, ", ".join(str(m) for m in KNOWN_MAJORS)))
+        for fn, (res, args) in _PROTOTYPES.items():
+            f = getattr(lib, fn)
+            f.restype = res
+            f.argtypes = args
+        return lib
+    raise ImportError("vsw: cannot load libvsw (%s); set LIBVSW_PATH to a libvsw.so, "
+                      "or install libvsw" % "; ".join(errors))
+
+
+lib = _load()

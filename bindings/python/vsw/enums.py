@@ -1,0 +1,112 @@
+"""The enumerations of vsw.h as Python enums; values are the C values."""
+
+import enum
+
+
+class Policy(enum.IntEnum):
+    """Policy option keys (enum vsw_policy)."""
+
+    PROMISCUOUS = 0
+    MAC_CHANGES = 1
+    FORGED_TRANSMITS = 2
+    SHAPING_ENABLED = 3
+    SHAPING_AVERAGE_BPS = 4
+    SHAPING_PEAK_BPS = 5
+    SHAPING_BURST_BYTES = 6
+    LOAD_BALANCING = 7
+    FAILURE_DETECTION = 8
+    NOTIFY_SWITCHES = 9
+    FAILBACK = 10
+    MAC_LEARNING = 11
+    MAC_LIMIT = 12
+    MAC_AGING_SEC = 13
+
+
+class LoadBalancing(enum.IntEnum):
+    """Values of Policy.LOAD_BALANCING."""
+
+    PORT_ID = 0
+    SRC_MAC = 1
+    IP_HASH = 2
+    EXPLICIT = 3
+
+
+class FailureDetection(enum.IntEnum):
+    """Values of Policy.FAILURE_DETECTION."""
+
+    LINK_STATUS = 0
+    BEACON = 1
+
+
+class PortKind(enum.IntEnum):
+    """Kinds of port (enum vsw_port_kind)."""
+
+    UPLINK = 1
+    VNIC = 2
+    VMK = 3
+
+
+class UplinkRole(enum.IntEnum):
+    """Where an uplink stands in a teaming order."""
+
+    UNUSED = 0
+    ACTIVE = 1
+    STANDBY = 2
+
+
+class Counter(enum.IntEnum):
+    """Per-port counters (enum vsw_counter); Counter.name.lower() is the C name."""
+
+    RX_PACKETS = 0
+    RX_BYTES = 1
+    TX_PACKETS = 2
+    TX_BYTES = 3
+    RUNT = 4
+    BAD_SRC = 5
+    OVERSIZE = 6
+    VLAN_VIOLATION = 7
+    FORGED = 8
+    SHAPED = 9
+    REFLECTED = 10
+    UNKNOWN_DST = 11
+    NO_UPLINK = 12
+    NO_RECEIVER = 13
+    SELF_DST = 14
+    MAC_CHANGE_BLOCKED = 15
+    LINK_DOWN = 16
+    TX_ERRORS = 17
+    RX_ERRORS = 18
+    LEARN_REFUSED = 19
+    RARP_SENT = 20
+
+
+class CounterKind(enum.IntEnum):
+    """Classes of counters."""
+
+    TRAFFIC = 1
+    DROP = 2
+    ERROR = 3
+    EVENT = 4
+
+
+class Service(enum.IntFlag):
+    """Services a VMkernel port carries (a bitmask)."""
+
+    MANAGEMENT = 1 << 0
+    VMOTION = 1 << 1
+    PROVISIONING = 1 << 2
+    FT_LOGGING = 1 << 3
+    VSAN = 1 << 4
+    REPLICATION = 1 << 5
+    NFC_REPLICATION = 1 << 6
+    NVME_TCP = 1 << 7
+    NVME_RDMA = 1 << 8
+    BACKUP_NFC = 1 << 9
+    VSAN_WITNESS = 1 << 10
+
+
+#: The largest batch Port.send() hands to the switch in one call.
+BATCH_MAX = 256
+#: Port group VLAN IDs.
+VLAN_NONE = 0
+VLAN_TRUNK = 4095
