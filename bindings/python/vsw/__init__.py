@@ -16,7 +16,7 @@ Every libvsw error is raised as :class:`VswError` (an :class:`OSError` with
 ``errno`` set). See help(vsw.Switch) and the man pages vsw(7), vsw-forwarding(7).
 """
 
-from ._lib import lib as _lib
+from ._lib import lib as _clib
 from .core import Backend, Port, PortGroup, Switch, Uplink, Vmk, VNic
 from .enums import (BATCH_MAX, VLAN_NONE, VLAN_TRUNK, Counter, CounterKind, FailureDetection,
                     LoadBalancing, Policy, PortKind, Service, UplinkRole)
@@ -36,7 +36,7 @@ __version__ = "1.0.0"
 
 def library_version():
     """The version string of the libvsw that was loaded, e.g. "1.0.0"."""
-    return _lib.vsw_version().decode()
+    return _clib.vsw_version().decode()
 
 
 version = library_version

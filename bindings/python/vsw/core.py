@@ -263,10 +263,12 @@ class Switch:
     # -- properties --
     @property
     def name(self):
+        """The switch's name."""
         return _dec(lib.vsw_switch_name(self._p()))
 
     @property
     def mtu(self):
+        """The switch's MTU (1280 to 9000); settable."""
         return lib.vsw_switch_mtu(self._p())
 
     @mtu.setter
@@ -280,12 +282,14 @@ class Switch:
 
     # -- children --
     def add_portgroup(self, name, vlan=0):
+        """Add a port group (an L2 segment) with a VLAN ID; returns it."""
         p = c_void_p()
         check(lib.vsw_portgroup_add(self._p(), _enc(name), int(vlan), 0, ctypes.byref(p)),
               "vsw_portgroup_add", self.name, name, vlan)
         return self._wrap(p.value, PortGroup)
 
     def portgroup(self, name):
+        """The port group of that name (FileNotFoundError if none)."""
         p = c_void_p()
         check(lib.vsw_portgroup_find(self._p(), _enc(name), ctypes.byref(p)),
               "vsw_portgroup_find", self.name, name)
@@ -293,6 +297,7 @@ class Switch:
 
     @property
     def portgroups(self):
+        """Every port group, in the order added."""
         out, p = [], lib.vsw_portgroup_next(self._p(), None)
         while p:
             out.append(self._wrap(p, PortGroup))
@@ -315,6 +320,7 @@ class Switch:
         return up
 
     def port(self, name):
+        """The port (of any kind) of that name."""
         p = c_void_p()
         check(lib.vsw_port_find(self._p(), _enc(name), ctypes.byref(p)), "vsw_port_find",
               self.name, name)
@@ -329,6 +335,7 @@ class Switch:
 
     @property
     def ports(self):
+        """Every port, of every kind, in the order added."""
         out, p = [], lib.vsw_port_next(self._p(), None)
         while p:
             out.append(self._port(p))
@@ -336,6 +343,7 @@ class Switch:
         return out
 
     def uplink(self, name):
+        """The uplink of that name."""
         port = self.port(name)
         if not isinstance(port, Uplink):
             check(-errno.ENOENT, "vsw_uplink_find", self.name, name)
@@ -343,6 +351,7 @@ class Switch:
 
     @property
     def uplinks(self):
+        """Every uplink, in the order added."""
         return [p for p in self.ports if isinstance(p, Uplink)]
 
     # -- teaming --
@@ -435,14 +444,17 @@ class PortGroup(_Handle):
 
     @property
     def name(self):
+        """The port group's name."""
         return _dec(lib.vsw_portgroup_name(self._p()))
 
     @property
     def switch(self):
+        """The Switch that owns the port group."""
         return self._sw
 
     @property
     def vlan(self):
+        """The VLAN ID: 0 (no tagging), 1-4094, or 4095 (guest tagging); settable."""
         return lib.vsw_portgroup_vlan(self._p())
 
     @vlan.setter
@@ -458,10 +470,12 @@ class PortGroup(_Handle):
 
     @property
     def port_count(self):
+        """How many vNICs and VMkernel ports the group holds."""
         return lib.vsw_portgroup_port_count(self._p())
 
     @property
     def ports(self):
+        """The group's vNICs and VMkernel ports, in the order added."""
         out, p = [], lib.vsw_portgroup_port_next(self._p(), None)
         while p:
             out.append(self._sw._port(p))
@@ -542,18 +556,22 @@ class Port(_Handle):
 
     @property
     def name(self):
+        """The port's name, unique in its switch."""
         return _dec(lib.vsw_port_name(self._p()))
 
     @property
     def kind(self):
+        """PortKind.UPLINK, VNIC or VMK."""
         return PortKind(lib.vsw_port_kind(self._p()))
 
     @property
     def switch(self):
+        """The Switch the port belongs to."""
         return self._sw
 
     @property
     def portgroup(self):
+        """The port group of a vNIC or VMkernel port; None for an uplink."""
         return self._sw._wrap(lib.vsw_port_portgroup(self._p()), PortGroup)
 
     @property
@@ -573,9 +591,11 @@ class Port(_Handle):
         return {c.name.lower(): lib.vsw_port_counter(p, int(c)) for c in Counter}
 
     def counter(self, which):
+        """One counter (a Counter) of the port."""
         return lib.vsw_port_counter(self._p(), int(which))
 
     def clear_counters(self):
+        """Set every counter of the port to zero."""
         check(lib.vsw_port_clear_counters(self._p()), "vsw_port_clear_counters", self.name)
 
     def send(self, frames):
@@ -654,6 +674,7 @@ class Uplink(Port):
     __slots__ = ()
 
     def remove(self):
+        """Remove the uplink from its switch and every teaming order."""
         ptr = self._p()
         check(lib.vsw_uplink_remove(lib.vsw_port_to_uplink(ptr)), "vsw_uplink_remove", self.name)
         self._sw._forget(ptr)
@@ -677,6 +698,7 @@ class VNic(_VirtualPort):
 
     @property
     def initial_mac(self):
+        """The MAC the vNIC was added with."""
         m = (ctypes.c_uint8 * 6)()
         check(lib.vsw_vnic_initial_mac(lib.vsw_port_to_vnic(self._p()), m), "vsw_vnic_initial_mac",
               self.name)
@@ -690,6 +712,7 @@ class VNic(_VirtualPort):
         self._sw._after()
 
     def remove(self):
+        """Remove the vNIC."""
         ptr = self._p()
         check(lib.vsw_vnic_remove(lib.vsw_port_to_vnic(ptr)), "vsw_vnic_remove", self.name)
         self._sw._forget(ptr)
@@ -702,6 +725,7 @@ class Vmk(_VirtualPort):
 
     @property
     def services(self):
+        """The services the VMkernel port carries (Service flags); settable."""
         from .enums import Service
         return Service(lib.vsw_vmk_services(lib.vsw_port_to_vmk(self._p())))
 
@@ -711,6 +735,7 @@ class Vmk(_VirtualPort):
               "vsw_vmk_set_services", self.name, value)
 
     def remove(self):
+        """Remove the VMkernel port."""
         ptr = self._p()
         check(lib.vsw_vmk_remove(lib.vsw_port_to_vmk(ptr)), "vsw_vmk_remove", self.name)
         self._sw._forget(ptr)
@@ -763,6 +788,7 @@ class Backend:
 
     @property
     def type(self):
+        """The backend type, e.g. "memory"."""
         return _dec(lib.vsw_backend_type(self._p()))
 
     def send(self, frames):
@@ -786,10 +812,12 @@ class Backend:
         return [_frame_bytes(self._bufs[i]) for i in range(n)]
 
     def fileno(self):
+        """A descriptor that polls readable when frames wait."""
         return check(lib.vsw_backend_fd(self._p()), "vsw_backend_fd", self._spec)
 
     @property
     def link(self):
+        """The link (carrier) state; set it where the backend can (a memory wire's cable)."""
         return bool(check(lib.vsw_backend_link(self._p()), "vsw_backend_link", self._spec))
 
     @link.setter
@@ -799,10 +827,12 @@ class Backend:
 
     @property
     def mac(self):
+        """The MAC address of the device behind the backend ("xx:xx:...")."""
         m = (ctypes.c_uint8 * 6)()
         check(lib.vsw_backend_mac(self._p(), m), "vsw_backend_mac", self._spec)
         return _mac_out(m)
 
     @property
     def mtu(self):
+        """The MTU of the device behind the backend."""
         return check(lib.vsw_backend_mtu(self._p()), "vsw_backend_mtu", self._spec)

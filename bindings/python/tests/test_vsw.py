@@ -1,0 +1,410 @@
+"""Description: the vsw Python package over the built libvsw: every class,
+error mapping, a forwarding round trip with VLAN tags checked byte for byte,
+callbacks under garbage-collection pressure, the event loop from selectors
+and asyncio, interpreter exit with a switch alive, and the library check."""
+
+import asyncio
+import errno
+import gc
+import os
+import selectors
+import subprocess
+import sys
+import unittest
+
+import vsw
+
+MAC_A = "00:50:56:00:00:0a"
+MAC_B = "00:50:56:00:00:0b"
+EXT = bytes.fromhex("001122334455")
+
+
+def mac(s):
+    return bytes.fromhex(s.replace(":", ""))
+
+
+def eth(dst, src, ethertype=0x0800, payload=46, tags=()):
+    head = mac(dst) if isinstance(dst, str) else dst
+    head += mac(src) if isinstance(src, str) else src
+    for tpid, tci in tags:
+        head += tpid.to_bytes(2, "big") + tci.to_bytes(2, "big")
+    return head + ethertype.to_bytes(2, "big") + bytes(i & 0xff for i in range(payload))
+
+
+def wire_name(test):
+    return "py%d-%s" % (os.getpid(), test.id().rsplit(".", 1)[-1])
+
+
+class TestSwitch(unittest.TestCase):
+    def test_create_and_properties(self):
+        with vsw.Switch("vSwitch0", mtu=9000) as sw:
+            self.assertEqual(sw.name, "vSwitch0")
+            self.assertEqual(sw.mtu, 9000)
+            sw.mtu = 1500
+            self.assertEqual(sw.mtu, 1500)
+            self.assertIn("vSwitch0", repr(sw))
+        self.assertIn("closed", repr(sw))
+        with self.assertRaises(ValueError):
+            sw.name
+
+    def test_errors_map_to_oserror(self):
+        with vsw.Switch("s") as sw:
+            with self.assertRaises(vsw.VswError) as cm:
+                sw.mtu = 100
+            self.assertEqual(cm.exception.errno, errno.EINVAL)
+            self.assertIsInstance(cm.exception, OSError)
+            self.assertIn("vsw_switch_set_mtu('s', 100)", str(cm.exception))
+            sw.add_portgroup("pg")
+            with self.assertRaises(FileExistsError) as cm:
+                sw.add_portgroup("pg", 5)
+            self.assertIsInstance(cm.exception, vsw.VswError)
+            self.assertEqual(cm.exception.errno, errno.EEXIST)
+            self.assertIn("'pg'", str(cm.exception))
+            with self.assertRaises(FileNotFoundError):
+                sw.portgroup("nope")
+            with self.assertRaises(vsw.VswNotFoundError):
+                sw.port("nope")
+            with self.assertRaises(vsw.VswError) as cm:
+                sw.add_portgroup("bad", vlan=4096)
+            self.assertEqual(cm.exception.errno, errno.EINVAL)
+        with self.assertRaises(vsw.VswError) as cm:
+            vsw.Switch("")
+        self.assertEqual(cm.exception.errno, errno.EINVAL)
+
+    def test_policies_inherit_live(self):
+        with vsw.Switch("s") as sw:
+            pg = sw.add_portgroup("pg")
+            P = vsw.Policy
+            self.assertEqual(sw.policy[P.FORGED_TRANSMITS], 1)
+            sw.policy[P.FORGED_TRANSMITS] = 0
+            self.assertEqual(pg.policy[P.FORGED_TRANSMITS], 0)
+            self.assertTrue(pg.policy.inherited(P.FORGED_TRANSMITS))
+            pg.policy[P.FORGED_TRANSMITS] = 1
+            self.assertFalse(pg.policy.inherited(P.FORGED_TRANSMITS))
+            sw.policy[P.FORGED_TRANSMITS] = 0
+            self.assertEqual(pg.policy[P.FORGED_TRANSMITS], 1)
+            del pg.policy[P.FORGED_TRANSMITS]
+            self.assertEqual(pg.policy[P.FORGED_TRANSMITS], 0)
+            pg.policy[P.LOAD_BALANCING] = vsw.LoadBalancing.IP_HASH
+            self.assertEqual(pg.policy[P.LOAD_BALANCING], vsw.LoadBalancing.IP_HASH)
+            self.assertEqual(len(dict(pg.policy.items())), len(vsw.Policy))
+            with self.assertRaises(vsw.VswError):
+                pg.policy[P.PROMISCUOUS] = 7
+            with self.assertRaises(TypeError):
+                del sw.policy[P.PROMISCUOUS]
+
+    def test_teaming(self):
+        with vsw.Switch("s") as sw:
+            for i in range(3):
+                sw.add_uplink("vmnic%d" % i)
+            pg = sw.add_portgroup("pg")
+            self.assertEqual(sw.teaming["active"], ["vmnic0", "vmnic1", "vmnic2"])
+            pg.set_teaming(["vmnic2"], ["vmnic0"])
+            t = pg.teaming
+            self.assertEqual((t["active"], t["standby"], t["unused"], t["inherited"]),
+                             (["vmnic2"], ["vmnic0"], ["vmnic1"], False))
+            with self.assertRaises(FileNotFoundError):
+                pg.set_teaming(["vmnic9"])
+            pg.clear_teaming()
+            self.assertTrue(pg.teaming["inherited"])
+            sw.set_teaming(["vmnic1"])
+            self.assertEqual(pg.teaming["active"], ["vmnic1"])
+            self.assertEqual([u.name for u in sw.uplinks], ["vmnic0", "vmnic1", "vmnic2"])
+            sw.uplink("vmnic0").remove()
+            self.assertEqual(len(sw.uplinks), 2)
+
+
+class TestPorts(unittest.TestCase):
+    def test_vnic_vmk_and_identity(self):
+        with vsw.Switch("s") as sw:
+            pg = sw.add_portgroup("Management", vlan=10)
+            self.assertEqual(pg.vlan, 10)
+            pg.vlan = 20
+            self.assertEqual(pg.vlan, 20)
+            v = pg.add_vnic("vm1", mac=MAC_A)
+            k = pg.add_vmk("vmk0", mac=MAC_B, services=vsw.Service.MANAGEMENT | vsw.Service.VMOTION)
+            self.assertIs(sw.port("vm1"), v)
+            self.assertIs(v.portgroup, pg)
+            self.assertEqual(v.kind, vsw.PortKind.VNIC)
+            self.assertEqual(k.kind, vsw.PortKind.VMK)
+            self.assertEqual(k.services, vsw.Service.MANAGEMENT | vsw.Service.VMOTION)
+            k.services = vsw.Service.VSAN
+            self.assertEqual(k.services, vsw.Service.VSAN)
+            self.assertEqual(v.mac, MAC_A)
+            v.mac = "00:50:56:00:00:99"
+            self.assertEqual((v.mac, v.initial_mac), ("00:50:56:00:00:99", MAC_A))
+            with self.assertRaises(vsw.VswError) as cm:
+                pg.add_vnic("vm2", mac=MAC_B)
+            self.assertEqual(cm.exception.errno, errno.EADDRINUSE)
+            with self.assertRaises(ValueError):
+                pg.add_vnic("vm3", mac="not a mac")
+            self.assertEqual(pg.port_count, 2)
+            self.assertEqual([p.name for p in pg.ports], ["vm1", "vmk0"])
+            with self.assertRaises(vsw.VswError) as cm:
+                pg.remove()
+            self.assertEqual(cm.exception.errno, errno.EBUSY)
+            v.link = False
+            self.assertFalse(v.link)
+            v.remove()
+            with self.assertRaises(ValueError):
+                v.name
+            k.remove()
+            pg.remove()
+            self.assertEqual(sw.portgroups, [])
+
+    def test_counters(self):
+        with vsw.Switch("s") as sw:
+            pg = sw.add_portgroup("pg")
+            a = pg.add_vnic("a", mac=MAC_A)
+            a.send([b"short"])
+            self.assertEqual(a.counters["runt"], 1)
+            self.assertEqual(a.counter(vsw.Counter.RX_PACKETS), 1)
+            self.assertEqual(set(a.counters), {c.name.lower() for c in vsw.Counter})
+            a.clear_counters()
+            self.assertEqual(sum(a.counters.values()), 0)
+
+
+class TestForwarding(unittest.TestCase):
+    def setUp(self):
+        self.sw = vsw.Switch("vSwitch0")
+        self.wire = wire_name(self)
+        self.up = self.sw.add_uplink("vmnic0", backend="memory:" + self.wire)
+        self.phys = vsw.Backend("memory:" + self.wire)
+        self.pg10 = self.sw.add_portgroup("VLAN10", vlan=10)
+        self.trunk = self.sw.add_portgroup("Trunk", vlan=vsw.VLAN_TRUNK)
+        self.a = self.pg10.add_vnic("a", mac=MAC_A)
+        self.t = self.trunk.add_vnic("t", mac=MAC_B)
+        self.got_a, self.got_t = [], []
+        self.a.on_receive = lambda port, frames: self.got_a.extend(frames)
+        self.t.on_receive = lambda port, frames: self.got_t.extend(frames)
+        for _ in range(20):
+            self.sw.poll(10)
+            if self.up.link:
+                break
+        self.phys.recv()  # the RARPs that announced a and t
+
+    def tearDown(self):
+        self.sw.close()
+        self.phys.close()
+
+    def pump(self):
+        for _ in range(20):
+            if self.sw.poll(10) == 0 and not self.phys.link is None:
+                break
+
+    def test_vst_push_and_pop_byte_for_byte(self):
+        out = eth(EXT, MAC_A)
+        self.a.send([out])
+        wire = self.phys.recv()
+        self.assertEqual(wire, [out[:12] + b"\x81\x00\x00\x0a" + out[12:]])
+        # to the trunk port (its MAC is known on every VLAN): tagged with 10
+        to_t = eth(MAC_B, MAC_A)
+        self.a.send([to_t])
+        self.assertEqual(self.got_t, [to_t[:12] + b"\x81\x00\x00\x0a" + to_t[12:]])
+        back = eth(MAC_A, EXT, tags=[(0x8100, 0x600a)])  # PCP 3, VID 10
+        self.assertEqual(self.phys.send([back]), 1)
+        self.pump()
+        self.assertEqual(self.got_a, [back[:12] + back[16:]])
+
+    def test_stripped_tag_and_trunk(self):
+        frame = eth(MAC_B, EXT)
+        self.phys.send([(frame, 0x2014)])   # VID 20 in the descriptor, PCP 1
+        self.pump()
+        self.assertEqual(self.got_t, [frame[:12] + b"\x81\x00\x20\x14" + frame[12:]])
+        self.assertEqual(self.got_a, [])
+        self.assertEqual(self.up.counters["rx_packets"], 1)
+
+    def test_large_send_is_batched(self):
+        frames = [eth(MAC_B, MAC_A)] * 600
+        self.a.send(frames)
+        self.assertEqual(len(self.got_t), 600)
+
+    def test_callback_exception_is_reraised(self):
+        def boom(port, frames):
+            raise RuntimeError("from the callback")
+        self.t.on_receive = boom
+        with self.assertRaises(RuntimeError):
+            self.a.send([eth(MAC_B, MAC_A)])
+        self.t.on_receive = None
+        self.a.send([eth(MAC_B, MAC_A)])  # no receiver now: fine
+
+
+class TestCallbacksAndLoop(unittest.TestCase):
+    def test_callbacks_under_gc_pressure(self):
+        with vsw.Switch("s") as sw:
+            pg = sw.add_portgroup("pg")
+            a = pg.add_vnic("a", mac=MAC_A)
+            b = pg.add_vnic("b", mac=MAC_B)
+            seen = {"n": 0}
+
+            def make():
+                junk = [object() for _ in range(100)]
+
+                def cb(port, frames):
+                    seen["n"] += len(frames) + 0 * len(junk)
+                    gc.collect()
+                return cb
+            b.on_receive = make()
+            gc.collect()
+            for i in range(200):
+                a.send([eth(MAC_B, MAC_A)] * 3)
+                if i % 20 == 0:
+                    b.on_receive = make()   # the old callback may be freed now
+                    gc.collect()
+            self.assertEqual(seen["n"], 600)
+            del b
+            gc.collect()
+            a.send([eth(MAC_B, MAC_A)])
+            self.assertEqual(seen["n"], 601)  # the port keeps its callback alive
+
+    def test_selectors(self):
+        wire = wire_name(self)
+        with vsw.Switch("s") as sw, vsw.Backend("memory:" + wire) as phys:
+            up = sw.add_uplink("vmnic0", backend="memory:" + wire)
+            a = sw.add_portgroup("pg").add_vnic("a", mac=MAC_A)
+            got = []
+            a.on_receive = lambda port, frames: got.extend(frames)
+            sel = selectors.DefaultSelector()
+            sel.register(sw, selectors.EVENT_READ)
+            phys.send([eth(MAC_A, EXT)])
+            for _ in range(50):
+                if got:
+                    break
+                for key, _ in sel.select(0.1):
+                    key.fileobj.poll(0)
+            sel.close()
+            self.assertEqual(len(got), 1)
+            self.assertTrue(up.link)
+
+    def test_asyncio(self):
+        wire = wire_name(self)
+
+        async def main():
+            with vsw.Switch("s") as sw, vsw.Backend("memory:" + wire) as phys:
+                sw.add_uplink("vmnic0", backend="memory:" + wire)
+                a = sw.add_portgroup("pg").add_vnic("a", mac=MAC_A)
+                done = asyncio.get_running_loop().create_future()
+                a.on_receive = lambda port, frames: done.done() or done.set_result(frames)
+                asyncio.get_running_loop().add_reader(sw.fileno(), sw.poll, 0)
+                phys.send([eth(MAC_A, EXT)])
+                frames = await asyncio.wait_for(done, 5)
+                asyncio.get_running_loop().remove_reader(sw.fileno())
+                return frames
+        self.assertEqual(len(asyncio.run(main())), 1)
+
+    def test_run_and_stop(self):
+        wire = wire_name(self)
+        with vsw.Switch("s") as sw, vsw.Backend("memory:" + wire) as phys:
+            sw.add_uplink("vmnic0", backend="memory:" + wire)
+            a = sw.add_portgroup("pg").add_vnic("a", mac=MAC_A)
+            a.on_receive = lambda port, frames: port.switch.stop()
+            phys.send([eth(MAC_A, EXT)])
+            sw.run()
+            self.assertEqual(a.counters["tx_packets"], 1)
+
+    def test_clock(self):
+        with vsw.Switch("s") as sw:
+            now = [10**9]
+            sw.set_clock(lambda: now[0])
+            pg = sw.add_portgroup("pg")
+            a, b = pg.add_vnic("a", mac=MAC_A), pg.add_vnic("b", mac=MAC_B)
+            P = vsw.Policy
+            pg.policy[P.SHAPING_AVERAGE_BPS] = 8000
+            pg.policy[P.SHAPING_BURST_BYTES] = 1000
+            pg.policy[P.SHAPING_ENABLED] = 1
+            f = eth(MAC_B, MAC_A, payload=1000 - 14)
+            a.send([f, f])
+            self.assertEqual(a.counters["shaped"], 1)
+            now[0] += 2 * 10**9
+            a.send([f])
+            self.assertEqual(a.counters["shaped"], 1)
+            sw.set_clock(None)
+
+    def test_fdb(self):
+        with vsw.Switch("s") as sw:
+            pg = sw.add_portgroup("pg")
+            pg.policy[vsw.Policy.MAC_LEARNING] = 1
+            a = pg.add_vnic("a", mac=MAC_A)
+            a.send([eth(EXT, "00:0c:29:00:00:01")])
+            entries = sw.fdb()
+            learned = [e for e in entries if e["learned"]]
+            self.assertEqual(learned[0]["mac"], "00:0c:29:00:00:01")
+            self.assertEqual(learned[0]["port"], "a")
+            self.assertEqual(sw.flush_fdb(), 1)
+
+
+class TestBackend(unittest.TestCase):
+    def test_memory_wire(self):
+        w = wire_name(self)
+        with vsw.Backend("memory:" + w) as x, vsw.Backend("memory:" + w, "ring=8") as y:
+            self.assertEqual(x.type, "memory")
+            self.assertTrue(x.link)
+            self.assertEqual(x.send([b"\x01" * 60, b"\x02" * 61]), 2)
+            self.assertEqual([len(f) for f in y.recv()], [60, 61])
+            x.link = False
+            self.assertFalse(y.link)
+            self.assertGreaterEqual(x.fileno(), 0)
+            with self.assertRaises(vsw.VswError) as cm:
+                x.mac
+            self.assertEqual(cm.exception.errno, errno.EOPNOTSUPP)
+        with self.assertRaises(FileNotFoundError):
+            vsw.Backend("nosuch:x")
+        with self.assertRaises(vsw.VswError):
+            vsw.Backend("memory:" + w, "ring=3")
+
+
+class TestDocs(unittest.TestCase):
+    def test_every_public_name_has_a_docstring(self):
+        missing = []
+        for name in vsw.__all__:
+            obj = getattr(vsw, name)
+            if isinstance(obj, (int, str)):
+                continue
+            if not (obj.__doc__ or "").strip():
+                missing.append(name)
+            if isinstance(obj, type) and not issubclass(obj, int):
+                for attr, member in vars(obj).items():
+                    if attr.startswith("_"):
+                        continue
+                    doc = member.__doc__ if not isinstance(member, property) else (
+                        member.fget.__doc__ or (member.fset and member.fset.__doc__))
+                    if not (doc or "").strip():
+                        missing.append("%s.%s" % (name, attr))
+        self.assertEqual(missing, [])
+
+
+class TestProcess(unittest.TestCase):
+    def run_py(self, code, env=None):
+        e = dict(os.environ)
+        e.update(env or {})
+        return subprocess.run([sys.executable, "-c", code], env=e, capture_output=True,
+                              text=True, timeout=60)
+
+    def test_exit_with_a_switch_alive(self):
+        r = self.run_py(
+            "import vsw\n"
+            "sw = vsw.Switch('s')\n"
+            "pg = sw.add_portgroup('pg')\n"
+            "a = pg.add_vnic('a', mac='00:50:56:00:00:01')\n"
+            "b = pg.add_vnic('b', mac='00:50:56:00:00:02')\n"
+            "b.on_receive = lambda p, f: None\n"
+            "a.send([bytes.fromhex('005056000002005056000001') + bytes(50)])\n"
+            "print('ok')\n")
+        self.assertEqual((r.returncode, r.stdout.strip()), (0, "ok"), r.stderr)
+
+    def test_missing_library(self):
+        r = self.run_py("import vsw", {"LIBVSW_PATH": "/nonexistent/libvsw.so"})
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("cannot load libvsw", r.stderr)
+
+    def test_unknown_major_refused(self):
+        import vsw._lib as m
+        with open(m.__file__) as fh:
+            src = fh.read().replace("KNOWN_MAJORS = (1,)", "KNOWN_MAJORS = (2,)")
+        r = self.run_py("src = %r\nexec(compile(src, 'lib', 'exec'))" % src)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("speaks the ABI of libvsw 2", r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
