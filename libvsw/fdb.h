@@ -57,11 +57,15 @@ static inline const void *vsw_fdb_bucket(const struct vsw_fdb *f, uint64_t key)
 	return &f->slot[vsw_fdb_hash(f, key)];
 }
 
-/* The entry for 'key', or NULL. */
+/* The entry for 'key', or NULL. Key 0 (the zero MAC on VLAN 0, which a
+ * frame may carry as its destination) is never an entry: it marks empty
+ * slots. */
 static inline struct vsw_fdb_entry *vsw_fdb_lookup(const struct vsw_fdb *f, uint64_t key)
 {
 	uint32_t i = vsw_fdb_hash(f, key);
 
+	if (__builtin_expect(!key, 0))
+		return NULL;
 	for (;;) {
 		struct vsw_fdb_entry *e = &f->slot[i];
 		if (e->key == key)

@@ -96,6 +96,7 @@ static const struct {
 	{ "vswitch add s --json", "unknown option '--json'" },
 	{ "--json", "missing command" },
 	{ "vswitch add \"unterminated", "unterminated quote" },
+	{ "vswitch add \"a\rb\"", "control character in 'a'" },
 	{ "vswitch add 0123456789012345678901234567890123456789012345678901234567890123456789",
 	  "too long" },
 };

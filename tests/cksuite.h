@@ -36,6 +36,7 @@ Suite *vsw_vlan_suite(void);
 Suite *vsw_teaming_suite(void);
 Suite *vsw_backend_suite(void);
 Suite *vsw_vswcmd_suite(void);
+Suite *vsw_badinput_suite(void);
 
 #define CK_CAP_FRAMES 32
 #define CK_FRAME_MAX 9100

@@ -6,6 +6,7 @@
 # are killed, by PID. Traffic stays between the namespaces and interfaces
 # the test made. Not root: exit 77 (automake's SKIP).
 
+[ -z "${VSW_SKIP_NETNS:-}" ] || { echo "SKIP: VSW_SKIP_NETNS is set"; exit 77; }
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
 for tool in ip ping; do
 	command -v $tool >/dev/null || { echo "SKIP: $tool missing"; exit 77; }

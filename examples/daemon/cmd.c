@@ -40,6 +40,10 @@ static int split(const char *line, struct vswcmd *c, char *err, size_t errlen)
 			}
 			if (*p == '\\' && p[1])
 				p++;
+			if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+				*o = 0;
+				ERR("control character in '%s'", c->words[c->nwords - 1]);
+			}
 			if (o == end)
 				ERR("line too long (more than %d bytes)", VSWCMD_MAX_LINE - 1);
 			*o++ = *p++;
@@ -52,6 +56,13 @@ static int split(const char *line, struct vswcmd *c, char *err, size_t errlen)
 			ERR("line too long (more than %d bytes)", VSWCMD_MAX_LINE - 1);
 		*o++ = 0;
 	}
+}
+
+int vswcmd_split(const char *line, struct vswcmd *c, char *err, size_t errlen)
+{
+	if (strlen(line) >= VSWCMD_MAX_LINE)
+		ERR("line too long (more than %d bytes)", VSWCMD_MAX_LINE - 1);
+	return split(line, c, err, errlen);
 }
 
 int vswcmd_join(int n, char *const *words, char *out, size_t outlen)

@@ -84,6 +84,9 @@ struct vswcmd {
  */
 int vswcmd_parse(const char *line, struct vswcmd *c, char *err, size_t errlen);
 
+/* Only split 'line' into c->words (c->nwords); 0, or -1 with 'err'. */
+int vswcmd_split(const char *line, struct vswcmd *c, char *err, size_t errlen);
+
 /* Parse an already split command (vswctl's argv). Same returns. */
 int vswcmd_parse_words(int n, char *const *words, struct vswcmd *c, char *err, size_t errlen);
 

@@ -239,6 +239,8 @@ static int port_add(struct vswd *d, const struct vswcmd *c, char *err, size_t er
 		ERR("unknown port group '%s'", c->pos[1]);
 	if (!vsw_port_find(s->sw, c->pos[2], &port))
 		ERR("port '%s' exists on %s", c->pos[2], c->pos[0]);
+	if (c->backend && d->backend_ok && !d->backend_ok(c->backend))
+		ERR("backend '%s' not allowed here", c->backend);
 	if (c->backend) {
 		backend_options(c, opts, sizeof(opts));
 		e = vsw_backend_open(c->backend, *opts ? opts : NULL, &be);
@@ -297,6 +299,8 @@ static int port_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t er
 		return port_add(d, c, err, errlen);
 	if (c->verb == VERB_ADD) {
 		struct vsw_uplink *u;
+		if (d->backend_ok && !d->backend_ok(c->backend))
+			ERR("backend '%s' not allowed here", c->backend);
 		e = vsw_uplink_add(s->sw, name, 0, &u);
 		if (e == -EEXIST)
 			ERR("port '%s' exists on %s", name, c->pos[0]);

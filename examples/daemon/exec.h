@@ -6,7 +6,9 @@
 #ifndef VSWD_EXEC_H
 #define VSWD_EXEC_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <vsw.h>
 
@@ -36,7 +38,17 @@ struct vswd {
 	void (*removing)(struct vswd *d, struct vsw_switch *sw);
 	void *user;
 	vsw_log_fn log;
+	/* if set, a backend spec it refuses is an error (the fuzzer allows
+	 * memory wires only) */
+	bool (*backend_ok)(const char *spec);
 };
+
+/*
+ * Load a configuration: every line is parsed first, then the lines run in
+ * order. Returns 0, or -1 with "LINE: message" in 'err' and every switch
+ * removed (nothing half-built). Output of read commands goes to 'out'.
+ */
+int vswd_config_load(struct vswd *d, FILE *f, struct outbuf *out, char *err, size_t errlen);
 
 /* Run 'c'. Returns 0 with its output in 'out', or -1 with one line in 'err'. */
 int vswd_exec(struct vswd *d, const struct vswcmd *c, struct outbuf *out, char *err, size_t errlen);

@@ -68,6 +68,7 @@ int main(int argc, char **argv)
 		return 1;
 	if (vswcmd_parse(line, c, err, sizeof(err)) <= 0) {
 		fprintf(stderr, "vswctl: %s\n", c->nwords ? err : "empty command");
+		free(c);
 		return 1;
 	}
 	free(c);

@@ -165,60 +165,27 @@ static void switch_removing(struct vswd *d, struct vsw_switch *sw)
 
 /* ---- configuration file ---- */
 
-/* Parse every line first, then run them in order; any failure names its
- * line and leaves nothing behind. */
 static int load_config(const char *path)
 {
 	FILE *f = fopen(path, "r");
-	char line[VSWCMD_MAX_LINE + 2], err[256];
-	struct vswcmd *c = malloc(sizeof(*c));
-	int lineno = 0, bad = 0, r;
+	struct outbuf out = { 0 };
+	char err[300];
+	int r;
 
-	if (!f || !c) {
+	if (!f) {
 		logf_(LOG_ERR, "%s: %s", path, strerror(errno));
-		free(c);
-		if (f)
-			fclose(f);
 		return -1;
 	}
-	for (int pass = 0; pass < 2 && !bad; pass++) {
-		rewind(f);
-		lineno = 0;
-		while (fgets(line, sizeof(line), f)) {
-			lineno++;
-			if (!strchr(line, '\n') && !feof(f)) {
-				logf_(LOG_ERR, "%s:%d: line too long", path, lineno);
-				bad = 1;
-				break;
-			}
-			r = vswcmd_parse(line, c, err, sizeof(err));
-			if (r < 0) {
-				logf_(LOG_ERR, "%s:%d: %s", path, lineno, err);
-				bad = 1;
-				continue;
-			}
-			if (r == 0 || pass == 0)
-				continue;
-			struct outbuf out = { 0 };
-			if (vswd_exec(&g.d, c, &out, err, sizeof(err)) < 0) {
-				logf_(LOG_ERR, "%s:%d: %s", path, lineno, err);
-				bad = 1;
-			} else if (out.len && !c->changes) {
-				fwrite(out.p, 1, out.len, stdout);
-				fflush(stdout);
-			}
-			out_free(&out);
-			if (bad)
-				break;
-		}
-	}
+	r = vswd_config_load(&g.d, f, &out, err, sizeof(err));
 	fclose(f);
-	free(c);
-	if (bad) {
-		vswd_clear(&g.d);
-		return -1;
+	if (r < 0)
+		logf_(LOG_ERR, "%s:%s", path, err);
+	if (out.len) {
+		fwrite(out.p, 1, out.len, stdout);
+		fflush(stdout);
 	}
-	return 0;
+	out_free(&out);
+	return r;
 }
 
 /* ---- the control socket ---- */
