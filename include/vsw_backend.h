@@ -6,7 +6,7 @@
  * process. It is a table of operations (struct vsw_backend_ops) registered
  * under a type name; a spec string "TYPE:ARGUMENT" given to
  * vsw_backend_open() or vsw_port_attach() selects the type and passes it the
- * argument. The built-in backends (memory, tap, afpacket, raw) are written
+ * argument. The built-in backends (memory, tap, afpacket, raw, qemu) are written
  * against this same interface.
  *
  * @section be_lifecycle Life cycle

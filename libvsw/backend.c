@@ -15,6 +15,7 @@ extern const struct vsw_backend_ops vsw__memory_ops;
 extern const struct vsw_backend_ops vsw__tap_ops;
 extern const struct vsw_backend_ops vsw__afpacket_ops;
 extern const struct vsw_backend_ops vsw__raw_ops;
+extern const struct vsw_backend_ops vsw__qemu_ops;
 
 struct reg {
 	const struct vsw_backend_ops *ops;
@@ -28,6 +29,7 @@ static struct reg builtins[] = {
 	{ .ops = &vsw__tap_ops, .builtin = true },
 	{ .ops = &vsw__afpacket_ops, .builtin = true },
 	{ .ops = &vsw__raw_ops, .builtin = true },
+	{ .ops = &vsw__qemu_ops, .builtin = true },
 };
 
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;

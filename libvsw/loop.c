@@ -160,6 +160,9 @@ static int port_service(struct vsw_switch *sw, struct vsw_port *p)
 		if (r < VSW_BATCH_MAX)
 			break;
 	}
+	/* a backend that connected or lost its peer while receiving */
+	if (p->be && __atomic_exchange_n(&p->be->notified, 0, __ATOMIC_ACQ_REL))
+		vsw__port_refresh_carrier(p);
 	return total;
 }
 

@@ -276,7 +276,7 @@ static const struct {
 } objects[] = {
 	{ "vswitch", OBJ_VSWITCH }, { "portgroup", OBJ_PORTGROUP }, { "uplink", OBJ_UPLINK },
 	{ "vnic", OBJ_VNIC }, { "vmk", OBJ_VMK }, { "policy", OBJ_POLICY }, { "list", OBJ_LIST },
-	{ "stats", OBJ_STATS }, { "fdb", OBJ_FDB },
+	{ "stats", OBJ_STATS }, { "fdb", OBJ_FDB }, { "vde", OBJ_VDE },
 };
 
 static const struct {
@@ -326,6 +326,9 @@ static int arity(enum vswcmd_obj o, enum vswcmd_verb v, int *min, int *max)
 		*min = 0;
 		*max = 1;
 		return 0;
+	case OBJ_VDE:
+		*min = *max = v == VERB_ADD ? 3 : 2;
+		return v == VERB_ADD || v == VERB_REMOVE ? 0 : -1;
 	}
 	return -1;
 }
@@ -536,6 +539,8 @@ int vswcmd_parse_words(int n, char *const *words, struct vswcmd *c, char *err, s
 			k = 2;
 		if ((c->obj == OBJ_PORTGROUP && k == 1) || (c->obj == OBJ_POLICY && k == 1))
 			k = 1;
+		if (c->obj == OBJ_VDE && (k == 2 || c->verb == VERB_REMOVE))
+			ERR("vde %s: missing directory", verbs[c->verb - 1].word);
 		if (c->obj == OBJ_UPLINK && k == 1)
 			k = 2;
 		ERR("%s %s: missing %s", objects[o].word, verbs[c->verb - 1].word, what[k]);

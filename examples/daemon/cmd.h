@@ -16,6 +16,7 @@
  *   policy    get SWITCH [PORTGROUP] | set SWITCH [PORTGROUP] KEY=VALUE...
  *             | clear SWITCH PORTGROUP KEY...
  *   list | stats [SWITCH [PORT]] | fdb [SWITCH]
+ *   vde       add SWITCH PORTGROUP DIR | remove SWITCH DIR
  *
  * Read commands take --json. Words are separated by blanks; double quotes
  * group words ("VM Network"), a backslash escapes the next character, and
@@ -35,7 +36,7 @@
 
 enum vswcmd_obj {
 	OBJ_VSWITCH, OBJ_PORTGROUP, OBJ_UPLINK, OBJ_VNIC, OBJ_VMK, OBJ_POLICY,
-	OBJ_LIST, OBJ_STATS, OBJ_FDB,
+	OBJ_LIST, OBJ_STATS, OBJ_FDB, OBJ_VDE,
 };
 
 enum vswcmd_verb { VERB_NONE, VERB_ADD, VERB_REMOVE, VERB_SET, VERB_GET, VERB_CLEAR };

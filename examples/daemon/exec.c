@@ -208,7 +208,7 @@ static void backend_options(const struct vswcmd *c, char *buf, size_t len)
 }
 
 /* A MAC for a port added without one: the VMware OUI and a name hash. */
-static void default_mac(const char *sw, const char *name, unsigned int salt, uint8_t mac[6])
+void vswd_default_mac(const char *sw, const char *name, unsigned int salt, uint8_t mac[6])
 {
 	uint32_t h = 2166136261u ^ salt;
 
@@ -245,12 +245,12 @@ static int port_add(struct vswd *d, const struct vswcmd *c, char *err, size_t er
 		backend_options(c, opts, sizeof(opts));
 		e = vsw_backend_open(c->backend, *opts ? opts : NULL, &be);
 		if (e)
-			ERR("backend '%s': %s", c->backend, e == -ENOENT ? "unknown type or device" : strerror(-e));
+			ERR("backend '%s': %s", c->backend, e == -ENOENT ? "no such backend type, device or file" : strerror(-e));
 	}
 	if (c->has_mac)
 		memcpy(mac, c->mac, 6);
 	else if (!be || vsw_backend_mac(be, mac) < 0)
-		default_mac(c->pos[0], c->pos[2], 0, mac);
+		vswd_default_mac(c->pos[0], c->pos[2], 0, mac);
 	for (unsigned int salt = 1;; salt++) {
 		if (vmk) {
 			struct vsw_vmk *k;
@@ -264,7 +264,7 @@ static int port_add(struct vswd *d, const struct vswcmd *c, char *err, size_t er
 		/* a generated MAC that happens to clash: try another */
 		if (e != -EADDRINUSE || c->has_mac || (be && vsw_backend_mac(be, mac) == 0) || salt > 16)
 			break;
-		default_mac(c->pos[0], c->pos[2], salt, mac);
+		vswd_default_mac(c->pos[0], c->pos[2], salt, mac);
 	}
 	if (e) {
 		char m[18];
@@ -309,7 +309,7 @@ static int port_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t er
 		e = vsw_port_attach(vsw_uplink_port(u), c->backend, c->options);
 		if (e) {
 			vsw_uplink_remove(u);
-			ERR("backend '%s': %s", c->backend, e == -ENOENT ? "unknown type or device" : strerror(-e));
+			ERR("backend '%s': %s", c->backend, e == -ENOENT ? "no such backend type, device or file" : strerror(-e));
 		}
 		return 0;
 	}
@@ -775,6 +775,10 @@ int vswd_exec(struct vswd *d, const struct vswcmd *c, struct outbuf *out, char *
 		return stats_cmd(d, c, out, err, errlen);
 	case OBJ_FDB:
 		return fdb_cmd(d, c, out, err, errlen);
+	case OBJ_VDE:
+		if (!d->vde)
+			ERR("VDE ports are not available here");
+		return d->vde(d, c, err, errlen);
 	}
 	ERR("unknown command");
 }

@@ -41,6 +41,8 @@ struct vswd {
 	/* if set, a backend spec it refuses is an error (the fuzzer allows
 	 * memory wires only) */
 	bool (*backend_ok)(const char *spec);
+	/* VDE control directories are the daemon's: NULL where there is none */
+	int (*vde)(struct vswd *d, const struct vswcmd *c, char *err, size_t errlen);
 };
 
 /*
@@ -52,6 +54,10 @@ int vswd_config_load(struct vswd *d, FILE *f, struct outbuf *out, char *err, siz
 
 /* Run 'c'. Returns 0 with its output in 'out', or -1 with one line in 'err'. */
 int vswd_exec(struct vswd *d, const struct vswcmd *c, struct outbuf *out, char *err, size_t errlen);
+
+/* A MAC for a port that comes without one: the VMware OUI 00:50:56 and a
+ * hash of the switch and port names ('salt' picks another). */
+void vswd_default_mac(const char *sw, const char *name, unsigned int salt, uint8_t mac[6]);
 
 /* Destroy every switch. */
 void vswd_clear(struct vswd *d);

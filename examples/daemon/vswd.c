@@ -32,11 +32,12 @@
 
 #include "cmd.h"
 #include "exec.h"
+#include "vde.h"
 
 #define DEFAULT_SOCKET "/run/vsw/vswd.sock"
 #define MAX_CLIENTS 64
 
-enum kind { K_LISTEN, K_SIGNAL, K_CLIENT, K_SWITCH };
+enum kind { K_LISTEN, K_SIGNAL, K_CLIENT, K_SWITCH, K_VDE_LISTEN, K_VDE_CLIENT };
 
 struct watch {
 	enum kind kind;
@@ -50,7 +51,27 @@ struct watch {
 	bool answered;
 	/* switches */
 	struct vsw_switch *sw;
+	/* VDE directories and their clients */
+	void *vde;
 	struct watch *next;
+};
+
+/* A vde_switch-style control directory feeding a port group. */
+struct vde_dir {
+	char path[96];
+	struct vsw_switch *sw;
+	char pg[VSW_NAME_MAX + 1];
+	struct watch *w;
+	struct vde_client *clients;
+	struct vde_dir *next;
+};
+
+struct vde_client {
+	struct vde_dir *dir;
+	struct watch *w;
+	unsigned int port;           /* 0 until the request is answered */
+	char vnic[VSW_NAME_MAX + 1];
+	struct vde_client *next;
 };
 
 static struct {
@@ -64,6 +85,7 @@ static struct {
 	struct vswd d;
 	struct watch *watches;
 	unsigned int n_clients;
+	struct vde_dir *vde_dirs;
 } g = { .epfd = -1, .socket_path = DEFAULT_SOCKET };
 
 /* ---- logging ---- */
@@ -135,6 +157,8 @@ static void watch_del(struct watch *w)
 		out_free(&w->out);
 		g.n_clients--;
 	}
+	if (w->kind == K_VDE_LISTEN || w->kind == K_VDE_CLIENT)
+		close(w->fd);
 	free(w);
 }
 
@@ -153,14 +177,215 @@ static int switch_added(struct vswd *d, struct vsw_switch *sw)
 	return 0;
 }
 
+static void vde_dir_free(struct vde_dir *dir, bool remove_vnics);
+
 static void switch_removing(struct vswd *d, struct vsw_switch *sw)
 {
 	(void)d;
+	/* its VDE directories close with it; the switch frees their vNICs */
+	for (struct vde_dir *dir = g.vde_dirs, *next; dir; dir = next) {
+		next = dir->next;
+		if (dir->sw == sw)
+			vde_dir_free(dir, false);
+	}
 	for (struct watch *w = g.watches; w; w = w->next)
 		if (w->kind == K_SWITCH && w->sw == sw) {
 			watch_del(w);
 			return;
 		}
+}
+
+/* ---- VDE ports ---- */
+
+static void vde_client_free(struct vde_client *cl, bool remove_vnic)
+{
+	struct vde_client **pp;
+	struct vsw_port *p;
+
+	if (remove_vnic && cl->port && vsw_port_find(cl->dir->sw, cl->vnic, &p) == 0)
+		vsw_vnic_remove(vsw_port_to_vnic(p));
+	for (pp = &cl->dir->clients; *pp != cl; pp = &(*pp)->next)
+		;
+	*pp = cl->next;
+	watch_del(cl->w);
+	free(cl);
+}
+
+static void vde_dir_free(struct vde_dir *dir, bool remove_vnics)
+{
+	char ctl[sizeof(dir->path) + 8];
+	struct vde_dir **pp;
+
+	while (dir->clients)
+		vde_client_free(dir->clients, remove_vnics);
+	watch_del(dir->w);
+	snprintf(ctl, sizeof(ctl), "%s/ctl", dir->path);
+	unlink(ctl);
+	for (pp = &g.vde_dirs; *pp != dir; pp = &(*pp)->next)
+		;
+	*pp = dir->next;
+	free(dir);
+}
+
+static struct vsw_switch *switch_named(const char *name)
+{
+	for (struct vswd_switch *s = g.d.switches; s; s = s->next)
+		if (!strcmp(vsw_switch_name(s->sw), name))
+			return s->sw;
+	return NULL;
+}
+
+static int vde_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errlen)
+{
+	struct vsw_switch *sw = switch_named(c->pos[0]);
+	const char *path = c->pos[c->verb == VERB_ADD ? 2 : 1];
+	struct vsw_portgroup *pg;
+	struct vde_dir *dir;
+	int fd;
+
+	(void)d;
+	if (!sw) {
+		snprintf(err, errlen, "unknown vswitch '%s'", c->pos[0]);
+		return -1;
+	}
+	for (dir = g.vde_dirs; dir; dir = dir->next)
+		if (!strcmp(dir->path, path))
+			break;
+	if (c->verb == VERB_REMOVE) {
+		if (!dir || dir->sw != sw) {
+			snprintf(err, errlen, "no VDE directory '%s' on %s", path, c->pos[0]);
+			return -1;
+		}
+		vde_dir_free(dir, true);
+		return 0;
+	}
+	if (dir) {
+		snprintf(err, errlen, "VDE directory '%s' is in use", path);
+		return -1;
+	}
+	if (vsw_portgroup_find(sw, c->pos[1], &pg)) {
+		snprintf(err, errlen, "unknown port group '%s'", c->pos[1]);
+		return -1;
+	}
+	if (strlen(path) >= sizeof(dir->path) - 8) {
+		snprintf(err, errlen, "VDE directory '%s': path too long", path);
+		return -1;
+	}
+	/* who may plug into a VDE port is who may drive vswd */
+	fd = vde_listen(path, g.use_group ? 0660 : 0600, g.use_group ? (long)g.group : -1);
+	if (fd < 0) {
+		snprintf(err, errlen, "VDE directory '%s': %s", path, strerror(-fd));
+		return -1;
+	}
+	dir = calloc(1, sizeof(*dir));
+	if (!dir || !(dir->w = watch_add(K_VDE_LISTEN, fd, EPOLLIN))) {
+		free(dir);
+		close(fd);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	strcpy(dir->path, path);
+	strcpy(dir->pg, c->pos[1]);
+	dir->sw = sw;
+	dir->w->vde = dir;
+	dir->next = g.vde_dirs;
+	g.vde_dirs = dir;
+	return 0;
+}
+
+static void vde_accept(struct vde_dir *dir)
+{
+	int fd = accept4(dir->w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	struct vde_client *cl;
+
+	if (fd < 0)
+		return;
+	cl = calloc(1, sizeof(*cl));
+	if (!cl || !(cl->w = watch_add(K_VDE_CLIENT, fd, EPOLLIN))) {
+		free(cl);
+		close(fd);
+		return;
+	}
+	cl->dir = dir;
+	cl->w->vde = cl;
+	cl->next = dir->clients;
+	dir->clients = cl;
+}
+
+/* A client's request, once whole: a port, a vNIC on the datagram pair, the answer. */
+static int vde_attach(struct vde_client *cl, unsigned int want, const char *sock)
+{
+	struct vde_dir *dir = cl->dir;
+	struct vsw_portgroup *pg;
+	struct vsw_vnic *v = NULL;
+	char data[128], spec[320];
+	const char *base = strrchr(dir->path, '/');
+	unsigned int port = 0;
+	uint8_t mac[6];
+	int err = -EADDRINUSE;
+
+	base = base ? base + 1 : dir->path;
+	/* the port asked for, or the lowest free one */
+	for (unsigned int p = want ? want : 1; p <= VDE_MAX_PORT && !port; p++) {
+		bool used = false;
+		for (struct vde_client *o = dir->clients; o; o = o->next)
+			used |= o->port == p;
+		if (!used)
+			port = p;
+		else if (want)
+			break;
+	}
+	if (!port)
+		return -EADDRINUSE; /* taken, or all are */
+	if (vsw_portgroup_find(dir->sw, dir->pg, &pg))
+		return -ENOENT;
+	snprintf(cl->vnic, sizeof(cl->vnic), "vde%u-%.40s", port, base);
+	snprintf(data, sizeof(data), "%s/%03u", dir->path, port);
+	snprintf(spec, sizeof(spec), "qemu:dgram:%s=%s", data, sock);
+	for (unsigned int salt = 0; salt < 16 && err == -EADDRINUSE; salt++) {
+		vswd_default_mac(vsw_switch_name(dir->sw), cl->vnic, salt, mac);
+		err = vsw_vnic_add(pg, cl->vnic, mac, 0, &v);
+	}
+	if (err)
+		return err;
+	char opts[48] = "mode=0600";
+	if (g.use_group)
+		snprintf(opts, sizeof(opts), "mode=0660,group=%ld", (long)g.group);
+	err = vsw_port_attach(vsw_vnic_port(v), spec, opts);
+	if (!err)
+		err = vde_reply(cl->w->fd, data);
+	if (err) {
+		vsw_vnic_remove(v);
+		return err;
+	}
+	cl->port = port;
+	logf_(LOG_INFO, "%s: VDE client on %s port %u is %s", vsw_switch_name(dir->sw), dir->path,
+	      port, cl->vnic);
+	return 0;
+}
+
+static void vde_client_io(struct vde_client *cl)
+{
+	struct watch *w = cl->w;
+	ssize_t n = recv(w->fd, w->in + w->inlen, sizeof(w->in) - 1 - w->inlen, 0);
+	unsigned int port;
+	char sock[110];
+
+	if (n <= 0) {
+		if (n == 0 || errno != EAGAIN)
+			vde_client_free(cl, true); /* the VM went away: so does its port */
+		return;
+	}
+	if (cl->port)
+		return; /* nothing more is said on an answered control connection */
+	w->inlen += (size_t)n;
+	int r = vde_parse_request((const uint8_t *)w->in, w->inlen, &port, sock, sizeof(sock));
+	if (r == 0 && w->inlen < sizeof(w->in) - 1)
+		return;
+	if (r <= 0 || vde_attach(cl, port, sock) < 0) {
+		logf_(LOG_WARNING, "%s: refused a VDE client", cl->dir->path);
+		vde_client_free(cl, false);
+	}
 }
 
 /* ---- configuration file ---- */
@@ -347,6 +572,8 @@ static void client_io(struct watch *w, uint32_t events)
 
 static void shutdown_daemon(int lfd)
 {
+	while (g.vde_dirs)
+		vde_dir_free(g.vde_dirs, false);
 	while (g.watches)
 		watch_del(g.watches);
 	vswd_clear(&g.d);
@@ -434,6 +661,7 @@ int main(int argc, char **argv)
 
 	g.d.added = switch_added;
 	g.d.removing = switch_removing;
+	g.d.vde = vde_cmd;
 	g.d.log = lib_log;
 	g.epfd = epoll_create1(EPOLL_CLOEXEC);
 	sigemptyset(&mask);
@@ -506,6 +734,13 @@ int main(int argc, char **argv)
 				break;
 			case K_SWITCH:
 				vsw_switch_poll(w->sw, 0);
+				break;
+			case K_VDE_LISTEN:
+				vde_accept(w->vde);
+				break;
+			case K_VDE_CLIENT:
+				vde_client_io(w->vde);
+				i = n; /* it may have removed a port and its watches */
 				break;
 			}
 		}

@@ -1,0 +1,103 @@
+/*
+ * vde.c - the vde_switch control protocol (see vde.h): the listening
+ * socket, the request, the answer. vswd keeps the connections and turns each
+ * client into a vNIC whose backend is the datagram pair.
+ */
+#include "vde.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define VDE_MAGIC 0xfeedfaceu
+#define VDE_VERSION 3u
+#define REQ_NEW_CONTROL 0u
+#define REQ_NEW_PORT0 1u
+
+/* struct request_v3 of vde2, packed: magic, version, type, sockaddr_un */
+#define REQ_SOCK_OFF 12u
+#define REQ_MIN (REQ_SOCK_OFF + sizeof(struct sockaddr_un))
+
+int vde_listen(const char *dir, unsigned int mode, long gid)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
+	int fd;
+
+	if (strlen(dir) + 5 > sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/ctl", dir);
+	/* a ctl socket nobody answers on is stale */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		close(fd);
+		return -EADDRINUSE;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (lstat(sa.sun_path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode))
+			return -EEXIST;
+		unlink(sa.sun_path);
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(sa.sun_path, (mode_t)mode) < 0 ||
+	    (gid >= 0 && chown(sa.sun_path, (uid_t)-1, (gid_t)gid) < 0) || listen(fd, 8) < 0) {
+		int err = -errno;
+		close(fd);
+		unlink(sa.sun_path);
+		return err;
+	}
+	return fd;
+}
+
+static uint32_t le_or_host32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v)); /* the request is in the client's byte order */
+	return v;
+}
+
+int vde_parse_request(const uint8_t *buf, size_t len, unsigned int *port, char *sock, size_t socklen)
+{
+	struct sockaddr_un sun;
+	uint32_t type;
+
+	if (len < 8)
+		return 0;
+	if (le_or_host32(buf) != VDE_MAGIC || le_or_host32(buf + 4) != VDE_VERSION)
+		return -1;
+	if (len < REQ_MIN)
+		return 0;
+	type = le_or_host32(buf + 8);
+	if ((type & 0xff) != REQ_NEW_CONTROL && (type & 0xff) != REQ_NEW_PORT0)
+		return -1;
+	*port = type >> 8;
+	if (*port > VDE_MAX_PORT)
+		return -1;
+	memcpy(&sun, buf + REQ_SOCK_OFF, sizeof(sun));
+	if (sun.sun_family != AF_UNIX || !memchr(sun.sun_path, 0, sizeof(sun.sun_path)) ||
+	    !sun.sun_path[0] || strlen(sun.sun_path) >= socklen)
+		return -1;
+	strcpy(sock, sun.sun_path);
+	return 1;
+}
+
+int vde_reply(int fd, const char *data_path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	if (strlen(data_path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sa.sun_path, data_path);
+	return send(fd, &sa, sizeof(sa), MSG_NOSIGNAL) == (ssize_t)sizeof(sa) ? 0 : -errno;
+}

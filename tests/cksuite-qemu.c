@@ -1,0 +1,488 @@
+/*
+ * Description: the qemu backends at the protocol level, with the test as
+ * QEMU: stream framing (split lengths, a frame across reads, several frames
+ * in one write, an overlong frame, a peer that closes mid-frame), partial
+ * writes that must not tear the stream, reconnects in both directions,
+ * datagrams (never an empty one; a peer whose name is gone or taken by a
+ * successor), and TCP on loopback.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cksuite.h"
+
+static char path[108], path2[108];
+
+static void paths(const char *tag)
+{
+	snprintf(path, sizeof(path), "/tmp/vswq%d-%s.sock", (int)getpid(), tag);
+	snprintf(path2, sizeof(path2), "/tmp/vswq%d-%s-2.sock", (int)getpid(), tag);
+	unlink(path);
+	unlink(path2);
+}
+
+static int unix_client(const char *p, int type)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, type, 0);
+
+	strcpy(sa.sun_path, p);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	return fd;
+}
+
+/* QEMU's side of a datagram pair: a socket bound at 'path2'. */
+static int dgram_peer(struct sockaddr_un *sa)
+{
+	int s = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+	strcpy(sa->sun_path, path2);
+	ck_assert_int_eq(bind(s, (struct sockaddr *)sa, sizeof(*sa)), 0);
+	return s;
+}
+
+/* Receive from the backend until 'want' frames came or 2 s passed. */
+static int recv_some(struct vsw_backend *be, struct vsw_frame *f, int want)
+{
+	int got = 0;
+
+	for (int i = 0; i < 200 && got < want; i++) {
+		struct pollfd p = { .fd = vsw_backend_fd(be), .events = POLLIN };
+		poll(&p, 1, 10);
+		int r = vsw_backend_recv(be, f + got, (unsigned int)(want - got));
+		ck_assert_int_ge(r, 0);
+		got += r;
+	}
+	return got;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+START_TEST(stream_framing_edge_cases)
+{
+	struct vsw_backend *be;
+	struct vsw_frame f[8];
+	static uint8_t buf[40000];
+	int c;
+
+	paths("framing");
+	{
+		char spec[160];
+		snprintf(spec, sizeof(spec), "qemu:stream:%s", path);
+		ck_ok(vsw_backend_open(spec, NULL, &be));
+	}
+	ck_assert_int_eq(vsw_backend_link(be), 0); /* no VM yet */
+	c = unix_client(path, SOCK_STREAM);
+	/* the length given one byte at a time, then the frame in two pieces */
+	put32(buf, 60);
+	for (int i = 0; i < 60; i++)
+		buf[4 + i] = (uint8_t)i;
+	for (int i = 0; i < 4; i++) {
+		ck_assert_int_eq(write(c, buf + i, 1), 1);
+		ck_assert_int_eq(recv_some(be, f, 1), 0);
+	}
+	ck_assert_int_eq(vsw_backend_link(be), 1);
+	ck_assert_int_eq(write(c, buf + 4, 30), 30);
+	ck_assert_int_eq(recv_some(be, f, 1), 0);
+	ck_assert_int_eq(write(c, buf + 34, 30), 30);
+	ck_assert_int_eq(recv_some(be, f, 1), 1);
+	ck_assert_uint_eq(f[0].len, 60);
+	ck_assert_mem_eq(f[0].data, buf + 4, 60);
+	/* three frames in one write, the middle one too long to forward */
+	size_t n = 0;
+	put32(buf + n, 64);
+	memset(buf + n + 4, 0xaa, 64);
+	n += 68;
+	put32(buf + n, 20000);
+	memset(buf + n + 4, 0xbb, 20000);
+	n += 20004;
+	put32(buf + n, 70);
+	memset(buf + n + 4, 0xcc, 70);
+	n += 74;
+	ck_assert_int_eq(write(c, buf, n), (int)n);
+	ck_assert_int_eq(recv_some(be, f, 3), 3);
+	ck_assert_uint_eq(f[0].len, 64);
+	ck_assert_uint_gt(f[1].len, 9000);  /* the switch will count it as oversize */
+	ck_assert_uint_eq(f[1].data[0], 0xbb);
+	ck_assert_uint_eq(f[2].len, 70);    /* still in sync */
+	ck_assert_uint_eq(f[2].data[0], 0xcc);
+	/* the peer closes in the middle of a frame: link down, nothing half-delivered */
+	put32(buf, 100);
+	ck_assert_int_eq(write(c, buf, 50), 50);
+	close(c);
+	ck_assert_int_eq(recv_some(be, f, 1), 0);
+	ck_assert_int_eq(vsw_backend_link(be), 0);
+	/* a restarted VM connects again and starts a fresh stream */
+	c = unix_client(path, SOCK_STREAM);
+	put32(buf, 14);
+	memset(buf + 4, 0x11, 14);
+	ck_assert_int_eq(write(c, buf, 18), 18);
+	ck_assert_int_eq(recv_some(be, f, 1), 1);
+	ck_assert_uint_eq(f[0].len, 14);
+	ck_assert_int_eq(vsw_backend_link(be), 1);
+	close(c);
+	vsw_backend_close(be);
+	ck_assert_int_ne(access(path, F_OK), 0); /* the socket file went with it */
+}
+END_TEST
+
+/* Read a length-prefixed stream from 'c' and check 'count' frames numbered
+ * from 'first', each 'len' bytes of their number. */
+static int read_frames(int c, int first, int count, uint32_t len)
+{
+	static uint8_t in[1 << 20];
+	size_t have = 0, need = (size_t)count * (4 + len);
+	int ok = 0;
+
+	while (have < need) {
+		struct pollfd p = { .fd = c, .events = POLLIN };
+		if (poll(&p, 1, 2000) <= 0)
+			break;
+		ssize_t r = read(c, in + have, need - have);
+		if (r <= 0)
+			break;
+		have += (size_t)r;
+	}
+	for (int i = 0; i < count && (size_t)(i + 1) * (4 + len) <= have; i++) {
+		const uint8_t *h = in + (size_t)i * (4 + len);
+		uint32_t l = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3];
+		ck_assert_uint_eq(l, len);
+		ck_assert_uint_eq(h[4], (uint8_t)(first + i));
+		ck_assert_uint_eq(h[4 + len - 1], (uint8_t)(first + i));
+		ok++;
+	}
+	return ok;
+}
+
+START_TEST(stream_partial_writes_keep_frames_whole)
+{
+	struct vsw_backend *be;
+	static uint8_t frames[256][1500];
+	struct vsw_frame f[256];
+	char spec[160];
+	int c, sent = 0, rcv = 1024;
+
+	paths("partial");
+	snprintf(spec, sizeof(spec), "qemu:stream:%s", path);
+	ck_ok(vsw_backend_open(spec, NULL, &be));
+	c = unix_client(path, SOCK_STREAM);
+	recv_some(be, f, 1); /* accept */
+	ck_assert_int_eq(vsw_backend_link(be), 1);
+	/* a batch far longer than one sendmsg() goes whole while there is room */
+	for (int i = 0; i < 200; i++) {
+		memset(frames[i], (uint8_t)i, 60);
+		f[i] = (struct vsw_frame){ .data = frames[i], .len = 60 };
+	}
+	ck_assert_int_eq(vsw_backend_send(be, f, 200), 200);
+	ck_assert_int_eq(read_frames(c, 0, 200, 60), 200);
+	setsockopt(c, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	/* send until the socket is full: the last write is cut somewhere */
+	for (int round = 0; round < 50; round++) {
+		for (int i = 0; i < 16; i++) {
+			memset(frames[i], (uint8_t)(sent + i), 1500);
+			f[i] = (struct vsw_frame){ .data = frames[i], .len = 1500 };
+		}
+		int r = vsw_backend_send(be, f, 16);
+		ck_assert_int_ge(r, 0);
+		sent += r;
+		if (r < 16)
+			break;
+	}
+	ck_assert_int_gt(sent, 0);
+	/* everything accepted arrives whole, including the cut frame's tail,
+	 * which goes out at the next send or link check */
+	int got = 0;
+	for (int tries = 0; tries < 20 && got < sent; tries++) {
+		got += read_frames(c, got, sent - got > 8 ? 8 : sent - got, 1500);
+		vsw_backend_link(be);
+	}
+	ck_assert_int_eq(got, sent);
+	/* and the stream goes on in sync */
+	memset(frames[0], (uint8_t)sent, 1500);
+	f[0] = (struct vsw_frame){ .data = frames[0], .len = 1500 };
+	ck_assert_int_eq(vsw_backend_send(be, f, 1), 1);
+	ck_assert_int_eq(read_frames(c, sent, 1, 1500), 1);
+	close(c);
+	vsw_backend_close(be);
+}
+END_TEST
+
+/* A connected VM keeps its port: a second connection is closed at once. */
+START_TEST(stream_one_vm_per_port)
+{
+	struct vsw_backend *be;
+	struct vsw_frame f[2];
+	uint8_t frame[64] = { 0 }, b;
+	char spec[160];
+	int c1, c2;
+
+	paths("onevm");
+	snprintf(spec, sizeof(spec), "qemu:stream:%s", path);
+	ck_ok(vsw_backend_open(spec, NULL, &be));
+	c1 = unix_client(path, SOCK_STREAM);
+	recv_some(be, f, 1);
+	ck_assert_int_eq(vsw_backend_link(be), 1);
+	c2 = unix_client(path, SOCK_STREAM);
+	recv_some(be, f, 1);
+	struct pollfd p = { .fd = c2, .events = POLLIN };
+	ck_assert_int_eq(poll(&p, 1, 2000), 1);
+	ck_assert_int_eq(read(c2, &b, 1), 0); /* refused */
+	ck_assert_int_eq(vsw_backend_link(be), 1);
+	f[0] = (struct vsw_frame){ .data = frame, .len = 60 };
+	ck_assert_int_eq(vsw_backend_send(be, f, 1), 1);
+	ck_assert_int_eq(read_frames(c1, 0, 1, 60), 1);
+	close(c2);
+	close(c1);
+	vsw_backend_close(be);
+}
+END_TEST
+
+START_TEST(stream_client_reconnects)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct vsw_backend *be;
+	struct vsw_frame f[2];
+	uint8_t buf[64];
+	char spec[160];
+	int l, c;
+
+	paths("client");
+	strcpy(sa.sun_path, path);
+	l = socket(AF_UNIX, SOCK_STREAM, 0);
+	ck_assert_int_eq(bind(l, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(listen(l, 2), 0);
+	snprintf(spec, sizeof(spec), "qemu:stream:%s", path);
+	ck_ok(vsw_backend_open(spec, "client,reconnect_ms=20", &be));
+	c = accept(l, NULL, NULL);
+	ck_assert_int_ge(c, 0);
+	ck_assert_int_eq(vsw_backend_link(be), 1);
+	memset(buf, 0x42, sizeof(buf));
+	f[0] = (struct vsw_frame){ .data = buf, .len = 60 };
+	ck_assert_int_eq(vsw_backend_send(be, f, 1), 1);
+	ck_assert_int_eq(read_frames(c, 0x42, 1, 60), 1);
+	/* the QEMU side restarts: the switch notices and connects again */
+	close(c);
+	{
+		struct pollfd p = { .fd = vsw_backend_fd(be), .events = POLLIN };
+		ck_assert_int_eq(poll(&p, 1, 1000), 1);
+		ck_assert_int_eq(vsw_backend_recv(be, f, 1), 0); /* reads the EOF */
+	}
+	ck_assert_int_eq(vsw_backend_link(be), 0);
+	for (int i = 0; i < 100 && vsw_backend_link(be) == 0; i++)
+		recv_some(be, f, 1); /* the reconnect timer fires in here */
+	ck_assert_int_eq(vsw_backend_link(be), 1);
+	c = accept(l, NULL, NULL);
+	ck_assert_int_ge(c, 0);
+	close(c);
+	close(l);
+	vsw_backend_close(be);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(dgram_unix_and_never_empty)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct vsw_backend *be;
+	struct vsw_frame f[4];
+	uint8_t buf[2000], in[2000];
+	char spec[300];
+	int s;
+
+	paths("dgram");
+	s = dgram_peer(&sa); /* sending to 'path' */
+	snprintf(spec, sizeof(spec), "qemu:dgram:%s=%s", path, path2);
+	ck_ok(vsw_backend_open(spec, NULL, &be));
+	ck_assert_int_eq(vsw_backend_link(be), 1);
+	memset(buf, 0x5a, sizeof(buf));
+	f[0] = (struct vsw_frame){ .data = buf, .len = 0 };     /* never sent */
+	f[1] = (struct vsw_frame){ .data = buf, .len = 60 };
+	f[2] = (struct vsw_frame){ .data = buf, .len = 1514 };
+	ck_assert_int_eq(vsw_backend_send(be, f, 3), 3);
+	ck_assert_int_eq(recv(s, in, sizeof(in), MSG_DONTWAIT), 60);
+	ck_assert_int_eq(recv(s, in, sizeof(in), MSG_DONTWAIT), 1514);
+	ck_assert_int_eq(recv(s, in, sizeof(in), MSG_DONTWAIT), -1);
+	/* and back: one frame per datagram */
+	strcpy(sa.sun_path, path);
+	ck_assert_int_eq(sendto(s, buf, 99, 0, (struct sockaddr *)&sa, sizeof(sa)), 99);
+	ck_assert_int_eq(sendto(s, buf, 0, 0, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(sendto(s, buf, 70, 0, (struct sockaddr *)&sa, sizeof(sa)), 70);
+	ck_assert_int_eq(recv_some(be, f, 2), 2);
+	ck_assert_uint_eq(f[0].len, 99);
+	ck_assert_uint_eq(f[1].len, 70);
+	close(s);
+	vsw_backend_close(be);
+	unlink(path2);
+}
+END_TEST
+
+/* A VDE client unlinks its socket's name once connected; a restarted VM
+ * binds a new socket to the old name. Both must still get frames. */
+START_TEST(dgram_peer_unlinked_then_replaced)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct vsw_backend *be;
+	struct vsw_frame f = { 0 };
+	uint8_t buf[64] = { 0 }, in[128];
+	char spec[300];
+	int s;
+
+	paths("dgpeer");
+	s = dgram_peer(&sa);
+	snprintf(spec, sizeof(spec), "qemu:dgram:%s=%s", path, path2);
+	ck_ok(vsw_backend_open(spec, NULL, &be));
+	unlink(path2);
+	f = (struct vsw_frame){ .data = buf, .len = 60 };
+	ck_assert_int_eq(vsw_backend_send(be, &f, 1), 1);
+	ck_assert_int_eq(recv(s, in, sizeof(in), MSG_DONTWAIT), 60);
+	close(s);
+
+	s = dgram_peer(&sa);
+	/* the first send finds the old peer gone; the next one the new peer */
+	ck_assert_int_le(vsw_backend_send(be, &f, 1), 0);
+	ck_assert_int_eq(vsw_backend_send(be, &f, 1), 1);
+	ck_assert_int_eq(recv(s, in, sizeof(in), MSG_DONTWAIT), 60);
+	close(s);
+	vsw_backend_close(be);
+	unlink(path2);
+}
+END_TEST
+
+/* The switch's socket files: their mode and group, and nothing but a stale
+ * socket is ever deleted to make room for one. */
+START_TEST(socket_files)
+{
+	struct vsw_backend *be = NULL;
+	struct stat st;
+	char spec[300];
+	FILE *f;
+
+	paths("files");
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("precious", f);
+	fclose(f);
+	snprintf(spec, sizeof(spec), "qemu:stream:%s", path);
+	ck_assert_int_eq(vsw_backend_open(spec, NULL, &be), -EEXIST);
+	snprintf(spec, sizeof(spec), "qemu:dgram:%s=%s", path, path2);
+	ck_assert_int_eq(vsw_backend_open(spec, NULL, &be), -EEXIST);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert(S_ISREG(st.st_mode) && st.st_size == 8);
+	unlink(path);
+
+	snprintf(spec, sizeof(spec), "qemu:stream:%s", path);
+	ck_ok(vsw_backend_open(spec, "mode=0660,group=0", &be));
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert(S_ISSOCK(st.st_mode));
+	ck_assert_uint_eq(st.st_mode & 0777, 0660);
+	/* a live socket is another port's: neither stolen nor deleted */
+	struct vsw_backend *be2 = NULL;
+	ck_assert_int_eq(vsw_backend_open(spec, NULL, &be2), -EADDRINUSE);
+	ck_assert_int_eq(stat(path, &st), 0);
+	vsw_backend_close(be);
+	ck_assert_int_eq(stat(path, &st), -1); /* the switch's own file goes with it */
+	snprintf(spec, sizeof(spec), "qemu:dgram:%s=%s", path, path2);
+	ck_ok(vsw_backend_open(spec, "mode=600", &be));
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 0777, 0600);
+	ck_assert_int_eq(vsw_backend_open(spec, NULL, &be2), -EADDRINUSE);
+	vsw_backend_close(be);
+	for (const char *bad = "mode=999\0mode=\0mode=0x1\0group=no-such-group-vsw\0group=\0"; *bad;
+	     bad += strlen(bad) + 1)
+		ck_assert_msg(vsw_backend_open(spec, bad, &be) == -EINVAL, "%s accepted", bad);
+}
+END_TEST
+
+START_TEST(tcp_loopback_and_spec_errors)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct vsw_backend *be = NULL;
+	struct vsw_frame f[1];
+	uint8_t buf[64];
+	char spec[64];
+	int c, port = 0;
+
+	/* a free port on loopback: the switch listens there */
+	for (int p = 20000 + (int)(getpid() % 20000), i = 0; i < 50 && !be; i++, p++) {
+		snprintf(spec, sizeof(spec), "qemu:stream:tcp:127.0.0.1:%d", p);
+		if (vsw_backend_open(spec, NULL, &be) == 0)
+			port = p;
+	}
+	ck_assert_ptr_nonnull(be);
+	sa.sin_port = htons((uint16_t)port);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_eq(connect(c, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	put32(buf, 60);
+	memset(buf + 4, 0x77, 60);
+	ck_assert_int_eq(write(c, buf, 64), 64);
+	ck_assert_int_eq(recv_some(be, f, 1), 1);
+	ck_assert_uint_eq(f[0].len, 60);
+	close(c);
+	vsw_backend_close(be);
+
+	/* and the switch as the client of a QEMU listening on TCP: the
+	 * connect() completes in the background, never blocking the switch */
+	int l = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	socklen_t alen = sizeof(sa);
+	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	sa.sin_port = 0;
+	ck_assert_int_eq(bind(l, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(listen(l, 1), 0);
+	ck_assert_int_eq(getsockname(l, (struct sockaddr *)&sa, &alen), 0);
+	snprintf(spec, sizeof(spec), "qemu:stream:tcp:127.0.0.1:%d", ntohs(sa.sin_port));
+	ck_ok(vsw_backend_open(spec, "client", &be));
+	for (int i = 0; i < 200 && vsw_backend_link(be) != 1; i++) {
+		struct pollfd p = { .fd = vsw_backend_fd(be), .events = POLLIN };
+		poll(&p, 1, 10);
+		ck_assert_int_eq(vsw_backend_recv(be, f, 1), 0);
+	}
+	ck_assert_int_eq(vsw_backend_link(be), 1);
+	c = accept(l, NULL, NULL);
+	ck_assert_int_ge(c, 0);
+	ck_assert_int_eq(write(c, buf, 64), 64);
+	ck_assert_int_eq(recv_some(be, f, 1), 1);
+	close(c);
+	close(l);
+	vsw_backend_close(be);
+
+	ck_assert_int_eq(vsw_backend_open("qemu:stream:", NULL, &be), -EINVAL);
+	ck_assert_int_eq(vsw_backend_open("qemu:teleport:/x", NULL, &be), -EINVAL);
+	ck_assert_int_eq(vsw_backend_open("qemu:stream:tcp:nohost", NULL, &be), -EINVAL);
+	ck_assert_int_eq(vsw_backend_open("qemu:stream:tcp:example.com:80", NULL, &be), -EINVAL);
+	ck_assert_int_eq(vsw_backend_open("qemu:dgram:/tmp/a", NULL, &be), -EINVAL);
+	ck_assert_int_eq(vsw_backend_open("qemu:stream:/tmp/x.sock", "reconnect_ms=1", &be), -EINVAL);
+	ck_assert_int_eq(vsw_backend_open("qemu:stream:/tmp/x.sock", "bogus", &be), -EINVAL);
+}
+END_TEST
+
+Suite *vsw_qemu_suite(void)
+{
+	Suite *s = suite_create("qemu");
+	TCase *tc = tcase_create("protocol");
+
+	tcase_add_test(tc, stream_framing_edge_cases);
+	tcase_add_test(tc, stream_partial_writes_keep_frames_whole);
+	tcase_add_test(tc, stream_one_vm_per_port);
+	tcase_add_test(tc, stream_client_reconnects);
+	tcase_add_test(tc, dgram_unix_and_never_empty);
+	tcase_add_test(tc, dgram_peer_unlinked_then_replaced);
+	tcase_add_test(tc, socket_files);
+	tcase_add_test(tc, tcp_loopback_and_spec_errors);
+	tcase_set_timeout(tc, 30);
+	suite_add_tcase(s, tc);
+	return s;
+}
