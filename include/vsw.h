@@ -1061,6 +1061,8 @@ VSW_API const char *vsw_vmk_service_name(unsigned int service);
  *  - @c -ENAMETOOLONG: @p name is longer than VSW_NAME_MAX;
  *  - @c -EEXIST: the switch has a port of that name;
  *  - @c -EADDRINUSE: a port on the same VLAN has that MAC;
+ *  - @c -EEXIST (since 1.1): @p services has VSW_VMK_FT_LOGGING and
+ *    another VMkernel port of the switch carries Fault Tolerance logging;
  *  - @c -ENOMEM: out of memory.
  * @since 1.0
  */
@@ -1072,7 +1074,8 @@ VSW_API int vsw_vmk_add(struct vsw_portgroup *pg, const char *name,
  * @brief Remove a VMkernel port from its switch.
  * @param k  The VMkernel port.
  * @return 0 on success, or @c -EINVAL (@p k is NULL) or @c -EBUSY (the
- *         switch is delivering frames: called from a receive callback).
+ *         switch is delivering frames: called from a receive callback; or
+ *         called from a vsw_vmk_ip_foreach() callback of this port).
  * @since 1.0
  */
 VSW_API int vsw_vmk_remove(struct vsw_vmk *k);
@@ -1106,10 +1109,193 @@ VSW_API unsigned int vsw_vmk_services(const struct vsw_vmk *k);
  * @param k         The VMkernel port.
  * @param services  A mask of enum vsw_vmk_service bits.
  * @return 0 on success, or @c -EINVAL: @p k is NULL or @p services has an
- *         unknown bit.
+ *         unknown bit; @c -EEXIST (since 1.1): @p services has
+ *         VSW_VMK_FT_LOGGING and another VMkernel port of the switch carries
+ *         Fault Tolerance logging.
  * @since 1.0
  */
 VSW_API int vsw_vmk_set_services(struct vsw_vmk *k, unsigned int services);
+
+/**
+ * @brief Options of vsw_vmk_iface_create().
+ *
+ * Zero-initialise and set @c size to sizeof(struct vsw_vmk_iface_opts):
+ * later versions may add fields at the end.
+ */
+struct vsw_vmk_iface_opts {
+	/** sizeof(struct vsw_vmk_iface_opts), as the caller knows it. */
+	size_t size;
+	/** The TCP/IP stack: NULL, "" or "default" for the calling thread's
+	 *  network namespace; another name for the named network namespace
+	 *  /run/netns/NAME (see vsw_netstack_add()). */
+	const char *netstack;
+	/** The interface's MTU, VSW_MTU_MIN to the switch's MTU; 0 for the
+	 *  switch's MTU. */
+	unsigned int mtu;
+};
+
+/**
+ * @brief Give a VMkernel port its interface in the host: a tap named after
+ *        the port, in a TCP/IP stack.
+ *
+ * Creates the tap device @c NAME (the port's name) with the port's MAC
+ * address in the stack's network namespace, sets its MTU, brings it up and
+ * attaches it to the port as its backend. The host's TCP/IP stack then
+ * sends and receives on the port group through it; give it addresses with
+ * vsw_vmk_ip_add(). Removing the port (or detaching its backend) deletes
+ * the interface and its addresses.
+ *
+ * For a named stack the calling thread enters its network namespace for
+ * the duration of the call and returns to its own; that takes
+ * CAP_SYS_ADMIN, and creating a tap CAP_NET_ADMIN.
+ *
+ * @param k     The VMkernel port.
+ * @param opts  Options, or NULL for the default stack and the switch's MTU.
+ * @return 0 on success, or
+ *  - @c -EINVAL: @p k is NULL, @p opts has a bad size, a stack name that
+ *    is not 1 to VSW_NAME_MAX of [A-Za-z0-9._-], or an MTU out of range;
+ *  - @c -ENAMETOOLONG: the port's name is longer than 15 bytes, too long
+ *    for an interface;
+ *  - @c -EBUSY: the port already has a backend, or the call was made from
+ *    a receive callback;
+ *  - @c -ENOENT: no such stack;
+ *  - @c -EPERM, @c -EACCES: not privileged enough;
+ *  - another negative errno from the kernel.
+ * @since 1.1
+ */
+VSW_API int vsw_vmk_iface_create(struct vsw_vmk *k, const struct vsw_vmk_iface_opts *opts);
+
+/**
+ * @brief The TCP/IP stack of a VMkernel port's interface.
+ * @param k  The VMkernel port.
+ * @return "default" or the stack's name; NULL if @p k is NULL or has no
+ *         interface of vsw_vmk_iface_create().
+ * @since 1.1
+ */
+VSW_API const char *vsw_vmk_netstack(const struct vsw_vmk *k);
+
+/**
+ * @brief The MTU of a VMkernel port's interface.
+ * @param k  The VMkernel port.
+ * @return The MTU libvsw last set, or @c -EINVAL (@p k is NULL) or
+ *         @c -ENOENT (no interface: never made, or its backend was
+ *         detached).
+ * @since 1.1
+ */
+VSW_API int vsw_vmk_mtu(const struct vsw_vmk *k);
+
+/**
+ * @brief Change the MTU of a VMkernel port's interface.
+ * @param k    The VMkernel port.
+ * @param mtu  VSW_MTU_MIN to the switch's MTU.
+ * @return 0 on success, or @c -EINVAL (@p k is NULL, @p mtu out of range),
+ *         @c -ENOENT (no interface: never made, or its backend was
+ *         detached), @c -EBUSY (called from a vsw_vmk_ip_foreach()
+ *         callback), or the kernel's negative errno.
+ * @since 1.1
+ */
+VSW_API int vsw_vmk_set_mtu(struct vsw_vmk *k, unsigned int mtu);
+
+/**
+ * @brief Add an IPv4 or IPv6 address to a VMkernel port's interface.
+ *
+ * IPv6 addresses are usable at once (no duplicate address detection), as
+ * static addresses on ESXi are. The stack adds the route to the prefix.
+ *
+ * @param k     The VMkernel port.
+ * @param cidr  Address and prefix length: "192.0.2.10/24", "2001:db8::10/64".
+ * @return 0 on success, or @c -EINVAL (@p k is NULL, @p cidr malformed),
+ *         @c -ENOENT (no interface: never made, or its backend was
+ *         detached), @c -EBUSY (called from a vsw_vmk_ip_foreach()
+ *         callback), @c -EEXIST (the interface has that address), or the
+ *         kernel's negative errno.
+ * @since 1.1
+ */
+VSW_API int vsw_vmk_ip_add(struct vsw_vmk *k, const char *cidr);
+
+/**
+ * @brief Remove an address from a VMkernel port's interface.
+ * @param k     The VMkernel port.
+ * @param cidr  Address and prefix length, as given to vsw_vmk_ip_add().
+ * @return 0 on success, or @c -EINVAL, @c -ENOENT, @c -EBUSY as for
+ *         vsw_vmk_ip_add(), @c -EADDRNOTAVAIL (the interface has no such
+ *         address), or the kernel's negative errno.
+ * @since 1.1
+ */
+VSW_API int vsw_vmk_ip_remove(struct vsw_vmk *k, const char *cidr);
+
+/**
+ * @brief Called by vsw_vmk_ip_foreach() for each address.
+ *
+ * It must not change the port's interface or remove the port: those calls
+ * return @c -EBUSY while the walk runs.
+ *
+ * @param cidr  The address and its prefix length, e.g. "192.0.2.10/24".
+ * @param user  The caller's pointer.
+ * @return 0 to go on, anything else to stop (vsw_vmk_ip_foreach()
+ *         returns it).
+ */
+typedef int (*vsw_vmk_ip_fn)(const char *cidr, void *user);
+
+/**
+ * @brief Visit the addresses of a VMkernel port's interface, as the
+ *        kernel has them (IPv6 link-local ones included).
+ * @param k     The VMkernel port.
+ * @param fn    Called for each address.
+ * @param user  Passed to @p fn.
+ * @return 0 after the last address, @p fn's non-zero return, or
+ *         @c -EINVAL (@p k or @p fn is NULL), @c -ENOENT (no interface:
+ *         never made, or its backend was detached), @c -EBUSY (called from
+ *         a callback of this walk), or the kernel's negative errno.
+ * @since 1.1
+ */
+VSW_API int vsw_vmk_ip_foreach(struct vsw_vmk *k, vsw_vmk_ip_fn fn, void *user);
+
+/** @} */
+
+/**
+ * @defgroup netstack TCP/IP stacks
+ * @{
+ *
+ * ESXi separates the traffic of VMkernel ports into TCP/IP stacks
+ * (default, vmotion, provisioning, or custom ones), each with its own
+ * routing table. A stack here is a network namespace, named as iproute2's
+ * `ip netns` names them (/run/netns/NAME): `ip netns exec vmotion ...`
+ * runs a command in the vmotion stack. These functions make and remove
+ * them; "default" is always the caller's own and is neither.
+ */
+
+/**
+ * @brief Create the TCP/IP stack @p name: a named network namespace with
+ *        its loopback up.
+ *
+ * Takes CAP_SYS_ADMIN (it mounts the namespace on /run/netns/NAME, making
+ * /run/netns a shared mount point first, as `ip netns add` does). The
+ * caller's threads stay in their namespaces.
+ *
+ * @param name  1 to VSW_NAME_MAX of [A-Za-z0-9._-], not "default".
+ * @return 0 on success, or @c -EINVAL (a bad name), @c -EEXIST (a stack
+ *         of that name exists), @c -EPERM, or another negative errno.
+ * @since 1.1
+ */
+VSW_API int vsw_netstack_add(const char *name);
+
+/**
+ * @brief Remove the TCP/IP stack @p name.
+ *
+ * Unmounts and deletes /run/netns/NAME, so that the name is free again.
+ * The namespace itself lives on while anything uses it: a VMkernel port
+ * whose interface is in it keeps it (through the tap and its rtnetlink
+ * socket), and the interface keeps working, in a stack that no longer has
+ * a name, until the port is removed or its backend detached. Remove those
+ * ports first.
+ *
+ * @param name  A stack's name, not "default".
+ * @return 0 on success, or @c -EINVAL (a bad name), @c -ENOENT (no such
+ *         stack), @c -EPERM, or another negative errno.
+ * @since 1.1
+ */
+VSW_API int vsw_netstack_remove(const char *name);
 
 /** @} */
 
@@ -1511,9 +1697,15 @@ VSW_API int vsw_port_attach_backend(struct vsw_port *port, struct vsw_backend *b
 
 /**
  * @brief Detach and close a port's backend.
+ *
+ * On a VMkernel port whose backend is its interface
+ * (vsw_vmk_iface_create()), the interface goes too, and the port can be
+ * given a new one.
+ *
  * @param port  The port.
  * @return 0 on success, or @c -EINVAL (@p port NULL), @c -ENOENT (no backend
- *         attached) or @c -EBUSY (the switch is delivering).
+ *         attached) or @c -EBUSY (the switch is delivering, or a
+ *         vsw_vmk_ip_foreach() of the port is running).
  * @since 1.0
  */
 VSW_API int vsw_port_detach(struct vsw_port *port);

@@ -279,7 +279,18 @@ struct vsw_vnic {
 struct vsw_vmk {
 	struct vsw_port port;
 	unsigned int services;
+	/* the host interface of vsw_vmk_iface_create() (vmk-iface.c) */
+	struct vsw_backend *iface;      /* its tap, while the port has it */
+	int rtnl;                       /* a NETLINK_ROUTE socket in its stack, or -1 */
+	int ifindex;
+	unsigned int mtu;
+	bool in_ip_walk;                /* vsw_vmk_ip_foreach() runs: the socket is busy */
+	char netstack[VSW_NAME_MAX + 1];
 };
+
+/* vmk-iface.c: release what vsw_vmk_iface_create() made (the tap goes
+ * with the port's backend). */
+void vsw__vmk_iface_release(struct vsw_vmk *k);
 
 /* Configuration calls made by a receiver while the switch delivers. */
 static inline bool vsw__busy(const struct vsw_switch *sw)

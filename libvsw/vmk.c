@@ -19,6 +19,20 @@ const char *vsw_vmk_service_name(unsigned int service)
 	return NULL;
 }
 
+/* ESXi carries Fault Tolerance logging on one VMkernel port: a second
+ * one would split the FT stream. */
+static int ft_logging_taken(struct vsw_switch *sw, const struct vsw_vmk *self, unsigned int services)
+{
+	if (!(services & VSW_VMK_FT_LOGGING))
+		return 0;
+	for (struct vsw_port *p = vsw_port_next(sw, NULL); p; p = vsw_port_next(sw, p)) {
+		const struct vsw_vmk *o = vsw_port_to_vmk(p);
+		if (o && o != self && (o->services & VSW_VMK_FT_LOGGING))
+			return -EEXIST;
+	}
+	return 0;
+}
+
 int vsw_vmk_add(struct vsw_portgroup *pg, const char *name, const uint8_t mac[6],
 		unsigned int services, unsigned int flags, struct vsw_vmk **out)
 {
@@ -27,9 +41,13 @@ int vsw_vmk_add(struct vsw_portgroup *pg, const char *name, const uint8_t mac[6]
 
 	if (!pg || !name || !mac || flags || (services & ~VSW_VMK_SERVICES_ALL))
 		return -EINVAL;
+	err = ft_logging_taken(pg->sw, NULL, services);
+	if (err)
+		return err;
 	k = vsw__calloc(1, sizeof(*k));
 	if (!k)
 		return -ENOMEM;
+	k->rtnl = -1;
 	err = vsw__vport_add(pg, &k->port, name, VSW_PORT_VMK, mac);
 	if (err) {
 		vsw__free(k);
@@ -45,9 +63,10 @@ int vsw_vmk_remove(struct vsw_vmk *k)
 {
 	if (!k)
 		return -EINVAL;
-	if (k->port.sw->in_flush)
+	if (k->port.sw->in_flush || k->in_ip_walk)
 		return -EBUSY;
 	vsw__vport_remove(&k->port);
+	vsw__vmk_iface_release(k);
 	vsw__free(k);
 	return 0;
 }
@@ -76,8 +95,13 @@ unsigned int vsw_vmk_services(const struct vsw_vmk *k)
 
 int vsw_vmk_set_services(struct vsw_vmk *k, unsigned int services)
 {
+	int err;
+
 	if (!k || (services & ~VSW_VMK_SERVICES_ALL))
 		return -EINVAL;
+	err = ft_logging_taken(k->port.sw, k, services);
+	if (err)
+		return err;
 	k->services = services;
 	return 0;
 }

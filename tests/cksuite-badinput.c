@@ -178,6 +178,11 @@ static int noop_fdb(const struct vsw_fdb_entry_info *e, void *u)
 	(void)e; (void)u;
 	return 0;
 }
+static int noop_ip(const char *cidr, void *u)
+{
+	(void)cidr; (void)u;
+	return 0;
+}
 static struct vsw_switch *sw_out;
 static struct vsw_portgroup *pg_out;
 static struct vsw_port *port_out;
@@ -269,6 +274,18 @@ NR(vmk_port, vsw_vmk_port(NULL))
 NR(to_vmk, vsw_port_to_vmk(NULL))
 NR(vmk_svcs, vsw_vmk_services(NULL))
 NR(vmk_set_svcs, vsw_vmk_set_services(NULL, 0))
+NR(vmk_iface, vsw_vmk_iface_create(NULL, NULL))
+NR(vmk_netstack, vsw_vmk_netstack(NULL))
+NR(vmk_mtu, vsw_vmk_mtu(NULL))
+NR(vmk_set_mtu, vsw_vmk_set_mtu(NULL, 1500))
+NR(vmk_ip_add, vsw_vmk_ip_add(NULL, "192.0.2.1/24"))
+NR(vmk_ip_add_cidr, vsw_vmk_ip_add(g_vmk, NULL))
+NR(vmk_ip_remove, vsw_vmk_ip_remove(NULL, "192.0.2.1/24"))
+NR(vmk_ip_remove_cidr, vsw_vmk_ip_remove(g_vmk, NULL))
+NR(vmk_ip_each, vsw_vmk_ip_foreach(NULL, noop_ip, NULL))
+NR(vmk_ip_each_fn, vsw_vmk_ip_foreach(g_vmk, NULL, NULL))
+NR(netstack_add, vsw_netstack_add(NULL))
+NR(netstack_remove, vsw_netstack_remove(NULL))
 NR(input_port, vsw_port_input(NULL, &frame1, 1))
 NR(input_frames, vsw_port_input(g_port, NULL, 1))
 NR(set_rx, vsw_port_set_rx(NULL, noop_rx, NULL))
@@ -388,6 +405,18 @@ static const struct null_row nulls[] = {
 	R(to_vmk, "vsw_port_to_vmk(NULL)", 0),
 	R(vmk_svcs, "vsw_vmk_services(NULL)", 0),
 	R(vmk_set_svcs, "vsw_vmk_set_services(NULL)", -EINVAL),
+	R(vmk_iface, "vsw_vmk_iface_create(NULL)", -EINVAL),
+	R(vmk_netstack, "vsw_vmk_netstack(NULL)", 0),
+	R(vmk_mtu, "vsw_vmk_mtu(NULL)", -EINVAL),
+	R(vmk_set_mtu, "vsw_vmk_set_mtu(NULL)", -EINVAL),
+	R(vmk_ip_add, "vsw_vmk_ip_add(NULL vmk)", -EINVAL),
+	R(vmk_ip_add_cidr, "vsw_vmk_ip_add(NULL cidr)", -EINVAL),
+	R(vmk_ip_remove, "vsw_vmk_ip_remove(NULL vmk)", -EINVAL),
+	R(vmk_ip_remove_cidr, "vsw_vmk_ip_remove(NULL cidr)", -EINVAL),
+	R(vmk_ip_each, "vsw_vmk_ip_foreach(NULL vmk)", -EINVAL),
+	R(vmk_ip_each_fn, "vsw_vmk_ip_foreach(NULL fn)", -EINVAL),
+	R(netstack_add, "vsw_netstack_add(NULL)", -EINVAL),
+	R(netstack_remove, "vsw_netstack_remove(NULL)", -EINVAL),
 	R(input_port, "vsw_port_input(NULL port)", -EINVAL),
 	R(input_frames, "vsw_port_input(NULL frames, 1)", -EINVAL),
 	R(set_rx, "vsw_port_set_rx(NULL)", -EINVAL),

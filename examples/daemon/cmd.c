@@ -5,6 +5,7 @@
  */
 #include "cmd.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -256,16 +257,58 @@ static int parse_services(const char *s, unsigned int *mask)
 	return 0;
 }
 
+/* "a,b,c" split in place; an empty item ("a,,b", "a,") is an error, as a
+ * typo there would otherwise silently drop a name. */
 static int parse_list(char *s, const char **out, int max)
 {
 	int n = 0;
 
-	for (char *t = strtok(s, ","); t; t = strtok(NULL, ",")) {
-		if (n == max)
+	if (!*s)
+		return 0;
+	for (char *t = s, *comma; t; t = comma) {
+		comma = strchr(t, ',');
+		if (comma)
+			*comma++ = 0;
+		if (!*t || n == max)
 			return -1;
 		out[n++] = t;
 	}
 	return n;
+}
+
+/* "ADDR/PREFIX", IPv4 or IPv6, prefix in range. */
+static bool cidr_ok(const char *s)
+{
+	char a[64];
+	uint8_t bin[16];
+	const char *slash = strchr(s, '/');
+	unsigned int prefix, max;
+
+	if (!slash || (size_t)(slash - s) >= sizeof(a) || parse_uint(slash + 1, 128, &prefix))
+		return false;
+	memcpy(a, s, (size_t)(slash - s));
+	a[slash - s] = 0;
+	if (inet_pton(AF_INET, a, bin) == 1)
+		max = 32;
+	else if (inet_pton(AF_INET6, a, bin) == 1)
+		max = 128;
+	else
+		return false;
+	return prefix <= max;
+}
+
+/* A TCP/IP stack's name: what a file name in /run/netns may safely be. */
+static int check_stack_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n > VSW_NAME_MAX || !strcmp(s, ".") || !strcmp(s, ".."))
+		return -1;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-' || *s == '_' || *s == '.'))
+			return -1;
+	return 0;
 }
 
 /* ---- commands ---- */
@@ -277,6 +320,7 @@ static const struct {
 	{ "vswitch", OBJ_VSWITCH }, { "portgroup", OBJ_PORTGROUP }, { "uplink", OBJ_UPLINK },
 	{ "vnic", OBJ_VNIC }, { "vmk", OBJ_VMK }, { "policy", OBJ_POLICY }, { "list", OBJ_LIST },
 	{ "stats", OBJ_STATS }, { "fdb", OBJ_FDB }, { "vde", OBJ_VDE },
+	{ "netstack", OBJ_NETSTACK },
 };
 
 static const struct {
@@ -329,6 +373,9 @@ static int arity(enum vswcmd_obj o, enum vswcmd_verb v, int *min, int *max)
 	case OBJ_VDE:
 		*min = *max = v == VERB_ADD ? 3 : 2;
 		return v == VERB_ADD || v == VERB_REMOVE ? 0 : -1;
+	case OBJ_NETSTACK:
+		*min = *max = 1;
+		return v == VERB_ADD || v == VERB_REMOVE ? 0 : -1;
 	}
 	return -1;
 }
@@ -357,8 +404,10 @@ static bool option_ok(const struct vswcmd *c, const char *opt)
 	case OBJ_VMK:
 		if (c->verb == VERB_ADD)
 			return !strcmp(opt, "mac") || !strcmp(opt, "services") ||
-			       !strcmp(opt, "backend") || !strcmp(opt, "options");
-		return c->verb == VERB_SET && !strcmp(opt, "services");
+			       !strcmp(opt, "backend") || !strcmp(opt, "options") ||
+			       !strcmp(opt, "netstack") || !strcmp(opt, "ip") || !strcmp(opt, "mtu");
+		return c->verb == VERB_SET && (!strcmp(opt, "services") || !strcmp(opt, "ip") ||
+					       !strcmp(opt, "mtu"));
 	default:
 		return false;
 	}
@@ -395,6 +444,19 @@ static int take_option(struct vswcmd *c, const char *opt, const char *val, char 
 		c->backend = val;
 	} else if (!strcmp(opt, "options")) {
 		c->options = val;
+	} else if (!strcmp(opt, "netstack")) {
+		if (check_stack_name(val))
+			ERR("bad TCP/IP stack name '%s' (1-%d of A-Z a-z 0-9 . _ -)", val, VSW_NAME_MAX);
+		c->netstack = val;
+	} else if (!strcmp(opt, "ip")) {
+		int k = strcmp(val, "none") ? parse_list((char *)val, c->ips, VSWCMD_MAX_IPS) : 0;
+		if (k < 0 || (k == 0 && strcmp(val, "none")))
+			ERR("bad address list '%s' (want ADDR/PREFIX,... or none)", val);
+		for (int i = 0; i < k; i++)
+			if (!cidr_ok(c->ips[i]))
+				ERR("bad address '%s' (want ADDR/PREFIX, IPv4 or IPv6)", c->ips[i]);
+		c->nips = k;
+		c->has_ips = true;
 	}
 	return 0;
 }
@@ -539,6 +601,8 @@ int vswcmd_parse_words(int n, char *const *words, struct vswcmd *c, char *err, s
 			k = 2;
 		if ((c->obj == OBJ_PORTGROUP && k == 1) || (c->obj == OBJ_POLICY && k == 1))
 			k = 1;
+		if (c->obj == OBJ_NETSTACK)
+			ERR("netstack %s: missing stack name", verbs[c->verb - 1].word);
 		if (c->obj == OBJ_VDE && (k == 2 || c->verb == VERB_REMOVE))
 			ERR("vde %s: missing directory", verbs[c->verb - 1].word);
 		if (c->obj == OBJ_UPLINK && k == 1)
@@ -550,9 +614,14 @@ int vswcmd_parse_words(int n, char *const *words, struct vswcmd *c, char *err, s
 		return -1;
 	if (c->obj == OBJ_UPLINK && c->verb == VERB_ADD && !c->backend)
 		ERR("uplink add: missing --backend SPEC");
+	if (c->obj == OBJ_NETSTACK && (check_stack_name(c->pos[0]) || !strcmp(c->pos[0], "default")))
+		ERR("bad TCP/IP stack name '%s' (1-%d of A-Z a-z 0-9 . _ -, not default)", c->pos[0],
+		    VSW_NAME_MAX);
+	if (c->obj == OBJ_VMK && c->backend && (c->netstack || c->has_ips || c->has_mtu))
+		ERR("vmk add: --backend or --netstack/--ip/--mtu, not both (those are the vmk's own interface)");
 	if (c->verb == VERB_SET) {
 		bool any = c->has_mtu || c->has_vlan || c->has_mac || c->has_link || c->has_services ||
-			   c->obj == OBJ_POLICY;
+			   c->has_ips || c->obj == OBJ_POLICY;
 		if (!any)
 			ERR("%s set: nothing to set", objects[o].word);
 	}

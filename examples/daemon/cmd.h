@@ -11,12 +11,16 @@
  *   vnic      add SWITCH PORTGROUP NAME [--mac MAC] [--backend SPEC] [--options OPTS]
  *             | remove SWITCH NAME | set SWITCH NAME [--mac MAC] [--link up|down]
  *   vmk       add SWITCH PORTGROUP NAME [--mac MAC] [--services LIST]
- *                 [--backend SPEC] [--options OPTS]
- *             | remove SWITCH NAME | set SWITCH NAME --services LIST
+ *                 [--netstack NAME] [--ip ADDR/PREFIX,...|none] [--mtu N]
+ *             | add SWITCH PORTGROUP NAME [--mac MAC] [--services LIST]
+ *                 --backend SPEC [--options OPTS]
+ *             | remove SWITCH NAME
+ *             | set SWITCH NAME [--services LIST] [--ip LIST|none] [--mtu N]
  *   policy    get SWITCH [PORTGROUP] | set SWITCH [PORTGROUP] KEY=VALUE...
  *             | clear SWITCH PORTGROUP KEY...
  *   list | stats [SWITCH [PORT]] | fdb [SWITCH]
  *   vde       add SWITCH PORTGROUP DIR | remove SWITCH DIR
+ *   netstack  add NAME | remove NAME
  *
  * Read commands take --json. Words are separated by blanks; double quotes
  * group words ("VM Network"), a backslash escapes the next character, and
@@ -33,10 +37,11 @@
 #define VSWCMD_MAX_LINE 4096
 #define VSWCMD_MAX_KV 32
 #define VSWCMD_MAX_TEAM 16
+#define VSWCMD_MAX_IPS 16
 
 enum vswcmd_obj {
 	OBJ_VSWITCH, OBJ_PORTGROUP, OBJ_UPLINK, OBJ_VNIC, OBJ_VMK, OBJ_POLICY,
-	OBJ_LIST, OBJ_STATS, OBJ_FDB, OBJ_VDE,
+	OBJ_LIST, OBJ_STATS, OBJ_FDB, OBJ_VDE, OBJ_NETSTACK,
 };
 
 enum vswcmd_verb { VERB_NONE, VERB_ADD, VERB_REMOVE, VERB_SET, VERB_GET, VERB_CLEAR };
@@ -64,6 +69,10 @@ struct vswcmd {
 	int link;
 	uint8_t mac[6];
 	const char *backend, *options;
+	const char *netstack;    /* --netstack: the vmk's interface's TCP/IP stack */
+	const char *ips[VSWCMD_MAX_IPS]; /* --ip A,B: addresses with prefix; none: [] */
+	int nips;
+	bool has_ips;
 
 	struct vswcmd_kv kv[VSWCMD_MAX_KV];
 	int nkv;

@@ -40,7 +40,9 @@ int vswd_config_load(struct vswd *d, FILE *f, struct outbuf *out, char *err, siz
 		}
 	}
 	free(c);
-	if (r)
+	if (r) {
 		vswd_clear(d);
+		vswd_netstack_cleanup(d);
+	}
 	return r;
 }

@@ -239,6 +239,8 @@ static int port_add(struct vswd *d, const struct vswcmd *c, char *err, size_t er
 		ERR("unknown port group '%s'", c->pos[1]);
 	if (!vsw_port_find(s->sw, c->pos[2], &port))
 		ERR("port '%s' exists on %s", c->pos[2], c->pos[0]);
+	if (vmk && c->has_services && vswd_ft_check(d, NULL, c->services, err, errlen))
+		return -1;
 	if (c->backend && d->backend_ok && !d->backend_ok(c->backend))
 		ERR("backend '%s' not allowed here", c->backend);
 	if (c->backend) {
@@ -282,6 +284,10 @@ static int port_add(struct vswd *d, const struct vswcmd *c, char *err, size_t er
 			vsw_vnic_remove(vsw_port_to_vnic(port));
 		ERR("backend '%s': %s", c->backend, strerror(-e));
 	}
+	if (vmk && vswd_vmk_iface(d, vsw_port_to_vmk(port), c, err, errlen) < 0) {
+		vsw_vmk_remove(vsw_port_to_vmk(port)); /* all or nothing */
+		return -1;
+	}
 	return 0;
 }
 
@@ -323,6 +329,8 @@ static int port_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t er
 		}
 		return e ? (snprintf(err, errlen, "%s: %s", name, why(e)), -1) : 0;
 	}
+	if (c->obj == OBJ_VMK)
+		return vswd_vmk_set(d, vsw_port_to_vmk(p), c, err, errlen);
 	/* set: check everything, then change */
 	if (c->has_mac) {
 		char m[18];
@@ -331,8 +339,6 @@ static int port_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t er
 		if (e)
 			ERR("MAC address '%s': %s", m, why(e));
 	}
-	if (c->has_services)
-		vsw_vmk_set_services(vsw_port_to_vmk(p), c->services);
 	if (c->has_link)
 		vsw_port_set_link(p, c->link);
 	return 0;
@@ -612,6 +618,7 @@ static void list_cmd(struct vswd *d, bool json, struct outbuf *o)
 								first = 0;
 							}
 						out_printf(o, "]");
+						vswd_vmk_describe(vsw_port_to_vmk(p), true, o);
 					}
 					out_printf(o, "}");
 				}
@@ -634,6 +641,7 @@ static void list_cmd(struct vswd *d, bool json, struct outbuf *o)
 								out_printf(o, "%s%s", first ? " " : ",", vsw_vmk_service_name(b));
 								first = 0;
 							}
+						vswd_vmk_describe(vsw_port_to_vmk(p), false, o);
 					}
 					out_printf(o, "\n");
 				}
@@ -779,6 +787,8 @@ int vswd_exec(struct vswd *d, const struct vswcmd *c, struct outbuf *out, char *
 		if (!d->vde)
 			ERR("VDE ports are not available here");
 		return d->vde(d, c, err, errlen);
+	case OBJ_NETSTACK:
+		return vswd_netstack_cmd(d, c, err, errlen);
 	}
 	ERR("unknown command");
 }

@@ -28,11 +28,16 @@ static void usage(FILE *f)
 		"         | set SWITCH NAME --link up|down\n"
 		"  vnic add SWITCH PORTGROUP NAME [--mac MAC] [--backend SPEC] [--options OPTS]\n"
 		"       | remove SWITCH NAME | set SWITCH NAME [--mac MAC] [--link up|down]\n"
-		"  vmk add SWITCH PORTGROUP NAME [--mac MAC] [--services LIST] [--backend SPEC]\n"
+		"  vmk add SWITCH PORTGROUP NAME [--mac MAC] [--services LIST] [--netstack NAME]\n"
+		"          [--ip ADDR/PREFIX,...|none] [--mtu N]\n"
+		"      | add SWITCH PORTGROUP NAME [--mac MAC] [--services LIST] --backend SPEC\n"
 		"          [--options OPTS]\n"
-		"      | remove SWITCH NAME | set SWITCH NAME --services LIST\n"
+		"      | remove SWITCH NAME\n"
+		"      | set SWITCH NAME [--services LIST] [--ip ADDR/PREFIX,...|none] [--mtu N]\n"
 		"  policy get SWITCH [PORTGROUP] | set SWITCH [PORTGROUP] KEY=VALUE...\n"
 		"         | clear SWITCH PORTGROUP KEY...\n"
+		"  netstack add NAME | remove NAME\n"
+		"  vde add SWITCH PORTGROUP DIR | remove SWITCH DIR\n"
 		"  list | stats [SWITCH [PORT]] | fdb [SWITCH]\n");
 }
 

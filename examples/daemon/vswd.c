@@ -577,6 +577,7 @@ static void shutdown_daemon(int lfd)
 	while (g.watches)
 		watch_del(g.watches);
 	vswd_clear(&g.d);
+	vswd_netstack_cleanup(&g.d); /* after the interfaces in them are gone */
 	if (lfd >= 0) {
 		close(lfd);
 		unlink(g.socket_path);
@@ -662,6 +663,7 @@ int main(int argc, char **argv)
 	g.d.added = switch_added;
 	g.d.removing = switch_removing;
 	g.d.vde = vde_cmd;
+	g.d.host_ok = true;
 	g.d.log = lib_log;
 	g.epfd = epoll_create1(EPOLL_CLOEXEC);
 	sigemptyset(&mask);

@@ -333,6 +333,52 @@ class TestCallbacksAndLoop(unittest.TestCase):
             self.assertEqual(sw.flush_fdb(), 1)
 
 
+class TestVmkInterface(unittest.TestCase):
+    def test_without_interface(self):
+        with vsw.Switch("s") as sw:
+            k = sw.add_portgroup("pg").add_vmk("vmk0", mac=MAC_B)
+            self.assertIsNone(k.netstack)
+            with self.assertRaises(vsw.VswNotFoundError):
+                k.ips
+            with self.assertRaises(vsw.VswError) as cm:
+                k.add_ip("192.0.2.1")
+            self.assertEqual(cm.exception.errno, errno.EINVAL)
+            k.services = vsw.Service.FT_LOGGING
+            other = sw.add_portgroup("pg2").add_vmk("vmk1", mac=MAC_A)
+            with self.assertRaises(vsw.VswExistsError):
+                other.services = vsw.Service.FT_LOGGING | vsw.Service.VMOTION
+
+    @unittest.skipUnless(os.geteuid() == 0, "needs root")
+    def test_interface_in_its_own_stack(self):
+        stack = "py%d" % os.getpid()
+        vsw.netstack_add(stack)
+        try:
+            self.assertTrue(os.path.exists("/run/netns/" + stack))
+            with self.assertRaises(vsw.VswExistsError):
+                vsw.netstack_add(stack)
+            with vsw.Switch("s", mtu=9000) as sw:
+                k = sw.add_portgroup("pg").add_vmk("vmk%d" % (os.getpid() % 100000), mac=MAC_B)
+                k.create_interface(netstack=stack, mtu=9000)
+                self.assertEqual((k.netstack, k.mtu), (stack, 9000))
+                k.add_ip("192.0.2.1/24")
+                k.add_ip("2001:db8::1/64")
+                self.assertIn("192.0.2.1/24", k.ips)
+                self.assertIn("2001:db8::1/64", k.ips)
+                k.remove_ip("192.0.2.1/24")
+                self.assertNotIn("192.0.2.1/24", k.ips)
+                k.mtu = 1500
+                out = subprocess.run(["ip", "-n", stack, "link", "show", k.name],
+                                     capture_output=True, text=True)
+                self.assertIn("mtu 1500", out.stdout)
+                k.remove()
+                out = subprocess.run(["ip", "-n", stack, "link", "show"],
+                                     capture_output=True, text=True)
+                self.assertNotIn("vmk", out.stdout)
+        finally:
+            vsw.netstack_remove(stack)
+        self.assertFalse(os.path.exists("/run/netns/" + stack))
+
+
 class TestBackend(unittest.TestCase):
     def test_memory_wire(self):
         w = wire_name(self)

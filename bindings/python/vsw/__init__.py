@@ -17,7 +17,7 @@ Every libvsw error is raised as :class:`VswError` (an :class:`OSError` with
 """
 
 from ._lib import lib as _clib
-from .core import Backend, Port, PortGroup, Switch, Uplink, Vmk, VNic
+from .core import Backend, Port, PortGroup, Switch, Uplink, Vmk, VNic, netstack_add, netstack_remove
 from .enums import (BATCH_MAX, VLAN_NONE, VLAN_TRUNK, Counter, CounterKind, FailureDetection,
                     LoadBalancing, Policy, PortKind, Service, UplinkRole)
 from .errors import VswError, VswExistsError, VswNotFoundError, VswPermissionError
@@ -27,11 +27,11 @@ __all__ = [
     "BATCH_MAX", "VLAN_NONE", "VLAN_TRUNK", "Counter", "CounterKind", "FailureDetection",
     "LoadBalancing", "Policy", "PortKind", "Service", "UplinkRole",
     "VswError", "VswExistsError", "VswNotFoundError", "VswPermissionError",
-    "version", "library_version",
+    "version", "library_version", "netstack_add", "netstack_remove",
 ]
 
 #: Version of this package (follows the library it was released with).
-__version__ = "1.0.0"
+__version__ = "1.1.0"
 
 
 def library_version():

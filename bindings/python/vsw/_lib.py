@@ -52,9 +52,16 @@ class FdbEntryInfo(ctypes.Structure):
     ]
 
 
+class VmkIfaceOpts(ctypes.Structure):
+    """struct vsw_vmk_iface_opts."""
+
+    _fields_ = [("size", c_size_t), ("netstack", c_char_p), ("mtu", c_uint)]
+
+
 RX_FN = ctypes.CFUNCTYPE(None, c_void_p, ctypes.POINTER(Frame), c_uint, c_void_p)
 FDB_FN = ctypes.CFUNCTYPE(c_int, ctypes.POINTER(FdbEntryInfo), c_void_p)
 CLOCK_FN = ctypes.CFUNCTYPE(c_uint64, c_void_p)
+IP_FN = ctypes.CFUNCTYPE(c_int, c_char_p, c_void_p)
 
 # name: (restype, argtypes)
 _PROTOTYPES = {
@@ -119,6 +126,15 @@ _PROTOTYPES = {
     "vsw_port_to_vmk": (c_void_p, [c_void_p]),
     "vsw_vmk_services": (c_uint, [c_void_p]),
     "vsw_vmk_set_services": (c_int, [c_void_p, c_uint]),
+    "vsw_vmk_iface_create": (c_int, [c_void_p, ctypes.POINTER(VmkIfaceOpts)]),
+    "vsw_vmk_netstack": (c_char_p, [c_void_p]),
+    "vsw_vmk_mtu": (c_int, [c_void_p]),
+    "vsw_vmk_set_mtu": (c_int, [c_void_p, c_uint]),
+    "vsw_vmk_ip_add": (c_int, [c_void_p, c_char_p]),
+    "vsw_vmk_ip_remove": (c_int, [c_void_p, c_char_p]),
+    "vsw_vmk_ip_foreach": (c_int, [c_void_p, IP_FN, c_void_p]),
+    "vsw_netstack_add": (c_int, [c_char_p]),
+    "vsw_netstack_remove": (c_int, [c_char_p]),
     "vsw_port_input": (c_int, [c_void_p, ctypes.POINTER(Frame), c_uint]),
     "vsw_port_set_rx": (c_int, [c_void_p, RX_FN, c_void_p]),
     "vsw_switch_set_clock": (c_int, [c_void_p, CLOCK_FN, c_void_p]),
@@ -170,7 +186,11 @@ def _load():
                 "install bindings that match the library" %
                 (name, major, ", ".join(str(m) for m in KNOWN_MAJORS)))
         for fn, (res, args) in _PROTOTYPES.items():
-            f = getattr(lib, fn)
+            try:
+                f = getattr(lib, fn)
+            except AttributeError:
+                # an older 1.x library: what it lacks fails when called
+                continue
             f.restype = res
             f.argtypes = args
         return lib

@@ -17,7 +17,7 @@ import ctypes
 import errno
 import weakref
 
-from ._lib import CLOCK_FN, FDB_FN, RX_FN, Frame, SwitchOpts, lib
+from ._lib import CLOCK_FN, FDB_FN, IP_FN, RX_FN, Frame, SwitchOpts, VmkIfaceOpts, lib
 from .enums import BATCH_MAX, Counter, PortKind, UplinkRole
 from .errors import check
 
@@ -734,11 +734,71 @@ class Vmk(_VirtualPort):
         check(lib.vsw_vmk_set_services(lib.vsw_port_to_vmk(self._p()), int(value)),
               "vsw_vmk_set_services", self.name, value)
 
+    def _k(self):
+        return lib.vsw_port_to_vmk(self._p())
+
+    def create_interface(self, netstack=None, mtu=0):
+        """Give the port its interface in the host: a tap named after it, with
+        its MAC, in the TCP/IP stack 'netstack' (None: the caller's own), at
+        'mtu' (0: the switch's). Needs CAP_NET_ADMIN (and CAP_SYS_ADMIN for a
+        named stack)."""
+        o = VmkIfaceOpts(ctypes.sizeof(VmkIfaceOpts), _enc(netstack) if netstack else None,
+                         int(mtu))
+        check(lib.vsw_vmk_iface_create(self._k(), ctypes.byref(o)), "vsw_vmk_iface_create",
+              self.name, netstack, mtu)
+
+    @property
+    def netstack(self):
+        """The TCP/IP stack of the port's interface ("default" or a name), or
+        None when it has none."""
+        s = lib.vsw_vmk_netstack(self._k())
+        return s.decode() if s is not None else None
+
+    @property
+    def mtu(self):
+        """The MTU of the port's interface; settable."""
+        return check(lib.vsw_vmk_mtu(self._k()), "vsw_vmk_mtu", self.name)
+
+    @mtu.setter
+    def mtu(self, value):
+        check(lib.vsw_vmk_set_mtu(self._k(), int(value)), "vsw_vmk_set_mtu", self.name, value)
+
+    def add_ip(self, cidr):
+        """Give the interface the address 'cidr' ("192.0.2.1/24", "2001:db8::1/64")."""
+        check(lib.vsw_vmk_ip_add(self._k(), _enc(cidr)), "vsw_vmk_ip_add", self.name, cidr)
+
+    def remove_ip(self, cidr):
+        """Take the address 'cidr' off the interface."""
+        check(lib.vsw_vmk_ip_remove(self._k(), _enc(cidr)), "vsw_vmk_ip_remove", self.name, cidr)
+
+    @property
+    def ips(self):
+        """The interface's addresses, as "ADDR/PREFIX" strings."""
+        out = []
+
+        def visit(cidr, user):
+            out.append(cidr.decode())
+            return 0
+        cb = IP_FN(visit)
+        check(lib.vsw_vmk_ip_foreach(self._k(), cb, None), "vsw_vmk_ip_foreach", self.name)
+        return out
+
     def remove(self):
         """Remove the VMkernel port."""
         ptr = self._p()
         check(lib.vsw_vmk_remove(lib.vsw_port_to_vmk(ptr)), "vsw_vmk_remove", self.name)
         self._sw._forget(ptr)
+
+
+def netstack_add(name):
+    """Create the TCP/IP stack 'name': a network namespace /run/netns/NAME
+    (as `ip netns add` makes) with its loopback up."""
+    check(lib.vsw_netstack_add(_enc(name)), "vsw_netstack_add", name)
+
+
+def netstack_remove(name):
+    """Remove the TCP/IP stack 'name'."""
+    check(lib.vsw_netstack_remove(_enc(name)), "vsw_netstack_remove", name)
 
 
 class Backend:

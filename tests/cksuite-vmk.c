@@ -1,0 +1,282 @@
+/*
+ * Description: VMkernel ports as the host sees them: at most one carries
+ * FT logging; the interface of vsw_vmk_iface_create() (a tap named after
+ * the port, in a TCP/IP stack of its own) with its MTU and IPv4/IPv6
+ * addresses set over rtnetlink and read back from the kernel, gone with
+ * the port; TCP/IP stacks made and removed; every error of the API. The
+ * interface tests need root and make everything inside a stack named
+ * after the test's PID; elsewhere they pass without doing anything.
+ */
+#include <fcntl.h>
+#include <stdbool.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cksuite.h"
+
+START_TEST(ft_logging_on_one_port)
+{
+	struct vsw_switch *sw = ck_switch("vSwitch0");
+	struct vsw_portgroup *pg;
+	struct vsw_vmk *a, *b;
+	uint8_t m[6];
+
+	ck_ok(vsw_portgroup_add(sw, "FT", 0, 0, &pg));
+	ck_mac(m, 1);
+	ck_ok(vsw_vmk_add(pg, "vmk1", m, VSW_VMK_FT_LOGGING | VSW_VMK_VMOTION, 0, &a));
+	ck_mac(m, 2);
+	ck_assert_int_eq(vsw_vmk_add(pg, "vmk2", m, VSW_VMK_FT_LOGGING, 0, &b), -EEXIST);
+	ck_ok(vsw_vmk_add(pg, "vmk2", m, VSW_VMK_MANAGEMENT, 0, &b));
+	ck_assert_int_eq(vsw_vmk_set_services(b, VSW_VMK_FT_LOGGING), -EEXIST);
+	ck_assert_uint_eq(vsw_vmk_services(b), VSW_VMK_MANAGEMENT); /* unchanged */
+	ck_ok(vsw_vmk_set_services(a, VSW_VMK_FT_LOGGING));         /* itself: fine */
+	ck_ok(vsw_vmk_remove(a));
+	ck_ok(vsw_vmk_set_services(b, VSW_VMK_FT_LOGGING));
+	vsw_switch_free(sw);
+}
+END_TEST
+
+START_TEST(iface_errors)
+{
+	struct vsw_switch *sw = ck_switch("vSwitch0");
+	struct vsw_vmk_iface_opts o = { .size = sizeof(o) };
+	struct vsw_portgroup *pg;
+	struct vsw_vmk *k, *longname;
+	uint8_t m[6];
+
+	ck_ok(vsw_portgroup_add(sw, "Mgmt", 0, 0, &pg));
+	ck_mac(m, 1);
+	ck_ok(vsw_vmk_add(pg, "vmk0", m, VSW_VMK_MANAGEMENT, 0, &k));
+	ck_mac(m, 2);
+	ck_ok(vsw_vmk_add(pg, "vmk0123456789abc", m, 0, 0, &longname));
+	/* no interface yet */
+	ck_assert_ptr_null(vsw_vmk_netstack(k));
+	ck_assert_int_eq(vsw_vmk_mtu(k), -ENOENT);
+	ck_assert_int_eq(vsw_vmk_set_mtu(k, 1500), -ENOENT);
+	ck_assert_int_eq(vsw_vmk_ip_add(k, "192.0.2.1/24"), -ENOENT);
+	ck_assert_int_eq(vsw_vmk_ip_remove(k, "192.0.2.1/24"), -ENOENT);
+	/* bad arguments, checked before anything happens */
+	ck_assert_int_eq(vsw_vmk_iface_create(NULL, NULL), -EINVAL);
+	o.size = 1;
+	ck_assert_int_eq(vsw_vmk_iface_create(k, &o), -EINVAL);
+	o.size = sizeof(o);
+	o.netstack = "a/b";
+	ck_assert_int_eq(vsw_vmk_iface_create(k, &o), -EINVAL);
+	o.netstack = "..";
+	ck_assert_int_eq(vsw_vmk_iface_create(k, &o), -EINVAL);
+	o.netstack = NULL;
+	o.mtu = 9000; /* above the switch's 1500 */
+	ck_assert_int_eq(vsw_vmk_iface_create(k, &o), -EINVAL);
+	o.mtu = 1000;
+	ck_assert_int_eq(vsw_vmk_iface_create(k, &o), -EINVAL);
+	o.mtu = 0;
+	o.netstack = "vsw-no-such-stack";
+	ck_assert_int_eq(vsw_vmk_iface_create(k, &o), -ENOENT);
+	ck_assert_int_eq(vsw_vmk_iface_create(longname, NULL), -ENAMETOOLONG);
+	ck_ok(vsw_port_attach(vsw_vmk_port(k), "memory:vmkerr", NULL));
+	ck_assert_int_eq(vsw_vmk_iface_create(k, NULL), -EBUSY);
+	ck_assert_ptr_null(vsw_vmk_netstack(k));
+	ck_assert_int_eq(vsw_vmk_ip_foreach(NULL, NULL, NULL), -EINVAL);
+	ck_assert_int_eq(vsw_netstack_add(NULL), -EINVAL);
+	ck_assert_int_eq(vsw_netstack_add("default"), -EINVAL);
+	ck_assert_int_eq(vsw_netstack_add("x y"), -EINVAL);
+	ck_assert_int_eq(vsw_netstack_remove("default"), -EINVAL);
+	ck_assert_int_eq(vsw_netstack_remove("vsw-no-such-stack"), -ENOENT);
+	vsw_switch_free(sw);
+}
+END_TEST
+
+/* ---- with root: a real interface in a stack of the test's own ---- */
+
+static bool can_make_interfaces(void)
+{
+	if (geteuid() == 0 && access("/dev/net/tun", R_OK | W_OK) == 0)
+		return true;
+	fprintf(stderr, "vmk interface tests: not root, nothing checked\n");
+	return false;
+}
+
+static ino_t own_netns(void)
+{
+	struct stat st;
+
+	ck_assert_int_eq(stat("/proc/thread-self/ns/net", &st), 0);
+	return st.st_ino;
+}
+
+/* Does 'ip -n STACK link show DEV' print 'want'? */
+static bool ip_link_has(const char *stack, const char *dev, const char *want)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "ip -n %s link show dev %s 2>/dev/null | grep -q '%s'", stack,
+		 dev, want);
+	return system(cmd) == 0;
+}
+
+struct addrs {
+	char text[8][64];
+	int n;
+};
+
+static int collect(const char *cidr, void *user)
+{
+	struct addrs *a = user;
+
+	if (a->n < 8)
+		snprintf(a->text[a->n++], sizeof(a->text[0]), "%s", cidr);
+	return 0;
+}
+
+static bool has_addr(const struct addrs *a, const char *cidr)
+{
+	for (int i = 0; i < a->n; i++)
+		if (!strcmp(a->text[i], cidr))
+			return true;
+	return false;
+}
+
+static int stop_at_first(const char *cidr, void *user)
+{
+	(void)cidr;
+	++*(int *)user;
+	return 7;
+}
+
+/* Changes from inside a walk would share its netlink socket: refused. */
+static int change_from_walk(const char *cidr, void *user)
+{
+	struct vsw_vmk *k = user;
+
+	(void)cidr;
+	ck_assert_int_eq(vsw_vmk_ip_add(k, "198.51.100.1/24"), -EBUSY);
+	ck_assert_int_eq(vsw_vmk_ip_remove(k, "192.0.2.10/24"), -EBUSY);
+	ck_assert_int_eq(vsw_vmk_set_mtu(k, 1400), -EBUSY);
+	ck_assert_int_eq(vsw_vmk_ip_foreach(k, stop_at_first, &(int){ 0 }), -EBUSY);
+	ck_assert_int_eq(vsw_vmk_remove(k), -EBUSY);
+	ck_assert_int_eq(vsw_port_detach(vsw_vmk_port(k)), -EBUSY);
+	ck_assert_int_eq(vsw_vmk_mtu(k), 1500); /* reading is fine */
+	return 0;
+}
+
+START_TEST(iface_in_a_stack)
+{
+	struct vsw_vmk_iface_opts o = { .size = sizeof(o) };
+	struct vsw_switch *sw;
+	struct vsw_portgroup *pg;
+	struct vsw_vmk *k;
+	struct addrs a = { 0 };
+	char stack[32], name[16];
+	uint8_t m[6];
+	ino_t before;
+	int calls = 0;
+
+	if (!can_make_interfaces())
+		return;
+	snprintf(stack, sizeof(stack), "vswt%d", (int)getpid());
+	snprintf(name, sizeof(name), "vmk%d", (int)getpid() % 100000);
+	vsw_netstack_remove(stack); /* a crashed earlier run's */
+	ck_ok(vsw_netstack_add(stack));
+	ck_assert_int_eq(vsw_netstack_add(stack), -EEXIST);
+	ck_assert(ip_link_has(stack, "lo", "UP"));
+
+	sw = ck_switch("vSwitch0");
+	ck_ok(vsw_switch_set_mtu(sw, 9000));
+	ck_ok(vsw_portgroup_add(sw, "vMotion", 0, 0, &pg));
+	ck_mac(m, 0x77);
+	ck_ok(vsw_vmk_add(pg, name, m, VSW_VMK_VMOTION, 0, &k));
+	o.netstack = stack;
+	before = own_netns();
+	ck_ok(vsw_vmk_iface_create(k, &o));
+	ck_assert(own_netns() == before); /* the thread came back */
+	ck_assert_int_eq(vsw_vmk_iface_create(k, &o), -EBUSY);
+	ck_assert_str_eq(vsw_vmk_netstack(k), stack);
+	ck_assert_uint_eq(if_nametoindex(name), 0); /* not in our stack */
+	ck_assert(ip_link_has(stack, name, "02:00:00:00:00:77"));
+	ck_assert(ip_link_has(stack, name, "mtu 9000"));
+	ck_assert_int_eq(vsw_vmk_mtu(k), 9000);
+	ck_ok(vsw_vmk_set_mtu(k, 1500));
+	ck_assert(ip_link_has(stack, name, "mtu 1500"));
+	ck_assert_int_eq(vsw_vmk_set_mtu(k, 9001), -EINVAL);
+
+	ck_ok(vsw_vmk_ip_add(k, "192.0.2.10/24"));
+	ck_ok(vsw_vmk_ip_add(k, "2001:db8::10/64"));
+	ck_assert_int_eq(vsw_vmk_ip_add(k, "192.0.2.10/24"), -EEXIST);
+	for (const char *bad = "192.0.2.1\0192.0.2.1/33\0" "2001:db8::1/129\0nonsense/8\0" "192.0.2.1/\0"
+			       "192.0.2.1/x\0";
+	     *bad; bad += strlen(bad) + 1)
+		ck_assert_msg(vsw_vmk_ip_add(k, bad) == -EINVAL, "'%s' accepted", bad);
+	ck_ok(vsw_vmk_ip_foreach(k, collect, &a));
+	ck_assert(has_addr(&a, "192.0.2.10/24"));
+	ck_assert(has_addr(&a, "2001:db8::10/64"));
+	ck_assert_int_eq(vsw_vmk_ip_foreach(k, stop_at_first, &calls), 7);
+	ck_assert_int_eq(calls, 1);
+	ck_ok(vsw_vmk_ip_foreach(k, change_from_walk, k)); /* refused inside, asserted there */
+	ck_assert_int_eq(vsw_vmk_ip_foreach(k, collect, &a), 0);
+	ck_ok(vsw_vmk_ip_remove(k, "192.0.2.10/24"));
+	ck_assert_int_eq(vsw_vmk_ip_remove(k, "192.0.2.10/24"), -EADDRNOTAVAIL);
+	memset(&a, 0, sizeof(a));
+	ck_ok(vsw_vmk_ip_foreach(k, collect, &a));
+	ck_assert(!has_addr(&a, "192.0.2.10/24"));
+	ck_assert(has_addr(&a, "2001:db8::10/64"));
+
+	/* the interface and its addresses go with the port */
+	ck_ok(vsw_vmk_remove(k));
+	ck_assert(!ip_link_has(stack, name, ""));
+	vsw_switch_free(sw);
+	ck_ok(vsw_netstack_remove(stack));
+	ck_assert_int_eq(vsw_netstack_remove(stack), -ENOENT);
+}
+END_TEST
+
+/* A detached backend takes the interface with it; the port can have a
+ * new one. */
+START_TEST(iface_detached)
+{
+	struct vsw_switch *sw;
+	struct vsw_portgroup *pg;
+	struct vsw_vmk *k;
+	struct vsw_vmk_iface_opts o = { .size = sizeof(o) };
+	char stack[32];
+	uint8_t m[6];
+
+	if (!can_make_interfaces())
+		return;
+	snprintf(stack, sizeof(stack), "vswd%d", (int)getpid());
+	vsw_netstack_remove(stack);
+	ck_ok(vsw_netstack_add(stack));
+	sw = ck_switch("vSwitch0");
+	ck_ok(vsw_portgroup_add(sw, "Mgmt", 0, 0, &pg));
+	ck_mac(m, 1);
+	ck_ok(vsw_vmk_add(pg, "vmk0", m, VSW_VMK_MANAGEMENT, 0, &k));
+	o.netstack = stack;
+	ck_ok(vsw_vmk_iface_create(k, &o));
+	ck_assert(ip_link_has(stack, "vmk0", "vmk0"));
+	ck_ok(vsw_port_detach(vsw_vmk_port(k)));
+	ck_assert(!ip_link_has(stack, "vmk0", ""));
+	ck_assert_int_eq(vsw_vmk_ip_add(k, "192.0.2.1/24"), -ENOENT);
+	ck_assert_int_eq(vsw_vmk_mtu(k), -ENOENT);
+	ck_assert_ptr_null(vsw_vmk_netstack(k));
+	ck_ok(vsw_vmk_iface_create(k, &o));
+	ck_assert(ip_link_has(stack, "vmk0", "vmk0"));
+	ck_ok(vsw_vmk_ip_add(k, "192.0.2.1/24"));
+	vsw_switch_free(sw); /* removes the port, and its interface */
+	ck_assert(!ip_link_has(stack, "vmk0", ""));
+	ck_ok(vsw_netstack_remove(stack));
+}
+END_TEST
+
+Suite *vsw_vmk_suite(void)
+{
+	Suite *s = suite_create("vmk");
+	TCase *tc = tcase_create("vmk");
+
+	tcase_add_test(tc, ft_logging_on_one_port);
+	tcase_add_test(tc, iface_errors);
+	tcase_add_test(tc, iface_in_a_stack);
+	tcase_add_test(tc, iface_detached);
+	suite_add_tcase(s, tc);
+	return s;
+}
