@@ -805,10 +805,20 @@ enum vsw_counter {
 	VSW_CTR_RX_ERRORS = 18,      /**< Error: the port's backend failed to receive. */
 	VSW_CTR_LEARN_REFUSED = 19,  /**< Event: a MAC not learned (limit or table full). */
 	VSW_CTR_RARP_SENT = 20,      /**< Event: notify-switches RARP frames sent. */
+	/** Event (uplinks): beacon probes sent, one per probed VLAN per interval. @since 1.1 */
+	VSW_CTR_BEACON_SENT = 21,
+	/** Event (uplinks): beacons heard from another uplink of the switch. @since 1.1 */
+	VSW_CTR_BEACON_RX = 22,
+	/** Event (uplinks): intervals in which the uplink heard no other uplink,
+	 *  counted once per probed VLAN. @since 1.1 */
+	VSW_CTR_BEACON_MISSED = 23,
+	/** Event (uplinks): beacon frames consumed without effect: another
+	 *  switch's, the uplink's own coming back, or malformed. @since 1.1 */
+	VSW_CTR_BEACON_IGNORED = 24,
 };
 
 /** Number of counters this version of the headers knows. */
-#define VSW_CTR_COUNT 21
+#define VSW_CTR_COUNT 25
 
 /** The class of a counter, as the function vsw_counter_kind returns it. */
 enum vsw_counter_kind {
@@ -927,6 +937,108 @@ VSW_API struct vsw_port *vsw_uplink_port(struct vsw_uplink *u);
  * @since 1.0
  */
 VSW_API struct vsw_uplink *vsw_port_to_uplink(struct vsw_port *port);
+
+/** @} */
+
+/**
+ * @defgroup beacon Beacon probing
+ *
+ * The failure detection policy VSW_DETECT_BEACON (ESXi's "beacon probing")
+ * finds uplinks whose link is up but that no longer reach the rest of the
+ * team. Every interval, each uplink that a port group with beacon probing
+ * lists (active or standby) sends a small broadcast beacon on each VLAN
+ * those port groups use. An uplink that hears no other uplink's beacon, or
+ * whose beacons no other uplink hears, for 3 intervals while at least two
+ * other uplinks still hear each other is @e failed on that VLAN: the port
+ * groups of that VLAN with beacon probing stop using it, and their ports
+ * move (with notify switches and failback as for a link failure). With two
+ * uplinks a silence cannot be blamed on either one: both stay in use and
+ * the state is @e inconclusive. Beacons are consumed by the uplinks: they
+ * never reach a vNIC or a VMkernel port, nor another uplink.
+ *
+ * The rounds run from vsw_switch_poll(), on the switch's clock
+ * (vsw_switch_set_clock()). vsw-teaming(7) describes the frame format and
+ * every rule.
+ * @{
+ */
+
+/** Shortest beacon interval, in milliseconds. */
+#define VSW_BEACON_INTERVAL_MIN 100
+/** Longest beacon interval, in milliseconds. */
+#define VSW_BEACON_INTERVAL_MAX 60000
+/** Beacon interval of a new switch, in milliseconds (ESXi's). */
+#define VSW_BEACON_INTERVAL_DEFAULT 1000
+
+/** What beacon probing says of an uplink, from the least to the most severe. */
+enum vsw_beacon_state {
+	/** Not probed: no port group with beacon probing lists the uplink
+	 *  (on that VLAN), or its link is down. */
+	VSW_BEACON_OFF = 0,
+	/** Probed, but no other uplink of the VLAN has its link up: nothing to
+	 *  compare with, so beacons cannot find anything. */
+	VSW_BEACON_ALONE = 1,
+	/** It hears the other uplinks and they hear it. */
+	VSW_BEACON_OK = 2,
+	/** Silent, but fewer than two uplinks still hear each other, so the
+	 *  fault cannot be located (always so with two uplinks): the uplink
+	 *  stays in use. */
+	VSW_BEACON_INCONCLUSIVE = 3,
+	/** Cut off from the team while the others hear each other: port groups
+	 *  with beacon probing on that VLAN do not use it. */
+	VSW_BEACON_FAILED = 4,
+};
+
+/**
+ * @brief Set how often uplinks send beacons.
+ *
+ * The interval is a property of the switch, like ESXi's, and applies to
+ * every probed VLAN; an uplink fails after 3 silent intervals. A shorter
+ * interval takes effect at once, a longer one after the current round.
+ *
+ * @param sw  The switch.
+ * @param ms  VSW_BEACON_INTERVAL_MIN to VSW_BEACON_INTERVAL_MAX
+ *            milliseconds; a new switch has VSW_BEACON_INTERVAL_DEFAULT.
+ * @return 0 on success, or
+ *  - @c -EINVAL: @p sw is NULL or @p ms is out of range;
+ *  - @c -EBUSY: the switch is delivering frames (called from a receive
+ *    callback).
+ * @since 1.1
+ */
+VSW_API int vsw_switch_set_beacon_interval(struct vsw_switch *sw, unsigned int ms);
+
+/**
+ * @brief The beacon interval of a switch.
+ * @param sw  The switch.
+ * @return The interval in milliseconds; 0 if @p sw is NULL.
+ * @since 1.1
+ */
+VSW_API unsigned int vsw_switch_beacon_interval(const struct vsw_switch *sw);
+
+/**
+ * @brief What beacon probing says of an uplink, over every probed VLAN.
+ *
+ * The most severe of the uplink's states on the VLANs it probes
+ * (VSW_BEACON_FAILED if it failed on any of them). The state changes once
+ * per interval, in vsw_switch_poll().
+ *
+ * @param u  The uplink.
+ * @return An enum vsw_beacon_state value; VSW_BEACON_OFF if @p u is NULL.
+ * @since 1.1
+ */
+VSW_API enum vsw_beacon_state vsw_uplink_beacon_state(const struct vsw_uplink *u);
+
+/**
+ * @brief What beacon probing says of an uplink on one VLAN.
+ *
+ * @param u     The uplink.
+ * @param vlan  A port group VLAN ID: 0 to 4094, or 4095, which trunk port
+ *              groups probe untagged and is the same as 0.
+ * @return An enum vsw_beacon_state value; VSW_BEACON_OFF if @p u is NULL,
+ *         @p vlan is above 4095 or the uplink does not probe that VLAN.
+ * @since 1.1
+ */
+VSW_API enum vsw_beacon_state vsw_uplink_beacon_vlan_state(const struct vsw_uplink *u,
+							    unsigned int vlan);
 
 /** @} */
 

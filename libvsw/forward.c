@@ -320,13 +320,10 @@ static inline const struct vsw_fdb_entry *lookup(const struct vsw_switch *sw, ui
 static inline uint32_t team_pick(const struct vsw_switch *sw, const struct vsw_pg_team *t,
 				 uint32_t h)
 {
-	uint32_t a;
-
 	if (!t->n_act)
 		return t->first_usable_stb;
-	a = t->act[h % t->n_act];
-	if (sw->hot[a].up)
-		return a;
+	if (t->act_ok[h % t->n_act])
+		return t->act[h % t->n_act];
 	if (t->first_usable_stb != VSW_NO_PORT)
 		return t->first_usable_stb;
 	return t->n_usable_act ? t->usable_act[h % t->n_usable_act] : VSW_NO_PORT;
@@ -583,15 +580,21 @@ static inline bool takes_flood_from(const struct vsw_switch *sw, uint32_t q, uin
 	return !t->n_usable_act && t->first_usable_stb == u;
 }
 
-/* Second pass for an uplink: the reflection guard, then the lookup. */
-static void uplink_guard_lookup(struct vsw_switch *sw, struct pkt *pk, unsigned int n,
-				uint32_t now_s)
+/* Second pass for an uplink: beacons, the reflection guard, then the lookup. */
+static void uplink_guard_lookup(struct vsw_switch *sw, struct vsw_port *p, struct pkt *pk,
+				unsigned int n, uint32_t now_s)
 {
 	for (unsigned int i = 0; i < n; i++) {
 		struct pkt *k = &pk[i];
+		uint32_t pl = VSW_ETH_HLEN + (k->tag == TAG_INBAND ? VSW_VLAN_HLEN : 0);
 
 		if (k->drop != NO_DROP)
 			continue;
+		/* beacon probing's frames end here, counted as beacon_rx or _ignored */
+		if (__builtin_expect(vsw_be16(k->d + pl - 2) == VSW_ETH_P_BEACON, 0)) {
+			k->drop = vsw__beacon_input(p, k->d + pl, k->len - pl, k->domain);
+			continue;
+		}
 		/* one of our own addresses coming back from the physical network */
 		if (lookup(sw, (uint64_t)k->domain << 48 | k->src, now_s)) {
 			k->drop = VSW_CTR_REFLECTED;
@@ -604,7 +607,7 @@ static void uplink_guard_lookup(struct vsw_switch *sw, struct pkt *pk, unsigned 
 static void from_uplink(struct vsw_switch *sw, struct vsw_port *p, struct pkt *pk, unsigned int n,
 			uint32_t now_s)
 {
-	uplink_guard_lookup(sw, pk, n, now_s);
+	uplink_guard_lookup(sw, p, pk, n, now_s);
 	for (unsigned int i = 0; i < n; i++) {
 		struct pkt *k = &pk[i];
 		struct variants v;

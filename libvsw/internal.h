@@ -33,6 +33,7 @@
 #include "vsw_backend.h"
 #include "list.h"
 #include "fdb.h"
+#include "beacon.h"
 
 /* Domain used as the MAC-table key for VGT ports: they are in every VLAN. */
 #define VSW_DOMAIN_ANY 4095u
@@ -119,8 +120,10 @@ struct vsw_pg_team {
 	uint32_t n_act;
 	uint32_t *stb;          /* configured standbys */
 	uint32_t n_stb;
-	uint32_t *usable_act;   /* actives whose link is up */
+	uint32_t *usable_act;   /* actives usable: link up, not failed by beacons */
 	uint32_t n_usable_act;
+	uint32_t *act_ok;       /* [i]: act[i] is usable for this port group */
+	uint32_t *stb_ok;       /* [i]: stb[i] is usable for this port group */
 	uint32_t first_usable_stb;
 	uint32_t cap;
 };
@@ -213,6 +216,8 @@ struct vsw_switch {
 	uint64_t now_ns;
 	uint32_t last_age_s;
 
+	struct vsw_bcn bcn;          /* beacon probing (beacon.c) */
+
 	/* event loop (loop.c) */
 	int epfd;
 	int timerfd;
@@ -269,6 +274,7 @@ struct vsw_port {
 
 struct vsw_uplink {
 	struct vsw_port port;
+	struct vsw_bcn_uplink bcn;
 };
 
 struct vsw_vnic {

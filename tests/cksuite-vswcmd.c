@@ -12,6 +12,8 @@ static const char *const good[] = {
 	"vswitch add vSwitch1 --mtu=1280",
 	"vswitch remove vSwitch1",
 	"vswitch set vSwitch0 --mtu 1500",
+	"vswitch add vSwitch2 --beacon-interval 500",
+	"vswitch set vSwitch0 --beacon-interval=2000 --mtu 9000",
 	"portgroup add vSwitch0 \"VM Network\"",
 	"portgroup add vSwitch0 Prod --vlan 10",
 	"portgroup add vSwitch0 Trunk --vlan 4095",
@@ -68,6 +70,11 @@ static const struct {
 	{ "vswitch add s --mtu abc", "MTU 'abc'" },
 	{ "vswitch add s --vlan 5", "unknown option '--vlan'" },
 	{ "vswitch set s", "nothing to set" },
+	{ "vswitch set s --beacon-interval 99", "beacon interval '99' out of range (100-60000 ms)" },
+	{ "vswitch set s --beacon-interval 60001", "beacon interval '60001'" },
+	{ "vswitch set s --beacon-interval 1s", "beacon interval '1s'" },
+	{ "vswitch remove s --beacon-interval 500", "unknown option '--beacon-interval'" },
+	{ "portgroup set s pg --beacon-interval 500", "unknown option '--beacon-interval'" },
 	{ "portgroup add s", "missing port group name" },
 	{ "portgroup add s pg --vlan 4096", "VLAN ID '4096'" },
 	{ "portgroup add s pg --vlan -1", "VLAN ID '-1'" },
@@ -151,6 +158,9 @@ START_TEST(grammar_values)
 	ck_assert_int_eq(vswcmd_parse("stats --json", &c, err, sizeof(err)), 1);
 	ck_assert(c.json);
 	ck_assert(!c.changes);
+	ck_assert_int_eq(vswcmd_parse("vswitch set s --beacon-interval 250", &c, err, sizeof(err)), 1);
+	ck_assert(c.has_beacon_interval && !c.has_mtu);
+	ck_assert_uint_eq(c.beacon_interval, 250);
 	ck_assert_int_eq(vswcmd_parse("vnic add s pg vm --mac 00:50:56:0a:0b:0c", &c, err, sizeof(err)), 1);
 	ck_assert_uint_eq(c.mac[5], 0x0c);
 	/* joining quotes what needs it, and parses back to the same words */

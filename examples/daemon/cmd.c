@@ -343,7 +343,7 @@ static bool option_ok(const struct vswcmd *c, const char *opt)
 		return read;
 	switch (c->obj) {
 	case OBJ_VSWITCH:
-		return !strcmp(opt, "mtu") && c->verb != VERB_REMOVE;
+		return (!strcmp(opt, "mtu") || !strcmp(opt, "beacon-interval")) && c->verb != VERB_REMOVE;
 	case OBJ_PORTGROUP:
 		return !strcmp(opt, "vlan") && c->verb != VERB_REMOVE;
 	case OBJ_UPLINK:
@@ -372,6 +372,12 @@ static int take_option(struct vswcmd *c, const char *opt, const char *val, char 
 		if (parse_uint(val, 100000, &c->mtu) || c->mtu < VSW_MTU_MIN || c->mtu > VSW_MTU_MAX)
 			ERR("MTU '%s' out of range (%d-%d)", val, VSW_MTU_MIN, VSW_MTU_MAX);
 		c->has_mtu = true;
+	} else if (!strcmp(opt, "beacon-interval")) {
+		if (parse_uint(val, 1000000, &c->beacon_interval) ||
+		    c->beacon_interval < VSW_BEACON_INTERVAL_MIN || c->beacon_interval > VSW_BEACON_INTERVAL_MAX)
+			ERR("beacon interval '%s' out of range (%d-%d ms)", val, VSW_BEACON_INTERVAL_MIN,
+			    VSW_BEACON_INTERVAL_MAX);
+		c->has_beacon_interval = true;
 	} else if (!strcmp(opt, "vlan")) {
 		if (parse_uint(val, 1000000, &c->vlan) || c->vlan > VSW_VLAN_TRUNK)
 			ERR("VLAN ID '%s' out of range (0-4095)", val);
@@ -552,7 +558,7 @@ int vswcmd_parse_words(int n, char *const *words, struct vswcmd *c, char *err, s
 		ERR("uplink add: missing --backend SPEC");
 	if (c->verb == VERB_SET) {
 		bool any = c->has_mtu || c->has_vlan || c->has_mac || c->has_link || c->has_services ||
-			   c->obj == OBJ_POLICY;
+			   c->has_beacon_interval || c->obj == OBJ_POLICY;
 		if (!any)
 			ERR("%s set: nothing to set", objects[o].word);
 	}

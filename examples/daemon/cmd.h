@@ -3,7 +3,8 @@
  * command before sending it), vswd (which runs it) and vswd's configuration
  * file (a list of commands, one per line). One grammar, one parser.
  *
- *   vswitch   add NAME [--mtu N] | remove NAME | set NAME --mtu N
+ *   vswitch   add NAME [--mtu N] [--beacon-interval MS] | remove NAME
+ *             | set NAME [--mtu N] [--beacon-interval MS]
  *   portgroup add SWITCH NAME [--vlan N] | remove SWITCH NAME
  *             | set SWITCH NAME --vlan N
  *   uplink    add SWITCH NAME --backend SPEC [--options OPTS]
@@ -59,8 +60,8 @@ struct vswcmd {
 	bool changes;            /* the command modifies the daemon's state */
 
 	/* options; 'has_*' tells whether they were given */
-	bool has_mtu, has_vlan, has_mac, has_services, has_link;
-	unsigned int mtu, vlan, services;
+	bool has_mtu, has_vlan, has_mac, has_services, has_link, has_beacon_interval;
+	unsigned int mtu, vlan, services, beacon_interval;
 	int link;
 	uint8_t mac[6];
 	const char *backend, *options;

@@ -22,7 +22,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vswctl [-s SOCKET] [--json] COMMAND...\n"
-		"  vswitch add NAME [--mtu N] | remove NAME | set NAME --mtu N\n"
+		"  vswitch add NAME [--mtu N] [--beacon-interval MS] | remove NAME\n"
+		"          | set NAME [--mtu N] [--beacon-interval MS]\n"
 		"  portgroup add SWITCH NAME [--vlan N] | remove SWITCH NAME | set SWITCH NAME --vlan N\n"
 		"  uplink add SWITCH NAME --backend SPEC [--options OPTS] | remove SWITCH NAME\n"
 		"         | set SWITCH NAME --link up|down\n"

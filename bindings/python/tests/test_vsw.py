@@ -320,6 +320,41 @@ class TestCallbacksAndLoop(unittest.TestCase):
             self.assertEqual(a.counters["shaped"], 1)
             sw.set_clock(None)
 
+    def test_beacon_probing(self):
+        with vsw.Switch("s") as sw:
+            now = [10**9]
+            sw.set_clock(lambda: now[0])
+            self.assertEqual(sw.beacon_interval, 1000)
+            with self.assertRaises(vsw.VswError) as cm:
+                sw.beacon_interval = 50
+            self.assertEqual(cm.exception.errno, errno.EINVAL)
+            sw.beacon_interval = 500
+            ups = [sw.add_uplink("vmnic%d" % i) for i in range(3)]
+            heard = {u.name: [] for u in ups}
+            for u in ups:
+                u.on_receive = lambda port, frames: heard[port.name].extend(frames)
+            pg = sw.add_portgroup("pg", vlan=10)
+            pg.policy[vsw.Policy.FAILURE_DETECTION] = vsw.FailureDetection.BEACON
+            # the physical switch: vmnic2 is cut off from the other two
+            for _ in range(5):
+                for h in heard.values():
+                    h.clear()
+                sw.poll(0)
+                for src in ups[:2]:
+                    for f in heard[src.name]:
+                        self.assertEqual(f[12:18], bytes.fromhex("8100000a05ff"))
+                        for dst in ups[:2]:
+                            if dst is not src:
+                                dst.send([f])
+                now[0] += 500 * 10**6
+            self.assertEqual(ups[0].beacon_state, vsw.BeaconState.OK)
+            self.assertEqual(ups[2].beacon_state, vsw.BeaconState.FAILED)
+            self.assertEqual(ups[2].beacon_vlan_state(10), vsw.BeaconState.FAILED)
+            self.assertEqual(ups[2].beacon_vlan_state(20), vsw.BeaconState.OFF)
+            self.assertEqual(ups[0].counters["beacon_sent"], 5)
+            self.assertEqual(ups[0].counters["beacon_rx"], 5)
+            self.assertEqual(ups[2].counters["beacon_missed"], 4)  # rounds 1 to 4
+
     def test_fdb(self):
         with vsw.Switch("s") as sw:
             pg = sw.add_portgroup("pg")

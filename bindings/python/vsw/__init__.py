@@ -18,20 +18,21 @@ Every libvsw error is raised as :class:`VswError` (an :class:`OSError` with
 
 from ._lib import lib as _clib
 from .core import Backend, Port, PortGroup, Switch, Uplink, Vmk, VNic
-from .enums import (BATCH_MAX, VLAN_NONE, VLAN_TRUNK, Counter, CounterKind, FailureDetection,
-                    LoadBalancing, Policy, PortKind, Service, UplinkRole)
+from .enums import (BATCH_MAX, VLAN_NONE, VLAN_TRUNK, BeaconState, Counter, CounterKind,
+                    FailureDetection, LoadBalancing, Policy, PortKind, Service, UplinkRole)
 from .errors import VswError, VswExistsError, VswNotFoundError, VswPermissionError
 
 __all__ = [
     "Backend", "Port", "PortGroup", "Switch", "Uplink", "Vmk", "VNic",
-    "BATCH_MAX", "VLAN_NONE", "VLAN_TRUNK", "Counter", "CounterKind", "FailureDetection",
+    "BATCH_MAX", "VLAN_NONE", "VLAN_TRUNK", "BeaconState", "Counter", "CounterKind",
+    "FailureDetection",
     "LoadBalancing", "Policy", "PortKind", "Service", "UplinkRole",
     "VswError", "VswExistsError", "VswNotFoundError", "VswPermissionError",
     "version", "library_version",
 ]
 
 #: Version of this package (follows the library it was released with).
-__version__ = "1.0.0"
+__version__ = "1.1.0"
 
 
 def library_version():

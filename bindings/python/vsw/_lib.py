@@ -136,6 +136,11 @@ _PROTOTYPES = {
     "vsw_backend_mac": (c_int, [c_void_p, c_uint8_p]),
     "vsw_backend_mtu": (c_int, [c_void_p]),
     "vsw_port_attach": (c_int, [c_void_p, c_char_p, c_char_p]),
+    # since 1.1
+    "vsw_switch_set_beacon_interval": (c_int, [c_void_p, c_uint]),
+    "vsw_switch_beacon_interval": (c_uint, [c_void_p]),
+    "vsw_uplink_beacon_state": (c_int, [c_void_p]),
+    "vsw_uplink_beacon_vlan_state": (c_int, [c_void_p, c_uint]),
     "vsw_port_attach_backend": (c_int, [c_void_p, c_void_p]),
     "vsw_port_detach": (c_int, [c_void_p]),
     "vsw_port_backend": (c_void_p, [c_void_p]),
@@ -155,6 +160,10 @@ def _candidates():
         yield "libvsw.so.%d" % major
 
 
+_SINCE_1_1 = ("vsw_switch_set_beacon_interval", "vsw_switch_beacon_interval",
+              "vsw_uplink_beacon_state", "vsw_uplink_beacon_vlan_state")
+
+
 def _load():
     errors = []
     for name in _candidates():
@@ -170,7 +179,14 @@ def _load():
                 "install bindings that match the library" %
                 (name, major, ", ".join(str(m) for m in KNOWN_MAJORS)))
         for fn, (res, args) in _PROTOTYPES.items():
-            f = getattr(lib, fn)
+            try:
+                f = getattr(lib, fn)
+            except AttributeError:
+                # a 1.0 library lacks the functions of later minor versions:
+                # the features that need them raise when used
+                if fn in _SINCE_1_1:
+                    continue
+                raise
             f.restype = res
             f.argtypes = args
         return lib

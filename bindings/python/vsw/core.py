@@ -18,7 +18,7 @@ import errno
 import weakref
 
 from ._lib import CLOCK_FN, FDB_FN, RX_FN, Frame, SwitchOpts, lib
-from .enums import BATCH_MAX, Counter, PortKind, UplinkRole
+from .enums import BATCH_MAX, BeaconState, Counter, PortKind, UplinkRole
 from .errors import check
 
 c_void_p = ctypes.c_void_p
@@ -274,6 +274,16 @@ class Switch:
     @mtu.setter
     def mtu(self, value):
         check(lib.vsw_switch_set_mtu(self._p(), int(value)), "vsw_switch_set_mtu", self.name, value)
+
+    @property
+    def beacon_interval(self):
+        """How often uplinks send beacon probes, in milliseconds (100 to 60000); settable."""
+        return lib.vsw_switch_beacon_interval(self._p())
+
+    @beacon_interval.setter
+    def beacon_interval(self, ms):
+        check(lib.vsw_switch_set_beacon_interval(self._p(), int(ms)),
+              "vsw_switch_set_beacon_interval", self.name, ms)
 
     @property
     def policy(self):
@@ -678,6 +688,16 @@ class Uplink(Port):
         ptr = self._p()
         check(lib.vsw_uplink_remove(lib.vsw_port_to_uplink(ptr)), "vsw_uplink_remove", self.name)
         self._sw._forget(ptr)
+
+    @property
+    def beacon_state(self):
+        """What beacon probing says of the uplink over all probed VLANs (a BeaconState)."""
+        return BeaconState(lib.vsw_uplink_beacon_state(lib.vsw_port_to_uplink(self._p())))
+
+    def beacon_vlan_state(self, vlan):
+        """What beacon probing says of the uplink on one VLAN (4095 is VLAN 0's probes)."""
+        return BeaconState(lib.vsw_uplink_beacon_vlan_state(lib.vsw_port_to_uplink(self._p()),
+                                                            int(vlan)))
 
 
 class _VirtualPort(Port):

@@ -38,6 +38,16 @@ class FailureDetection(enum.IntEnum):
     BEACON = 1
 
 
+class BeaconState(enum.IntEnum):
+    """What beacon probing says of an uplink (enum vsw_beacon_state), least severe first."""
+
+    OFF = 0
+    ALONE = 1
+    OK = 2
+    INCONCLUSIVE = 3
+    FAILED = 4
+
+
 class PortKind(enum.IntEnum):
     """Kinds of port (enum vsw_port_kind)."""
 
@@ -78,6 +88,10 @@ class Counter(enum.IntEnum):
     RX_ERRORS = 18
     LEARN_REFUSED = 19
     RARP_SENT = 20
+    BEACON_SENT = 21
+    BEACON_RX = 22
+    BEACON_MISSED = 23
+    BEACON_IGNORED = 24
 
 
 class CounterKind(enum.IntEnum):
