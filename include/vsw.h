@@ -1378,7 +1378,8 @@ VSW_API int vsw_switch_set_clock(struct vsw_switch *sw, vsw_clock_fn fn, void *u
  * @brief The uplink a virtual port's traffic currently leaves through.
  *
  * Chosen by the port group's load balancing policy and teaming order among
- * the usable uplinks (link up). For IP-hash port groups, where each flow may
+ * the usable uplinks: link up and, with beacon probing, not found failed by
+ * the beacons of the port group's VLAN. For IP-hash port groups, where each flow may
  * take another active uplink, this is the first usable active uplink; for
  * source-MAC hashing, the uplink of the port's own MAC.
  *
@@ -1656,7 +1657,7 @@ VSW_API struct vsw_backend *vsw_port_backend(const struct vsw_port *port);
  * expire, then receives from every ready backend (a bounded number of
  * batches each, so that no port starves the others) and forwards what it
  * received, notices link changes, and runs the timers (MAC aging, link
- * state polling).
+ * state polling, and, on the switch's clock, beacon probing rounds).
  *
  * @param sw          The switch.
  * @param timeout_ms  0 to return at once, -1 to wait without limit.

@@ -216,24 +216,21 @@ static void recount(struct vsw_switch *sw, bool *failed_changed);
 /*
  * Which VLANs are probed and by which uplinks: the VLANs of the port groups
  * with beacon probing, each by the uplinks (active or standby) of those
- * port groups' teaming orders. One bitmap of VLANs per uplink, built in one
- * pass over the port groups.
+ * port groups' teaming orders. One bitmap of VLANs per uplink (64 words,
+ * at the uplink's position in the switch's list), built in one pass over
+ * the port groups; 'any' gets their union. NULL when out of memory.
  */
-static int derive(struct vsw_switch *sw, bool *failed_changed)
+static uint64_t *probe_masks(struct vsw_switch *sw, uint64_t any[64])
 {
-	struct vsw_bcn *b = &sw->bcn;
-	uint32_t n_up = 0, n_vlan = 0, k = 0;
-	uint64_t *mask, any[64] = { 0 };
-	struct vsw_bcn_vlan *nv = NULL;
+	uint32_t n_up = 0;
 	struct vsw_list *x;
-	uint8_t *buf = NULL;
-	struct vsw_frame *fr = NULL;
+	uint64_t *mask;
 
 	vsw_list_for_each(x, &sw->uplinks)
 		vsw_container_of(x, struct vsw_uplink, port.kind_node)->bcn.pos = n_up++;
 	mask = vsw__calloc((size_t)n_up * 64 + 1, sizeof(*mask));
 	if (!mask)
-		return -ENOMEM;
+		return NULL;
 	vsw_list_for_each(x, &sw->portgroups) {
 		const struct vsw_portgroup *pg = vsw_container_of(x, struct vsw_portgroup, node);
 		const struct vsw_team *t = vsw__pg_team(pg);
@@ -247,6 +244,23 @@ static int derive(struct vsw_switch *sw, bool *failed_changed)
 			any[vid / 64] |= 1ull << (vid % 64);
 		}
 	}
+	return mask;
+}
+
+/* Derive the probe set again, carrying over what persists. */
+static int derive(struct vsw_switch *sw, bool *failed_changed)
+{
+	struct vsw_bcn *b = &sw->bcn;
+	uint32_t n_vlan = 0, k = 0;
+	uint64_t *mask, any[64] = { 0 };
+	struct vsw_bcn_vlan *nv = NULL;
+	struct vsw_list *x;
+	uint8_t *buf = NULL;
+	struct vsw_frame *fr = NULL;
+
+	mask = probe_masks(sw, any);
+	if (!mask)
+		return -ENOMEM;
 	for (unsigned int w = 0; w < 64; w++)
 		n_vlan += (uint32_t)__builtin_popcountll(any[w]);
 	if (n_vlan) {
@@ -260,8 +274,10 @@ static int derive(struct vsw_switch *sw, bool *failed_changed)
 		uint32_t n = 0;
 		if (!(any[vid / 64] & (1ull << (vid % 64))))
 			continue;
-		for (uint32_t p = 0; p < n_up; p++)
-			n += !!(mask[p * 64 + vid / 64] & (1ull << (vid % 64)));
+		vsw_list_for_each(x, &sw->uplinks) {
+			struct vsw_uplink *u = vsw_container_of(x, struct vsw_uplink, port.kind_node);
+			n += !!(mask[u->bcn.pos * 64 + vid / 64] & (1ull << (vid % 64)));
+		}
 		if (vlan_alloc(&nv[k], (uint16_t)vid, n) < 0)
 			goto nomem;
 		n = 0;

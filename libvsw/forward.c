@@ -317,18 +317,6 @@ static inline const struct vsw_fdb_entry *lookup(const struct vsw_switch *sw, ui
 
 /* ---- teaming choice per frame ---- */
 
-static inline uint32_t team_pick(const struct vsw_switch *sw, const struct vsw_pg_team *t,
-				 uint32_t h)
-{
-	if (!t->n_act)
-		return t->first_usable_stb;
-	if (t->act_ok[h % t->n_act])
-		return t->act[h % t->n_act];
-	if (t->first_usable_stb != VSW_NO_PORT)
-		return t->first_usable_stb;
-	return t->n_usable_act ? t->usable_act[h % t->n_usable_act] : VSW_NO_PORT;
-}
-
 uint32_t vsw__mac_hash(const uint8_t *mac)
 {
 	return mac[0] ^ mac[1] ^ mac[2] ^ mac[3] ^ mac[4] ^ mac[5];
@@ -362,8 +350,7 @@ int vsw__ip_hash(const uint8_t *d, uint32_t len, bool inband_tag)
 	return (int)(x & 0xff);
 }
 
-static inline uint32_t pick_uplink(const struct vsw_switch *sw, const struct vsw_port *p,
-				   const struct pkt *k)
+static inline uint32_t pick_uplink(const struct vsw_port *p, const struct pkt *k)
 {
 	const struct vsw_pg_team *t = &p->pg->tm;
 	int h;
@@ -372,11 +359,11 @@ static inline uint32_t pick_uplink(const struct vsw_switch *sw, const struct vsw
 	case VSW_LB_SRC_MAC:
 		if (k->src == p->mac48)
 			return vsw__hot(p)->cur_uplink;
-		return team_pick(sw, t, vsw__mac_hash(k->d + 6));
+		return vsw__team_pick(t, vsw__mac_hash(k->d + 6));
 	case VSW_LB_IP_HASH:
 		h = vsw__ip_hash(k->d, k->len, k->tag == TAG_INBAND);
 		if (h < 0)
-			return team_pick(sw, t, vsw__mac_hash(k->d + 6));
+			return vsw__team_pick(t, vsw__mac_hash(k->d + 6));
 		if (t->n_usable_act)
 			return t->usable_act[(uint32_t)h % t->n_usable_act];
 		return t->first_usable_stb;
@@ -550,7 +537,7 @@ static void from_vport(struct vsw_switch *sw, struct vsw_port *p, struct pkt *pk
 			ensure_room(sw, 1 + promisc_count(sw, k->domain), k->len);
 		}
 		/* unknown unicast, and floods: one uplink to the physical network */
-		u = pick_uplink(sw, p, k);
+		u = pick_uplink(p, k);
 		if (u == VSW_NO_PORT) {
 			p->ctr[VSW_CTR_NO_UPLINK]++;
 		} else {
@@ -586,10 +573,11 @@ static void uplink_guard_lookup(struct vsw_switch *sw, struct vsw_port *p, struc
 {
 	for (unsigned int i = 0; i < n; i++) {
 		struct pkt *k = &pk[i];
-		uint32_t pl = VSW_ETH_HLEN + (k->tag == TAG_INBAND ? VSW_VLAN_HLEN : 0);
+		uint32_t pl;
 
 		if (k->drop != NO_DROP)
 			continue;
+		pl = VSW_ETH_HLEN + (k->tag == TAG_INBAND ? VSW_VLAN_HLEN : 0);
 		/* beacon probing's frames end here, counted as beacon_rx or _ignored */
 		if (__builtin_expect(vsw_be16(k->d + pl - 2) == VSW_ETH_P_BEACON, 0)) {
 			k->drop = vsw__beacon_input(p, k->d + pl, k->len - pl, k->domain);

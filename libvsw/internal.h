@@ -128,6 +128,20 @@ struct vsw_pg_team {
 	uint32_t cap;
 };
 
+/* The uplink for hash 'h' (DESIGN 3, failover rules): the hashed active if
+ * usable, else the first usable standby, else the hash over the usable
+ * actives. Shared by a port's choice (teaming.c) and a frame's (forward.c). */
+static inline uint32_t vsw__team_pick(const struct vsw_pg_team *t, uint32_t h)
+{
+	if (!t->n_act)
+		return t->first_usable_stb;
+	if (t->act_ok[h % t->n_act])
+		return t->act[h % t->n_act];
+	if (t->first_usable_stb != VSW_NO_PORT)
+		return t->first_usable_stb;
+	return t->n_usable_act ? t->usable_act[h % t->n_usable_act] : VSW_NO_PORT;
+}
+
 /* One output waiting for the end of the batch. */
 struct vsw_staged {
 	uint32_t port;

@@ -175,7 +175,7 @@ static bool usable_in_order(const struct vsw_pg_team *t, uint32_t u)
 }
 
 /* The uplink a virtual port's own traffic uses (DESIGN 3, failover rules). */
-static uint32_t port_choose_uplink(const struct vsw_switch *sw, const struct vsw_port *p)
+static uint32_t port_choose_uplink(const struct vsw_port *p)
 {
 	const struct vsw_pg_team *t = &p->pg->tm;
 	const struct vsw_pg_eff *e = &p->pg->eff;
@@ -198,13 +198,7 @@ static uint32_t port_choose_uplink(const struct vsw_switch *sw, const struct vsw
 		h = p->idx;
 		break;
 	}
-	if (!t->n_act)
-		return t->first_usable_stb;
-	if (t->act_ok[h % t->n_act])
-		return t->act[h % t->n_act];
-	if (t->first_usable_stb != VSW_NO_PORT)
-		return t->first_usable_stb;
-	return t->n_usable_act ? t->usable_act[h % t->n_usable_act] : VSW_NO_PORT;
+	return vsw__team_pick(t, h);
 }
 
 static void dom_append(struct vsw_switch *sw, struct vsw_port *p)
@@ -242,7 +236,7 @@ static void vport_derive(struct vsw_switch *sw, struct vsw_port *p)
 	if (e->shaping || e->mac_learning)
 		sw->need_clock = true;
 	dom_append(sw, p);
-	h->cur_uplink = port_choose_uplink(sw, p);
+	h->cur_uplink = port_choose_uplink(p);
 }
 
 /* Announce a port's MAC on its uplink when that uplink changed (or the port

@@ -40,7 +40,8 @@ info "vswd: three uplinks, beacon probing, a vNIC"
 SWLOG="$TMP/vswd.log"
 bg timeout 120 "$VSWD" -f -v -s "$SOCK" 2>"$SWLOG"
 wait_for 5 test -S "$SOCK" || fail "vswd did not start"
-ctl vswitch add vSwitch0 --beacon-interval 1000 || fail "vswitch add"
+ctl vswitch add vSwitch0 --beacon-interval 500 || fail "vswitch add"
+ctl vswitch set vSwitch0 --beacon-interval 1000 || fail "vswitch set"
 for i in 0 1 2; do
 	ctl uplink add vSwitch0 "vmnic$i" --backend "afpacket:${P}u$i" || fail "uplink add vmnic$i"
 done
