@@ -33,6 +33,7 @@
 #include "vsw_backend.h"
 #include "list.h"
 #include "fdb.h"
+#include "lldp.h"
 
 /* Domain used as the MAC-table key for VGT ports: they are in every VLAN. */
 #define VSW_DOMAIN_ANY 4095u
@@ -213,6 +214,8 @@ struct vsw_switch {
 	uint64_t now_ns;
 	uint32_t last_age_s;
 
+	struct vsw_lldp lldp;        /* LLDP mode and interval (lldp.c) */
+
 	/* event loop (loop.c) */
 	int epfd;
 	int timerfd;
@@ -269,6 +272,7 @@ struct vsw_port {
 
 struct vsw_uplink {
 	struct vsw_port port;
+	struct vsw_lldp_port lldp;   /* neighbors and advertising (lldp.c) */
 };
 
 struct vsw_vnic {

@@ -217,6 +217,7 @@ int vsw_switch_poll(struct vsw_switch *sw, int timeout_ms)
 				total += port_service(sw, p);
 	if (tick)
 		periodic(sw);
+	vsw__lldp_tick(sw);
 	return total;
 }
 

@@ -4,8 +4,9 @@
  * EST, VST and VGT port groups, a VMkernel port) under several policies
  * (forged transmits reject, promiscuous, MAC learning, shaping). Besides
  * "no crash", it checks for every frame:
- *  - accounting: it is delivered somewhere, or a drop counter rose, and the
- *    port it came from counted at most one drop reason;
+ *  - accounting: it is delivered somewhere, or a drop counter rose, or the
+ *    switch consumed it as LLDP (lldp_rx rose, and then nothing was
+ *    delivered), and the port it came from counted at most one drop reason;
  *  - isolation: every delivery stays in the frame's VLAN (a VST or EST port
  *    receives only its own VLAN, untagged; a trunk port sees the VLAN as its
  *    tag), and nothing goes from an uplink to an uplink.
@@ -228,13 +229,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cur = &f;
 		cur_domain = domain_of(in, &f);
 		delivered = 0;
+		uint64_t lldp = vsw_port_counter(ports[in], VSW_CTR_LLDP_RX);
 		if (vsw_port_input(ports[in], &f, 1))
 			abort();
+		bool consumed = vsw_port_counter(ports[in], VSW_CTR_LLDP_RX) != lldp;
+		if (consumed && delivered)
+			abort(); /* LLDP is link-local: never forwarded */
 		for (int i = 0; i < N_PORTS; i++)
 			after_total += drops(ports[i]);
 		if (drops(ports[in]) - before[in] > 1)
 			abort(); /* two drop reasons on the way in */
-		if (!delivered && after_total == total)
+		if (!delivered && after_total == total && !consumed)
 			abort(); /* neither delivered nor counted */
 		batch[nb] = f;
 		batch_in[nb++] = in;

@@ -7,7 +7,7 @@ set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "$1" && pwd); shift
 secs=${1:-60}; [ $# -gt 0 ] && shift
-targets=${*:-frame vswcmd config}
+targets=${*:-frame vswcmd config lldp}
 command -v clang >/dev/null || { echo "SKIP: clang missing (tools/deps.sh)"; exit 77; }
 out="$build/fuzz"
 mkdir -p "$out"
@@ -17,7 +17,7 @@ lib=$(ls "$top"/libvsw/*.c)
 daemon="$top/examples/daemon/cmd.c $top/examples/daemon/exec.c $top/examples/daemon/config.c"
 for t in $targets; do
 	case $t in
-	frame) src="$lib" ;;
+	frame|lldp) src="$lib" ;;
 	vswcmd) src="$lib $top/examples/daemon/cmd.c" ;;
 	config) src="$lib $daemon" ;;
 	*) echo "unknown target $t"; exit 2 ;;

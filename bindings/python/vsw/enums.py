@@ -78,6 +78,9 @@ class Counter(enum.IntEnum):
     RX_ERRORS = 18
     LEARN_REFUSED = 19
     RARP_SENT = 20
+    LLDP_RX = 21
+    LLDP_TX = 22
+    LLDP_DISCARDED = 23
 
 
 class CounterKind(enum.IntEnum):
