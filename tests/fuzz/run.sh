@@ -14,7 +14,8 @@ mkdir -p "$out"
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
 	-I$top/include -I$build/include -I$build -I$top/libvsw"
 lib=$(ls "$top"/libvsw/*.c)
-daemon="$top/examples/daemon/cmd.c $top/examples/daemon/exec.c $top/examples/daemon/config.c"
+daemon="$top/examples/daemon/cmd.c $top/examples/daemon/exec.c $top/examples/daemon/config.c \
+	$top/examples/daemon/neighbors.c"
 for t in $targets; do
 	case $t in
 	frame|lldp) src="$lib" ;;

@@ -38,6 +38,15 @@ class FailureDetection(enum.IntEnum):
     BEACON = 1
 
 
+class LldpMode(enum.IntEnum):
+    """What a switch does with LLDP on its uplinks (enum vsw_lldp_mode)."""
+
+    NONE = 0
+    LISTEN = 1
+    ADVERTISE = 2
+    BOTH = 3
+
+
 class PortKind(enum.IntEnum):
     """Kinds of port (enum vsw_port_kind)."""
 
