@@ -1265,10 +1265,13 @@ typedef uint64_t (*vsw_clock_fn)(void *user);
  * @brief Replace the clock a switch reads for shaping, MAC aging and timers.
  *
  * The default clock is CLOCK_MONOTONIC. Tests install their own clock to
- * drive token buckets and aging without sleeping. The switch reads the
- * clock once per batch when shaping or MAC learning is on somewhere (and
- * not at all otherwise), plus at most once a second to age learned
- * addresses when a port reaches its MAC limit.
+ * drive token buckets, aging and LLDP without sleeping. The switch reads
+ * the clock once per batch when shaping or MAC learning is on somewhere
+ * (and not at all otherwise), plus at most once a second to age learned
+ * addresses when a port reaches its MAC limit; LLDP reads it per LLDP
+ * frame received and once per vsw_switch_poll() round while it advertises
+ * or knows a neighbor. The old clock is never called again, so its owner
+ * may release it before this call.
  *
  * @param sw    The switch.
  * @param fn    The clock, or NULL for CLOCK_MONOTONIC.
@@ -1727,7 +1730,8 @@ VSW_API struct vsw_backend *vsw_port_backend(const struct vsw_port *port);
  * expire, then receives from every ready backend (a bounded number of
  * batches each, so that no port starves the others) and forwards what it
  * received, notices link changes, and runs the timers (MAC aging, link
- * state polling).
+ * state polling every 100 ms; LLDP advertising and neighbor expiry every
+ * round).
  *
  * @param sw          The switch.
  * @param timeout_ms  0 to return at once, -1 to wait without limit.

@@ -167,7 +167,7 @@ void vsw__lldp_tick(struct vsw_switch *sw)
 		bool up = vsw_port_link(&u->port);
 
 		if (lp->n)
-			vsw__lldp_expire(sw, lp, now);
+			vsw__lldp_expire(u, now);
 		if (adv && up && (!lp->was_up || now >= lp->next_tx_ns)) {
 			advertise(sw, &u->port, ttl_of(sw));
 			lp->next_tx_ns = now + sw->lldp.interval_s * NS_PER_S;

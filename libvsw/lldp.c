@@ -170,89 +170,7 @@ int vsw__lldp_parse(const uint8_t *pdu, uint32_t len, struct vsw_lldp_nbr *n)
 	return idx >= 3 ? 0 : -EBADMSG;
 }
 
-/* ---- the neighbor table ---- */
-
-static bool same_msap(const struct vsw_lldp_nbr *a, const struct vsw_lldp_nbr *b)
-{
-	return a->chassis_subtype == b->chassis_subtype && a->chassis_len == b->chassis_len &&
-	       a->port_subtype == b->port_subtype && a->port_len == b->port_len &&
-	       !memcmp(a->chassis, b->chassis, a->chassis_len) &&
-	       !memcmp(a->port, b->port, a->port_len);
-}
-
-/* Remove entry 'i', keeping the others in the order they were first heard. */
-static void nbr_remove(struct vsw_switch *sw, struct vsw_lldp_port *lp, uint32_t i)
-{
-	memmove(&lp->nbr[i], &lp->nbr[i + 1], (lp->n - i - 1) * sizeof(lp->nbr[0]));
-	lp->n--;
-	sw->lldp.n_nbr--;
-}
-
-void vsw__lldp_expire(struct vsw_switch *sw, struct vsw_lldp_port *lp, uint64_t now_ns)
-{
-	for (uint32_t i = 0; i < lp->n;) {
-		if (now_ns >= lp->nbr[i].expires_ns)
-			nbr_remove(sw, lp, i);
-		else
-			i++;
-	}
-}
-
-void vsw__lldp_forget_all(struct vsw_switch *sw)
-{
-	for (struct vsw_uplink *u = vsw_uplink_next(sw, NULL); u; u = vsw_uplink_next(sw, u))
-		u->lldp.n = 0;
-	sw->lldp.n_nbr = 0;
-}
-
-void vsw__lldp_input(struct vsw_port *p, const uint8_t *d, uint32_t len)
-{
-	struct vsw_switch *sw = p->sw;
-	struct vsw_lldp_port *lp = &vsw_port_to_uplink(p)->lldp;
-	/* the frame path only marks 0x88cc frames, untagged or with an 802.1Q
-	 * tag in the bytes, which then ends at 18 */
-	uint32_t off = vsw_be16(d + VSW_ETHERTYPE_OFF) == VSW_ETH_P_8021Q ?
-		       VSW_ETH_HLEN + VSW_VLAN_HLEN : VSW_ETH_HLEN;
-	struct vsw_lldp_nbr n;
-	uint64_t now;
-	uint32_t i;
-
-	if (!(sw->lldp.mode & VSW_LLDP_LISTEN))
-		return;
-	if (vsw__lldp_parse(d + off, len - off, &n) < 0) {
-		p->ctr[VSW_CTR_LLDP_DISCARDED]++;
-		vsw__dbg(sw, "%s: malformed LLDPDU discarded", p->name);
-		return;
-	}
-	memcpy(n.src_mac, d + VSW_ETH_ALEN, VSW_ETH_ALEN);
-	now = vsw__lldp_now(sw);
-	vsw__lldp_expire(sw, lp, now);
-	for (i = 0; i < lp->n && !same_msap(&lp->nbr[i], &n); i++)
-		;
-	if (!n.ttl) {
-		/* a shutdown LLDPDU: the neighbor is going away now */
-		if (i < lp->n) {
-			nbr_remove(sw, lp, i);
-			vsw__info(sw, "%s: LLDP neighbor shut down", p->name);
-		}
-		return;
-	}
-	n.expires_ns = now + n.ttl * NS_PER_S;
-	if (i == lp->n) {
-		if (lp->n == VSW_LLDP_MAX_NEIGHBORS) {
-			p->ctr[VSW_CTR_LLDP_DISCARDED]++;
-			vsw__dbg(sw, "%s: LLDP neighbor table full", p->name);
-			return;
-		}
-		lp->n++;
-		sw->lldp.n_nbr++;
-		vsw__info(sw, "%s: new LLDP neighbor (%u-byte chassis ID, %u-byte port ID)", p->name,
-			  n.chassis_len, n.port_len);
-	}
-	lp->nbr[i] = n;
-}
-
-/* ---- reading the table ---- */
+/* ---- text ---- */
 
 /* Room for 255 bytes escaped and a NUL. */
 #define TEXT_MAX (4 * VSW_LLDP_STR_MAX + 1)
@@ -292,6 +210,103 @@ static const char *id_text(unsigned int subtype, bool chassis, const uint8_t *v,
 	return escape(v, n, out);
 }
 
+/* ---- the neighbor table ---- */
+
+static bool same_msap(const struct vsw_lldp_nbr *a, const struct vsw_lldp_nbr *b)
+{
+	return a->chassis_subtype == b->chassis_subtype && a->chassis_len == b->chassis_len &&
+	       a->port_subtype == b->port_subtype && a->port_len == b->port_len &&
+	       !memcmp(a->chassis, b->chassis, a->chassis_len) &&
+	       !memcmp(a->port, b->port, a->port_len);
+}
+
+/* Remove entry 'i', keeping the others in the order they were first heard. */
+static void nbr_remove(struct vsw_switch *sw, struct vsw_lldp_port *lp, uint32_t i)
+{
+	memmove(&lp->nbr[i], &lp->nbr[i + 1], (lp->n - i - 1) * sizeof(lp->nbr[0]));
+	lp->n--;
+	sw->lldp.n_nbr--;
+}
+
+/* Log a neighbor's identity, as text; the text is made only for a log
+ * handler that wants it, since forged LLDPDUs may come in floods. */
+static void nbr_log(struct vsw_port *p, const struct vsw_lldp_nbr *n, const char *what)
+{
+	char ch[TEXT_MAX], po[TEXT_MAX];
+
+	if (p->sw->log_fn && p->sw->log_level >= VSW_LOG_INFO)
+		vsw__info(p->sw, "%s: LLDP neighbor %s port %s %s", p->name,
+			  id_text(n->chassis_subtype, true, n->chassis, n->chassis_len, ch),
+			  id_text(n->port_subtype, false, n->port, n->port_len, po), what);
+}
+
+void vsw__lldp_expire(struct vsw_uplink *u, uint64_t now_ns)
+{
+	struct vsw_lldp_port *lp = &u->lldp;
+
+	for (uint32_t i = 0; i < lp->n;) {
+		if (now_ns >= lp->nbr[i].expires_ns) {
+			nbr_log(&u->port, &lp->nbr[i], "expired");
+			nbr_remove(u->port.sw, lp, i);
+		} else {
+			i++;
+		}
+	}
+}
+
+void vsw__lldp_forget_all(struct vsw_switch *sw)
+{
+	for (struct vsw_uplink *u = vsw_uplink_next(sw, NULL); u; u = vsw_uplink_next(sw, u))
+		u->lldp.n = 0;
+	sw->lldp.n_nbr = 0;
+}
+
+void vsw__lldp_input(struct vsw_port *p, const uint8_t *d, uint32_t len)
+{
+	struct vsw_switch *sw = p->sw;
+	struct vsw_lldp_port *lp = &vsw_port_to_uplink(p)->lldp;
+	/* the frame path only marks 0x88cc frames, untagged or with an 802.1Q
+	 * tag in the bytes, which then ends at 18 */
+	uint32_t off = vsw_be16(d + VSW_ETHERTYPE_OFF) == VSW_ETH_P_8021Q ?
+		       VSW_ETH_HLEN + VSW_VLAN_HLEN : VSW_ETH_HLEN;
+	struct vsw_lldp_nbr n;
+	uint64_t now;
+	uint32_t i;
+
+	if (!(sw->lldp.mode & VSW_LLDP_LISTEN))
+		return;
+	if (vsw__lldp_parse(d + off, len - off, &n) < 0) {
+		p->ctr[VSW_CTR_LLDP_DISCARDED]++;
+		vsw__dbg(sw, "%s: malformed LLDPDU discarded", p->name);
+		return;
+	}
+	memcpy(n.src_mac, d + VSW_ETH_ALEN, VSW_ETH_ALEN);
+	now = vsw__lldp_now(sw);
+	vsw__lldp_expire(vsw_port_to_uplink(p), now);
+	for (i = 0; i < lp->n && !same_msap(&lp->nbr[i], &n); i++)
+		;
+	if (!n.ttl) {
+		/* a shutdown LLDPDU: the neighbor is going away now */
+		if (i < lp->n) {
+			nbr_log(p, &n, "shut down");
+			nbr_remove(sw, lp, i);
+		}
+		return;
+	}
+	n.expires_ns = now + n.ttl * NS_PER_S;
+	if (i == lp->n) {
+		if (lp->n == VSW_LLDP_MAX_NEIGHBORS) {
+			p->ctr[VSW_CTR_LLDP_DISCARDED]++;
+			vsw__dbg(sw, "%s: LLDP neighbor table full", p->name);
+			return;
+		}
+		lp->n++;
+		sw->lldp.n_nbr++;
+		nbr_log(p, &n, "heard");
+	}
+	lp->nbr[i] = n;
+}
+
 int vsw_uplink_lldp_foreach(struct vsw_uplink *u, vsw_lldp_fn fn, void *user)
 {
 	char txt[5][TEXT_MAX];  /* on the stack: switches may run in several threads */
@@ -304,7 +319,7 @@ int vsw_uplink_lldp_foreach(struct vsw_uplink *u, vsw_lldp_fn fn, void *user)
 	if (!lp->n)
 		return 0;
 	now = vsw__lldp_now(u->port.sw);
-	vsw__lldp_expire(u->port.sw, lp, now);
+	vsw__lldp_expire(u, now);
 	for (uint32_t i = 0; i < lp->n; i++) {
 		const struct vsw_lldp_nbr *n = &lp->nbr[i];
 		struct vsw_lldp_neighbor e = {

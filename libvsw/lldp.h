@@ -79,8 +79,8 @@ struct vsw_uplink;
 int vsw__lldp_parse(const uint8_t *pdu, uint32_t len, struct vsw_lldp_nbr *n);
 /* An LLDP frame from uplink 'p' (already counted in lldp_rx). */
 void vsw__lldp_input(struct vsw_port *p, const uint8_t *d, uint32_t len);
-/* Forget neighbors whose time to live ran out by 'now_ns'. */
-void vsw__lldp_expire(struct vsw_switch *sw, struct vsw_lldp_port *lp, uint64_t now_ns);
+/* Forget the neighbors of 'u' whose time to live ran out by 'now_ns'. */
+void vsw__lldp_expire(struct vsw_uplink *u, uint64_t now_ns);
 /* Forget every neighbor of every uplink. */
 void vsw__lldp_forget_all(struct vsw_switch *sw);
 

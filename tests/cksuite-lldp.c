@@ -504,6 +504,40 @@ START_TEST(ttl_expiry_and_shutdown)
 }
 END_TEST
 
+/* Neighbors coming and going are logged at INFO, by their IDs as text. */
+static char logged[4][200];
+static unsigned int n_logged;
+
+static void keep_log(struct vsw_switch *sw, enum vsw_log_level level, void *user, const char *fmt,
+		     va_list ap)
+{
+	(void)sw, (void)user;
+	ck_assert_int_gt(level, VSW_LOG_ERR);
+	if (strstr(fmt, "LLDP neighbor") && n_logged < 4)
+		vsnprintf(logged[n_logged++], sizeof(logged[0]), fmt, ap);
+}
+
+START_TEST(neighbors_logged)
+{
+	struct fx *x = fx_new();
+
+	n_logged = 0;
+	ck_ok(vsw_switch_set_log(x->sw, keep_log, VSW_LOG_INFO, NULL));
+	send_pdu(x->up0, good_pdu, sizeof(good_pdu));
+	send_pdu(x->up0, good_pdu, sizeof(good_pdu)); /* a refresh says nothing */
+	send_pdu(x->up0, with_ttl(good_pdu, sizeof(good_pdu), 0), sizeof(good_pdu));
+	send_pdu(x->up1, with_ttl(good_pdu, sizeof(good_pdu), 3), sizeof(good_pdu));
+	now_ns += 3 * SEC;
+	ck_assert_uint_eq(neighbors(x->u1), 0);
+	ck_assert_uint_eq(n_logged, 4);
+	ck_assert_str_eq(logged[0], "vmnic0: LLDP neighbor 00:1c:73:aa:bb:cc port Ethernet1 heard");
+	ck_assert_str_eq(logged[1], "vmnic0: LLDP neighbor 00:1c:73:aa:bb:cc port Ethernet1 shut down");
+	ck_assert_str_eq(logged[2], "vmnic1: LLDP neighbor 00:1c:73:aa:bb:cc port Ethernet1 heard");
+	ck_assert_str_eq(logged[3], "vmnic1: LLDP neighbor 00:1c:73:aa:bb:cc port Ethernet1 expired");
+	fx_free(x);
+}
+END_TEST
+
 /* Replacing the clock keeps every entry's remaining time, as of the last
  * time the switch read the old clock (the event loop reads it every
  * round), and never calls the old clock again. */
@@ -973,6 +1007,7 @@ Suite *vsw_lldp_suite(void)
 	tcase_add_test(tc, text_escapes_and_addresses);
 	tcase_add_test(tc, ttl_expiry_and_shutdown);
 	tcase_add_test(tc, clock_replaced);
+	tcase_add_test(tc, neighbors_logged);
 	tcase_add_test(tc, neighbor_cap);
 	tcase_add_test(tc, api_and_defaults);
 	tcase_add_test(tc, busy_while_delivering);
