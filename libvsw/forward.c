@@ -294,6 +294,12 @@ static inline void parse(const struct vsw_switch *sw, const struct vsw_frame *f,
 		}
 	}
 	k->dkey = (uint64_t)k->domain << 48 | vsw_load_mac48(d);
+	/* LLDP is link-local: the switch consumes it, from any port */
+	if (__builtin_expect(vsw__lldp_dst(k->dkey), 0) &&
+	    (k->tag == TAG_INBAND ? vsw_be16(d + VSW_ETH_HLEN + 2) : et) == VSW_ETH_P_LLDP) {
+		k->drop = VSW_CTR_LLDP_RX;
+		return;
+	}
 	__builtin_prefetch(vsw_fdb_bucket(&sw->fdb, k->dkey));
 	/* frames from the physical network also look their source up */
 	if (vst_domain == VSW_DOMAIN_ANY)
@@ -604,6 +610,8 @@ static void from_uplink(struct vsw_switch *sw, struct vsw_port *p, struct pkt *p
 
 		if (k->drop != NO_DROP) {
 			p->ctr[k->drop]++;
+			if (k->drop == VSW_CTR_LLDP_RX)
+				vsw__lldp_input(p, k->d, k->len);
 			continue;
 		}
 		memset(&v, 0, sizeof(v));

@@ -34,6 +34,7 @@
 #include "list.h"
 #include "fdb.h"
 #include "beacon.h"
+#include "lldp.h"
 
 /* Domain used as the MAC-table key for VGT ports: they are in every VLAN. */
 #define VSW_DOMAIN_ANY 4095u
@@ -231,6 +232,7 @@ struct vsw_switch {
 	uint32_t last_age_s;
 
 	struct vsw_bcn bcn;          /* beacon probing (beacon.c) */
+	struct vsw_lldp lldp;        /* LLDP mode and interval (lldp.c) */
 
 	/* event loop (loop.c) */
 	int epfd;
@@ -289,6 +291,7 @@ struct vsw_port {
 struct vsw_uplink {
 	struct vsw_port port;
 	struct vsw_bcn_uplink bcn;
+	struct vsw_lldp_port lldp;   /* neighbors and advertising (lldp.c) */
 };
 
 struct vsw_vnic {

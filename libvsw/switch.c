@@ -78,6 +78,7 @@ int vsw_switch_new(const char *name, const struct vsw_switch_opts *opts,
 	vsw_list_init(&sw->ports);
 	vsw_list_init(&sw->uplinks);
 	vsw__policy_defaults(&sw->policy);
+	vsw__lldp_init(sw);
 	sw->epfd = sw->timerfd = sw->wakefd = -1;
 	vsw__beacon_init(sw);
 	if (vsw__fdb_init(&sw->fdb, max_macs) < 0) {

@@ -32,11 +32,16 @@ uint64_t vsw__now(struct vsw_switch *sw)
 
 int vsw_switch_set_clock(struct vsw_switch *sw, vsw_clock_fn fn, void *user)
 {
+	uint64_t last;
+
 	if (!sw)
 		return -EINVAL;
+	/* the old clock's owner may have freed it already: never call it here */
+	last = sw->now_ns;
 	sw->clock_fn = fn;
 	sw->clock_user = user;
 	sw->now_ns = vsw__now(sw);
+	vsw__lldp_rebase(sw, last, sw->now_ns);
 	/* restart the shapers' clocks on the new time base */
 	for (struct vsw_port *p = vsw_port_next(sw, NULL); p; p = vsw_port_next(sw, p))
 		p->shaper.last_ns = sw->now_ns;

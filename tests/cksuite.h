@@ -39,6 +39,7 @@ Suite *vsw_vswcmd_suite(void);
 Suite *vsw_badinput_suite(void);
 Suite *vsw_qemu_suite(void);
 Suite *vsw_beacon_suite(void);
+Suite *vsw_lldp_suite(void);
 
 #define CK_CAP_FRAMES 32
 #define CK_FRAME_MAX 9100

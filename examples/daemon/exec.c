@@ -104,6 +104,17 @@ static const char *why(int e)
 
 /* ---- vswitches ---- */
 
+/* --lldp-interval, then --lldp, so that an advertising switch announces
+ * the new interval once. */
+static int vswitch_lldp(struct vsw_switch *sw, const struct vswcmd *c)
+{
+	int e = c->has_lldp_interval ? vsw_switch_set_lldp_interval(sw, c->lldp_interval) : 0;
+
+	if (!e && c->has_lldp)
+		e = vsw_switch_set_lldp_mode(sw, (enum vsw_lldp_mode)c->lldp);
+	return e;
+}
+
 static int vswitch_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errlen)
 {
 	struct vswd_switch *s = find_switch(d, c->pos[0]);
@@ -124,6 +135,10 @@ static int vswitch_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t
 		}
 		if (d->log)
 			vsw_switch_set_log(sw, d->log, VSW_LOG_INFO, d->user);
+		if ((e = vswitch_lldp(sw, c)) < 0) {
+			vsw_switch_free(sw);
+			ERR("vswitch '%s': LLDP: %s", c->pos[0], why(e));
+		}
 		if (d->added && (e = d->added(d, sw)) < 0) {
 			vsw_switch_free(sw);
 			ERR("vswitch '%s': %s", c->pos[0], strerror(-e));
@@ -160,11 +175,16 @@ static int vswitch_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t
 	default:
 		if (!s)
 			ERR("unknown vswitch '%s'", c->pos[0]);
-		/* both values are in range (the grammar checked): neither fails */
-		if (c->has_mtu && (e = vsw_switch_set_mtu(s->sw, c->mtu)))
+		/* the grammar checked every range: these calls do not fail */
+		e = c->has_mtu ? vsw_switch_set_mtu(s->sw, c->mtu) : 0;
+		if (e)
 			ERR("MTU %u: %s", c->mtu, why(e));
-		if (c->has_beacon_interval && (e = vsw_switch_set_beacon_interval(s->sw, c->beacon_interval)))
+		e = c->has_beacon_interval ? vsw_switch_set_beacon_interval(s->sw, c->beacon_interval) : 0;
+		if (e)
 			ERR("beacon interval %u: %s", c->beacon_interval, why(e));
+		e = vswitch_lldp(s->sw, c);
+		if (e)
+			ERR("LLDP: %s", why(e));
 		return 0;
 	}
 }
@@ -839,6 +859,9 @@ int vswd_exec(struct vswd *d, const struct vswcmd *c, struct outbuf *out, char *
 	case OBJ_PORTGROUP:
 		return portgroup_cmd(d, c, err, errlen);
 	case OBJ_UPLINK:
+		if (c->verb == VERB_NEIGHBORS)
+			return vswd_neighbors(d, c, out, err, errlen);
+		/* fall through */
 	case OBJ_VNIC:
 	case OBJ_VMK:
 		return port_cmd(d, c, err, errlen);

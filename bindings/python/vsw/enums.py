@@ -48,6 +48,15 @@ class BeaconState(enum.IntEnum):
     FAILED = 4
 
 
+class LldpMode(enum.IntEnum):
+    """What a switch does with LLDP on its uplinks (enum vsw_lldp_mode)."""
+
+    NONE = 0
+    LISTEN = 1
+    ADVERTISE = 2
+    BOTH = 3
+
+
 class PortKind(enum.IntEnum):
     """Kinds of port (enum vsw_port_kind)."""
 
@@ -92,6 +101,9 @@ class Counter(enum.IntEnum):
     BEACON_RX = 22
     BEACON_MISSED = 23
     BEACON_IGNORED = 24
+    LLDP_RX = 25
+    LLDP_TX = 26
+    LLDP_DISCARDED = 27
 
 
 class CounterKind(enum.IntEnum):
