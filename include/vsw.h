@@ -805,10 +805,36 @@ enum vsw_counter {
 	VSW_CTR_RX_ERRORS = 18,      /**< Error: the port's backend failed to receive. */
 	VSW_CTR_LEARN_REFUSED = 19,  /**< Event: a MAC not learned (limit or table full). */
 	VSW_CTR_RARP_SENT = 20,      /**< Event: notify-switches RARP frames sent. */
+	/** Event (uplinks): beacon probes sent, one per probed VLAN per interval. @since 1.1 */
+	VSW_CTR_BEACON_SENT = 21,
+	/** Event (uplinks): beacons heard from another uplink of the switch. @since 1.1 */
+	VSW_CTR_BEACON_RX = 22,
+	/** Event (uplinks): intervals in which the uplink heard no other uplink,
+	 *  counted once per probed VLAN. @since 1.1 */
+	VSW_CTR_BEACON_MISSED = 23,
+	/** Event (uplinks): beacon frames consumed without effect: another
+	 *  switch's, the uplink's own coming back, or malformed. @since 1.1 */
+	VSW_CTR_BEACON_IGNORED = 24,
+	/**
+	 * Event: LLDP frames (ethertype 0x88cc to a group address of 802.1AB)
+	 * the port sent into the switch. The switch consumes them: they are
+	 * never forwarded, and on an uplink they feed its neighbor table.
+	 * @since 1.1
+	 */
+	VSW_CTR_LLDP_RX = 25,
+	/** Event: LLDPDUs the switch advertised on the uplink. @since 1.1 */
+	VSW_CTR_LLDP_TX = 26,
+	/**
+	 * Event: LLDP frames received on the uplink while listening that left
+	 * the neighbor table unchanged: malformed, or from a new neighbor when
+	 * the table was full. Counted in VSW_CTR_LLDP_RX as well.
+	 * @since 1.1
+	 */
+	VSW_CTR_LLDP_DISCARDED = 27,
 };
 
 /** Number of counters this version of the headers knows. */
-#define VSW_CTR_COUNT 21
+#define VSW_CTR_COUNT 28
 
 /** The class of a counter, as the function vsw_counter_kind returns it. */
 enum vsw_counter_kind {
@@ -927,6 +953,108 @@ VSW_API struct vsw_port *vsw_uplink_port(struct vsw_uplink *u);
  * @since 1.0
  */
 VSW_API struct vsw_uplink *vsw_port_to_uplink(struct vsw_port *port);
+
+/** @} */
+
+/**
+ * @defgroup beacon Beacon probing
+ *
+ * The failure detection policy VSW_DETECT_BEACON (ESXi's "beacon probing")
+ * finds uplinks whose link is up but that no longer reach the rest of the
+ * team. Every interval, each uplink that a port group with beacon probing
+ * lists (active or standby) sends a small broadcast beacon on each VLAN
+ * those port groups use. An uplink that hears no other uplink's beacon, or
+ * whose beacons no other uplink hears, for 3 intervals while at least two
+ * other uplinks still hear each other is @e failed on that VLAN: the port
+ * groups of that VLAN with beacon probing stop using it, and their ports
+ * move (with notify switches and failback as for a link failure). With two
+ * uplinks a silence cannot be blamed on either one: both stay in use and
+ * the state is @e inconclusive. Beacons are consumed by the uplinks: they
+ * never reach a vNIC or a VMkernel port, nor another uplink.
+ *
+ * The rounds run from vsw_switch_poll(), on the switch's clock
+ * (vsw_switch_set_clock()). vsw-teaming(7) describes the frame format and
+ * every rule.
+ * @{
+ */
+
+/** Shortest beacon interval, in milliseconds. */
+#define VSW_BEACON_INTERVAL_MIN 100
+/** Longest beacon interval, in milliseconds. */
+#define VSW_BEACON_INTERVAL_MAX 60000
+/** Beacon interval of a new switch, in milliseconds (ESXi's). */
+#define VSW_BEACON_INTERVAL_DEFAULT 1000
+
+/** What beacon probing says of an uplink, from the least to the most severe. */
+enum vsw_beacon_state {
+	/** Not probed: no port group with beacon probing lists the uplink
+	 *  (on that VLAN), or its link is down. */
+	VSW_BEACON_OFF = 0,
+	/** Probed, but no other uplink of the VLAN has its link up: nothing to
+	 *  compare with, so beacons cannot find anything. */
+	VSW_BEACON_ALONE = 1,
+	/** It hears the other uplinks and they hear it. */
+	VSW_BEACON_OK = 2,
+	/** Silent, but fewer than two uplinks still hear each other, so the
+	 *  fault cannot be located (always so with two uplinks): the uplink
+	 *  stays in use. */
+	VSW_BEACON_INCONCLUSIVE = 3,
+	/** Cut off from the team while the others hear each other: port groups
+	 *  with beacon probing on that VLAN do not use it. */
+	VSW_BEACON_FAILED = 4,
+};
+
+/**
+ * @brief Set how often uplinks send beacons.
+ *
+ * The interval is a property of the switch, like ESXi's, and applies to
+ * every probed VLAN; an uplink fails after 3 silent intervals. A shorter
+ * interval takes effect at once, a longer one after the current round.
+ *
+ * @param sw  The switch.
+ * @param ms  VSW_BEACON_INTERVAL_MIN to VSW_BEACON_INTERVAL_MAX
+ *            milliseconds; a new switch has VSW_BEACON_INTERVAL_DEFAULT.
+ * @return 0 on success, or
+ *  - @c -EINVAL: @p sw is NULL or @p ms is out of range;
+ *  - @c -EBUSY: the switch is delivering frames (called from a receive
+ *    callback).
+ * @since 1.1
+ */
+VSW_API int vsw_switch_set_beacon_interval(struct vsw_switch *sw, unsigned int ms);
+
+/**
+ * @brief The beacon interval of a switch.
+ * @param sw  The switch.
+ * @return The interval in milliseconds; 0 if @p sw is NULL.
+ * @since 1.1
+ */
+VSW_API unsigned int vsw_switch_beacon_interval(const struct vsw_switch *sw);
+
+/**
+ * @brief What beacon probing says of an uplink, over every probed VLAN.
+ *
+ * The most severe of the uplink's states on the VLANs it probes
+ * (VSW_BEACON_FAILED if it failed on any of them). The state changes once
+ * per interval, in vsw_switch_poll().
+ *
+ * @param u  The uplink.
+ * @return An enum vsw_beacon_state value; VSW_BEACON_OFF if @p u is NULL.
+ * @since 1.1
+ */
+VSW_API enum vsw_beacon_state vsw_uplink_beacon_state(const struct vsw_uplink *u);
+
+/**
+ * @brief What beacon probing says of an uplink on one VLAN.
+ *
+ * @param u     The uplink.
+ * @param vlan  A port group VLAN ID: 0 to 4094, or 4095, which trunk port
+ *              groups probe untagged and is the same as 0.
+ * @return An enum vsw_beacon_state value; VSW_BEACON_OFF if @p u is NULL,
+ *         @p vlan is above 4095 or the uplink does not probe that VLAN.
+ * @since 1.1
+ */
+VSW_API enum vsw_beacon_state vsw_uplink_beacon_vlan_state(const struct vsw_uplink *u,
+							    unsigned int vlan);
 
 /** @} */
 
@@ -1435,10 +1563,13 @@ typedef uint64_t (*vsw_clock_fn)(void *user);
  * @brief Replace the clock a switch reads for shaping, MAC aging and timers.
  *
  * The default clock is CLOCK_MONOTONIC. Tests install their own clock to
- * drive token buckets and aging without sleeping. The switch reads the
- * clock once per batch when shaping or MAC learning is on somewhere (and
- * not at all otherwise), plus at most once a second to age learned
- * addresses when a port reaches its MAC limit.
+ * drive token buckets, aging and LLDP without sleeping. The switch reads
+ * the clock once per batch when shaping or MAC learning is on somewhere
+ * (and not at all otherwise), plus at most once a second to age learned
+ * addresses when a port reaches its MAC limit; LLDP reads it per LLDP
+ * frame received and once per vsw_switch_poll() round while it advertises
+ * or knows a neighbor. The old clock is never called again, so its owner
+ * may release it before this call.
  *
  * @param sw    The switch.
  * @param fn    The clock, or NULL for CLOCK_MONOTONIC.
@@ -1452,7 +1583,8 @@ VSW_API int vsw_switch_set_clock(struct vsw_switch *sw, vsw_clock_fn fn, void *u
  * @brief The uplink a virtual port's traffic currently leaves through.
  *
  * Chosen by the port group's load balancing policy and teaming order among
- * the usable uplinks (link up). For IP-hash port groups, where each flow may
+ * the usable uplinks: link up and, with beacon probing, not found failed by
+ * the beacons of the port group's VLAN. For IP-hash port groups, where each flow may
  * take another active uplink, this is the first usable active uplink; for
  * source-MAC hashing, the uplink of the port's own MAC.
  *
@@ -1521,6 +1653,173 @@ VSW_API int vsw_switch_fdb_foreach(const struct vsw_switch *sw, vsw_fdb_fn fn, v
 VSW_API int vsw_switch_fdb_flush(struct vsw_switch *sw);
 
 /** @} */
+
+/**
+ * @defgroup lldp LLDP: link discovery on uplinks
+ *
+ * A switch speaks IEEE 802.1AB LLDP on its uplinks, as a vSphere
+ * Distributed Switch does with its discovery protocol set to LLDP. It
+ * @b listens: LLDPDUs that arrive on an uplink (ethertype 0x88cc, to
+ * 01:80:c2:00:00:0e, 01:80:c2:00:00:03 or 01:80:c2:00:00:00) are parsed into
+ * the uplink's neighbor table, which vsw_uplink_lldp_foreach() reads. And it
+ * @b advertises: every interval, an LLDPDU on each uplink whose link is up
+ * names the switch (chassis ID), the uplink (port ID) and the host (system
+ * name), so that the physical switch sees which vmnic it is cabled to.
+ *
+ * LLDP frames are link-local: whatever the mode, the switch never forwards
+ * them, from an uplink or from a virtual port; each counts in the port's
+ * VSW_CTR_LLDP_RX counter. vsw-lldp(7) is the whole story.
+ * @{
+ */
+
+/** What a switch does with LLDP: the vSphere "operation" of the protocol. */
+enum vsw_lldp_mode {
+	/** Neither listen nor advertise; LLDP frames are still consumed. */
+	VSW_LLDP_NONE = 0,
+	/** Keep the neighbors heard on each uplink (the default). */
+	VSW_LLDP_LISTEN = 1,
+	/** Send LLDPDUs on every uplink; ignore what arrives. */
+	VSW_LLDP_ADVERTISE = 2,
+	/** Listen and advertise. */
+	VSW_LLDP_BOTH = 3,
+};
+
+/** The advertising interval of a new switch, in seconds. */
+#define VSW_LLDP_INTERVAL_DEFAULT 30
+/** The longest advertising interval, in seconds (802.1AB msgTxInterval). */
+#define VSW_LLDP_INTERVAL_MAX 3600
+
+/**
+ * @brief Set what a switch does with LLDP.
+ *
+ * Turning advertising on sends an LLDPDU on every uplink whose link is up at
+ * once; turning it off sends a shutdown LLDPDU (time to live 0) on each, so
+ * that the neighbors forget the switch at once. Turning listening off
+ * forgets every neighbor.
+ *
+ * @param sw    The switch.
+ * @param mode  An enum vsw_lldp_mode value.
+ * @return 0 on success, or
+ *  - @c -EINVAL: @p sw is NULL or @p mode is not a known value;
+ *  - @c -EBUSY: called while the switch delivers (from a receive callback).
+ * @since 1.1
+ */
+VSW_API int vsw_switch_set_lldp_mode(struct vsw_switch *sw, enum vsw_lldp_mode mode);
+
+/**
+ * @brief What a switch does with LLDP.
+ * @param sw  The switch.
+ * @return An enum vsw_lldp_mode value; VSW_LLDP_NONE if @p sw is NULL.
+ * @since 1.1
+ */
+VSW_API enum vsw_lldp_mode vsw_switch_lldp_mode(const struct vsw_switch *sw);
+
+/**
+ * @brief Set the interval between the LLDPDUs a switch advertises.
+ *
+ * The advertised time to live is four intervals. While advertising, the
+ * switch sends an LLDPDU with the new time to live on every uplink whose
+ * link is up at once, and the next ones one interval apart.
+ *
+ * @param sw            The switch.
+ * @param interval_sec  1 to VSW_LLDP_INTERVAL_MAX seconds.
+ * @return 0 on success, or
+ *  - @c -EINVAL: @p sw is NULL or @p interval_sec is out of range;
+ *  - @c -EBUSY: called while the switch delivers (from a receive callback).
+ * @since 1.1
+ */
+VSW_API int vsw_switch_set_lldp_interval(struct vsw_switch *sw, unsigned int interval_sec);
+
+/**
+ * @brief The interval between the LLDPDUs a switch advertises.
+ * @param sw  The switch.
+ * @return Seconds; 0 if @p sw is NULL.
+ * @since 1.1
+ */
+VSW_API unsigned int vsw_switch_lldp_interval(const struct vsw_switch *sw);
+
+/**
+ * @brief One LLDP neighbor of an uplink, as vsw_uplink_lldp_foreach() reports it.
+ *
+ * Identifiers are given as received and as printable text. Text fields hold
+ * the neighbor's bytes 0x20 to 0x7e as they are, a backslash as two, and
+ * every other byte as a "\\xNN" escape: they are safe to print and are never
+ * cut short by a NUL in the frame.
+ */
+struct vsw_lldp_neighbor {
+	/** sizeof(struct vsw_lldp_neighbor) as this library knows it. */
+	size_t size;
+	/** Chassis ID subtype, 1 to 7 (802.1AB): 4 MAC address, 5 network
+	 *  address, 7 locally assigned... */
+	unsigned int chassis_id_subtype;
+	/** The chassis ID: @c chassis_id_len bytes, 1 to 255. */
+	const uint8_t *chassis_id;
+	/** Length of @c chassis_id. */
+	unsigned int chassis_id_len;
+	/** The chassis ID as text: "xx:xx:xx:xx:xx:xx" for a MAC address, an
+	 *  IPv4 or IPv6 address for a network address, else escaped text. */
+	const char *chassis_id_text;
+	/** Port ID subtype, 1 to 7 (802.1AB): 3 MAC address, 4 network address,
+	 *  5 interface name, 7 locally assigned... */
+	unsigned int port_id_subtype;
+	/** The port ID: @c port_id_len bytes, 1 to 255. */
+	const uint8_t *port_id;
+	/** Length of @c port_id. */
+	unsigned int port_id_len;
+	/** The port ID as text, like @c chassis_id_text. */
+	const char *port_id_text;
+	/** Time to live the neighbor announced, in seconds (1 to 65535). */
+	unsigned int ttl;
+	/** Seconds until the entry expires unless the neighbor speaks again. */
+	unsigned int expires_sec;
+	/** Port description as escaped text, or NULL if not sent. */
+	const char *port_description;
+	/** System name as escaped text, or NULL if not sent. */
+	const char *system_name;
+	/** System description as escaped text, or NULL if not sent. */
+	const char *system_description;
+	/** 1 if @c mgmt_ipv4 holds the first IPv4 management address. */
+	int has_mgmt_ipv4;
+	/** IPv4 management address, network byte order. */
+	uint8_t mgmt_ipv4[4];
+	/** 1 if @c mgmt_ipv6 holds the first IPv6 management address. */
+	int has_mgmt_ipv6;
+	/** IPv6 management address, network byte order. */
+	uint8_t mgmt_ipv6[16];
+	/** Port VLAN ID of the IEEE 802.1 organizationally specific TLV, 1 to
+	 *  4094; 0 if not sent. */
+	unsigned int port_vlan_id;
+	/** Source MAC address of the neighbor's last LLDPDU. */
+	uint8_t src_mac[6];
+};
+
+/**
+ * @brief An LLDP neighbor visitor.
+ * @param n     The neighbor, valid during the call only.
+ * @param user  The pointer given to vsw_uplink_lldp_foreach().
+ * @return 0 to continue, anything else to stop the walk.
+ */
+typedef int (*vsw_lldp_fn)(const struct vsw_lldp_neighbor *n, void *user);
+
+/**
+ * @brief Walk the LLDP neighbors an uplink has heard.
+ *
+ * Visits every neighbor whose time to live has not run out by the switch's
+ * clock, in the order they were first heard; an uplink keeps at most eight.
+ * Neighbors that expired are forgotten first. The callback must not change
+ * the switch.
+ *
+ * @param u     The uplink.
+ * @param fn    Called once per neighbor.
+ * @param user  Passed to @p fn.
+ * @return 0 after a full walk, the callback's non-zero value if it stopped
+ *         the walk, or @c -EINVAL if @p u or @p fn is NULL.
+ * @since 1.1
+ */
+VSW_API int vsw_uplink_lldp_foreach(struct vsw_uplink *u, vsw_lldp_fn fn, void *user);
+
+/** @} */
+
 
 /**
  * @defgroup backend Backends: moving frames to and from the outside
@@ -1736,7 +2035,8 @@ VSW_API struct vsw_backend *vsw_port_backend(const struct vsw_port *port);
  * expire, then receives from every ready backend (a bounded number of
  * batches each, so that no port starves the others) and forwards what it
  * received, notices link changes, and runs the timers (MAC aging, link
- * state polling).
+ * state polling every 100 ms; on the switch's clock, beacon probing rounds,
+ * LLDP advertising and neighbor expiry, every round).
  *
  * @param sw          The switch.
  * @param timeout_ms  0 to return at once, -1 to wait without limit.

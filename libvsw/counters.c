@@ -29,6 +29,13 @@ static const struct {
 	[VSW_CTR_RX_ERRORS] = { "rx_errors", VSW_CTR_KIND_ERROR },
 	[VSW_CTR_LEARN_REFUSED] = { "learn_refused", VSW_CTR_KIND_EVENT },
 	[VSW_CTR_RARP_SENT] = { "rarp_sent", VSW_CTR_KIND_EVENT },
+	[VSW_CTR_BEACON_SENT] = { "beacon_sent", VSW_CTR_KIND_EVENT },
+	[VSW_CTR_BEACON_RX] = { "beacon_rx", VSW_CTR_KIND_EVENT },
+	[VSW_CTR_BEACON_MISSED] = { "beacon_missed", VSW_CTR_KIND_EVENT },
+	[VSW_CTR_BEACON_IGNORED] = { "beacon_ignored", VSW_CTR_KIND_EVENT },
+	[VSW_CTR_LLDP_RX] = { "lldp_rx", VSW_CTR_KIND_EVENT },
+	[VSW_CTR_LLDP_TX] = { "lldp_tx", VSW_CTR_KIND_EVENT },
+	[VSW_CTR_LLDP_DISCARDED] = { "lldp_discarded", VSW_CTR_KIND_EVENT },
 };
 
 const char *vsw_counter_name(enum vsw_counter ctr)

@@ -294,6 +294,12 @@ static inline void parse(const struct vsw_switch *sw, const struct vsw_frame *f,
 		}
 	}
 	k->dkey = (uint64_t)k->domain << 48 | vsw_load_mac48(d);
+	/* LLDP is link-local: the switch consumes it, from any port */
+	if (__builtin_expect(vsw__lldp_dst(k->dkey), 0) &&
+	    (k->tag == TAG_INBAND ? vsw_be16(d + VSW_ETH_HLEN + 2) : et) == VSW_ETH_P_LLDP) {
+		k->drop = VSW_CTR_LLDP_RX;
+		return;
+	}
 	__builtin_prefetch(vsw_fdb_bucket(&sw->fdb, k->dkey));
 	/* frames from the physical network also look their source up */
 	if (vst_domain == VSW_DOMAIN_ANY)
@@ -316,21 +322,6 @@ static inline const struct vsw_fdb_entry *lookup(const struct vsw_switch *sw, ui
 }
 
 /* ---- teaming choice per frame ---- */
-
-static inline uint32_t team_pick(const struct vsw_switch *sw, const struct vsw_pg_team *t,
-				 uint32_t h)
-{
-	uint32_t a;
-
-	if (!t->n_act)
-		return t->first_usable_stb;
-	a = t->act[h % t->n_act];
-	if (sw->hot[a].up)
-		return a;
-	if (t->first_usable_stb != VSW_NO_PORT)
-		return t->first_usable_stb;
-	return t->n_usable_act ? t->usable_act[h % t->n_usable_act] : VSW_NO_PORT;
-}
 
 uint32_t vsw__mac_hash(const uint8_t *mac)
 {
@@ -365,8 +356,7 @@ int vsw__ip_hash(const uint8_t *d, uint32_t len, bool inband_tag)
 	return (int)(x & 0xff);
 }
 
-static inline uint32_t pick_uplink(const struct vsw_switch *sw, const struct vsw_port *p,
-				   const struct pkt *k)
+static inline uint32_t pick_uplink(const struct vsw_port *p, const struct pkt *k)
 {
 	const struct vsw_pg_team *t = &p->pg->tm;
 	int h;
@@ -375,11 +365,11 @@ static inline uint32_t pick_uplink(const struct vsw_switch *sw, const struct vsw
 	case VSW_LB_SRC_MAC:
 		if (k->src == p->mac48)
 			return vsw__hot(p)->cur_uplink;
-		return team_pick(sw, t, vsw__mac_hash(k->d + 6));
+		return vsw__team_pick(t, vsw__mac_hash(k->d + 6));
 	case VSW_LB_IP_HASH:
 		h = vsw__ip_hash(k->d, k->len, k->tag == TAG_INBAND);
 		if (h < 0)
-			return team_pick(sw, t, vsw__mac_hash(k->d + 6));
+			return vsw__team_pick(t, vsw__mac_hash(k->d + 6));
 		if (t->n_usable_act)
 			return t->usable_act[(uint32_t)h % t->n_usable_act];
 		return t->first_usable_stb;
@@ -553,7 +543,7 @@ static void from_vport(struct vsw_switch *sw, struct vsw_port *p, struct pkt *pk
 			ensure_room(sw, 1 + promisc_count(sw, k->domain), k->len);
 		}
 		/* unknown unicast, and floods: one uplink to the physical network */
-		u = pick_uplink(sw, p, k);
+		u = pick_uplink(p, k);
 		if (u == VSW_NO_PORT) {
 			p->ctr[VSW_CTR_NO_UPLINK]++;
 		} else {
@@ -583,15 +573,22 @@ static inline bool takes_flood_from(const struct vsw_switch *sw, uint32_t q, uin
 	return !t->n_usable_act && t->first_usable_stb == u;
 }
 
-/* Second pass for an uplink: the reflection guard, then the lookup. */
-static void uplink_guard_lookup(struct vsw_switch *sw, struct pkt *pk, unsigned int n,
-				uint32_t now_s)
+/* Second pass for an uplink: beacons, the reflection guard, then the lookup. */
+static void uplink_guard_lookup(struct vsw_switch *sw, struct vsw_port *p, struct pkt *pk,
+				unsigned int n, uint32_t now_s)
 {
 	for (unsigned int i = 0; i < n; i++) {
 		struct pkt *k = &pk[i];
+		uint32_t pl;
 
 		if (k->drop != NO_DROP)
 			continue;
+		pl = VSW_ETH_HLEN + (k->tag == TAG_INBAND ? VSW_VLAN_HLEN : 0);
+		/* beacon probing's frames end here, counted as beacon_rx or _ignored */
+		if (__builtin_expect(vsw_be16(k->d + pl - 2) == VSW_ETH_P_BEACON, 0)) {
+			k->drop = vsw__beacon_input(p, k->d + pl, k->len - pl, k->domain);
+			continue;
+		}
 		/* one of our own addresses coming back from the physical network */
 		if (lookup(sw, (uint64_t)k->domain << 48 | k->src, now_s)) {
 			k->drop = VSW_CTR_REFLECTED;
@@ -604,7 +601,7 @@ static void uplink_guard_lookup(struct vsw_switch *sw, struct pkt *pk, unsigned 
 static void from_uplink(struct vsw_switch *sw, struct vsw_port *p, struct pkt *pk, unsigned int n,
 			uint32_t now_s)
 {
-	uplink_guard_lookup(sw, pk, n, now_s);
+	uplink_guard_lookup(sw, p, pk, n, now_s);
 	for (unsigned int i = 0; i < n; i++) {
 		struct pkt *k = &pk[i];
 		struct variants v;
@@ -613,6 +610,8 @@ static void from_uplink(struct vsw_switch *sw, struct vsw_port *p, struct pkt *p
 
 		if (k->drop != NO_DROP) {
 			p->ctr[k->drop]++;
+			if (k->drop == VSW_CTR_LLDP_RX)
+				vsw__lldp_input(p, k->d, k->len);
 			continue;
 		}
 		memset(&v, 0, sizeof(v));

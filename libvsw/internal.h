@@ -33,6 +33,8 @@
 #include "vsw_backend.h"
 #include "list.h"
 #include "fdb.h"
+#include "beacon.h"
+#include "lldp.h"
 
 /* Domain used as the MAC-table key for VGT ports: they are in every VLAN. */
 #define VSW_DOMAIN_ANY 4095u
@@ -119,11 +121,27 @@ struct vsw_pg_team {
 	uint32_t n_act;
 	uint32_t *stb;          /* configured standbys */
 	uint32_t n_stb;
-	uint32_t *usable_act;   /* actives whose link is up */
+	uint32_t *usable_act;   /* actives usable: link up, not failed by beacons */
 	uint32_t n_usable_act;
+	uint32_t *act_ok;       /* [i]: act[i] is usable for this port group */
+	uint32_t *stb_ok;       /* [i]: stb[i] is usable for this port group */
 	uint32_t first_usable_stb;
 	uint32_t cap;
 };
+
+/* The uplink for hash 'h' (DESIGN 3, failover rules): the hashed active if
+ * usable, else the first usable standby, else the hash over the usable
+ * actives. Shared by a port's choice (teaming.c) and a frame's (forward.c). */
+static inline uint32_t vsw__team_pick(const struct vsw_pg_team *t, uint32_t h)
+{
+	if (!t->n_act)
+		return t->first_usable_stb;
+	if (t->act_ok[h % t->n_act])
+		return t->act[h % t->n_act];
+	if (t->first_usable_stb != VSW_NO_PORT)
+		return t->first_usable_stb;
+	return t->n_usable_act ? t->usable_act[h % t->n_usable_act] : VSW_NO_PORT;
+}
 
 /* One output waiting for the end of the batch. */
 struct vsw_staged {
@@ -213,6 +231,9 @@ struct vsw_switch {
 	uint64_t now_ns;
 	uint32_t last_age_s;
 
+	struct vsw_bcn bcn;          /* beacon probing (beacon.c) */
+	struct vsw_lldp lldp;        /* LLDP mode and interval (lldp.c) */
+
 	/* event loop (loop.c) */
 	int epfd;
 	int timerfd;
@@ -269,6 +290,8 @@ struct vsw_port {
 
 struct vsw_uplink {
 	struct vsw_port port;
+	struct vsw_bcn_uplink bcn;
+	struct vsw_lldp_port lldp;   /* neighbors and advertising (lldp.c) */
 };
 
 struct vsw_vnic {

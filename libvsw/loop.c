@@ -217,6 +217,10 @@ int vsw_switch_poll(struct vsw_switch *sw, int timeout_ms)
 				total += port_service(sw, p);
 	if (tick)
 		periodic(sw);
+	/* beacon rounds follow the switch's clock, not the timer: a replaced
+	 * clock drives them, and the 100 ms timer wakes the loop in time */
+	vsw__beacon_poll(sw);
+	vsw__lldp_tick(sw);
 	return total;
 }
 

@@ -12,6 +12,8 @@ static void pg_free(struct vsw_portgroup *pg)
 	vsw__free(pg->tm.act);
 	vsw__free(pg->tm.stb);
 	vsw__free(pg->tm.usable_act);
+	vsw__free(pg->tm.act_ok);
+	vsw__free(pg->tm.stb_ok);
 	vsw__free(pg);
 }
 

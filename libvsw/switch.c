@@ -78,7 +78,9 @@ int vsw_switch_new(const char *name, const struct vsw_switch_opts *opts,
 	vsw_list_init(&sw->ports);
 	vsw_list_init(&sw->uplinks);
 	vsw__policy_defaults(&sw->policy);
+	vsw__lldp_init(sw);
 	sw->epfd = sw->timerfd = sw->wakefd = -1;
+	vsw__beacon_init(sw);
 	if (vsw__fdb_init(&sw->fdb, max_macs) < 0) {
 		vsw__free(sw);
 		return -ENOMEM;
@@ -117,6 +119,7 @@ void vsw_switch_free(struct vsw_switch *sw)
 	vsw_list_for_each_safe(n, t, &sw->portgroups)
 		vsw_portgroup_remove(vsw_container_of(n, struct vsw_portgroup, node));
 	vsw__team_free(&sw->team);
+	vsw__beacon_fini(sw);
 	vsw__loop_fini(sw);
 	vsw__switch_fastpath_fini(sw);
 	vsw__fdb_fini(&sw->fdb);

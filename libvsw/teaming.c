@@ -32,14 +32,20 @@ uint64_t vsw__now(struct vsw_switch *sw)
 
 int vsw_switch_set_clock(struct vsw_switch *sw, vsw_clock_fn fn, void *user)
 {
+	uint64_t last;
+
 	if (!sw)
 		return -EINVAL;
+	/* the old clock's owner may have freed it already: never call it here */
+	last = sw->now_ns;
 	sw->clock_fn = fn;
 	sw->clock_user = user;
 	sw->now_ns = vsw__now(sw);
+	vsw__lldp_rebase(sw, last, sw->now_ns);
 	/* restart the shapers' clocks on the new time base */
 	for (struct vsw_port *p = vsw_port_next(sw, NULL); p; p = vsw_port_next(sw, p))
 		p->shaper.last_ns = sw->now_ns;
+	sw->bcn.next_ns = 0; /* and beacon probing, with a round at the next poll */
 	return 0;
 }
 
@@ -94,11 +100,12 @@ int vsw__pg_team_alloc(struct vsw_switch *sw, struct vsw_portgroup *pg)
 {
 	struct vsw_pg_team *t = &pg->tm;
 	uint32_t need = sw->uplink_cap ? sw->uplink_cap : 4;
-	uint32_t c1 = t->cap, c2 = t->cap, c3 = t->cap;
+	uint32_t c1 = t->cap, c2 = t->cap, c3 = t->cap, c4 = t->cap, c5 = t->cap;
 
 	if (need <= t->cap)
 		return 0;
-	if (grow(&t->act, &c1, need) || grow(&t->stb, &c2, need) || grow(&t->usable_act, &c3, need))
+	if (grow(&t->act, &c1, need) || grow(&t->stb, &c2, need) || grow(&t->usable_act, &c3, need) ||
+	    grow(&t->act_ok, &c4, need) || grow(&t->stb_ok, &c5, need))
 		return -ENOMEM;
 	t->cap = need;
 	return 0;
@@ -126,6 +133,16 @@ int vsw__team_reserve(struct vsw_switch *sw)
 
 /* ---- derivation ---- */
 
+/* An uplink a port group may use: link up and, with beacon probing, not
+ * located as cut off by the beacons of the port group's VLAN. */
+static bool uplink_usable(const struct vsw_portgroup *pg, const struct vsw_uplink *u)
+{
+	if (!vsw__hot(&u->port)->up)
+		return false;
+	return pg->eff.failure_detection != VSW_DETECT_BEACON ||
+	       !vsw__beacon_failed(pg->sw, u, pg->vlan == VSW_VLAN_TRUNK ? 0 : (uint16_t)pg->vlan);
+}
+
 static void pg_derive_team(struct vsw_switch *sw, struct vsw_portgroup *pg)
 {
 	const struct vsw_team *cfg = vsw__pg_team(pg);
@@ -134,41 +151,43 @@ static void pg_derive_team(struct vsw_switch *sw, struct vsw_portgroup *pg)
 	t->n_act = t->n_stb = t->n_usable_act = 0;
 	t->first_usable_stb = VSW_NO_PORT;
 	for (unsigned int i = 0; i < cfg->n_active; i++) {
-		struct vsw_port *u = &cfg->active[i]->port;
-		t->act[t->n_act++] = u->idx;
-		if (vsw__hot(u)->up)
-			t->usable_act[t->n_usable_act++] = u->idx;
+		bool ok = uplink_usable(pg, cfg->active[i]);
+		t->act_ok[t->n_act] = ok;
+		t->act[t->n_act++] = cfg->active[i]->port.idx;
+		if (ok)
+			t->usable_act[t->n_usable_act++] = cfg->active[i]->port.idx;
 	}
 	for (unsigned int i = 0; i < cfg->n_standby; i++) {
-		struct vsw_port *u = &cfg->standby[i]->port;
-		t->stb[t->n_stb++] = u->idx;
-		if (vsw__hot(u)->up && t->first_usable_stb == VSW_NO_PORT)
-			t->first_usable_stb = u->idx;
+		bool ok = uplink_usable(pg, cfg->standby[i]);
+		t->stb_ok[t->n_stb] = ok;
+		t->stb[t->n_stb++] = cfg->standby[i]->port.idx;
+		if (ok && t->first_usable_stb == VSW_NO_PORT)
+			t->first_usable_stb = cfg->standby[i]->port.idx;
 	}
 	(void)sw;
 }
 
-static bool in_order(const struct vsw_pg_team *t, uint32_t u)
+/* Whether uplink index 'u' is in the port group's order and usable by it. */
+static bool usable_in_order(const struct vsw_pg_team *t, uint32_t u)
 {
 	for (uint32_t i = 0; i < t->n_act; i++)
 		if (t->act[i] == u)
-			return true;
+			return t->act_ok[i];
 	for (uint32_t i = 0; i < t->n_stb; i++)
 		if (t->stb[i] == u)
-			return true;
+			return t->stb_ok[i];
 	return false;
 }
 
 /* The uplink a virtual port's own traffic uses (DESIGN 3, failover rules). */
-static uint32_t port_choose_uplink(const struct vsw_switch *sw, const struct vsw_port *p)
+static uint32_t port_choose_uplink(const struct vsw_port *p)
 {
 	const struct vsw_pg_team *t = &p->pg->tm;
 	const struct vsw_pg_eff *e = &p->pg->eff;
-	uint32_t h, a, cur = vsw__hot(p)->cur_uplink;
+	uint32_t h, cur = vsw__hot(p)->cur_uplink;
 
 	/* without failback a port stays where failover put it while that works */
-	if (!e->failback && cur != VSW_NO_PORT && cur < sw->port_cap && sw->hot[cur].port &&
-	    sw->hot[cur].up && sw->hot[cur].port->kind == VSW_PORT_UPLINK && in_order(t, cur))
+	if (!e->failback && cur != VSW_NO_PORT && usable_in_order(t, cur))
 		return cur;
 
 	switch (e->load_balancing) {
@@ -184,14 +203,7 @@ static uint32_t port_choose_uplink(const struct vsw_switch *sw, const struct vsw
 		h = p->idx;
 		break;
 	}
-	if (!t->n_act)
-		return t->first_usable_stb;
-	a = t->act[h % t->n_act];
-	if (sw->hot[a].up)
-		return a;
-	if (t->first_usable_stb != VSW_NO_PORT)
-		return t->first_usable_stb;
-	return t->n_usable_act ? t->usable_act[h % t->n_usable_act] : VSW_NO_PORT;
+	return vsw__team_pick(t, h);
 }
 
 static void dom_append(struct vsw_switch *sw, struct vsw_port *p)
@@ -229,7 +241,7 @@ static void vport_derive(struct vsw_switch *sw, struct vsw_port *p)
 	if (e->shaping || e->mac_learning)
 		sw->need_clock = true;
 	dom_append(sw, p);
-	h->cur_uplink = port_choose_uplink(sw, p);
+	h->cur_uplink = port_choose_uplink(p);
 }
 
 /* Announce a port's MAC on its uplink when that uplink changed (or the port
@@ -270,6 +282,7 @@ void vsw__switch_rebuild(struct vsw_switch *sw)
 
 	sw->dirty = false;
 	sw->need_clock = false;
+	sw->bcn.stale = true; /* beacon.c derives what it probes at its next poll */
 	sw->n_trunk = 0;
 	for (unsigned int d = 0; d <= VSW_DOMAIN_ANY; d++)
 		sw->dom[d].n_member = sw->dom[d].n_promisc = 0;

@@ -53,6 +53,7 @@ int vsw_uplink_remove(struct vsw_uplink *u)
 	sw = u->port.sw;
 	if (sw->in_flush)
 		return -EBUSY;
+	vsw__lldp_uplink_removed(u);
 	if (u->port.be)
 		vsw_port_detach(&u->port);
 	vsw__info(sw, "uplink %s removed", u->port.name);

@@ -17,10 +17,12 @@ int main(void)
 	srunner_add_suite(sr, vsw_vlan_suite());
 	srunner_add_suite(sr, vsw_forward_suite());
 	srunner_add_suite(sr, vsw_teaming_suite());
+	srunner_add_suite(sr, vsw_beacon_suite());
 	srunner_add_suite(sr, vsw_backend_suite());
 	srunner_add_suite(sr, vsw_vswcmd_suite());
 	srunner_add_suite(sr, vsw_badinput_suite());
 	srunner_add_suite(sr, vsw_qemu_suite());
+	srunner_add_suite(sr, vsw_lldp_suite());
 	srunner_add_suite(sr, vsw_vmk_suite());
 	if (ck_under_debugger())
 		srunner_set_fork_status(sr, CK_NOFORK);

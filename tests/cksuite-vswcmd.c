@@ -12,6 +12,12 @@ static const char *const good[] = {
 	"vswitch add vSwitch1 --mtu=1280",
 	"vswitch remove vSwitch1",
 	"vswitch set vSwitch0 --mtu 1500",
+	"vswitch add vSwitch2 --beacon-interval 500",
+	"vswitch set vSwitch0 --beacon-interval=2000 --mtu 9000",
+	"vswitch add vSwitch2 --lldp both --lldp-interval 5",
+	"vswitch set vSwitch0 --lldp=none",
+	"vswitch set vSwitch0 --lldp advertise --mtu 9000",
+	"vswitch set vSwitch0 --lldp-interval 3600",
 	"portgroup add vSwitch0 \"VM Network\"",
 	"portgroup add vSwitch0 Prod --vlan 10",
 	"portgroup add vSwitch0 Trunk --vlan 4095",
@@ -21,6 +27,10 @@ static const char *const good[] = {
 	"uplink add vSwitch0 vmnic1 --backend afpacket:eth2 --options rx=v3,block_tov=2",
 	"uplink remove vSwitch0 vmnic1",
 	"uplink set vSwitch0 vmnic0 --link down",
+	"uplink neighbors",
+	"uplink neighbors vSwitch0",
+	"uplink neighbors vSwitch0 vmnic0 --json",
+	"--json uplink neighbors vSwitch0",
 	"vnic add vSwitch0 Prod vm1 --backend tap:vm1",
 	"vnic add vSwitch0 Prod vm2 --mac 00:50:56:00:00:02",
 	"vnic add vSwitch0 \"VM Network\" vm3 --mac 00:50:56:00:00:03 --backend tap:vm3",
@@ -77,6 +87,20 @@ static const struct {
 	{ "vswitch add s --mtu abc", "MTU 'abc'" },
 	{ "vswitch add s --vlan 5", "unknown option '--vlan'" },
 	{ "vswitch set s", "nothing to set" },
+	{ "vswitch set s --beacon-interval 99", "beacon interval '99' out of range (100-60000 ms)" },
+	{ "vswitch set s --beacon-interval 60001", "beacon interval '60001'" },
+	{ "vswitch set s --beacon-interval 1s", "beacon interval '1s'" },
+	{ "vswitch remove s --beacon-interval 500", "unknown option '--beacon-interval'" },
+	{ "portgroup set s pg --beacon-interval 500", "unknown option '--beacon-interval'" },
+	{ "vswitch set s --lldp sometimes", "bad LLDP mode 'sometimes'" },
+	{ "vswitch set s --lldp", "needs a value" },
+	{ "vswitch set s --lldp-interval 0", "LLDP interval '0'" },
+	{ "vswitch set s --lldp-interval 3601", "LLDP interval '3601'" },
+	{ "vswitch remove s --lldp none", "unknown option '--lldp'" },
+	{ "portgroup set s pg --lldp both", "unknown option '--lldp'" },
+	{ "uplink neighbors s vmnic0 extra", "unexpected word 'extra'" },
+	{ "uplink neighbors s --link up", "unknown option '--link'" },
+	{ "vnic neighbors s", "'vnic neighbors' is not a command" },
 	{ "portgroup add s", "missing port group name" },
 	{ "portgroup add s pg --vlan 4096", "VLAN ID '4096'" },
 	{ "portgroup add s pg --vlan -1", "VLAN ID '-1'" },
@@ -178,6 +202,21 @@ START_TEST(grammar_values)
 	ck_assert_int_eq(vswcmd_parse("stats --json", &c, err, sizeof(err)), 1);
 	ck_assert(c.json);
 	ck_assert(!c.changes);
+	ck_assert_int_eq(vswcmd_parse("vswitch set s --beacon-interval 250", &c, err, sizeof(err)), 1);
+	ck_assert(c.has_beacon_interval && !c.has_mtu);
+	ck_assert_uint_eq(c.beacon_interval, 250);
+	ck_assert_int_eq(vswcmd_parse("vswitch set s --lldp-interval 10 --lldp both", &c, err, sizeof(err)), 1);
+	ck_assert(c.has_lldp && c.has_lldp_interval && !c.has_mtu);
+	ck_assert_int_eq(c.lldp, VSW_LLDP_BOTH);
+	ck_assert_uint_eq(c.lldp_interval, 10);
+	ck_assert(c.changes);
+	ck_assert_int_eq(vswcmd_parse("vswitch add s --lldp listen", &c, err, sizeof(err)), 1);
+	ck_assert_int_eq(c.lldp, VSW_LLDP_LISTEN);
+	ck_assert_int_eq(vswcmd_parse("uplink neighbors s u --json", &c, err, sizeof(err)), 1);
+	ck_assert_int_eq(c.verb, VERB_NEIGHBORS);
+	ck_assert_int_eq(c.npos, 2);
+	ck_assert(c.json && !c.changes);
+	ck_assert_str_eq(vswcmd_lldp_mode(VSW_LLDP_ADVERTISE), "advertise");
 	ck_assert_int_eq(vswcmd_parse("vnic add s pg vm --mac 00:50:56:0a:0b:0c", &c, err, sizeof(err)), 1);
 	ck_assert_uint_eq(c.mac[5], 0x0c);
 	/* joining quotes what needs it, and parses back to the same words */

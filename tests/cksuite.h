@@ -38,6 +38,8 @@ Suite *vsw_backend_suite(void);
 Suite *vsw_vswcmd_suite(void);
 Suite *vsw_badinput_suite(void);
 Suite *vsw_qemu_suite(void);
+Suite *vsw_beacon_suite(void);
+Suite *vsw_lldp_suite(void);
 Suite *vsw_vmk_suite(void);
 
 #define CK_CAP_FRAMES 32

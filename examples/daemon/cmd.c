@@ -156,6 +156,13 @@ static int parse_uint(const char *s, unsigned int max, unsigned int *v)
 static const char *const lb_names[] = { "port_id", "src_mac", "ip_hash", "explicit" };
 static const char *const detect_names[] = { "link_status", "beacon" };
 
+static const char *const lldp_modes[] = { "none", "listen", "advertise", "both" };
+
+const char *vswcmd_lldp_mode(int mode)
+{
+	return mode >= 0 && mode < 4 ? lldp_modes[mode] : "?";
+}
+
 static bool is_bool_key(int k)
 {
 	return k == VSW_POL_PROMISCUOUS || k == VSW_POL_MAC_CHANGES ||
@@ -328,7 +335,7 @@ static const struct {
 	enum vswcmd_verb verb;
 } verbs[] = {
 	{ "add", VERB_ADD }, { "remove", VERB_REMOVE }, { "set", VERB_SET }, { "get", VERB_GET },
-	{ "clear", VERB_CLEAR },
+	{ "clear", VERB_CLEAR }, { "neighbors", VERB_NEIGHBORS },
 };
 
 /* Positional words each (object, verb) takes: min and max. */
@@ -338,8 +345,14 @@ static int arity(enum vswcmd_obj o, enum vswcmd_verb v, int *min, int *max)
 	case OBJ_VSWITCH:
 		*min = *max = 1;
 		return v == VERB_ADD || v == VERB_REMOVE || v == VERB_SET ? 0 : -1;
-	case OBJ_PORTGROUP:
 	case OBJ_UPLINK:
+		if (v == VERB_NEIGHBORS) {
+			*min = 0;
+			*max = 2;
+			return 0;
+		}
+		/* fall through */
+	case OBJ_PORTGROUP:
 		*min = *max = 2;
 		return v == VERB_ADD || v == VERB_REMOVE || v == VERB_SET ? 0 : -1;
 	case OBJ_VNIC:
@@ -384,13 +397,14 @@ static int arity(enum vswcmd_obj o, enum vswcmd_verb v, int *min, int *max)
 static bool option_ok(const struct vswcmd *c, const char *opt)
 {
 	bool read = c->obj == OBJ_LIST || c->obj == OBJ_STATS || c->obj == OBJ_FDB ||
-		    (c->obj == OBJ_POLICY && c->verb == VERB_GET);
+		    (c->obj == OBJ_POLICY && c->verb == VERB_GET) || c->verb == VERB_NEIGHBORS;
 
 	if (!strcmp(opt, "json"))
 		return read;
 	switch (c->obj) {
 	case OBJ_VSWITCH:
-		return !strcmp(opt, "mtu") && c->verb != VERB_REMOVE;
+		return (!strcmp(opt, "mtu") || !strcmp(opt, "beacon-interval") || !strcmp(opt, "lldp") ||
+			!strcmp(opt, "lldp-interval")) && c->verb != VERB_REMOVE;
 	case OBJ_PORTGROUP:
 		return !strcmp(opt, "vlan") && c->verb != VERB_REMOVE;
 	case OBJ_UPLINK:
@@ -421,6 +435,22 @@ static int take_option(struct vswcmd *c, const char *opt, const char *val, char 
 		if (parse_uint(val, 100000, &c->mtu) || c->mtu < VSW_MTU_MIN || c->mtu > VSW_MTU_MAX)
 			ERR("MTU '%s' out of range (%d-%d)", val, VSW_MTU_MIN, VSW_MTU_MAX);
 		c->has_mtu = true;
+	} else if (!strcmp(opt, "beacon-interval")) {
+		if (parse_uint(val, 1000000, &c->beacon_interval) ||
+		    c->beacon_interval < VSW_BEACON_INTERVAL_MIN || c->beacon_interval > VSW_BEACON_INTERVAL_MAX)
+			ERR("beacon interval '%s' out of range (%d-%d ms)", val, VSW_BEACON_INTERVAL_MIN,
+			    VSW_BEACON_INTERVAL_MAX);
+		c->has_beacon_interval = true;
+	} else if (!strcmp(opt, "lldp")) {
+		for (c->lldp = 0; c->lldp < 4 && strcmp(val, lldp_modes[c->lldp]); c->lldp++)
+			;
+		if (c->lldp == 4)
+			ERR("bad LLDP mode '%s' (none, listen, advertise or both)", val);
+		c->has_lldp = true;
+	} else if (!strcmp(opt, "lldp-interval")) {
+		if (parse_uint(val, VSW_LLDP_INTERVAL_MAX, &c->lldp_interval) || !c->lldp_interval)
+			ERR("LLDP interval '%s' out of range (1-%d seconds)", val, VSW_LLDP_INTERVAL_MAX);
+		c->has_lldp_interval = true;
 	} else if (!strcmp(opt, "vlan")) {
 		if (parse_uint(val, 1000000, &c->vlan) || c->vlan > VSW_VLAN_TRUNK)
 			ERR("VLAN ID '%s' out of range (0-4095)", val);
@@ -621,7 +651,8 @@ int vswcmd_parse_words(int n, char *const *words, struct vswcmd *c, char *err, s
 		ERR("vmk add: --backend or --netstack/--ip/--mtu, not both (those are the vmk's own interface)");
 	if (c->verb == VERB_SET) {
 		bool any = c->has_mtu || c->has_vlan || c->has_mac || c->has_link || c->has_services ||
-			   c->has_ips || c->obj == OBJ_POLICY;
+			   c->has_ips || c->has_beacon_interval || c->has_lldp || c->has_lldp_interval ||
+			   c->obj == OBJ_POLICY;
 		if (!any)
 			ERR("%s set: nothing to set", objects[o].word);
 	}

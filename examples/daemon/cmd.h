@@ -3,11 +3,14 @@
  * command before sending it), vswd (which runs it) and vswd's configuration
  * file (a list of commands, one per line). One grammar, one parser.
  *
- *   vswitch   add NAME [--mtu N] | remove NAME | set NAME --mtu N
+ *   vswitch   add NAME [--mtu N] [--beacon-interval MS] [--lldp MODE] [--lldp-interval SEC]
+ *             | remove NAME
+ *             | set NAME [--mtu N] [--beacon-interval MS] [--lldp MODE] [--lldp-interval SEC]
  *   portgroup add SWITCH NAME [--vlan N] | remove SWITCH NAME
  *             | set SWITCH NAME --vlan N
  *   uplink    add SWITCH NAME --backend SPEC [--options OPTS]
  *             | remove SWITCH NAME | set SWITCH NAME --link up|down
+ *             | neighbors [SWITCH [NAME]]
  *   vnic      add SWITCH PORTGROUP NAME [--mac MAC] [--backend SPEC] [--options OPTS]
  *             | remove SWITCH NAME | set SWITCH NAME [--mac MAC] [--link up|down]
  *   vmk       add SWITCH PORTGROUP NAME [--mac MAC] [--services LIST]
@@ -44,7 +47,9 @@ enum vswcmd_obj {
 	OBJ_LIST, OBJ_STATS, OBJ_FDB, OBJ_VDE, OBJ_NETSTACK,
 };
 
-enum vswcmd_verb { VERB_NONE, VERB_ADD, VERB_REMOVE, VERB_SET, VERB_GET, VERB_CLEAR };
+enum vswcmd_verb {
+	VERB_NONE, VERB_ADD, VERB_REMOVE, VERB_SET, VERB_GET, VERB_CLEAR, VERB_NEIGHBORS,
+};
 
 /* A policy assignment of "policy set"; teaming orders are lists of names. */
 struct vswcmd_kv {
@@ -64,9 +69,11 @@ struct vswcmd {
 	bool changes;            /* the command modifies the daemon's state */
 
 	/* options; 'has_*' tells whether they were given */
-	bool has_mtu, has_vlan, has_mac, has_services, has_link;
-	unsigned int mtu, vlan, services;
+	bool has_mtu, has_vlan, has_mac, has_services, has_link, has_beacon_interval, has_lldp,
+		has_lldp_interval;
+	unsigned int mtu, vlan, services, beacon_interval, lldp_interval;
 	int link;
+	int lldp;                /* enum vsw_lldp_mode */
 	uint8_t mac[6];
 	const char *backend, *options;
 	const char *netstack;    /* --netstack: the vmk's interface's TCP/IP stack */
@@ -109,5 +116,8 @@ const char *vswcmd_policy_value(int key, uint64_t v, char *buf, size_t len);
 const char *vswcmd_policy_key(int key);
 
 int vswcmd_parse_mac(const char *s, uint8_t mac[6]);
+
+/* The name of an LLDP mode: "none", "listen", "advertise" or "both". */
+const char *vswcmd_lldp_mode(int mode);
 
 #endif

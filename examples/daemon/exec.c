@@ -104,6 +104,17 @@ static const char *why(int e)
 
 /* ---- vswitches ---- */
 
+/* --lldp-interval, then --lldp, so that an advertising switch announces
+ * the new interval once. */
+static int vswitch_lldp(struct vsw_switch *sw, const struct vswcmd *c)
+{
+	int e = c->has_lldp_interval ? vsw_switch_set_lldp_interval(sw, c->lldp_interval) : 0;
+
+	if (!e && c->has_lldp)
+		e = vsw_switch_set_lldp_mode(sw, (enum vsw_lldp_mode)c->lldp);
+	return e;
+}
+
 static int vswitch_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errlen)
 {
 	struct vswd_switch *s = find_switch(d, c->pos[0]);
@@ -118,8 +129,16 @@ static int vswitch_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t
 		e = vsw_switch_new(c->pos[0], &o, &sw);
 		if (e)
 			ERR("vswitch '%s': %s", c->pos[0], why(e));
+		if (c->has_beacon_interval && (e = vsw_switch_set_beacon_interval(sw, c->beacon_interval))) {
+			vsw_switch_free(sw);
+			ERR("beacon interval %u: %s", c->beacon_interval, why(e));
+		}
 		if (d->log)
 			vsw_switch_set_log(sw, d->log, VSW_LOG_INFO, d->user);
+		if ((e = vswitch_lldp(sw, c)) < 0) {
+			vsw_switch_free(sw);
+			ERR("vswitch '%s': LLDP: %s", c->pos[0], why(e));
+		}
 		if (d->added && (e = d->added(d, sw)) < 0) {
 			vsw_switch_free(sw);
 			ERR("vswitch '%s': %s", c->pos[0], strerror(-e));
@@ -156,9 +175,16 @@ static int vswitch_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t
 	default:
 		if (!s)
 			ERR("unknown vswitch '%s'", c->pos[0]);
-		e = vsw_switch_set_mtu(s->sw, c->mtu);
+		/* the grammar checked every range: these calls do not fail */
+		e = c->has_mtu ? vsw_switch_set_mtu(s->sw, c->mtu) : 0;
 		if (e)
 			ERR("MTU %u: %s", c->mtu, why(e));
+		e = c->has_beacon_interval ? vsw_switch_set_beacon_interval(s->sw, c->beacon_interval) : 0;
+		if (e)
+			ERR("beacon interval %u: %s", c->beacon_interval, why(e));
+		e = vswitch_lldp(s->sw, c);
+		if (e)
+			ERR("LLDP: %s", why(e));
 		return 0;
 	}
 }
@@ -534,6 +560,67 @@ static unsigned int count_ports(struct vsw_switch *sw)
 	return n;
 }
 
+/* An uplink's state in a word: link status first, then beacon probing. */
+static const char *uplink_state(struct vsw_uplink *u)
+{
+	if (!vsw_port_link(vsw_uplink_port(u)))
+		return "down";
+	switch (vsw_uplink_beacon_state(u)) {
+	case VSW_BEACON_FAILED: return "beacon-failed";
+	case VSW_BEACON_INCONCLUSIVE: return "beacon-inconclusive";
+	default: return "up";
+	}
+}
+
+static const char *beacon_word(enum vsw_beacon_state s)
+{
+	static const char *const w[] = { "off", "alone", "ok", "inconclusive", "failed" };
+
+	return (unsigned int)s < sizeof(w) / sizeof(w[0]) ? w[s] : "unknown";
+}
+
+/* Whether a port group probes with beacons, and the VLAN its beacons use. */
+static bool probes(struct vsw_portgroup *pg, unsigned int *vid)
+{
+	uint64_t v = 0;
+
+	vsw_portgroup_policy_get(pg, VSW_POL_FAILURE_DETECTION, &v, NULL);
+	*vid = vsw_portgroup_vlan(pg) == VSW_VLAN_TRUNK ? 0 : vsw_portgroup_vlan(pg);
+	return v == VSW_DETECT_BEACON;
+}
+
+/* JSON: the uplink's beacon state on each VLAN the switch probes. */
+static void json_beacon_vlans(struct vsw_switch *sw, struct vsw_uplink *u, struct outbuf *o)
+{
+	uint8_t seen[4096 / 8] = { 0 };
+	unsigned int vid;
+	bool first = true;
+
+	out_printf(o, ", \"beacon_vlans\": {");
+	for (struct vsw_portgroup *pg = vsw_portgroup_next(sw, NULL); pg; pg = vsw_portgroup_next(sw, pg)) {
+		enum vsw_beacon_state s;
+		if (!probes(pg, &vid) || (seen[vid / 8] & (1u << (vid % 8))))
+			continue;
+		seen[vid / 8] |= (uint8_t)(1u << (vid % 8));
+		s = vsw_uplink_beacon_vlan_state(u, vid);
+		if (s == VSW_BEACON_OFF)
+			continue;
+		out_printf(o, "%s\"%u\": \"%s\"", first ? "" : ", ", vid, beacon_word(s));
+		first = false;
+	}
+	out_printf(o, "}");
+}
+
+static bool any_probes(struct vsw_switch *sw)
+{
+	unsigned int vid;
+
+	for (struct vsw_portgroup *pg = vsw_portgroup_next(sw, NULL); pg; pg = vsw_portgroup_next(sw, pg))
+		if (probes(pg, &vid))
+			return true;
+	return false;
+}
+
 static void list_cmd(struct vswd *d, bool json, struct outbuf *o)
 {
 	if (json)
@@ -546,8 +633,9 @@ static void list_cmd(struct vswd *d, bool json, struct outbuf *o)
 		if (json) {
 			out_printf(o, "%s{\"name\": ", s == d->switches ? "" : ", ");
 			out_json_str(o, vsw_switch_name(sw));
-			out_printf(o, ", \"used_ports\": %u, \"mtu\": %u, \"uplinks\": [", count_ports(sw),
-				   vsw_switch_mtu(sw));
+			out_printf(o, ", \"used_ports\": %u, \"mtu\": %u, \"beacon_interval_ms\": %u, "
+				   "\"uplinks\": [", count_ports(sw), vsw_switch_mtu(sw),
+				   vsw_switch_beacon_interval(sw));
 		} else {
 			out_printf(o, "%s%-20s %-11s %-5s %s\n", s == d->switches ? "" : "\n", "Switch Name",
 				   "Used Ports", "MTU", "Uplinks");
@@ -556,15 +644,23 @@ static void list_cmd(struct vswd *d, bool json, struct outbuf *o)
 		}
 		for (u = vsw_uplink_next(sw, NULL); u; u = vsw_uplink_next(sw, u), n++) {
 			struct vsw_port *p = vsw_uplink_port(u);
+			const char *st = uplink_state(u);
 			if (json) {
 				out_printf(o, "%s{\"name\": ", n ? ", " : "");
 				out_json_str(o, vsw_port_name(p));
-				out_printf(o, ", \"link\": \"%s\"}", vsw_port_link(p) ? "up" : "down");
+				out_printf(o, ", \"link\": \"%s\", \"state\": \"%s\", \"beacon\": \"%s\"",
+					   vsw_port_link(p) ? "up" : "down", st,
+					   beacon_word(vsw_uplink_beacon_state(u)));
+				json_beacon_vlans(sw, u, o);
+				out_printf(o, "}");
 			} else {
-				out_printf(o, "%s%s%s", n ? "," : "", vsw_port_name(p),
-					   vsw_port_link(p) ? "" : "(down)");
+				out_printf(o, "%s%s", n ? "," : "", vsw_port_name(p));
+				if (strcmp(st, "up"))
+					out_printf(o, "(%s)", st);
 			}
 		}
+		if (!json && any_probes(sw))
+			out_printf(o, "\n%-20s beacon probing every %u ms", "", vsw_switch_beacon_interval(sw));
 		if (json)
 			out_printf(o, "], \"portgroups\": [");
 		else
@@ -771,6 +867,9 @@ int vswd_exec(struct vswd *d, const struct vswcmd *c, struct outbuf *out, char *
 	case OBJ_PORTGROUP:
 		return portgroup_cmd(d, c, err, errlen);
 	case OBJ_UPLINK:
+		if (c->verb == VERB_NEIGHBORS)
+			return vswd_neighbors(d, c, out, err, errlen);
+		/* fall through */
 	case OBJ_VNIC:
 	case OBJ_VMK:
 		return port_cmd(d, c, err, errlen);

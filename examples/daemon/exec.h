@@ -61,6 +61,11 @@ int vswd_config_load(struct vswd *d, FILE *f, struct outbuf *out, char *err, siz
 /* Run 'c'. Returns 0 with its output in 'out', or -1 with one line in 'err'. */
 int vswd_exec(struct vswd *d, const struct vswcmd *c, struct outbuf *out, char *err, size_t errlen);
 
+/* "uplink neighbors [SWITCH [UPLINK]]": the LLDP neighbors of uplinks, in
+ * the manner of esxcli network nic cdp neighbor get, or JSON (neighbors.c). */
+int vswd_neighbors(struct vswd *d, const struct vswcmd *c, struct outbuf *o, char *err,
+		   size_t errlen);
+
 /* A MAC for a port that comes without one: the VMware OUI 00:50:56 and a
  * hash of the switch and port names ('salt' picks another). */
 void vswd_default_mac(const char *sw, const char *name, unsigned int salt, uint8_t mac[6]);

@@ -22,10 +22,13 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vswctl [-s SOCKET] [--json] COMMAND...\n"
-		"  vswitch add NAME [--mtu N] | remove NAME | set NAME --mtu N\n"
+		"  vswitch add NAME [--mtu N] [--beacon-interval MS] [--lldp MODE] [--lldp-interval SEC]\n"
+		"        | remove NAME\n"
+		"        | set NAME [--mtu N] [--beacon-interval MS] [--lldp none|listen|advertise|both]\n"
+		"              [--lldp-interval SEC]\n"
 		"  portgroup add SWITCH NAME [--vlan N] | remove SWITCH NAME | set SWITCH NAME --vlan N\n"
 		"  uplink add SWITCH NAME --backend SPEC [--options OPTS] | remove SWITCH NAME\n"
-		"         | set SWITCH NAME --link up|down\n"
+		"         | set SWITCH NAME --link up|down | neighbors [SWITCH [NAME]]\n"
 		"  vnic add SWITCH PORTGROUP NAME [--mac MAC] [--backend SPEC] [--options OPTS]\n"
 		"       | remove SWITCH NAME | set SWITCH NAME [--mac MAC] [--link up|down]\n"
 		"  vmk add SWITCH PORTGROUP NAME [--mac MAC] [--services LIST] [--netstack NAME]\n"

@@ -4,8 +4,10 @@
  * EST, VST and VGT port groups, a VMkernel port) under several policies
  * (forged transmits reject, promiscuous, MAC learning, shaping). Besides
  * "no crash", it checks for every frame:
- *  - accounting: it is delivered somewhere, or a drop counter rose, and the
- *    port it came from counted at most one drop reason;
+ *  - accounting: it is delivered somewhere, or a drop counter rose, or the
+ *    switch consumed it (a beacon from an uplink, or LLDP from any port):
+ *    counted once under beacon_rx, beacon_ignored or lldp_rx and delivered
+ *    nowhere; and the port it came from counted at most one drop reason;
  *  - isolation: every delivery stays in the frame's VLAN (a VST or EST port
  *    receives only its own VLAN, untagged; a trunk port sees the VLAN as its
  *    tag), and nothing goes from an uplink to an uplink.
@@ -186,6 +188,14 @@ static uint64_t drops(struct vsw_port *p)
 	return n;
 }
 
+/* Frames the switch took in for itself: beacons on an uplink, and LLDP
+ * (link-local, never forwarded) on any port. */
+static uint64_t consumed(struct vsw_port *p)
+{
+	return vsw_port_counter(p, VSW_CTR_BEACON_RX) + vsw_port_counter(p, VSW_CTR_BEACON_IGNORED) +
+	       vsw_port_counter(p, VSW_CTR_LLDP_RX);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct vsw_frame batch[VSW_BATCH_MAX];
@@ -219,7 +229,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pos += len;
 
 		/* one frame at a time: every rule checked */
-		uint64_t before[N_PORTS], total = 0, after_total = 0;
+		uint64_t before[N_PORTS], total = 0, after_total = 0, cons = consumed(ports[in]);
 		for (int i = 0; i < N_PORTS; i++) {
 			before[i] = drops(ports[i]);
 			total += before[i];
@@ -234,8 +244,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			after_total += drops(ports[i]);
 		if (drops(ports[in]) - before[in] > 1)
 			abort(); /* two drop reasons on the way in */
-		if (!delivered && after_total == total)
+		if (consumed(ports[in]) != cons) {
+			if (delivered || consumed(ports[in]) - cons != 1 || after_total != total)
+				abort(); /* consumed frames are counted once and go nowhere */
+		} else if (!delivered && after_total == total) {
 			abort(); /* neither delivered nor counted */
+		}
 		batch[nb] = f;
 		batch_in[nb++] = in;
 	}

@@ -7,17 +7,18 @@ set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "$1" && pwd); shift
 secs=${1:-60}; [ $# -gt 0 ] && shift
-targets=${*:-frame vswcmd config}
+targets=${*:-frame vswcmd config lldp}
 command -v clang >/dev/null || { echo "SKIP: clang missing (tools/deps.sh)"; exit 77; }
 out="$build/fuzz"
 mkdir -p "$out"
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
 	-I$top/include -I$build/include -I$build -I$top/libvsw"
 lib=$(ls "$top"/libvsw/*.c)
-daemon="$top/examples/daemon/cmd.c $top/examples/daemon/exec.c $top/examples/daemon/host.c $top/examples/daemon/config.c"
+daemon="$top/examples/daemon/cmd.c $top/examples/daemon/exec.c $top/examples/daemon/host.c \
+	$top/examples/daemon/config.c $top/examples/daemon/neighbors.c"
 for t in $targets; do
 	case $t in
-	frame) src="$lib" ;;
+	frame|lldp) src="$lib" ;;
 	vswcmd) src="$lib $top/examples/daemon/cmd.c" ;;
 	config) src="$lib $daemon" ;;
 	*) echo "unknown target $t"; exit 2 ;;

@@ -1,7 +1,8 @@
 """Description: the vsw Python package over the built libvsw: every class,
 error mapping, a forwarding round trip with VLAN tags checked byte for byte,
-callbacks under garbage-collection pressure, the event loop from selectors
-and asyncio, interpreter exit with a switch alive, and the library check."""
+LLDP neighbors and advertising over a memory wire, callbacks under
+garbage-collection pressure, the event loop from selectors and asyncio,
+interpreter exit with a switch alive, and the library check."""
 
 import asyncio
 import errno
@@ -320,6 +321,41 @@ class TestCallbacksAndLoop(unittest.TestCase):
             self.assertEqual(a.counters["shaped"], 1)
             sw.set_clock(None)
 
+    def test_beacon_probing(self):
+        with vsw.Switch("s") as sw:
+            now = [10**9]
+            sw.set_clock(lambda: now[0])
+            self.assertEqual(sw.beacon_interval, 1000)
+            with self.assertRaises(vsw.VswError) as cm:
+                sw.beacon_interval = 50
+            self.assertEqual(cm.exception.errno, errno.EINVAL)
+            sw.beacon_interval = 500
+            ups = [sw.add_uplink("vmnic%d" % i) for i in range(3)]
+            heard = {u.name: [] for u in ups}
+            for u in ups:
+                u.on_receive = lambda port, frames: heard[port.name].extend(frames)
+            pg = sw.add_portgroup("pg", vlan=10)
+            pg.policy[vsw.Policy.FAILURE_DETECTION] = vsw.FailureDetection.BEACON
+            # the physical switch: vmnic2 is cut off from the other two
+            for _ in range(5):
+                for h in heard.values():
+                    h.clear()
+                sw.poll(0)
+                for src in ups[:2]:
+                    for f in heard[src.name]:
+                        self.assertEqual(f[12:18], bytes.fromhex("8100000a05ff"))
+                        for dst in ups[:2]:
+                            if dst is not src:
+                                dst.send([f])
+                now[0] += 500 * 10**6
+            self.assertEqual(ups[0].beacon_state, vsw.BeaconState.OK)
+            self.assertEqual(ups[2].beacon_state, vsw.BeaconState.FAILED)
+            self.assertEqual(ups[2].beacon_vlan_state(10), vsw.BeaconState.FAILED)
+            self.assertEqual(ups[2].beacon_vlan_state(20), vsw.BeaconState.OFF)
+            self.assertEqual(ups[0].counters["beacon_sent"], 5)
+            self.assertEqual(ups[0].counters["beacon_rx"], 5)
+            self.assertEqual(ups[2].counters["beacon_missed"], 4)  # rounds 1 to 4
+
     def test_fdb(self):
         with vsw.Switch("s") as sw:
             pg = sw.add_portgroup("pg")
@@ -377,6 +413,74 @@ class TestVmkInterface(unittest.TestCase):
         finally:
             vsw.netstack_remove(stack)
         self.assertFalse(os.path.exists("/run/netns/" + stack))
+
+
+def tlv(kind, value):
+    return ((kind << 9) | len(value)).to_bytes(2, "big") + value
+
+
+class TestLldp(unittest.TestCase):
+    """LLDP through a memory wire: what the switch hears, and what it says."""
+
+    NEAREST = bytes.fromhex("0180c200000e")
+
+    def lldpdu(self, ttl=120):
+        return (self.NEAREST + EXT + b"\x88\xcc" +
+                tlv(1, b"\x04" + bytes.fromhex("001c73aabbcc")) +
+                tlv(2, b"\x05Ethernet7") + tlv(3, ttl.to_bytes(2, "big")) +
+                tlv(5, b"tor-1") + tlv(6, b"EOS\x01") +
+                tlv(8, bytes([5, 1, 192, 0, 2, 7, 2, 0, 0, 0, 3, 0])) +
+                tlv(127, bytes.fromhex("0080c201000a")) + tlv(0, b""))
+
+    def test_neighbors_and_advertising(self):
+        wire = wire_name(self)
+        with vsw.Switch("vSwitch0") as sw, vsw.Backend("memory:" + wire) as phys:
+            now = [10**12]
+            sw.set_clock(lambda: now[0])
+            up = sw.add_uplink("vmnic0", backend="memory:" + wire)
+            vm = sw.add_portgroup("pg").add_vnic("vm", mac=MAC_A)
+            got = []
+            vm.on_receive = lambda port, frames: got.extend(frames)
+            self.assertEqual(sw.lldp_mode, vsw.LldpMode.LISTEN)
+            self.assertEqual(sw.lldp_interval, 30)
+            self.assertEqual(phys.send([self.lldpdu()]), 1)
+            for _ in range(20):
+                if sw.poll(10) > 0:
+                    break
+            n = up.lldp_neighbors()
+            self.assertEqual(len(n), 1)
+            n = n[0]
+            self.assertEqual(n["chassis_id"], "00:1c:73:aa:bb:cc")
+            self.assertEqual(n["chassis_id_subtype"], 4)
+            self.assertEqual(n["chassis_id_raw"], bytes.fromhex("001c73aabbcc"))
+            self.assertEqual((n["port_id"], n["port_id_subtype"]), ("Ethernet7", 5))
+            self.assertEqual((n["ttl"], n["expires_sec"]), (120, 120))
+            self.assertEqual(n["system_name"], "tor-1")
+            self.assertEqual(n["system_description"], "EOS\\x01")
+            self.assertIsNone(n["port_description"])
+            self.assertEqual((n["mgmt_ipv4"], n["mgmt_ipv6"]), ("192.0.2.7", None))
+            self.assertEqual(n["port_vlan_id"], 10)
+            self.assertEqual(n["src_mac"], "00:11:22:33:44:55")
+            self.assertEqual(got, [])  # never forwarded
+            self.assertEqual(up.counters["lldp_rx"], 1)
+            now[0] += 121 * 10**9
+            self.assertEqual(up.lldp_neighbors(), [])
+
+            phys.recv()  # the RARP that announced vm
+            sw.lldp_interval = 5
+            sw.lldp_mode = vsw.LldpMode.BOTH
+            said = phys.recv()
+            self.assertEqual(len(said), 1)
+            self.assertEqual(said[0][:6], self.NEAREST)
+            self.assertIn(b"\x02\x09\x07vSwitch0\x04\x07\x05vmnic0\x06\x02\x00\x14", said[0])
+            self.assertEqual(up.counters["lldp_tx"], 1)
+            with self.assertRaises(vsw.VswError) as e:
+                sw.lldp_interval = 0
+            self.assertEqual(e.exception.errno, errno.EINVAL)
+            with self.assertRaises(vsw.VswError):
+                sw.lldp_mode = 7
+            self.assertEqual(sw.lldp_mode, vsw.LldpMode.BOTH)
+            sw.set_clock(None)
 
 
 class TestBackend(unittest.TestCase):

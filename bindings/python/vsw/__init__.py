@@ -17,15 +17,18 @@ Every libvsw error is raised as :class:`VswError` (an :class:`OSError` with
 """
 
 from ._lib import lib as _clib
-from .core import Backend, Port, PortGroup, Switch, Uplink, Vmk, VNic, netstack_add, netstack_remove
-from .enums import (BATCH_MAX, VLAN_NONE, VLAN_TRUNK, Counter, CounterKind, FailureDetection,
-                    LoadBalancing, Policy, PortKind, Service, UplinkRole)
+from .core import (Backend, Port, PortGroup, Switch, Uplink, Vmk, VNic, netstack_add,
+                   netstack_remove)
+from .enums import (BATCH_MAX, VLAN_NONE, VLAN_TRUNK, BeaconState, Counter, CounterKind,
+                    FailureDetection, LldpMode, LoadBalancing, Policy, PortKind, Service,
+                    UplinkRole)
 from .errors import VswError, VswExistsError, VswNotFoundError, VswPermissionError
 
 __all__ = [
     "Backend", "Port", "PortGroup", "Switch", "Uplink", "Vmk", "VNic",
-    "BATCH_MAX", "VLAN_NONE", "VLAN_TRUNK", "Counter", "CounterKind", "FailureDetection",
-    "LoadBalancing", "Policy", "PortKind", "Service", "UplinkRole",
+    "BATCH_MAX", "VLAN_NONE", "VLAN_TRUNK", "BeaconState", "Counter", "CounterKind",
+    "FailureDetection", "LldpMode", "LoadBalancing", "Policy", "PortKind", "Service",
+    "UplinkRole",
     "VswError", "VswExistsError", "VswNotFoundError", "VswPermissionError",
     "version", "library_version", "netstack_add", "netstack_remove",
 ]
@@ -35,7 +38,7 @@ __version__ = "1.1.0"
 
 
 def library_version():
-    """The version string of the libvsw that was loaded, e.g. "1.0.0"."""
+    """The version string of the libvsw that was loaded, e.g. "1.1.0"."""
     return _clib.vsw_version().decode()
 
 

@@ -12,6 +12,9 @@ import os
 
 #: Major versions of libvsw whose ABI this package speaks.
 KNOWN_MAJORS = (1,)
+#: The oldest minor version of those that has every function declared below
+#: (1.1 added VMkernel interfaces, TCP/IP stacks, beacon probing and LLDP).
+MIN_MINOR = 1
 
 c_int = ctypes.c_int
 c_uint = ctypes.c_uint
@@ -58,10 +61,38 @@ class VmkIfaceOpts(ctypes.Structure):
     _fields_ = [("size", c_size_t), ("netstack", c_char_p), ("mtu", c_uint)]
 
 
+class LldpNeighbor(ctypes.Structure):
+    """struct vsw_lldp_neighbor (libvsw 1.1)."""
+
+    _fields_ = [
+        ("size", c_size_t),
+        ("chassis_id_subtype", c_uint),
+        ("chassis_id", c_uint8_p),
+        ("chassis_id_len", c_uint),
+        ("chassis_id_text", c_char_p),
+        ("port_id_subtype", c_uint),
+        ("port_id", c_uint8_p),
+        ("port_id_len", c_uint),
+        ("port_id_text", c_char_p),
+        ("ttl", c_uint),
+        ("expires_sec", c_uint),
+        ("port_description", c_char_p),
+        ("system_name", c_char_p),
+        ("system_description", c_char_p),
+        ("has_mgmt_ipv4", c_int),
+        ("mgmt_ipv4", ctypes.c_uint8 * 4),
+        ("has_mgmt_ipv6", c_int),
+        ("mgmt_ipv6", ctypes.c_uint8 * 16),
+        ("port_vlan_id", c_uint),
+        ("src_mac", ctypes.c_uint8 * 6),
+    ]
+
+
 RX_FN = ctypes.CFUNCTYPE(None, c_void_p, ctypes.POINTER(Frame), c_uint, c_void_p)
 FDB_FN = ctypes.CFUNCTYPE(c_int, ctypes.POINTER(FdbEntryInfo), c_void_p)
 CLOCK_FN = ctypes.CFUNCTYPE(c_uint64, c_void_p)
 IP_FN = ctypes.CFUNCTYPE(c_int, c_char_p, c_void_p)
+LLDP_FN = ctypes.CFUNCTYPE(c_int, ctypes.POINTER(LldpNeighbor), c_void_p)
 
 # name: (restype, argtypes)
 _PROTOTYPES = {
@@ -141,6 +172,11 @@ _PROTOTYPES = {
     "vsw_port_current_uplink": (c_void_p, [c_void_p]),
     "vsw_switch_fdb_foreach": (c_int, [c_void_p, FDB_FN, c_void_p]),
     "vsw_switch_fdb_flush": (c_int, [c_void_p]),
+    "vsw_switch_set_lldp_mode": (c_int, [c_void_p, c_int]),
+    "vsw_switch_lldp_mode": (c_int, [c_void_p]),
+    "vsw_switch_set_lldp_interval": (c_int, [c_void_p, c_uint]),
+    "vsw_switch_lldp_interval": (c_uint, [c_void_p]),
+    "vsw_uplink_lldp_foreach": (c_int, [c_void_p, LLDP_FN, c_void_p]),
     "vsw_backend_open": (c_int, [c_char_p, c_char_p, ctypes.POINTER(c_void_p)]),
     "vsw_backend_close": (None, [c_void_p]),
     "vsw_backend_type": (c_char_p, [c_void_p]),
@@ -152,6 +188,11 @@ _PROTOTYPES = {
     "vsw_backend_mac": (c_int, [c_void_p, c_uint8_p]),
     "vsw_backend_mtu": (c_int, [c_void_p]),
     "vsw_port_attach": (c_int, [c_void_p, c_char_p, c_char_p]),
+    # since 1.1
+    "vsw_switch_set_beacon_interval": (c_int, [c_void_p, c_uint]),
+    "vsw_switch_beacon_interval": (c_uint, [c_void_p]),
+    "vsw_uplink_beacon_state": (c_int, [c_void_p]),
+    "vsw_uplink_beacon_vlan_state": (c_int, [c_void_p, c_uint]),
     "vsw_port_attach_backend": (c_int, [c_void_p, c_void_p]),
     "vsw_port_detach": (c_int, [c_void_p]),
     "vsw_port_backend": (c_void_p, [c_void_p]),
@@ -185,12 +226,12 @@ def _load():
                 "vsw: %s is libvsw %d, but this package speaks the ABI of libvsw %s; "
                 "install bindings that match the library" %
                 (name, major, ", ".join(str(m) for m in KNOWN_MAJORS)))
+        minor = ctypes.CFUNCTYPE(c_uint)(("vsw_version_minor", lib))()
+        if minor < MIN_MINOR:
+            raise ImportError("vsw: %s is libvsw %d.%d, but this package needs %d.%d or later"
+                              % (name, major, minor, major, MIN_MINOR))
         for fn, (res, args) in _PROTOTYPES.items():
-            try:
-                f = getattr(lib, fn)
-            except AttributeError:
-                # an older 1.x library: what it lacks fails when called
-                continue
+            f = getattr(lib, fn)
             f.restype = res
             f.argtypes = args
         return lib

@@ -15,10 +15,11 @@ re-raised by the call that delivered the frames (``send``, ``poll``...).
 import atexit
 import ctypes
 import errno
+import ipaddress
 import weakref
 
-from ._lib import CLOCK_FN, FDB_FN, IP_FN, RX_FN, Frame, SwitchOpts, VmkIfaceOpts, lib
-from .enums import BATCH_MAX, Counter, PortKind, UplinkRole
+from ._lib import CLOCK_FN, FDB_FN, IP_FN, LLDP_FN, RX_FN, Frame, SwitchOpts, VmkIfaceOpts, lib
+from .enums import BATCH_MAX, BeaconState, Counter, LldpMode, PortKind, UplinkRole
 from .errors import check
 
 c_void_p = ctypes.c_void_p
@@ -276,9 +277,41 @@ class Switch:
         check(lib.vsw_switch_set_mtu(self._p(), int(value)), "vsw_switch_set_mtu", self.name, value)
 
     @property
+    def beacon_interval(self):
+        """How often uplinks send beacon probes, in milliseconds (100 to 60000); settable."""
+        return lib.vsw_switch_beacon_interval(self._p())
+
+    @beacon_interval.setter
+    def beacon_interval(self, ms):
+        check(lib.vsw_switch_set_beacon_interval(self._p(), int(ms)),
+              "vsw_switch_set_beacon_interval", self.name, ms)
+
+    @property
     def policy(self):
         """The switch's policies (the defaults of its port groups)."""
         return PolicyView(self)
+
+    @property
+    def lldp_mode(self):
+        """What the switch does with LLDP on its uplinks, an LldpMode; settable."""
+        return LldpMode(lib.vsw_switch_lldp_mode(self._p()))
+
+    @lldp_mode.setter
+    def lldp_mode(self, mode):
+        check(lib.vsw_switch_set_lldp_mode(self._p(), int(mode)), "vsw_switch_set_lldp_mode",
+              self.name, mode)
+        self._after()
+
+    @property
+    def lldp_interval(self):
+        """Seconds between the LLDPDUs the switch advertises (1 to 3600); settable."""
+        return lib.vsw_switch_lldp_interval(self._p())
+
+    @lldp_interval.setter
+    def lldp_interval(self, sec):
+        check(lib.vsw_switch_set_lldp_interval(self._p(), int(sec)),
+              "vsw_switch_set_lldp_interval", self.name, sec)
+        self._after()
 
     # -- children --
     def add_portgroup(self, name, vlan=0):
@@ -668,16 +701,67 @@ class Port(_Handle):
         return _dec(lib.vsw_backend_type(be)) if be else None
 
 
+def _text(b):
+    # the library escapes what is not printable ASCII
+    return None if b is None else b.decode("ascii")
+
+
+def _lldp_neighbor(n):
+    return {
+        "chassis_id": n.chassis_id_text.decode("ascii"),
+        "chassis_id_subtype": n.chassis_id_subtype,
+        "chassis_id_raw": bytes(n.chassis_id[:n.chassis_id_len]),
+        "port_id": n.port_id_text.decode("ascii"),
+        "port_id_subtype": n.port_id_subtype,
+        "port_id_raw": bytes(n.port_id[:n.port_id_len]),
+        "ttl": n.ttl,
+        "expires_sec": n.expires_sec,
+        "port_description": _text(n.port_description),
+        "system_name": _text(n.system_name),
+        "system_description": _text(n.system_description),
+        "mgmt_ipv4": str(ipaddress.IPv4Address(bytes(n.mgmt_ipv4))) if n.has_mgmt_ipv4 else None,
+        "mgmt_ipv6": str(ipaddress.IPv6Address(bytes(n.mgmt_ipv6))) if n.has_mgmt_ipv6 else None,
+        "port_vlan_id": n.port_vlan_id or None,
+        "src_mac": _mac_out(n.src_mac),
+    }
+
+
 class Uplink(Port):
     """A vmnic: the switch's port to the physical network."""
 
     __slots__ = ()
+
+    def lldp_neighbors(self):
+        """The LLDP neighbors the uplink has heard, first heard first: a list of
+        dicts chassis_id, port_id (text; *_subtype and *_raw bytes too), ttl,
+        expires_sec, port_description, system_name, system_description (None
+        when not sent), mgmt_ipv4, mgmt_ipv6, port_vlan_id (None when not
+        sent) and src_mac."""
+        out = []
+
+        def visit(n, user):
+            out.append(_lldp_neighbor(n.contents))
+            return 0
+        cb = LLDP_FN(visit)
+        check(lib.vsw_uplink_lldp_foreach(lib.vsw_port_to_uplink(self._p()), cb, None),
+              "vsw_uplink_lldp_foreach", self.name)
+        return out
 
     def remove(self):
         """Remove the uplink from its switch and every teaming order."""
         ptr = self._p()
         check(lib.vsw_uplink_remove(lib.vsw_port_to_uplink(ptr)), "vsw_uplink_remove", self.name)
         self._sw._forget(ptr)
+
+    @property
+    def beacon_state(self):
+        """What beacon probing says of the uplink over all probed VLANs (a BeaconState)."""
+        return BeaconState(lib.vsw_uplink_beacon_state(lib.vsw_port_to_uplink(self._p())))
+
+    def beacon_vlan_state(self, vlan):
+        """What beacon probing says of the uplink on one VLAN (4095 is VLAN 0's probes)."""
+        return BeaconState(lib.vsw_uplink_beacon_vlan_state(lib.vsw_port_to_uplink(self._p()),
+                                                            int(vlan)))
 
 
 class _VirtualPort(Port):

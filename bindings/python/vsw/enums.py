@@ -38,6 +38,25 @@ class FailureDetection(enum.IntEnum):
     BEACON = 1
 
 
+class BeaconState(enum.IntEnum):
+    """What beacon probing says of an uplink (enum vsw_beacon_state), least severe first."""
+
+    OFF = 0
+    ALONE = 1
+    OK = 2
+    INCONCLUSIVE = 3
+    FAILED = 4
+
+
+class LldpMode(enum.IntEnum):
+    """What a switch does with LLDP on its uplinks (enum vsw_lldp_mode)."""
+
+    NONE = 0
+    LISTEN = 1
+    ADVERTISE = 2
+    BOTH = 3
+
+
 class PortKind(enum.IntEnum):
     """Kinds of port (enum vsw_port_kind)."""
 
@@ -78,6 +97,13 @@ class Counter(enum.IntEnum):
     RX_ERRORS = 18
     LEARN_REFUSED = 19
     RARP_SENT = 20
+    BEACON_SENT = 21
+    BEACON_RX = 22
+    BEACON_MISSED = 23
+    BEACON_IGNORED = 24
+    LLDP_RX = 25
+    LLDP_TX = 26
+    LLDP_DISCARDED = 27
 
 
 class CounterKind(enum.IntEnum):
