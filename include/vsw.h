@@ -1203,7 +1203,8 @@ VSW_API int vsw_vmk_add(struct vsw_portgroup *pg, const char *name,
  * @param k  The VMkernel port.
  * @return 0 on success, or @c -EINVAL (@p k is NULL) or @c -EBUSY (the
  *         switch is delivering frames: called from a receive callback; or
- *         called from a vsw_vmk_ip_foreach() callback of this port).
+ *         called from a vsw_vmk_ip_foreach() or vsw_vmk_route_foreach()
+ *         callback of this port).
  * @since 1.0
  */
 VSW_API int vsw_vmk_remove(struct vsw_vmk *k);
@@ -1318,8 +1319,8 @@ VSW_API int vsw_vmk_mtu(const struct vsw_vmk *k);
  * @param mtu  VSW_MTU_MIN to the switch's MTU.
  * @return 0 on success, or @c -EINVAL (@p k is NULL, @p mtu out of range),
  *         @c -ENOENT (no interface: never made, or its backend was
- *         detached), @c -EBUSY (called from a vsw_vmk_ip_foreach()
- *         callback), or the kernel's negative errno.
+ *         detached), @c -EBUSY (called from a vsw_vmk_ip_foreach() or
+ *         vsw_vmk_route_foreach() callback), or the kernel's negative errno.
  * @since 1.1
  */
 VSW_API int vsw_vmk_set_mtu(struct vsw_vmk *k, unsigned int mtu);
@@ -1334,8 +1335,8 @@ VSW_API int vsw_vmk_set_mtu(struct vsw_vmk *k, unsigned int mtu);
  * @param cidr  Address and prefix length: "192.0.2.10/24", "2001:db8::10/64".
  * @return 0 on success, or @c -EINVAL (@p k is NULL, @p cidr malformed),
  *         @c -ENOENT (no interface: never made, or its backend was
- *         detached), @c -EBUSY (called from a vsw_vmk_ip_foreach()
- *         callback), @c -EEXIST (the interface has that address), or the
+ *         detached), @c -EBUSY (called from a vsw_vmk_ip_foreach() or
+ *         vsw_vmk_route_foreach() callback), @c -EEXIST (the interface has that address), or the
  *         kernel's negative errno.
  * @since 1.1
  */
@@ -1374,10 +1375,84 @@ typedef int (*vsw_vmk_ip_fn)(const char *cidr, void *user);
  * @return 0 after the last address, @p fn's non-zero return, or
  *         @c -EINVAL (@p k or @p fn is NULL), @c -ENOENT (no interface:
  *         never made, or its backend was detached), @c -EBUSY (called from
- *         a callback of this walk), or the kernel's negative errno.
+ *         a callback of a walk of this port), or the kernel's negative
+ *         errno.
  * @since 1.1
  */
 VSW_API int vsw_vmk_ip_foreach(struct vsw_vmk *k, vsw_vmk_ip_fn fn, void *user);
+
+/**
+ * @brief Add a route through a VMkernel port's interface, in its TCP/IP
+ *        stack: a default gateway, or a static route.
+ *
+ * ESXi gives each TCP/IP stack its own default gateway: here it is a
+ * default route through one of the stack's VMkernel ports, in the main
+ * routing table of the port's stack. A destination has one route per
+ * stack: a second default gateway of a family, through this port or
+ * another of the stack, is refused.
+ *
+ * @param k        The VMkernel port.
+ * @param dst      "default", or a network "192.0.2.0/24", "2001:db8::/32".
+ * @param gateway  The next hop ("192.0.2.1", "2001:db8::1", "fe80::1"), of
+ *                 the family of @p dst; NULL for a network on the link.
+ *                 Required for "default".
+ * @return 0 on success, or
+ *  - @c -EINVAL: @p k or @p dst NULL, malformed, or of two families;
+ *    "default" without a gateway;
+ *  - @c -ENOENT: no interface (never made, or its backend was detached);
+ *  - @c -EBUSY: called from a vsw_vmk_ip_foreach() or
+ *    vsw_vmk_route_foreach() callback;
+ *  - @c -EEXIST: the stack has a route to @p dst already;
+ *  - @c -ENETUNREACH (IPv4), @c -EHOSTUNREACH (IPv6): the gateway is not
+ *    on the networks of the port's interface (the kernel's answers);
+ *  - another negative errno from the kernel.
+ * @since 1.1
+ */
+VSW_API int vsw_vmk_route_add(struct vsw_vmk *k, const char *dst, const char *gateway);
+
+/**
+ * @brief Remove a route that vsw_vmk_route_add() (or anyone) added through
+ *        a VMkernel port's interface.
+ * @param k        The VMkernel port.
+ * @param dst      As given to vsw_vmk_route_add().
+ * @param gateway  As given to vsw_vmk_route_add(); NULL matches a route
+ *                 through the interface with any gateway ("default" with
+ *                 NULL: the default routes of both families).
+ * @return 0 on success, or @c -EINVAL, @c -ENOENT, @c -EBUSY as for
+ *         vsw_vmk_route_add(), @c -ESRCH (no such route), or the kernel's
+ *         negative errno.
+ * @since 1.1
+ */
+VSW_API int vsw_vmk_route_remove(struct vsw_vmk *k, const char *dst, const char *gateway);
+
+/**
+ * @brief Called by vsw_vmk_route_foreach() for each route.
+ *
+ * It must not change the port's interface or remove the port: those calls
+ * return @c -EBUSY while the walk runs.
+ *
+ * @param dst      "default" or the network, e.g. "192.0.2.0/24".
+ * @param gateway  The next hop, or NULL for a route on the link.
+ * @param user     The caller's pointer.
+ * @return 0 to go on, anything else to stop (vsw_vmk_route_foreach()
+ *         returns it).
+ */
+typedef int (*vsw_vmk_route_fn)(const char *dst, const char *gateway, void *user);
+
+/**
+ * @brief Visit the routes through a VMkernel port's interface in its
+ *        stack's main table, but those the kernel makes for the
+ *        interface's own addresses.
+ * @param k     The VMkernel port.
+ * @param fn    Called for each route.
+ * @param user  Passed to @p fn.
+ * @return 0 after the last route, @p fn's non-zero return, or @c -EINVAL
+ *         (@p k or @p fn is NULL), @c -ENOENT (no interface), @c -EBUSY
+ *         (called from a callback of a walk of this port), or the kernel's
+ *         negative errno.
+ * @since 1.1
+ */
+VSW_API int vsw_vmk_route_foreach(struct vsw_vmk *k, vsw_vmk_route_fn fn, void *user);
 
 /** @} */
 
@@ -2004,7 +2079,8 @@ VSW_API int vsw_port_attach_backend(struct vsw_port *port, struct vsw_backend *b
  * @param port  The port.
  * @return 0 on success, or @c -EINVAL (@p port NULL), @c -ENOENT (no backend
  *         attached) or @c -EBUSY (the switch is delivering, or a
- *         vsw_vmk_ip_foreach() of the port is running).
+ *         vsw_vmk_ip_foreach() or vsw_vmk_route_foreach() of the port is
+ *         running).
  * @since 1.0
  */
 VSW_API int vsw_port_detach(struct vsw_port *port);

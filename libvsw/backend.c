@@ -327,7 +327,7 @@ int vsw_port_detach(struct vsw_port *port)
 		return -EBUSY;
 	be = port->be;
 	if (port->kind == VSW_PORT_VMK && vsw_port_to_vmk(port)->iface == be) {
-		if (vsw_port_to_vmk(port)->in_ip_walk)
+		if (vsw_port_to_vmk(port)->in_walk)
 			return -EBUSY; /* the walk reads the socket that goes with it */
 		vsw__vmk_iface_release(vsw_port_to_vmk(port)); /* the interface goes with the tap */
 	}

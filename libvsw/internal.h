@@ -307,13 +307,20 @@ struct vsw_vmk {
 	int rtnl;                       /* a NETLINK_ROUTE socket in its stack, or -1 */
 	int ifindex;
 	unsigned int mtu;
-	bool in_ip_walk;                /* vsw_vmk_ip_foreach() runs: the socket is busy */
+	bool in_walk;                   /* an address or route walk runs: the socket is busy */
 	char netstack[VSW_NAME_MAX + 1];
 };
 
 /* vmk-iface.c: release what vsw_vmk_iface_create() made (the tap goes
  * with the port's backend). */
 void vsw__vmk_iface_release(struct vsw_vmk *k);
+/* 0 if the port has its interface and no walk runs; else -ENOENT, -EBUSY */
+int vsw__vmk_iface_usable(const struct vsw_vmk *k);
+/* Start a walk of the port's addresses or routes: -EINVAL, -ENOENT, -EBUSY,
+ * or 0 with the port marked busy until the caller clears k->in_walk. */
+int vsw__vmk_walk_begin(struct vsw_vmk *k, bool have_fn);
+/* "192.0.2.10/24", "2001:db8::10/64" into family, address and prefix */
+int vsw__parse_cidr(const char *cidr, int *family, uint8_t addr[16], unsigned int *prefix);
 
 /* Configuration calls made by a receiver while the switch delivers. */
 static inline bool vsw__busy(const struct vsw_switch *sw)

@@ -1,6 +1,6 @@
 /*
  * rtnl.c - rtnetlink requests for VMkernel port interfaces (see rtnl.h).
- * Messages are built by hand: three requests do not justify a dependency,
+ * Messages are built by hand: a handful of requests do not justify a dependency,
  * and the library depends on libc alone.
  */
 #include "internal.h"
@@ -19,6 +19,7 @@ struct req {
 	union {
 		struct ifinfomsg ifi;
 		struct ifaddrmsg ifa;
+		struct rtmsg rtm;
 	};
 	char attrs[64];
 };
@@ -135,23 +136,25 @@ static int dump_one(struct nlmsghdr *h, int ifindex,
 	return local ? fn(ifa->ifa_family, local, ifa->ifa_prefixlen, user) : 0;
 }
 
-int vsw__rtnl_addr_foreach(int fd, int ifindex,
-			   int (*fn)(int family, const uint8_t *addr, unsigned int prefix, void *user),
-			   void *user)
+/* Ask for a dump ('type' RTM_GETADDR or RTM_GETROUTE) and hand each answer
+ * ('answer', RTM_NEWADDR or RTM_NEWROUTE) to 'one' until it returns
+ * non-zero; the whole dump is read even after that, as the socket is
+ * reused. Returns one's first non-zero return, else 0 or -errno. */
+static int dump(int fd, unsigned short type, unsigned short answer,
+		int (*one)(struct nlmsghdr *h, void *ctx), void *ctx)
 {
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	struct req r = { 0 };
 	char buf[8192];
 	int stop = 0;
 
-	r.nh.nlmsg_len = NLMSG_LENGTH(sizeof(r.ifa));
-	r.nh.nlmsg_type = RTM_GETADDR;
+	/* the family byte leads ifaddrmsg and rtmsg alike: AF_UNSPEC, both */
+	r.nh.nlmsg_len = NLMSG_LENGTH(type == RTM_GETADDR ? sizeof(r.ifa) : sizeof(r.rtm));
+	r.nh.nlmsg_type = type;
 	r.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	r.nh.nlmsg_seq = next_seq();
-	r.ifa.ifa_family = AF_UNSPEC;
 	if (sendto(fd, &r, r.nh.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
 		return -errno;
-	/* read the whole dump even after 'fn' said stop: the socket is reused */
 	for (;;) {
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);
 		if (n < 0)
@@ -167,8 +170,106 @@ int vsw__rtnl_addr_foreach(int fd, int ifindex,
 						((struct nlmsgerr *)NLMSG_DATA(h))->error : -EPROTO;
 				return e ? e : stop;
 			}
-			if (h->nlmsg_type == RTM_NEWADDR && !stop)
-				stop = dump_one(h, ifindex, fn, user);
+			if (h->nlmsg_type == answer && !stop)
+				stop = one(h, ctx);
 		}
 	}
+}
+
+struct addr_ctx {
+	int ifindex;
+	int (*fn)(int, const uint8_t *, unsigned int, void *);
+	void *user;
+};
+
+static int addr_one(struct nlmsghdr *h, void *ctx)
+{
+	struct addr_ctx *c = ctx;
+
+	return dump_one(h, c->ifindex, c->fn, c->user);
+}
+
+int vsw__rtnl_addr_foreach(int fd, int ifindex,
+			   int (*fn)(int family, const uint8_t *addr, unsigned int prefix, void *user),
+			   void *user)
+{
+	struct addr_ctx c = { ifindex, fn, user };
+
+	return dump(fd, RTM_GETADDR, RTM_NEWADDR, addr_one, &c);
+}
+
+int vsw__rtnl_route(int fd, int ifindex, bool add, int family, const uint8_t *dst,
+		    unsigned int dst_len, const uint8_t *gw)
+{
+	struct req r = { 0 };
+	size_t alen = family == AF_INET ? 4 : 16;
+	uint32_t oif = (uint32_t)ifindex;
+
+	r.nh.nlmsg_len = NLMSG_LENGTH(sizeof(r.rtm));
+	r.nh.nlmsg_type = add ? RTM_NEWROUTE : RTM_DELROUTE;
+	r.nh.nlmsg_flags = add ? NLM_F_CREATE | NLM_F_EXCL : 0;
+	r.rtm.rtm_family = (unsigned char)family;
+	r.rtm.rtm_dst_len = (unsigned char)dst_len;
+	r.rtm.rtm_table = RT_TABLE_MAIN;
+	if (add) {
+		r.rtm.rtm_protocol = RTPROT_STATIC;
+		/* a route without a gateway is on the link */
+		r.rtm.rtm_scope = gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	} else {
+		/* delete whoever added it, whatever its scope */
+		r.rtm.rtm_protocol = RTPROT_UNSPEC;
+		r.rtm.rtm_scope = RT_SCOPE_NOWHERE;
+	}
+	r.rtm.rtm_type = RTN_UNICAST;
+	if (dst_len)
+		put_attr(&r, RTA_DST, dst, alen);
+	if (gw)
+		put_attr(&r, RTA_GATEWAY, gw, alen);
+	put_attr(&r, RTA_OIF, &oif, sizeof(oif));
+	return transact(fd, &r);
+}
+
+struct route_ctx {
+	int ifindex;
+	int (*fn)(int, const uint8_t *, unsigned int, const uint8_t *, void *);
+	void *user;
+};
+
+/* One RTM_NEWROUTE of a dump: a unicast route of the main table through
+ * the interface that the kernel did not make for an address of its own. */
+static int route_one(struct nlmsghdr *h, void *ctx)
+{
+	struct route_ctx *c = ctx;
+	struct rtmsg *rtm = NLMSG_DATA(h);
+	const uint8_t *dst = NULL, *gw = NULL;
+	static const uint8_t any[16];
+	int len = (int)RTM_PAYLOAD(h), oif = 0;
+	size_t want;
+
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)) || rtm->rtm_table != RT_TABLE_MAIN ||
+	    rtm->rtm_type != RTN_UNICAST || rtm->rtm_protocol == RTPROT_KERNEL ||
+	    (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6))
+		return 0;
+	want = rtm->rtm_family == AF_INET ? 4 : 16;
+	for (struct rtattr *a = RTM_RTA(rtm); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if (a->rta_type == RTA_OIF && RTA_PAYLOAD(a) >= sizeof(uint32_t))
+			memcpy(&oif, RTA_DATA(a), sizeof(oif));
+		else if (a->rta_type == RTA_DST && RTA_PAYLOAD(a) >= want)
+			dst = RTA_DATA(a);
+		else if (a->rta_type == RTA_GATEWAY && RTA_PAYLOAD(a) >= want)
+			gw = RTA_DATA(a);
+	}
+	if (oif != c->ifindex)
+		return 0;
+	return c->fn(rtm->rtm_family, dst ? dst : any, rtm->rtm_dst_len, gw, c->user);
+}
+
+int vsw__rtnl_route_foreach(int fd, int ifindex,
+			    int (*fn)(int family, const uint8_t *dst, unsigned int dst_len,
+				      const uint8_t *gw, void *user),
+			    void *user)
+{
+	struct route_ctx c = { ifindex, fn, user };
+
+	return dump(fd, RTM_GETROUTE, RTM_NEWROUTE, route_one, &c);
 }

@@ -39,11 +39,11 @@ static int iface_of(const struct vsw_vmk *k)
 
 /* What changes the interface or talks to its stack: one rtnetlink socket,
  * so nothing from inside an address walk. */
-static int iface_usable(const struct vsw_vmk *k)
+int vsw__vmk_iface_usable(const struct vsw_vmk *k)
 {
 	int err = iface_of(k);
 
-	return err ? err : k->in_ip_walk ? -EBUSY : 0;
+	return err ? err : k->in_walk ? -EBUSY : 0;
 }
 
 static int mtu_ok(const struct vsw_vmk *k, unsigned int mtu)
@@ -150,7 +150,7 @@ int vsw_vmk_mtu(const struct vsw_vmk *k)
 
 int vsw_vmk_set_mtu(struct vsw_vmk *k, unsigned int mtu)
 {
-	int err = iface_usable(k);
+	int err = vsw__vmk_iface_usable(k);
 
 	if (err)
 		return err;
@@ -163,7 +163,7 @@ int vsw_vmk_set_mtu(struct vsw_vmk *k, unsigned int mtu)
 }
 
 /* "192.0.2.10/24" or "2001:db8::10/64" into family, bytes and prefix. */
-static int parse_cidr(const char *cidr, int *family, uint8_t addr[16], unsigned int *prefix)
+int vsw__parse_cidr(const char *cidr, int *family, uint8_t addr[16], unsigned int *prefix)
 {
 	char buf[INET6_ADDRSTRLEN + 8], *slash, *end;
 	unsigned long p;
@@ -197,9 +197,9 @@ static int ip_change(struct vsw_vmk *k, const char *cidr, bool add)
 	int family, err;
 
 	/* a bad argument is -EINVAL whatever the port's state */
-	if (!k || parse_cidr(cidr, &family, addr, &prefix))
+	if (!k || vsw__parse_cidr(cidr, &family, addr, &prefix))
 		return -EINVAL;
-	err = iface_usable(k);
+	err = vsw__vmk_iface_usable(k);
 	if (err)
 		return err;
 	err = vsw__rtnl_addr(k->rtnl, k->ifindex, add, family, addr, prefix);
@@ -234,18 +234,26 @@ static int format_one(int family, const uint8_t *addr, unsigned int prefix, void
 	return c->fn(text, c->user);
 }
 
+int vsw__vmk_walk_begin(struct vsw_vmk *k, bool have_fn)
+{
+	int err;
+
+	if (!k || !have_fn)
+		return -EINVAL;
+	err = vsw__vmk_iface_usable(k);
+	if (!err)
+		k->in_walk = true;
+	return err;
+}
+
 int vsw_vmk_ip_foreach(struct vsw_vmk *k, vsw_vmk_ip_fn fn, void *user)
 {
 	struct foreach_ctx c = { fn, user };
-	int err;
+	int err = vsw__vmk_walk_begin(k, fn != NULL);
 
-	if (!k || !fn)
-		return -EINVAL;
-	err = iface_usable(k);
 	if (err)
 		return err;
-	k->in_ip_walk = true;
 	err = vsw__rtnl_addr_foreach(k->rtnl, k->ifindex, format_one, &c);
-	k->in_ip_walk = false;
+	k->in_walk = false;
 	return err;
 }

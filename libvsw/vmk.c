@@ -63,7 +63,7 @@ int vsw_vmk_remove(struct vsw_vmk *k)
 {
 	if (!k)
 		return -EINVAL;
-	if (k->port.sw->in_flush || k->in_ip_walk)
+	if (k->port.sw->in_flush || k->in_walk)
 		return -EBUSY;
 	vsw__vport_remove(&k->port);
 	vsw__vmk_iface_release(k);

@@ -183,6 +183,11 @@ static int noop_ip(const char *cidr, void *u)
 	(void)cidr; (void)u;
 	return 0;
 }
+static int noop_route(const char *dst, const char *gw, void *u)
+{
+	(void)dst; (void)gw; (void)u;
+	return 0;
+}
 static struct vsw_switch *sw_out;
 static struct vsw_portgroup *pg_out;
 static struct vsw_port *port_out;
@@ -288,6 +293,12 @@ NR(vmk_ip_remove, vsw_vmk_ip_remove(NULL, "192.0.2.1/24"))
 NR(vmk_ip_remove_cidr, vsw_vmk_ip_remove(g_vmk, NULL))
 NR(vmk_ip_each, vsw_vmk_ip_foreach(NULL, noop_ip, NULL))
 NR(vmk_ip_each_fn, vsw_vmk_ip_foreach(g_vmk, NULL, NULL))
+NR(vmk_route_add, vsw_vmk_route_add(NULL, "default", "192.0.2.1"))
+NR(vmk_route_add_dst, vsw_vmk_route_add(g_vmk, NULL, "192.0.2.1"))
+NR(vmk_route_remove, vsw_vmk_route_remove(NULL, "default", NULL))
+NR(vmk_route_remove_dst, vsw_vmk_route_remove(g_vmk, NULL, NULL))
+NR(vmk_route_each, vsw_vmk_route_foreach(NULL, noop_route, NULL))
+NR(vmk_route_each_fn, vsw_vmk_route_foreach(g_vmk, NULL, NULL))
 NR(netstack_add, vsw_netstack_add(NULL))
 NR(netstack_remove, vsw_netstack_remove(NULL))
 NR(input_port, vsw_port_input(NULL, &frame1, 1))
@@ -434,6 +445,12 @@ static const struct null_row nulls[] = {
 	R(vmk_ip_remove_cidr, "vsw_vmk_ip_remove(NULL cidr)", -EINVAL),
 	R(vmk_ip_each, "vsw_vmk_ip_foreach(NULL vmk)", -EINVAL),
 	R(vmk_ip_each_fn, "vsw_vmk_ip_foreach(NULL fn)", -EINVAL),
+	R(vmk_route_add, "vsw_vmk_route_add(NULL vmk)", -EINVAL),
+	R(vmk_route_add_dst, "vsw_vmk_route_add(NULL dst)", -EINVAL),
+	R(vmk_route_remove, "vsw_vmk_route_remove(NULL vmk)", -EINVAL),
+	R(vmk_route_remove_dst, "vsw_vmk_route_remove(NULL dst)", -EINVAL),
+	R(vmk_route_each, "vsw_vmk_route_foreach(NULL vmk)", -EINVAL),
+	R(vmk_route_each_fn, "vsw_vmk_route_foreach(NULL fn)", -EINVAL),
 	R(netstack_add, "vsw_netstack_add(NULL)", -EINVAL),
 	R(netstack_remove, "vsw_netstack_remove(NULL)", -EINVAL),
 	R(input_port, "vsw_port_input(NULL port)", -EINVAL),

@@ -145,6 +145,39 @@ static int stop_at_first(const char *cidr, void *user)
 	return 7;
 }
 
+struct routes {
+	int n;
+	char text[8][96];
+};
+
+static int collect_route(const char *dst, const char *gw, void *user)
+{
+	struct routes *r = user;
+
+	if (r->n < 8)
+		snprintf(r->text[r->n++], sizeof(r->text[0]), "%s via %s", dst, gw ? gw : "link");
+	return 0;
+}
+
+static bool has_route(const struct routes *r, const char *text)
+{
+	for (int i = 0; i < r->n; i++)
+		if (!strcmp(r->text[i], text))
+			return true;
+	return false;
+}
+
+static int route_from_walk(const char *dst, const char *gw, void *user)
+{
+	struct vsw_vmk *k = user;
+
+	(void)dst; (void)gw;
+	ck_assert_int_eq(vsw_vmk_route_add(k, "203.0.113.0/24", "192.0.2.1"), -EBUSY);
+	ck_assert_int_eq(vsw_vmk_ip_add(k, "198.51.100.1/24"), -EBUSY);
+	ck_assert_int_eq(vsw_vmk_remove(k), -EBUSY);
+	return 0;
+}
+
 /* Changes from inside a walk would share its netlink socket: refused. */
 static int change_from_walk(const char *cidr, void *user)
 {
@@ -215,6 +248,45 @@ START_TEST(iface_in_a_stack)
 	ck_assert_int_eq(calls, 1);
 	ck_ok(vsw_vmk_ip_foreach(k, change_from_walk, k)); /* refused inside, asserted there */
 	ck_assert_int_eq(vsw_vmk_ip_foreach(k, collect, &a), 0);
+
+	/* routes: the stack's default gateway through this port, and more */
+	struct routes r = { 0 };
+	ck_ok(vsw_vmk_route_foreach(k, collect_route, &r));
+	ck_assert_int_eq(r.n, 0); /* the kernel's own connected routes are not listed */
+	ck_ok(vsw_vmk_route_add(k, "default", "192.0.2.1"));
+	ck_assert_int_eq(vsw_vmk_route_add(k, "default", "192.0.2.1"), -EEXIST);
+	ck_ok(vsw_vmk_route_add(k, "203.0.113.0/24", "192.0.2.254"));
+	ck_ok(vsw_vmk_route_add(k, "198.51.100.0/24", NULL));
+	ck_ok(vsw_vmk_route_add(k, "default", "2001:db8::1"));
+	ck_assert_int_eq(vsw_vmk_route_add(k, "default", "10.9.9.9"), -ENETUNREACH);
+	ck_assert_int_eq(vsw_vmk_route_add(k, "default", "192.0.2.2"), -EEXIST); /* one per stack */
+	for (const char *bad = "default\0" "0.0.0.0/0\0::/0\0" "203.0.113.0\0nowhere\0" "203.0.113.0/33\0"; *bad;
+	     bad += strlen(bad) + 1)
+		ck_assert_msg(vsw_vmk_route_add(k, bad, NULL) == -EINVAL, "'%s' accepted", bad);
+	ck_assert_int_eq(vsw_vmk_route_add(k, "203.0.113.0/24", "2001:db8::1"), -EINVAL);
+	ck_assert_int_eq(vsw_vmk_route_add(k, "default", "gateway"), -EINVAL);
+	ck_ok(vsw_vmk_route_foreach(k, collect_route, &r));
+	ck_assert_int_eq(r.n, 4);
+	ck_assert(has_route(&r, "default via 192.0.2.1"));
+	ck_assert(has_route(&r, "203.0.113.0/24 via 192.0.2.254"));
+	ck_assert(has_route(&r, "198.51.100.0/24 via link"));
+	ck_assert(has_route(&r, "default via 2001:db8::1"));
+	ck_ok(vsw_vmk_route_foreach(k, route_from_walk, k));
+	ck_ok(vsw_vmk_route_remove(k, "203.0.113.0/24", NULL)); /* any gateway */
+	ck_ok(vsw_vmk_route_remove(k, "default", "2001:db8::1"));
+	ck_assert_int_eq(vsw_vmk_route_remove(k, "default", "2001:db8::1"), -ESRCH);
+	memset(&r, 0, sizeof(r));
+	ck_ok(vsw_vmk_route_foreach(k, collect_route, &r));
+	ck_assert_int_eq(r.n, 2);
+	ck_assert(has_route(&r, "default via 192.0.2.1"));
+	ck_ok(vsw_vmk_route_add(k, "default", "2001:db8::1"));
+	ck_ok(vsw_vmk_route_remove(k, "default", NULL)); /* both families */
+	ck_assert_int_eq(vsw_vmk_route_remove(k, "default", NULL), -ESRCH);
+	memset(&r, 0, sizeof(r));
+	ck_ok(vsw_vmk_route_foreach(k, collect_route, &r));
+	ck_assert_int_eq(r.n, 1);
+	ck_assert(has_route(&r, "198.51.100.0/24 via link"));
+
 	ck_ok(vsw_vmk_ip_remove(k, "192.0.2.10/24"));
 	ck_assert_int_eq(vsw_vmk_ip_remove(k, "192.0.2.10/24"), -EADDRNOTAVAIL);
 	memset(&a, 0, sizeof(a));

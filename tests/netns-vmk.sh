@@ -4,7 +4,8 @@
 # namespace and accepts a TCP connection on its address; vmk1 in a stack
 # of its own (netstack add) on a VLAN 20 port group answers IPv4 and IPv6
 # and jumbo frames at MTU 9000; the two stacks have separate routing
-# tables (the same address in both); a second FT logging port is refused;
+# tables (the same address in both) and the vMotion stack reaches beyond
+# its subnet through a default gateway of its own; a second FT logging port is refused;
 # removing a vmk removes its interface and addresses; a stack in use
 # cannot be removed, and vswd removes the stacks it made when it stops.
 . "$(dirname "$0")/netns-lib.sh"
@@ -75,6 +76,29 @@ grep -q "10.77.8.0/24" "$TMP/route-default" && fail "default stack sees the vMot
 ctl vmk set vSwitch0 vmk1 --ip 10.77.8.1/24,10.77.7.1/24,fd00:77:8::1/64 ||
 	fail "the default stack's address in the vMotion stack"
 ctl list | grep -q "vmk1 .*ip=10.77.8.1/24,10.77.7.1/24" || fail "list: vmk1's addresses"
+
+info "the vMotion stack's own default gateway"
+# n2 plays the vMotion network's router: 10.99.0.1 is an address of its
+# own beyond vmk1's subnet, reachable from the vMotion stack only through
+# the gateway, and from the default stack not at all
+ip -n "${P}n2" addr add 10.99.0.1/32 dev lo
+ctl vmk set vSwitch0 vmk1 --gateway 10.77.8.2,fd00:77:8::2 || fail "vmk set --gateway"
+ip -n "$VMO" route | grep -q "default via 10.77.8.2 dev vmk1" || fail "no default route in the vMotion stack"
+ip -n "$SW" route | grep -q "^default" && fail "the default stack got the vMotion stack's gateway"
+ip netns exec "$VMO" ping -c 2 -i 0.2 -W 2 10.99.0.1 || fail "no ping through the vMotion stack's gateway"
+ip netns exec "$SW" ping -c 1 -W 1 10.99.0.1 >/dev/null 2>&1 && fail "the default stack reached beyond its networks"
+ctl list | grep -q "vmk1 .*gw=10.77.8.2,fd00:77:8::2" || fail "list: vmk1's gateways"
+# new addresses keep the gateways (Linux drops IPv4 routes with the last IPv4 address)
+ctl vmk set vSwitch0 vmk1 --ip 10.77.8.1/24,fd00:77:8::1/64 || fail "vmk set --ip with gateways"
+ip -n "$VMO" route | grep -q "default via 10.77.8.2 dev vmk1" || fail "--ip lost the IPv4 gateway"
+ip netns exec "$VMO" ping -c 1 -W 2 10.99.0.1 >/dev/null || fail "no ping through the gateway after --ip"
+ctl vmk set vSwitch0 vmk1 --ip 10.77.9.1/24 2>"$TMP/gw2.err" && fail "addresses that leave the gateway off-net"
+grep -q "not on its networks" "$TMP/gw2.err" || fail "off-net gateway after --ip: $(cat "$TMP/gw2.err")"
+ctl vmk set vSwitch0 vmk1 --ip 10.77.8.1/24,fd00:77:8::1/64 --gateway 10.77.8.2 || fail "back to vmk1's addresses"
+ctl vmk set vSwitch0 vmk1 --gateway 10.77.9.1 2>"$TMP/gw.err" && fail "a gateway on no network of the stack"
+grep -q "not on its networks" "$TMP/gw.err" || fail "unreachable gateway: $(cat "$TMP/gw.err")"
+ctl vmk set vSwitch0 vmk1 --gateway none || fail "vmk set --gateway none"
+ip -n "$VMO" route | grep -q "^default" && fail "--gateway none left a default route"
 ctl --json list | python3 -c 'import json,sys; d=json.load(sys.stdin); p=[p for s in d["vswitches"] for g in s["portgroups"] for p in g["ports"] if p["name"]=="vmk1"][0]; assert p["netstack"] and p["mtu"]==9000 and "fd00:77:8::1/64" in p["ips"], p' ||
 	fail "list --json: vmk1"
 

@@ -304,6 +304,14 @@ static bool cidr_ok(const char *s)
 	return prefix <= max;
 }
 
+/* AF_INET or AF_INET6 for an address without prefix; 0 for anything else. */
+static int addr_family(const char *s)
+{
+	uint8_t bin[16];
+
+	return inet_pton(AF_INET, s, bin) == 1 ? AF_INET : inet_pton(AF_INET6, s, bin) == 1 ? AF_INET6 : 0;
+}
+
 /* A TCP/IP stack's name: what a file name in /run/netns may safely be. */
 static int check_stack_name(const char *s)
 {
@@ -419,9 +427,10 @@ static bool option_ok(const struct vswcmd *c, const char *opt)
 		if (c->verb == VERB_ADD)
 			return !strcmp(opt, "mac") || !strcmp(opt, "services") ||
 			       !strcmp(opt, "backend") || !strcmp(opt, "options") ||
-			       !strcmp(opt, "netstack") || !strcmp(opt, "ip") || !strcmp(opt, "mtu");
+			       !strcmp(opt, "netstack") || !strcmp(opt, "ip") || !strcmp(opt, "mtu") ||
+			       !strcmp(opt, "gateway");
 		return c->verb == VERB_SET && (!strcmp(opt, "services") || !strcmp(opt, "ip") ||
-					       !strcmp(opt, "mtu"));
+					       !strcmp(opt, "mtu") || !strcmp(opt, "gateway"));
 	default:
 		return false;
 	}
@@ -487,6 +496,18 @@ static int take_option(struct vswcmd *c, const char *opt, const char *val, char 
 				ERR("bad address '%s' (want ADDR/PREFIX, IPv4 or IPv6)", c->ips[i]);
 		c->nips = k;
 		c->has_ips = true;
+	} else if (!strcmp(opt, "gateway")) {
+		int k = strcmp(val, "none") ? parse_list((char *)val, c->gateways, 2) : 0;
+		int fam[2] = { 0, 0 };
+		if (k < 0 || (k == 0 && strcmp(val, "none")))
+			ERR("bad gateway list '%s' (want IPV4, IPV6, both or none)", val);
+		for (int i = 0; i < k; i++)
+			if (!(fam[i] = addr_family(c->gateways[i])))
+				ERR("bad gateway '%s' (want an IPv4 or IPv6 address)", c->gateways[i]);
+		if (k == 2 && fam[0] == fam[1])
+			ERR("two IPv%c gateways in '%s': one per family", fam[0] == AF_INET ? '4' : '6', val);
+		c->ngateways = k;
+		c->has_gateways = true;
 	}
 	return 0;
 }
@@ -647,11 +668,11 @@ int vswcmd_parse_words(int n, char *const *words, struct vswcmd *c, char *err, s
 	if (c->obj == OBJ_NETSTACK && (check_stack_name(c->pos[0]) || !strcmp(c->pos[0], "default")))
 		ERR("bad TCP/IP stack name '%s' (1-%d of A-Z a-z 0-9 . _ -, not default)", c->pos[0],
 		    VSW_NAME_MAX);
-	if (c->obj == OBJ_VMK && c->backend && (c->netstack || c->has_ips || c->has_mtu))
-		ERR("vmk add: --backend or --netstack/--ip/--mtu, not both (those are the vmk's own interface)");
+	if (c->obj == OBJ_VMK && c->backend && (c->netstack || c->has_ips || c->has_mtu || c->has_gateways))
+		ERR("vmk add: --backend or --netstack/--ip/--mtu/--gateway, not both (those are the vmk's own interface)");
 	if (c->verb == VERB_SET) {
 		bool any = c->has_mtu || c->has_vlan || c->has_mac || c->has_link || c->has_services ||
-			   c->has_ips || c->has_beacon_interval || c->has_lldp || c->has_lldp_interval ||
+			   c->has_ips || c->has_gateways || c->has_beacon_interval || c->has_lldp || c->has_lldp_interval ||
 			   c->obj == OBJ_POLICY;
 		if (!any)
 			ERR("%s set: nothing to set", objects[o].word);

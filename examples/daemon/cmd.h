@@ -15,10 +15,12 @@
  *             | remove SWITCH NAME | set SWITCH NAME [--mac MAC] [--link up|down]
  *   vmk       add SWITCH PORTGROUP NAME [--mac MAC] [--services LIST]
  *                 [--netstack NAME] [--ip ADDR/PREFIX,...|none] [--mtu N]
+ *                 [--gateway GW[,GW6]|none]
  *             | add SWITCH PORTGROUP NAME [--mac MAC] [--services LIST]
  *                 --backend SPEC [--options OPTS]
  *             | remove SWITCH NAME
  *             | set SWITCH NAME [--services LIST] [--ip LIST|none] [--mtu N]
+ *                   [--gateway GW[,GW6]|none]
  *   policy    get SWITCH [PORTGROUP] | set SWITCH [PORTGROUP] KEY=VALUE...
  *             | clear SWITCH PORTGROUP KEY...
  *   list | stats [SWITCH [PORT]] | fdb [SWITCH]
@@ -80,6 +82,9 @@ struct vswcmd {
 	const char *ips[VSWCMD_MAX_IPS]; /* --ip A,B: addresses with prefix; none: [] */
 	int nips;
 	bool has_ips;
+	const char *gateways[2]; /* --gateway: at most one IPv4 and one IPv6; none: [] */
+	int ngateways;
+	bool has_gateways;
 
 	struct vswcmd_kv kv[VSWCMD_MAX_KV];
 	int nkv;

@@ -1,6 +1,7 @@
 /*
  * host.c - the host's side of the switches in vswd: VMkernel ports'
- * interfaces (a tap in a TCP/IP stack, its MTU and addresses), the TCP/IP
+ * interfaces (a tap in a TCP/IP stack, its MTU, addresses and default
+ * gateways), the TCP/IP
  * stacks themselves, and the rule that one VMkernel port of the host
  * carries Fault Tolerance logging. Only the daemon touches the host
  * (d->host_ok); the configuration fuzzer does not.
@@ -90,6 +91,65 @@ static int replace_ips(struct vsw_vmk *k, const struct vswcmd *c, char *err, siz
 	return 0;
 }
 
+struct gw_list {
+	char gw[4][64];
+	int n;
+};
+
+static int collect_gw(const char *dst, const char *gw, void *user)
+{
+	struct gw_list *l = user;
+
+	if (gw && !strcmp(dst, "default") && l->n < (int)(sizeof(l->gw) / sizeof(l->gw[0])))
+		snprintf(l->gw[l->n++], sizeof(l->gw[0]), "%s", gw);
+	return 0;
+}
+
+/* The default routes through the vmk become exactly c->gateways: ESXi's
+ * "override the default gateway for this adapter", in the vmk's stack. */
+static int replace_gateways(struct vsw_vmk *k, const struct vswcmd *c, char *err, size_t errlen)
+{
+	const char *name = vsw_port_name(vsw_vmk_port(k));
+	struct gw_list old = { .n = 0 };
+	int e = vsw_vmk_route_foreach(k, collect_gw, &old);
+
+	for (int i = 0; !e && i < old.n; i++)
+		e = vsw_vmk_route_remove(k, "default", old.gw[i]);
+	if (e)
+		ERR("vmk '%s': gateways: %s", name, strerror(-e));
+	for (int i = 0; i < c->ngateways; i++) {
+		e = vsw_vmk_route_add(k, "default", c->gateways[i]);
+		if (e == -ENETUNREACH || e == -EHOSTUNREACH) /* IPv4's answer, IPv6's */
+			ERR("vmk '%s': gateway %s is not on its networks (give an address with --ip)",
+			    name, c->gateways[i]);
+		if (e == -EEXIST)
+			ERR("vmk '%s': gateway %s: the stack has a default route already (through another vmk)",
+			    name, c->gateways[i]);
+		if (e)
+			ERR("vmk '%s': gateway %s: %s", name, c->gateways[i], strerror(-e));
+	}
+	return 0;
+}
+
+/* New addresses, same gateways: Linux drops the IPv4 routes through an
+ * interface with its last IPv4 address, which replacing them removes, so
+ * the default gateways are put back once the new addresses are there. */
+static int replace_ips_keep_gateways(struct vsw_vmk *k, const struct vswcmd *c, char *err,
+				     size_t errlen)
+{
+	struct gw_list old = { .n = 0 };
+	struct vswcmd keep = { .ngateways = 0 };
+	int e = vsw_vmk_route_foreach(k, collect_gw, &old);
+
+	if (e)
+		ERR("vmk '%s': gateways: %s", vsw_port_name(vsw_vmk_port(k)), strerror(-e));
+	if (replace_ips(k, c, err, errlen))
+		return -1;
+	for (int i = 0; i < old.n && i < 2; i++)
+		keep.gateways[keep.ngateways++] = old.gw[i];
+	return replace_gateways(k, &keep, err, errlen);
+}
+
 int vswd_vmk_iface(struct vswd *d, struct vsw_vmk *k, const struct vswcmd *c, char *err,
 		   size_t errlen)
 {
@@ -97,7 +157,7 @@ int vswd_vmk_iface(struct vswd *d, struct vsw_vmk *k, const struct vswcmd *c, ch
 	const char *name = vsw_port_name(vsw_vmk_port(k));
 	int e;
 
-	if (!c->netstack && !c->has_ips && !c->has_mtu)
+	if (!c->netstack && !c->has_ips && !c->has_mtu && !c->has_gateways)
 		return 0; /* a VMkernel port without an interface, as in 1.0 */
 	if (!d->host_ok)
 		ERR("vmk '%s': interfaces in the host are not made here", name);
@@ -111,7 +171,9 @@ int vswd_vmk_iface(struct vswd *d, struct vsw_vmk *k, const struct vswcmd *c, ch
 		ERR("vmk '%s': MTU %u above the switch's", name, c->mtu);
 	if (e)
 		ERR("vmk '%s': interface: %s", name, strerror(-e));
-	return replace_ips(k, c, err, errlen);
+	if (replace_ips(k, c, err, errlen))
+		return -1;
+	return c->has_gateways ? replace_gateways(k, c, err, errlen) : 0;
 }
 
 int vswd_vmk_set(struct vswd *d, struct vsw_vmk *k, const struct vswcmd *c, char *err,
@@ -120,7 +182,7 @@ int vswd_vmk_set(struct vswd *d, struct vsw_vmk *k, const struct vswcmd *c, char
 	const char *name = vsw_port_name(vsw_vmk_port(k));
 	int e;
 
-	if ((c->has_ips || c->has_mtu) && !vsw_vmk_netstack(k))
+	if ((c->has_ips || c->has_mtu || c->has_gateways) && !vsw_vmk_netstack(k))
 		ERR("vmk '%s' has no interface of its own (add it with --netstack)", name);
 	if (c->has_services && vswd_ft_check(d, vsw_vmk_port(k), c->services, err, errlen))
 		return -1;
@@ -128,12 +190,17 @@ int vswd_vmk_set(struct vswd *d, struct vsw_vmk *k, const struct vswcmd *c, char
 		ERR("vmk '%s': MTU %u: %s", name, c->mtu, e == -EINVAL ? "above the switch's" : strerror(-e));
 	if (c->has_services && (e = vsw_vmk_set_services(k, c->services)) < 0)
 		ERR("vmk '%s': services: %s", name, strerror(-e));
-	return c->has_ips ? replace_ips(k, c, err, errlen) : 0;
+	if (c->has_ips && !c->has_gateways)
+		return replace_ips_keep_gateways(k, c, err, errlen);
+	if (c->has_ips && replace_ips(k, c, err, errlen))
+		return -1;
+	return c->has_gateways ? replace_gateways(k, c, err, errlen) : 0;
 }
 
 void vswd_vmk_describe(struct vsw_vmk *k, bool json, struct outbuf *o)
 {
 	struct ip_list *l;
+	struct gw_list g = { .n = 0 };
 	const char *stack = vsw_vmk_netstack(k);
 
 	if (!stack)
@@ -141,17 +208,23 @@ void vswd_vmk_describe(struct vsw_vmk *k, bool json, struct outbuf *o)
 	l = calloc(1, sizeof(*l));
 	if (l)
 		vsw_vmk_ip_foreach(k, collect_ip, l);
+	vsw_vmk_route_foreach(k, collect_gw, &g);
 	if (json) {
 		out_printf(o, ", \"netstack\": ");
 		out_json_str(o, stack);
 		out_printf(o, ", \"mtu\": %d, \"ips\": [", vsw_vmk_mtu(k));
 		for (int i = 0; l && i < l->n; i++)
 			out_printf(o, "%s\"%s\"", i ? ", " : "", l->cidr[i]);
+		out_printf(o, "], \"gateways\": [");
+		for (int i = 0; i < g.n; i++)
+			out_printf(o, "%s\"%s\"", i ? ", " : "", g.gw[i]);
 		out_printf(o, "]");
 	} else {
 		out_printf(o, " netstack=%s mtu=%d", stack, vsw_vmk_mtu(k));
 		for (int i = 0; l && i < l->n; i++)
 			out_printf(o, "%s%s", i ? "," : " ip=", l->cidr[i]);
+		for (int i = 0; i < g.n; i++)
+			out_printf(o, "%s%s", i ? "," : " gw=", g.gw[i]);
 	}
 	free(l);
 }

@@ -16,29 +16,47 @@ cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_
 lib=$(ls "$top"/libvsw/*.c)
 daemon="$top/examples/daemon/cmd.c $top/examples/daemon/exec.c $top/examples/daemon/host.c \
 	$top/examples/daemon/config.c $top/examples/daemon/neighbors.c"
-for t in $targets; do
-	case $t in
+jobs=$(nproc 2>/dev/null || echo 1)
+build_one() {
+	case $1 in
 	frame|lldp) src="$lib" ;;
 	vswcmd) src="$lib $top/examples/daemon/cmd.c" ;;
 	config) src="$lib $daemon" ;;
-	*) echo "unknown target $t"; exit 2 ;;
+	*) echo "unknown target $1"; return 2 ;;
 	esac
-	echo "== building fuzz-$t"
+	echo "== building fuzz-$1"
 	# shellcheck disable=SC2086
-	clang $cflags -o "$out/fuzz-$t" "$top/tests/fuzz/fuzz-$t.c" $src -lpthread
-done
-status=0
-for t in $targets; do
+	clang $cflags -o "$out/fuzz-$1" "$top/tests/fuzz/fuzz-$1.c" $src -lpthread
+}
+run_one() {
 	work=$(mktemp -d)
-	cp "$top/tests/fuzz/corpus/$t/"* "$work/"
-	echo "== fuzz-$t for ${secs}s"
-	if ! (cd "$out" && ASAN_OPTIONS=detect_leaks=1 "./fuzz-$t" -max_total_time="$secs" \
-		-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$work" 2>"$out/fuzz-$t.log"); then
-		tail -40 "$out/fuzz-$t.log"
-		echo "FAIL: fuzz-$t found a problem (reproducer in $out)"
-		status=1
+	cp "$top/tests/fuzz/corpus/$1/"* "$work/"
+	echo "== fuzz-$1 for ${secs}s"
+	if (cd "$out" && ASAN_OPTIONS=detect_leaks=1 "./fuzz-$1" -max_total_time="$secs" \
+		-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$work" 2>"$out/fuzz-$1.log"); then
+		grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$out/fuzz-$1.log" | sed "s/^/fuzz-$1 /"
+	else
+		tail -40 "$out/fuzz-$1.log"
+		echo "FAIL: fuzz-$1 found a problem (reproducer in $out)"
+		rm -rf "$work"
+		return 1
 	fi
-	grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$out/fuzz-$t.log" || true
 	rm -rf "$work"
-done
-exit $status
+}
+# Run FN on every target, 'jobs' at a time (one per core: the targets are
+# independent, and CI time is what they cost); fails if any failed.
+each() {
+	fn=$1 failed=0 n=0 pids=""
+	for t in $targets; do
+		"$fn" "$t" & pids="$pids $!"
+		n=$((n + 1))
+		if [ $n -ge "$jobs" ]; then
+			for p in $pids; do wait "$p" || failed=1; done
+			n=0 pids=""
+		fi
+	done
+	for p in $pids; do wait "$p" || failed=1; done
+	return $failed
+}
+each build_one
+each run_one

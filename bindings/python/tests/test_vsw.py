@@ -400,6 +400,14 @@ class TestVmkInterface(unittest.TestCase):
                 k.add_ip("2001:db8::1/64")
                 self.assertIn("192.0.2.1/24", k.ips)
                 self.assertIn("2001:db8::1/64", k.ips)
+                k.add_route("default", "192.0.2.254")
+                k.add_route("198.51.100.0/24")
+                self.assertEqual(sorted(k.routes, key=str),
+                                 sorted([("default", "192.0.2.254"), ("198.51.100.0/24", None)], key=str))
+                with self.assertRaises(vsw.VswExistsError):
+                    k.add_route("default", "192.0.2.253")
+                k.remove_route("default")
+                self.assertEqual(k.routes, [("198.51.100.0/24", None)])
                 k.remove_ip("192.0.2.1/24")
                 self.assertNotIn("192.0.2.1/24", k.ips)
                 k.mtu = 1500

@@ -92,6 +92,7 @@ RX_FN = ctypes.CFUNCTYPE(None, c_void_p, ctypes.POINTER(Frame), c_uint, c_void_p
 FDB_FN = ctypes.CFUNCTYPE(c_int, ctypes.POINTER(FdbEntryInfo), c_void_p)
 CLOCK_FN = ctypes.CFUNCTYPE(c_uint64, c_void_p)
 IP_FN = ctypes.CFUNCTYPE(c_int, c_char_p, c_void_p)
+ROUTE_FN = ctypes.CFUNCTYPE(c_int, c_char_p, c_char_p, c_void_p)
 LLDP_FN = ctypes.CFUNCTYPE(c_int, ctypes.POINTER(LldpNeighbor), c_void_p)
 
 # name: (restype, argtypes)
@@ -164,6 +165,9 @@ _PROTOTYPES = {
     "vsw_vmk_ip_add": (c_int, [c_void_p, c_char_p]),
     "vsw_vmk_ip_remove": (c_int, [c_void_p, c_char_p]),
     "vsw_vmk_ip_foreach": (c_int, [c_void_p, IP_FN, c_void_p]),
+    "vsw_vmk_route_add": (c_int, [c_void_p, c_char_p, c_char_p]),
+    "vsw_vmk_route_remove": (c_int, [c_void_p, c_char_p, c_char_p]),
+    "vsw_vmk_route_foreach": (c_int, [c_void_p, ROUTE_FN, c_void_p]),
     "vsw_netstack_add": (c_int, [c_char_p]),
     "vsw_netstack_remove": (c_int, [c_char_p]),
     "vsw_port_input": (c_int, [c_void_p, ctypes.POINTER(Frame), c_uint]),

@@ -18,7 +18,8 @@ import errno
 import ipaddress
 import weakref
 
-from ._lib import CLOCK_FN, FDB_FN, IP_FN, LLDP_FN, RX_FN, Frame, SwitchOpts, VmkIfaceOpts, lib
+from ._lib import (CLOCK_FN, FDB_FN, IP_FN, LLDP_FN, ROUTE_FN, RX_FN, Frame, SwitchOpts,
+                   VmkIfaceOpts, lib)
 from .enums import BATCH_MAX, BeaconState, Counter, LldpMode, PortKind, UplinkRole
 from .errors import check
 
@@ -865,6 +866,31 @@ class Vmk(_VirtualPort):
             return 0
         cb = IP_FN(visit)
         check(lib.vsw_vmk_ip_foreach(self._k(), cb, None), "vsw_vmk_ip_foreach", self.name)
+        return out
+
+    def add_route(self, dst, gateway=None):
+        """Add a route through the interface in its stack: dst "default" or
+        "NET/LEN", via 'gateway' (None: on the link; required for default).
+        A stack has one route per destination: one default gateway."""
+        check(lib.vsw_vmk_route_add(self._k(), _enc(dst), _enc(gateway) if gateway else None),
+              "vsw_vmk_route_add", self.name, dst, gateway)
+
+    def remove_route(self, dst, gateway=None):
+        """Remove a route through the interface (gateway None: any gateway)."""
+        check(lib.vsw_vmk_route_remove(self._k(), _enc(dst), _enc(gateway) if gateway else None),
+              "vsw_vmk_route_remove", self.name, dst, gateway)
+
+    @property
+    def routes(self):
+        """The routes through the interface, but the kernel's own: a list of
+        (dst, gateway or None) tuples."""
+        out = []
+
+        def visit(dst, gw, user):
+            out.append((dst.decode(), gw.decode() if gw is not None else None))
+            return 0
+        cb = ROUTE_FN(visit)
+        check(lib.vsw_vmk_route_foreach(self._k(), cb, None), "vsw_vmk_route_foreach", self.name)
         return out
 
     def remove(self):
