@@ -254,7 +254,9 @@ VSW_API unsigned int vsw_switch_mtu(const struct vsw_switch *sw);
  *
  * The MTU is the largest Ethernet payload (frame length less the 14-byte
  * header, and less one 4-byte VLAN tag if the frame carries one) the switch
- * forwards.
+ * forwards. VMkernel interfaces (vsw_vmk_iface_create()) with a larger MTU
+ * are lowered to it, so that the host does not send frames the switch
+ * would drop; a larger MTU does not raise them (since 1.1).
  *
  * @param sw   The switch.
  * @param mtu  VSW_MTU_MIN to VSW_MTU_MAX.

@@ -240,7 +240,6 @@ struct vsw_switch {
 	int wakefd;
 	volatile int stop;
 	uint32_t n_fdless;
-	uint64_t last_tick_ns;
 
 	vsw_log_fn log_fn;
 	void *log_user;
@@ -316,6 +315,9 @@ struct vsw_vmk {
 void vsw__vmk_iface_release(struct vsw_vmk *k);
 /* 0 if the port has its interface and no walk runs; else -ENOENT, -EBUSY */
 int vsw__vmk_iface_usable(const struct vsw_vmk *k);
+/* After the switch's MTU went down: VMkernel interfaces above it follow,
+ * as their larger frames would be dropped as oversize. */
+void vsw__vmk_iface_clamp_mtu(struct vsw_switch *sw);
 /* Start a walk of the port's addresses or routes: -EINVAL, -ENOENT, -EBUSY,
  * or 0 with the port marked busy until the caller clears k->in_walk. */
 int vsw__vmk_walk_begin(struct vsw_vmk *k, bool have_fn);

@@ -146,6 +146,7 @@ int vsw_switch_set_mtu(struct vsw_switch *sw, unsigned int mtu)
 	if (vsw__busy(sw))
 		return -EBUSY;
 	sw->mtu = mtu;
+	vsw__vmk_iface_clamp_mtu(sw);
 	return 0;
 }
 

@@ -148,6 +148,23 @@ int vsw_vmk_mtu(const struct vsw_vmk *k)
 	return err ? err : (int)k->mtu;
 }
 
+void vsw__vmk_iface_clamp_mtu(struct vsw_switch *sw)
+{
+	for (struct vsw_port *p = vsw_port_next(sw, NULL); p; p = vsw_port_next(sw, p)) {
+		struct vsw_vmk *k = vsw_port_to_vmk(p);
+		int err;
+
+		if (!k || vsw__vmk_iface_usable(k) || k->mtu <= sw->mtu)
+			continue;
+		err = vsw__rtnl_set_mtu(k->rtnl, k->ifindex, sw->mtu);
+		if (err)
+			vsw__err(sw, "vmk %s: MTU %u above the switch's %u: %s", p->name, k->mtu, sw->mtu,
+				  strerror(-err));
+		else
+			k->mtu = sw->mtu;
+	}
+}
+
 int vsw_vmk_set_mtu(struct vsw_vmk *k, unsigned int mtu)
 {
 	int err = vsw__vmk_iface_usable(k);

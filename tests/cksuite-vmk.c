@@ -230,6 +230,12 @@ START_TEST(iface_in_a_stack)
 	ck_assert(ip_link_has(stack, name, "02:00:00:00:00:77"));
 	ck_assert(ip_link_has(stack, name, "mtu 9000"));
 	ck_assert_int_eq(vsw_vmk_mtu(k), 9000);
+	/* a smaller switch MTU takes the interface's down with it, not up */
+	ck_ok(vsw_switch_set_mtu(sw, 4000));
+	ck_assert_int_eq(vsw_vmk_mtu(k), 4000);
+	ck_assert(ip_link_has(stack, name, "mtu 4000"));
+	ck_ok(vsw_switch_set_mtu(sw, 9000));
+	ck_assert_int_eq(vsw_vmk_mtu(k), 4000);
 	ck_ok(vsw_vmk_set_mtu(k, 1500));
 	ck_assert(ip_link_has(stack, name, "mtu 1500"));
 	ck_assert_int_eq(vsw_vmk_set_mtu(k, 9001), -EINVAL);
