@@ -270,7 +270,9 @@ VSW_API int vsw_switch_set_mtu(struct vsw_switch *sw, unsigned int mtu);
  * @brief Install a log handler on a switch.
  *
  * By default a switch logs nothing at all. After this call, messages of
- * @p max_level and more severe go to @p fn.
+ * @p max_level and more severe go to @p fn. Messages come from inside
+ * batches and changes, so @p fn must not change the switch: calls that
+ * would return @c -EBUSY while it runs (since 1.1).
  *
  * @param sw         The switch.
  * @param fn         The handler, or NULL to silence the switch again.
@@ -1285,6 +1287,8 @@ struct vsw_vmk_iface_opts {
  * @return 0 on success, or
  *  - @c -EINVAL: @p k is NULL, @p opts has a bad size, a stack name that
  *    is not 1 to VSW_NAME_MAX of [A-Za-z0-9._-], or an MTU out of range;
+ *    or the port's name is not usable as an interface's (a '/', a space,
+ *    or a '%', which the kernel would take as a template);
  *  - @c -ENAMETOOLONG: the port's name is longer than 15 bytes, too long
  *    for an interface;
  *  - @c -EBUSY: the port already has a backend, or the call was made from
@@ -1358,8 +1362,8 @@ VSW_API int vsw_vmk_ip_remove(struct vsw_vmk *k, const char *cidr);
 /**
  * @brief Called by vsw_vmk_ip_foreach() for each address.
  *
- * It must not change the port's interface or remove the port: those calls
- * return @c -EBUSY while the walk runs.
+ * It must not change the port's interface or the switch: those calls
+ * return @c -EBUSY while the walk runs, as from a receive callback.
  *
  * @param cidr  The address and its prefix length, e.g. "192.0.2.10/24".
  * @param user  The caller's pointer.
@@ -1430,8 +1434,8 @@ VSW_API int vsw_vmk_route_remove(struct vsw_vmk *k, const char *dst, const char 
 /**
  * @brief Called by vsw_vmk_route_foreach() for each route.
  *
- * It must not change the port's interface or remove the port: those calls
- * return @c -EBUSY while the walk runs.
+ * It must not change the port's interface or the switch: those calls
+ * return @c -EBUSY while the walk runs, as from a receive callback.
  *
  * @param dst      "default" or the network, e.g. "192.0.2.0/24".
  * @param gateway  The next hop, or NULL for a route on the link.

@@ -307,6 +307,7 @@ struct vsw_vmk {
 	int ifindex;
 	unsigned int mtu;
 	bool in_walk;                   /* an address or route walk runs: the socket is busy */
+	bool walk_was_busy;             /* sw->in_flush before the walk */
 	char netstack[VSW_NAME_MAX + 1];
 };
 
@@ -319,8 +320,9 @@ int vsw__vmk_iface_usable(const struct vsw_vmk *k);
  * as their larger frames would be dropped as oversize. */
 void vsw__vmk_iface_clamp_mtu(struct vsw_switch *sw);
 /* Start a walk of the port's addresses or routes: -EINVAL, -ENOENT, -EBUSY,
- * or 0 with the port marked busy until the caller clears k->in_walk. */
+ * or 0 with the port and its switch busy until vsw__vmk_walk_end(). */
 int vsw__vmk_walk_begin(struct vsw_vmk *k, bool have_fn);
+void vsw__vmk_walk_end(struct vsw_vmk *k);
 /* "192.0.2.10/24", "2001:db8::10/64" into family, address and prefix */
 int vsw__parse_cidr(const char *cidr, int *family, uint8_t addr[16], unsigned int *prefix);
 

@@ -347,7 +347,12 @@ int vsw_uplink_lldp_foreach(struct vsw_uplink *u, vsw_lldp_fn fn, void *user)
 		memcpy(e.mgmt_ipv4, n->v4, 4);
 		memcpy(e.mgmt_ipv6, n->v6, 16);
 		memcpy(e.src_mac, n->src_mac, 6);
+		bool was = u->port.sw->in_flush;
+
+		/* the callback must not remove the uplink under the walk */
+		u->port.sw->in_flush = true;
 		r = fn(&e, user);
+		u->port.sw->in_flush = was;
 		if (r)
 			return r;
 	}

@@ -29,10 +29,16 @@ int vsw_switch_set_log(struct vsw_switch *sw, vsw_log_fn fn,
 void vsw__log(struct vsw_switch *sw, enum vsw_log_level level, const char *fmt, ...)
 {
 	va_list ap;
+	bool was;
 
 	if (!sw || !sw->log_fn || level > sw->log_level)
 		return;
+	/* messages come from inside batches and changes (LLDP, beacon
+	 * verdicts): the handler must not change the switch under them */
+	was = sw->in_flush;
+	sw->in_flush = true;
 	va_start(ap, fmt);
 	sw->log_fn(sw, level, sw->log_user, fmt, ap);
 	va_end(ap);
+	sw->in_flush = was;
 }

@@ -62,8 +62,11 @@ static int transact(int fd, struct req *r)
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);
 		if (n < 0)
 			return errno == EINTR ? -EINTR : -errno;
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
-		     h = NLMSG_NEXT(h, n)) {
+		/* int, as the macros compare: a size_t would wrap below 0 */
+		int len = (int)n;
+
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, len);
+		     h = NLMSG_NEXT(h, len)) {
 			if (h->nlmsg_seq != r->nh.nlmsg_seq || h->nlmsg_type != NLMSG_ERROR)
 				continue; /* a stale answer to an earlier request */
 			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct nlmsgerr)))
@@ -159,12 +162,18 @@ static int dump(int fd, unsigned short type, unsigned short answer,
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);
 		if (n < 0)
 			return -errno;
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
-		     h = NLMSG_NEXT(h, n)) {
+		/* int, as the macros compare: a size_t would wrap below 0 */
+		int len = (int)n;
+
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, len);
+		     h = NLMSG_NEXT(h, len)) {
 			if (h->nlmsg_seq != r.nh.nlmsg_seq)
 				continue;
-			if (h->nlmsg_type == NLMSG_DONE)
-				return stop;
+			if (h->nlmsg_type == NLMSG_DONE) {
+				/* a dump the kernel cut short says so here */
+				int e = h->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) ? *(int *)NLMSG_DATA(h) : 0;
+				return e < 0 ? e : stop;
+			}
 			if (h->nlmsg_type == NLMSG_ERROR) {
 				int e = h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct nlmsgerr)) ?
 						((struct nlmsgerr *)NLMSG_DATA(h))->error : -EPROTO;

@@ -11,6 +11,7 @@
  * addresses go with it.
  */
 #include "internal.h"
+#include "netdev.h"
 #include "netstack.h"
 #include "rtnl.h"
 
@@ -66,10 +67,10 @@ static int create_in_stack(struct vsw_vmk *k, struct vsw_backend **be)
 	err = vsw_backend_open(spec, opts, be);
 	if (err)
 		return err;
-	k->ifindex = (int)if_nametoindex(k->port.name);
-	k->rtnl = vsw__rtnl_open();
-	if (!k->ifindex || k->rtnl < 0) {
-		err = !k->ifindex ? -errno : k->rtnl;
+	k->ifindex = vsw__netdev_ifindex(k->port.name);
+	k->rtnl = k->ifindex < 0 ? k->ifindex : vsw__rtnl_open();
+	if (k->rtnl < 0) {
+		err = k->rtnl;
 		k->rtnl = -1;
 		vsw_backend_close(*be);
 		*be = NULL;
@@ -97,6 +98,9 @@ int vsw_vmk_iface_create(struct vsw_vmk *k, const struct vsw_vmk_iface_opts *opt
 		return -EINVAL;
 	if (strlen(k->port.name) >= IFNAMSIZ)
 		return -ENAMETOOLONG;
+	/* the tap takes the port's name: no template ("%d") or path in it */
+	if (vsw__netdev_name_ok(k->port.name) || strchr(k->port.name, '%'))
+		return -EINVAL;
 	if (k->iface || k->port.be)
 		return -EBUSY;
 	if (vsw__busy(k->port.sw))
@@ -167,12 +171,13 @@ void vsw__vmk_iface_clamp_mtu(struct vsw_switch *sw)
 
 int vsw_vmk_set_mtu(struct vsw_vmk *k, unsigned int mtu)
 {
-	int err = vsw__vmk_iface_usable(k);
+	int err;
 
+	if (!k || mtu_ok(k, mtu))
+		return -EINVAL;
+	err = vsw__vmk_iface_usable(k);
 	if (err)
 		return err;
-	if (mtu_ok(k, mtu))
-		return -EINVAL;
 	err = vsw__rtnl_set_mtu(k->rtnl, k->ifindex, mtu);
 	if (!err)
 		k->mtu = mtu;
@@ -258,9 +263,19 @@ int vsw__vmk_walk_begin(struct vsw_vmk *k, bool have_fn)
 	if (!k || !have_fn)
 		return -EINVAL;
 	err = vsw__vmk_iface_usable(k);
-	if (!err)
+	if (!err) {
 		k->in_walk = true;
+		/* and the switch: no port or switch may go under the walk */
+		k->walk_was_busy = k->port.sw->in_flush;
+		k->port.sw->in_flush = true;
+	}
 	return err;
+}
+
+void vsw__vmk_walk_end(struct vsw_vmk *k)
+{
+	k->in_walk = false;
+	k->port.sw->in_flush = k->walk_was_busy;
 }
 
 int vsw_vmk_ip_foreach(struct vsw_vmk *k, vsw_vmk_ip_fn fn, void *user)
@@ -271,6 +286,6 @@ int vsw_vmk_ip_foreach(struct vsw_vmk *k, vsw_vmk_ip_fn fn, void *user)
 	if (err)
 		return err;
 	err = vsw__rtnl_addr_foreach(k->rtnl, k->ifindex, format_one, &c);
-	k->in_walk = false;
+	vsw__vmk_walk_end(k);
 	return err;
 }

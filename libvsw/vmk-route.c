@@ -104,6 +104,6 @@ int vsw_vmk_route_foreach(struct vsw_vmk *k, vsw_vmk_route_fn fn, void *user)
 	if (err)
 		return err;
 	err = vsw__rtnl_route_foreach(k->rtnl, k->ifindex, format_route, &w);
-	k->in_walk = false;
+	vsw__vmk_walk_end(k);
 	return err;
 }

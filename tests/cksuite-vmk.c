@@ -6,6 +6,9 @@
  * the port; TCP/IP stacks made and removed; every error of the API. The
  * interface tests need root and make everything inside a stack named
  * after the test's PID; elsewhere they pass without doing anything.
+ * The stacks' names are the parent's (the runner's) PID, set by an
+ * unchecked fixture that also removes them once the tests are done, even
+ * when an assertion has ended a forked test before its own cleanup.
  */
 #include <fcntl.h>
 #include <stdbool.h>
@@ -89,6 +92,30 @@ START_TEST(iface_errors)
 END_TEST
 
 /* ---- with root: a real interface in a stack of the test's own ---- */
+
+/* The stacks and the interface name, computed once in the runner itself
+ * (unchecked fixtures run there, before any fork): a failed test never
+ * leaves a stack behind that no later run knows the name of. */
+static char stack_t_name[32], stack_d_name[32], vmk_t_name[16];
+
+static void stacks_setup(void)
+{
+	int pid = (int)getpid();
+
+	snprintf(stack_t_name, sizeof(stack_t_name), "vswt%d", pid);
+	snprintf(stack_d_name, sizeof(stack_d_name), "vswd%d", pid);
+	snprintf(vmk_t_name, sizeof(vmk_t_name), "vmk%d", pid % 100000);
+	/* a crashed earlier run's, with the same PID */
+	(void)vsw_netstack_remove(stack_t_name);
+	(void)vsw_netstack_remove(stack_d_name);
+}
+
+static void stacks_teardown(void)
+{
+	/* gone already when the tests passed: errors do not matter */
+	(void)vsw_netstack_remove(stack_t_name);
+	(void)vsw_netstack_remove(stack_d_name);
+}
 
 static bool can_make_interfaces(void)
 {
@@ -201,16 +228,15 @@ START_TEST(iface_in_a_stack)
 	struct vsw_portgroup *pg;
 	struct vsw_vmk *k;
 	struct addrs a = { 0 };
-	char stack[32], name[16];
+	const char *stack = stack_t_name, *name = vmk_t_name;
 	uint8_t m[6];
 	ino_t before;
 	int calls = 0;
 
 	if (!can_make_interfaces())
 		return;
-	snprintf(stack, sizeof(stack), "vswt%d", (int)getpid());
-	snprintf(name, sizeof(name), "vmk%d", (int)getpid() % 100000);
-	vsw_netstack_remove(stack); /* a crashed earlier run's */
+	ck_assert(*stack && *name); /* the fixture ran */
+	vsw_netstack_remove(stack); /* a leftover, if any (the fixture removed it) */
 	ck_ok(vsw_netstack_add(stack));
 	ck_assert_int_eq(vsw_netstack_add(stack), -EEXIST);
 	ck_assert(ip_link_has(stack, "lo", "UP"));
@@ -317,12 +343,12 @@ START_TEST(iface_detached)
 	struct vsw_portgroup *pg;
 	struct vsw_vmk *k;
 	struct vsw_vmk_iface_opts o = { .size = sizeof(o) };
-	char stack[32];
+	const char *stack = stack_d_name;
 	uint8_t m[6];
 
 	if (!can_make_interfaces())
 		return;
-	snprintf(stack, sizeof(stack), "vswd%d", (int)getpid());
+	ck_assert(*stack); /* the fixture ran */
 	vsw_netstack_remove(stack);
 	ck_ok(vsw_netstack_add(stack));
 	sw = ck_switch("vSwitch0");
@@ -351,6 +377,7 @@ Suite *vsw_vmk_suite(void)
 	Suite *s = suite_create("vmk");
 	TCase *tc = tcase_create("vmk");
 
+	tcase_add_unchecked_fixture(tc, stacks_setup, stacks_teardown);
 	tcase_add_test(tc, ft_logging_on_one_port);
 	tcase_add_test(tc, iface_errors);
 	tcase_add_test(tc, iface_in_a_stack);

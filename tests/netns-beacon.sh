@@ -64,16 +64,22 @@ wait_for 5 grep -q "listening" "$TMP/wire.err" || fail "tcpdump on the wire did 
 wait_for 5 ip netns exec "${P}h1" ping -c 1 -W 1 10.77.30.2 || fail "no connectivity"
 bg ip netns exec "${P}h1" ping -n -D -i 0.2 -W 1 -c 120 10.77.30.2 >"$TMP/ping.log"
 PINGPID=$LASTPID
-sleep 3
-[ "$(state vmnic0)" = up ] || fail "vmnic0 is $(state vmnic0) before the cut"
-ctl --json list | python3 -c 'import json, sys
+# beacons_ok: every uplink's beacon state ok, at the interval set
+beacons_ok() {
+	ctl --json list | python3 -c 'import json, sys
 sw = json.load(sys.stdin)["vswitches"][0]
 assert sw["beacon_interval_ms"] == 1000, sw
-assert all(u["beacon"] == "ok" and u["beacon_vlans"] == {"0": "ok"} for u in sw["uplinks"]), sw' \
-	|| fail "beacon state before the cut"
-grep -q "$u0mac > ff:ff:ff:ff:ff:ff, ethertype Unknown (0x05ff)" "$TMP/wire.cap" \
-	|| { head -5 "$TMP/wire.cap"; fail "no beacon from vmnic0's interface on the bridge"; }
-[ "$(ctl stats vSwitch0 vmnic0 | awk '$1 == "beacon_rx" {print $2}')" -ge 4 ] || fail "vmnic0 hears nothing"
+assert all(u["beacon"] == "ok" and u["beacon_vlans"] == {"0": "ok"} for u in sw["uplinks"]), sw'
+}
+# beacon_rx UPLINK: its beacon_rx counter
+beacon_rx() { ctl stats vSwitch0 "$1" | awk '$1 == "beacon_rx" {print $2}'; }
+rx_at_least() { [ "$(beacon_rx "$1")" -ge "$2" ]; }
+wire_has_u0() { grep -q "$u0mac > ff:ff:ff:ff:ff:ff, ethertype Unknown (0x05ff)" "$TMP/wire.cap"; }
+is_up() { [ "$(state "$1")" = up ]; }
+wait_for 10 is_up vmnic0 || fail "vmnic0 is $(state vmnic0) before the cut"
+wait_for 10 beacons_ok || { beacons_ok; fail "beacon state before the cut"; }
+wait_for 10 wire_has_u0 || { head -5 "$TMP/wire.cap"; fail "no beacon from vmnic0's interface on the bridge"; }
+wait_for 10 rx_at_least vmnic0 4 || fail "vmnic0 hears nothing (beacon_rx $(beacon_rx vmnic0))"
 
 info "vmnic0's veth leaves the bridge: link up, no frames"
 t0=$(now)
@@ -115,9 +121,14 @@ echo "longest gap between ping replies: $gap s"
 awk -v g="$gap" 'BEGIN {exit !(g < 6)}' || fail "pings were out for $gap s"
 
 info "no beacon reached the vNIC; the wire carried them"
-sleep 1 # tcpdump -l writes each frame as it sees it
+# tcpdump -l writes each frame as it sees it; the beacons go on, so a
+# short run gets its 20 on the wire a little later
+wire_beacons() { grep -c "ethertype Unknown (0x05ff)" "$TMP/wire.cap"; }
+wire_at_least() { [ "$(wire_beacons)" -ge "$1" ]; }
+wait_for 10 wire_at_least 20
+sleep 1 # and one more interval for any that were headed for the vNIC
 if [ -s "$TMP/vnic.cap" ]; then head -8 "$TMP/vnic.cap"; fail "beacons reached the vNIC"; fi
-n=$(grep -c "ethertype Unknown (0x05ff)" "$TMP/wire.cap")
+n=$(wire_beacons)
 echo "beacons seen on vmnic1's bridge port: $n; on the vNIC ($vmmac): 0"
 [ "$n" -ge 20 ] || fail "too few beacons on the wire ($n)"
 ctl stats vSwitch0 vmnic0 | grep beacon

@@ -6,10 +6,12 @@
 # vswctl shows lldpd's system name, port and management address; lldpcli
 # shows the switch's name as chassis ID and the vmnic as port ID; a tap
 # vNIC of the switch never sees an LLDP frame; turning advertising off
-# sends a shutdown LLDPDU that lldpd acts on at once.
+# sends a shutdown LLDPDU that lldpd acts on at once. A control capture on
+# the uplink's far side must see the switch's LLDP, so that the vNIC's
+# capture is known to be one that would have seen it.
 . "$(dirname "$0")/netns-lib.sh"
 
-for tool in lldpd lldpcli tcpdump python3; do
+for tool in lldpd lldpcli tcpdump python3 timeout; do
 	command -v $tool >/dev/null || { echo "SKIP: $tool missing"; exit 77; }
 done
 VSWD="$B/examples/vswd"
@@ -48,11 +50,25 @@ portgroup add $SW "VM Network"
 uplink add $SW vmnic0 --backend afpacket:${P}u0
 vnic add $SW "VM Network" vm1 --backend tap:${P}t1
 CONF
-bg ip netns exec "${P}sw" "$VSWD" -f -s "$SOCK" -c "$TMP/vswd.conf"
+# under timeout, so that every wait for it is bounded: timeout passes our
+# SIGTERM on to vswd and exits with vswd's own status
+bg timeout 120 ip netns exec "${P}sw" "$VSWD" -f -s "$SOCK" -c "$TMP/vswd.conf"
 VPID=$LASTPID
 wait_for 5 test -S "$SOCK" || fail "vswd did not start"
 ip -n "${P}sw" link set "${P}t1" netns "${P}vm" || fail "move the tap"
-ip -n "${P}vm" link set "${P}t1" up
+ip -n "${P}vm" link set "${P}t1" up || fail "tap up"
+
+# no tap of the switch may see LLDP, while lldpd and the switch both speak
+# it; the far side of the uplink, the control, sees the switch's (-Q in:
+# what lldpd receives, not what it sends). Both listen before lldpd starts.
+bg timeout 60 ip netns exec "${P}vm" tcpdump -U -n -i "${P}t1" -w "$TMP/vm.pcap" ether proto 0x88cc \
+	2>"$TMP/vm.err"
+DUMP=$LASTPID
+bg timeout 60 ip netns exec "${P}lp" tcpdump -U -n -Q in -i "${P}p0" -w "$TMP/wire.pcap" ether proto 0x88cc \
+	2>"$TMP/wire.err"
+WIRE=$LASTPID
+wait_for 5 grep -q listening "$TMP/vm.err" || { cat "$TMP/vm.err"; fail "tcpdump on the vNIC did not start"; }
+wait_for 5 grep -q listening "$TMP/wire.err" || { cat "$TMP/wire.err"; fail "tcpdump on the uplink's far side did not start"; }
 
 info "lldpd in ${P}lp, as $PEER"
 
@@ -67,9 +83,6 @@ LLDPD=$LASTPID
 wait_for 10 test -S "$LSOCK" || { cat "$TMP/lldpd.log"; fail "lldpd did not start"; }
 
 info "the switch hears lldpd"
-# no tap of the switch sees LLDP, while lldpd and the switch both speak it
-bg timeout 8 ip netns exec "${P}vm" tcpdump -n -i "${P}t1" -w "$TMP/vm.pcap" ether proto 0x88cc
-DUMP=$LASTPID
 wait_for 20 sh -c "'$CTL' -s '$SOCK' uplink neighbors $SW vmnic0 | grep -q 'System Name: $PEER'" ||
 	{ ctl uplink neighbors; fail "no neighbor $PEER on vmnic0"; }
 ctl uplink neighbors $SW vmnic0 | tee "$TMP/nb"
@@ -102,11 +115,19 @@ grep -q "TTL: *4" "$TMP/lnb" || fail "lldpd: TTL 4 (4 x 1 s)"
 grep -q "Capability: *Bridge, on" "$TMP/lnb" || fail "lldpd: bridge capability"
 [ "$(grep -c 'ChassisID' "$TMP/lnb")" = 1 ] || fail "lldpd sees more than the switch"
 
-info "nothing LLDP reached the vNIC"
-wait "$DUMP" 2>/dev/null
-PIDS=$(echo "$PIDS" | tr ' ' '\n' | grep -v "^$DUMP$" | tr '\n' ' ')
-n=$(tcpdump -n -r "$TMP/vm.pcap" 2>/dev/null | wc -l)
-[ "$n" = 0 ] || fail "$n LLDP frames reached the vNIC"
+info "nothing LLDP reached the vNIC; the uplink's far side saw the switch's"
+kill -TERM "$DUMP" "$WIRE" 2>/dev/null
+wait "$DUMP" 2>/dev/null; wait "$WIRE" 2>/dev/null
+PIDS=$(echo "$PIDS" | tr ' ' '\n' | grep -v -e "^$DUMP$" -e "^$WIRE$" | tr '\n' ' ')
+tcpdump -n -r "$TMP/vm.pcap" >"$TMP/vm.txt" 2>"$TMP/vm.rerr" ||
+	{ cat "$TMP/vm.err" "$TMP/vm.rerr"; fail "no capture from the vNIC"; }
+tcpdump -n -e -r "$TMP/wire.pcap" >"$TMP/wire.txt" 2>"$TMP/wire.rerr" ||
+	{ cat "$TMP/wire.err" "$TMP/wire.rerr"; fail "no capture from the uplink's far side"; }
+n=$(wc -l <"$TMP/vm.txt")
+[ "$n" = 0 ] || { head -5 "$TMP/vm.txt"; fail "$n LLDP frames reached the vNIC"; }
+w=$(grep -c "LLDP" "$TMP/wire.txt")
+echo "LLDP frames from the switch on the uplink's far side: $w; on the vNIC: 0"
+[ "$w" -ge 1 ] || { cat "$TMP/wire.txt"; fail "the control saw $w LLDP frames from the switch"; }
 ctl stats $SW vmnic0 | tee "$TMP/stats"
 awk '$1 == "lldp_rx" && $2 > 0 {r=1} $1 == "lldp_tx" && $2 > 0 {t=1}
      $1 == "lldp_discarded" && $2 != 0 {d=1} END {exit !(r && t && !d)}' "$TMP/stats" ||

@@ -9,7 +9,9 @@
 # removing a vmk removes its interface and addresses; a stack in use
 # cannot be removed, and vswd removes the stacks it made when it stops.
 . "$(dirname "$0")/netns-lib.sh"
-command -v nsenter >/dev/null || { echo "SKIP: nsenter missing"; exit 77; }
+for tool in nsenter iperf3 python3 timeout; do
+	command -v $tool >/dev/null || { echo "SKIP: $tool missing"; exit 77; }
+done
 
 SOCK="$TMP/vswd.sock"
 SW="${P}sw"    # vswd's namespace: its default TCP/IP stack
@@ -19,8 +21,10 @@ netns "$SW"
 NETNS="$NETNS $VMO"  # removed on exit if the test stops before vswd does
 SWLOG="$TMP/vswd.log"
 # nsenter, not ip netns exec: vswd must share the host's mount namespace,
-# where the stacks it makes are mounted
-bg nsenter --net="/run/netns/$SW" "$B/examples/vswd" -f -s "$SOCK" 2>"$SWLOG"
+# where the stacks it makes are mounted. Under timeout, so that every wait
+# for it is bounded; timeout passes our SIGTERM on to vswd and exits with
+# vswd's own status.
+bg timeout 120 nsenter --net="/run/netns/$SW" "$B/examples/vswd" -f -s "$SOCK" 2>"$SWLOG"
 VPID=$LASTPID
 wait_for 5 test -S "$SOCK" || fail "vswd did not start"
 
@@ -33,11 +37,11 @@ netns "${P}n1"; netns "${P}n2"
 # vswd made the taps in its own namespace: hand them to the VMs' namespaces
 ip -n "$SW" link set "${P}a" netns "${P}n1" || fail "tap a"
 ip -n "$SW" link set "${P}b" netns "${P}n2" || fail "tap b"
-ip -n "${P}n1" addr add 10.77.7.2/24 dev "${P}a" && ip -n "${P}n1" link set "${P}a" up
-ip -n "${P}n2" addr add 10.77.8.2/24 dev "${P}b" && ip -n "${P}n2" link set "${P}b" up
-ip netns exec "${P}n2" sysctl -qw "net.ipv6.conf.${P}b.disable_ipv6=0"
-ip -n "${P}n2" addr add fd00:77:8::2/64 dev "${P}b" nodad
-ip -n "${P}n2" link set "${P}b" mtu 9000
+ip -n "${P}n1" addr add 10.77.7.2/24 dev "${P}a" && ip -n "${P}n1" link set "${P}a" up || fail "n1's address"
+ip -n "${P}n2" addr add 10.77.8.2/24 dev "${P}b" && ip -n "${P}n2" link set "${P}b" up || fail "n2's address"
+ip netns exec "${P}n2" sysctl -qw "net.ipv6.conf.${P}b.disable_ipv6=0" || fail "n2: IPv6 on"
+ip -n "${P}n2" addr add fd00:77:8::2/64 dev "${P}b" nodad || fail "n2's IPv6 address"
+ip -n "${P}n2" link set "${P}b" mtu 9000 || fail "n2's MTU"
 
 info "vmk0 in the default stack: ping and TCP from a VM's namespace"
 ctl vmk add vSwitch0 "Management Network" vmk0 --services management,faultToleranceLogging \
@@ -57,7 +61,7 @@ ctl netstack add "$VMO" || fail "netstack add"
 ctl vmk add vSwitch0 vMotion vmk1 --services vmotion --netstack "$VMO" \
 	--ip 10.77.8.1/24,fd00:77:8::1/64 --mtu 9000 || fail "vmk add vmk1"
 ip -n "$VMO" link show vmk1 | grep -q "mtu 9000" || fail "vmk1's MTU"
-ip link show vmk1 >/dev/null 2>&1 && fail "vmk1 is in the host's stack"
+ip -n "$SW" link show vmk1 >/dev/null 2>&1 && fail "vmk1 is in vswd's default stack"
 ip netns exec "${P}n2" ping -c 3 -i 0.2 -W 2 10.77.8.1 || fail "no IPv4 ping to vmk1"
 ip netns exec "${P}n2" ping -6 -c 3 -i 0.2 -W 2 fd00:77:8::1 || fail "no IPv6 ping to vmk1"
 ip netns exec "${P}n2" ping -c 2 -W 2 -s 8000 -M do 10.77.8.1 || fail "no jumbo ping to vmk1"
@@ -81,7 +85,22 @@ info "the vMotion stack's own default gateway"
 # n2 plays the vMotion network's router: 10.99.0.1 is an address of its
 # own beyond vmk1's subnet, reachable from the vMotion stack only through
 # the gateway, and from the default stack not at all
-ip -n "${P}n2" addr add 10.99.0.1/32 dev lo
+ip -n "${P}n2" addr add 10.99.0.1/32 dev lo || fail "n2's address beyond the subnet"
+# vmk1_unchanged WHAT: a refused 'vmk set' changed nothing: the addresses,
+# both gateways and the MTU are as they were, and the gateway still works
+vmk1_unchanged() {
+	ip -n "$VMO" addr show vmk1 >"$TMP/addr" 2>&1 || fail "$1: vmk1 is gone"
+	grep -q "inet 10.77.8.1/24" "$TMP/addr" && grep -q "inet6 fd00:77:8::1/64" "$TMP/addr" ||
+		{ cat "$TMP/addr"; fail "$1: vmk1's addresses changed"; }
+	grep -q "10.77.9.1" "$TMP/addr" && { cat "$TMP/addr"; fail "$1: vmk1 got 10.77.9.1"; }
+	ip -n "$VMO" link show vmk1 | grep -q "mtu 9000" || fail "$1: vmk1's MTU changed"
+	ip -n "$VMO" route | grep -q "default via 10.77.8.2 dev vmk1" ||
+		{ ip -n "$VMO" route; fail "$1: the IPv4 gateway changed"; }
+	ip -6 -n "$VMO" route | grep -q "default via fd00:77:8::2 dev vmk1" ||
+		{ ip -6 -n "$VMO" route; fail "$1: the IPv6 gateway changed"; }
+	ctl list | grep -q "vmk1 .*gw=10.77.8.2,fd00:77:8::2" || fail "$1: list: vmk1's gateways changed"
+	ip netns exec "$VMO" ping -c 1 -W 2 10.99.0.1 >/dev/null || fail "$1: no ping through the gateway"
+}
 ctl vmk set vSwitch0 vmk1 --gateway 10.77.8.2,fd00:77:8::2 || fail "vmk set --gateway"
 ip -n "$VMO" route | grep -q "default via 10.77.8.2 dev vmk1" || fail "no default route in the vMotion stack"
 ip -n "$SW" route | grep -q "^default" && fail "the default stack got the vMotion stack's gateway"
@@ -92,11 +111,18 @@ ctl list | grep -q "vmk1 .*gw=10.77.8.2,fd00:77:8::2" || fail "list: vmk1's gate
 ctl vmk set vSwitch0 vmk1 --ip 10.77.8.1/24,fd00:77:8::1/64 || fail "vmk set --ip with gateways"
 ip -n "$VMO" route | grep -q "default via 10.77.8.2 dev vmk1" || fail "--ip lost the IPv4 gateway"
 ip netns exec "$VMO" ping -c 1 -W 2 10.99.0.1 >/dev/null || fail "no ping through the gateway after --ip"
+vmk1_unchanged "--ip with gateways"
+# a refused 'vmk set' changes nothing at all: no addresses, gateways or MTU
+# half set, nothing to put back by hand
 ctl vmk set vSwitch0 vmk1 --ip 10.77.9.1/24 2>"$TMP/gw2.err" && fail "addresses that leave the gateway off-net"
 grep -q "not on its networks" "$TMP/gw2.err" || fail "off-net gateway after --ip: $(cat "$TMP/gw2.err")"
-ctl vmk set vSwitch0 vmk1 --ip 10.77.8.1/24,fd00:77:8::1/64 --gateway 10.77.8.2 || fail "back to vmk1's addresses"
+vmk1_unchanged "refused --ip 10.77.9.1/24"
 ctl vmk set vSwitch0 vmk1 --gateway 10.77.9.1 2>"$TMP/gw.err" && fail "a gateway on no network of the stack"
 grep -q "not on its networks" "$TMP/gw.err" || fail "unreachable gateway: $(cat "$TMP/gw.err")"
+vmk1_unchanged "refused --gateway 10.77.9.1"
+ctl vmk set vSwitch0 vmk1 --mtu 1400 --ip 10.77.9.1/24 2>"$TMP/gw3.err" && fail "--mtu with addresses that leave the gateway off-net"
+grep -q "not on its networks" "$TMP/gw3.err" || fail "off-net gateway after --mtu --ip: $(cat "$TMP/gw3.err")"
+vmk1_unchanged "refused --mtu 1400 --ip 10.77.9.1/24"
 ctl vmk set vSwitch0 vmk1 --gateway none || fail "vmk set --gateway none"
 ip -n "$VMO" route | grep -q "^default" && fail "--gateway none left a default route"
 ctl --json list | python3 -c 'import json,sys; d=json.load(sys.stdin); p=[p for s in d["vswitches"] for g in s["portgroups"] for p in g["ports"] if p["name"]=="vmk1"][0]; assert p["netstack"] and p["mtu"]==9000 and "fd00:77:8::1/64" in p["ips"], p' ||
@@ -115,7 +141,7 @@ ctl vmk add vSwitch0 vMotion vmk2 --netstack "$VMO" --ip 10.77.8.1/24 || fail "v
 
 info "vswd removes the stacks it made when it stops"
 kill -TERM "$VPID"
-wait "$VPID" || fail "vswd exit status"
+wait "$VPID" || fail "vswd exit status $?"
 PIDS=""
 ip netns list | grep -qw "$VMO" && fail "the stack outlived vswd"
 ip -n "$SW" link show vmk0 >/dev/null 2>&1 && fail "vmk0 outlived vswd"

@@ -488,24 +488,28 @@ static int take_option(struct vswcmd *c, const char *opt, const char *val, char 
 			ERR("bad TCP/IP stack name '%s' (1-%d of A-Z a-z 0-9 . _ -)", val, VSW_NAME_MAX);
 		c->netstack = val;
 	} else if (!strcmp(opt, "ip")) {
+		char shown[128]; /* parse_list() cuts val at its commas */
+		snprintf(shown, sizeof(shown), "%s", val);
 		int k = strcmp(val, "none") ? parse_list((char *)val, c->ips, VSWCMD_MAX_IPS) : 0;
-		if (k < 0 || (k == 0 && strcmp(val, "none")))
-			ERR("bad address list '%s' (want ADDR/PREFIX,... or none)", val);
+		if (k < 0 || (k == 0 && strcmp(shown, "none")))
+			ERR("bad address list '%s' (want ADDR/PREFIX,... or none)", shown);
 		for (int i = 0; i < k; i++)
 			if (!cidr_ok(c->ips[i]))
 				ERR("bad address '%s' (want ADDR/PREFIX, IPv4 or IPv6)", c->ips[i]);
 		c->nips = k;
 		c->has_ips = true;
 	} else if (!strcmp(opt, "gateway")) {
+		char shown[128];
+		snprintf(shown, sizeof(shown), "%s", val);
 		int k = strcmp(val, "none") ? parse_list((char *)val, c->gateways, 2) : 0;
 		int fam[2] = { 0, 0 };
-		if (k < 0 || (k == 0 && strcmp(val, "none")))
-			ERR("bad gateway list '%s' (want IPV4, IPV6, both or none)", val);
+		if (k < 0 || (k == 0 && strcmp(shown, "none")))
+			ERR("bad gateway list '%s' (want IPV4, IPV6, both or none)", shown);
 		for (int i = 0; i < k; i++)
 			if (!(fam[i] = addr_family(c->gateways[i])))
 				ERR("bad gateway '%s' (want an IPv4 or IPv6 address)", c->gateways[i]);
 		if (k == 2 && fam[0] == fam[1])
-			ERR("two IPv%c gateways in '%s': one per family", fam[0] == AF_INET ? '4' : '6', val);
+			ERR("two IPv%c gateways in '%s': one per family", fam[0] == AF_INET ? '4' : '6', shown);
 		c->ngateways = k;
 		c->has_gateways = true;
 	}

@@ -8,6 +8,7 @@
  */
 #include "exec.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,30 +66,40 @@ static int collect_ip(const char *cidr, void *user)
 	return 0;
 }
 
-/* The vmk's addresses become exactly c->ips (link-local ones stay). */
-static int replace_ips(struct vsw_vmk *k, const struct vswcmd *c, char *err, size_t errlen)
+/* Address and prefix of "ADDR/PREFIX" (or of a bare address, prefix
+ * 128); the family, or 0 if it is neither. */
+static int parse_addr(const char *s, uint8_t addr[16], unsigned int *prefix)
 {
-	struct ip_list *old = calloc(1, sizeof(*old));
-	int e = old ? vsw_vmk_ip_foreach(k, collect_ip, old) : -ENOMEM;
+	char a[64];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
 
-	for (int i = 0; !e && i < old->n; i++) {
-		e = vsw_vmk_ip_remove(k, old->cidr[i]);
-		/* an IPv4 secondary address goes with its primary */
-		if (e == -EADDRNOTAVAIL)
-			e = 0;
+	if (n >= sizeof(a))
+		return 0;
+	memcpy(a, s, n);
+	a[n] = 0;
+	*prefix = slash ? (unsigned int)atoi(slash + 1) : 128;
+	return inet_pton(AF_INET, a, addr) == 1 ? AF_INET : inet_pton(AF_INET6, a, addr) == 1 ? AF_INET6 : 0;
+}
+
+/* Is gateway 'gw' on the link of an interface with addresses 'cidr'? In
+ * the prefix of one of them, or IPv6 link-local: what the kernel accepts. */
+static bool gateway_on_link(const char *gw, const char *const *cidr, int n)
+{
+	uint8_t g[16], a[16];
+	unsigned int gp, p;
+	int fam = parse_addr(gw, g, &gp);
+
+	if (fam == AF_INET6 && g[0] == 0xfe && (g[1] & 0xc0) == 0x80)
+		return true;
+	for (int i = 0; i < n; i++) {
+		if (parse_addr(cidr[i], a, &p) != fam)
+			continue;
+		unsigned int full = p / 8, rest = p % 8;
+		if (!memcmp(a, g, full) && (!rest || !((a[full] ^ g[full]) & (0xff00 >> rest))))
+			return true;
 	}
-	free(old);
-	if (e)
-		ERR("vmk '%s': addresses: %s", vsw_port_name(vsw_vmk_port(k)), strerror(-e));
-	for (int i = 0; i < c->nips; i++) {
-		e = vsw_vmk_ip_add(k, c->ips[i]);
-		if (e == -EEXIST)
-			continue; /* given twice */
-		if (e)
-			ERR("vmk '%s': address '%s': %s", vsw_port_name(vsw_vmk_port(k)), c->ips[i],
-			    strerror(-e));
-	}
-	return 0;
+	return false;
 }
 
 struct gw_list {
@@ -105,49 +116,126 @@ static int collect_gw(const char *dst, const char *gw, void *user)
 	return 0;
 }
 
-/* The default routes through the vmk become exactly c->gateways: ESXi's
- * "override the default gateway for this adapter", in the vmk's stack. */
-static int replace_gateways(struct vsw_vmk *k, const struct vswcmd *c, char *err, size_t errlen)
+/* The vmk's addresses become exactly c->ips (link-local ones stay): the new
+ * ones first, then the old ones go, so that the interface is never without
+ * an address it keeps. Removing an IPv4 primary takes its secondaries with
+ * it, so whatever went too is put back. */
+static int replace_ips(struct vsw_vmk *k, const struct vswcmd *c, char *err, size_t errlen)
+{
+	const char *name = vsw_port_name(vsw_vmk_port(k));
+	struct ip_list *old = calloc(1, sizeof(*old)), *now = calloc(1, sizeof(*now));
+	int e = old && now ? vsw_vmk_ip_foreach(k, collect_ip, old) : -ENOMEM;
+
+	for (int i = 0; !e && i < c->nips; i++)
+		if ((e = vsw_vmk_ip_add(k, c->ips[i])) == -EEXIST)
+			e = 0; /* kept, or given twice */
+	for (int i = 0; !e && i < old->n; i++) {
+		bool kept = false;
+		for (int j = 0; j < c->nips; j++)
+			kept |= !strcmp(old->cidr[i], c->ips[j]);
+		if (!kept && (e = vsw_vmk_ip_remove(k, old->cidr[i])) == -EADDRNOTAVAIL)
+			e = 0; /* a secondary gone with its primary */
+	}
+	if (!e)
+		e = vsw_vmk_ip_foreach(k, collect_ip, now);
+	for (int i = 0; !e && i < c->nips; i++) {
+		bool there = false;
+		for (int j = 0; j < now->n; j++)
+			there |= !strcmp(now->cidr[j], c->ips[i]);
+		if (!there && (e = vsw_vmk_ip_add(k, c->ips[i])) == -EEXIST)
+			e = 0;
+	}
+	free(old);
+	free(now);
+	if (e)
+		ERR("vmk '%s': addresses: %s", name, strerror(-e));
+	return 0;
+}
+
+/* The default routes through the vmk become exactly gw[0..n): ESXi's
+ * default gateway of the vmk's stack. Checked beforehand (check_gateways). */
+static int replace_gateways(struct vsw_vmk *k, const char *const *gw, int n, char *err,
+			    size_t errlen)
 {
 	const char *name = vsw_port_name(vsw_vmk_port(k));
 	struct gw_list old = { .n = 0 };
 	int e = vsw_vmk_route_foreach(k, collect_gw, &old);
 
-	for (int i = 0; !e && i < old.n; i++)
-		e = vsw_vmk_route_remove(k, "default", old.gw[i]);
+	for (int i = 0; !e && i < old.n; i++) {
+		bool kept = false;
+		for (int j = 0; j < n; j++)
+			kept |= !strcmp(old.gw[i], gw[j]);
+		if (!kept)
+			e = vsw_vmk_route_remove(k, "default", old.gw[i]);
+	}
 	if (e)
 		ERR("vmk '%s': gateways: %s", name, strerror(-e));
-	for (int i = 0; i < c->ngateways; i++) {
-		e = vsw_vmk_route_add(k, "default", c->gateways[i]);
-		if (e == -ENETUNREACH || e == -EHOSTUNREACH) /* IPv4's answer, IPv6's */
-			ERR("vmk '%s': gateway %s is not on its networks (give an address with --ip)",
-			    name, c->gateways[i]);
-		if (e == -EEXIST)
+	for (int i = 0; i < n; i++) {
+		e = vsw_vmk_route_add(k, "default", gw[i]);
+		if (e == -EEXIST) {
+			bool ours = false;
+			for (int j = 0; j < old.n; j++)
+				ours |= !strcmp(old.gw[j], gw[i]);
+			if (ours)
+				continue; /* kept, or put back after new addresses */
 			ERR("vmk '%s': gateway %s: the stack has a default route already (through another vmk)",
-			    name, c->gateways[i]);
+			    name, gw[i]);
+		}
 		if (e)
-			ERR("vmk '%s': gateway %s: %s", name, c->gateways[i], strerror(-e));
+			ERR("vmk '%s': gateway %s: %s", name, gw[i], strerror(-e));
 	}
 	return 0;
 }
 
-/* New addresses, same gateways: Linux drops the IPv4 routes through an
- * interface with its last IPv4 address, which replacing them removes, so
- * the default gateways are put back once the new addresses are there. */
-static int replace_ips_keep_gateways(struct vsw_vmk *k, const struct vswcmd *c, char *err,
-				     size_t errlen)
-{
-	struct gw_list old = { .n = 0 };
-	struct vswcmd keep = { .ngateways = 0 };
-	int e = vsw_vmk_route_foreach(k, collect_gw, &old);
+/* What the interface's addresses and gateways will be after 'c', and
+ * whether every gateway is on their networks: checked before any change,
+ * so that a refused command changes nothing. */
+struct plan {
+	struct ip_list ips;
+	struct gw_list gws;
+};
 
-	if (e)
-		ERR("vmk '%s': gateways: %s", vsw_port_name(vsw_vmk_port(k)), strerror(-e));
-	if (replace_ips(k, c, err, errlen))
+static int plan_addresses(struct vsw_vmk *k, const struct vswcmd *c, struct plan *pl, char *err,
+			  size_t errlen)
+{
+	const char *name = vsw_port_name(vsw_vmk_port(k));
+	const char *cidr[VSWCMD_MAX_IPS * 4];
+	int n = 0;
+
+	if (c->has_ips) {
+		for (int i = 0; i < c->nips; i++)
+			snprintf(pl->ips.cidr[pl->ips.n++], sizeof(pl->ips.cidr[0]), "%s", c->ips[i]);
+	} else if (vsw_vmk_netstack(k)) {
+		vsw_vmk_ip_foreach(k, collect_ip, &pl->ips);
+	}
+	if (c->has_gateways) {
+		for (int i = 0; i < c->ngateways; i++)
+			snprintf(pl->gws.gw[pl->gws.n++], sizeof(pl->gws.gw[0]), "%s", c->gateways[i]);
+	} else if (vsw_vmk_netstack(k)) {
+		vsw_vmk_route_foreach(k, collect_gw, &pl->gws);
+	}
+	for (int i = 0; i < pl->ips.n; i++)
+		cidr[n++] = pl->ips.cidr[i];
+	for (int i = 0; i < pl->gws.n; i++)
+		if (!gateway_on_link(pl->gws.gw[i], cidr, n))
+			ERR("vmk '%s': gateway %s is not on its networks (give an address with --ip%s)",
+			    name, pl->gws.gw[i], c->has_gateways ? "" : ", or a new gateway with --gateway");
+	return 0;
+}
+
+static int apply_addresses(struct vsw_vmk *k, const struct vswcmd *c, const struct plan *pl,
+			   char *err, size_t errlen)
+{
+	const char *gw[4];
+
+	if (c->has_ips && replace_ips(k, c, err, errlen))
 		return -1;
-	for (int i = 0; i < old.n && i < 2; i++)
-		keep.gateways[keep.ngateways++] = old.gw[i];
-	return replace_gateways(k, &keep, err, errlen);
+	if (!c->has_ips && !c->has_gateways)
+		return 0;
+	/* new addresses can take the IPv4 routes with them: gateways go on */
+	for (int i = 0; i < pl->gws.n; i++)
+		gw[i] = pl->gws.gw[i];
+	return replace_gateways(k, gw, pl->gws.n, err, errlen);
 }
 
 int vswd_vmk_iface(struct vswd *d, struct vsw_vmk *k, const struct vswcmd *c, char *err,
@@ -155,46 +243,58 @@ int vswd_vmk_iface(struct vswd *d, struct vsw_vmk *k, const struct vswcmd *c, ch
 {
 	struct vsw_vmk_iface_opts o = { .size = sizeof(o), .netstack = c->netstack };
 	const char *name = vsw_port_name(vsw_vmk_port(k));
+	struct plan *pl;
 	int e;
 
 	if (!c->netstack && !c->has_ips && !c->has_mtu && !c->has_gateways)
 		return 0; /* a VMkernel port without an interface, as in 1.0 */
 	if (!d->host_ok)
 		ERR("vmk '%s': interfaces in the host are not made here", name);
+	if (!(pl = calloc(1, sizeof(*pl))))
+		ERR("out of memory");
 	o.mtu = c->has_mtu ? c->mtu : 0;
-	e = vsw_vmk_iface_create(k, &o);
+	e = plan_addresses(k, c, pl, err, errlen) ? -1 : vsw_vmk_iface_create(k, &o);
 	if (e == -ENOENT)
-		ERR("vmk '%s': no TCP/IP stack '%s' (netstack add %s)", name, c->netstack, c->netstack);
-	if (e == -ENAMETOOLONG)
-		ERR("vmk '%s': name too long for an interface (15 bytes at most)", name);
-	if (e == -EINVAL && c->has_mtu)
-		ERR("vmk '%s': MTU %u above the switch's", name, c->mtu);
-	if (e)
-		ERR("vmk '%s': interface: %s", name, strerror(-e));
-	if (replace_ips(k, c, err, errlen))
-		return -1;
-	return c->has_gateways ? replace_gateways(k, c, err, errlen) : 0;
+		snprintf(err, errlen, "vmk '%s': no TCP/IP stack '%s' (netstack add %s)", name, c->netstack,
+			 c->netstack);
+	else if (e == -ENAMETOOLONG)
+		snprintf(err, errlen, "vmk '%s': name too long for an interface (15 bytes at most)", name);
+	else if (e == -EINVAL && c->has_mtu)
+		snprintf(err, errlen, "vmk '%s': MTU %u above the switch's", name, c->mtu);
+	else if (e < -1)
+		snprintf(err, errlen, "vmk '%s': interface: %s", name, strerror(-e));
+	if (!e)
+		e = apply_addresses(k, c, pl, err, errlen);
+	free(pl);
+	return e ? -1 : 0;
 }
 
+/* Everything is checked first; then the changes go in the order MTU,
+ * services, addresses, gateways, and only the kernel can refuse one. */
 int vswd_vmk_set(struct vswd *d, struct vsw_vmk *k, const struct vswcmd *c, char *err,
 		 size_t errlen)
 {
 	const char *name = vsw_port_name(vsw_vmk_port(k));
+	struct plan *pl;
 	int e;
 
 	if ((c->has_ips || c->has_mtu || c->has_gateways) && !vsw_vmk_netstack(k))
 		ERR("vmk '%s' has no interface of its own (add it with --netstack)", name);
 	if (c->has_services && vswd_ft_check(d, vsw_vmk_port(k), c->services, err, errlen))
 		return -1;
-	if (c->has_mtu && (e = vsw_vmk_set_mtu(k, c->mtu)) < 0)
-		ERR("vmk '%s': MTU %u: %s", name, c->mtu, e == -EINVAL ? "above the switch's" : strerror(-e));
-	if (c->has_services && (e = vsw_vmk_set_services(k, c->services)) < 0)
-		ERR("vmk '%s': services: %s", name, strerror(-e));
-	if (c->has_ips && !c->has_gateways)
-		return replace_ips_keep_gateways(k, c, err, errlen);
-	if (c->has_ips && replace_ips(k, c, err, errlen))
-		return -1;
-	return c->has_gateways ? replace_gateways(k, c, err, errlen) : 0;
+	if (c->has_mtu && c->mtu > vsw_switch_mtu(vsw_port_switch(vsw_vmk_port(k))))
+		ERR("vmk '%s': MTU %u above the switch's", name, c->mtu);
+	if (!(pl = calloc(1, sizeof(*pl))))
+		ERR("out of memory");
+	e = plan_addresses(k, c, pl, err, errlen);
+	if (!e && c->has_mtu && (e = vsw_vmk_set_mtu(k, c->mtu)) < 0)
+		snprintf(err, errlen, "vmk '%s': MTU %u: %s", name, c->mtu, strerror(-e));
+	if (!e && c->has_services && (e = vsw_vmk_set_services(k, c->services)) < 0)
+		snprintf(err, errlen, "vmk '%s': services: %s", name, strerror(-e));
+	if (!e)
+		e = apply_addresses(k, c, pl, err, errlen);
+	free(pl);
+	return e ? -1 : 0;
 }
 
 void vswd_vmk_describe(struct vsw_vmk *k, bool json, struct outbuf *o)

@@ -165,9 +165,10 @@ int vswd_neighbors(struct vswd *d, const struct vswcmd *c, struct outbuf *o, cha
 			one_uplink(sw, u, c->json, c->json ? ufirst : first, o);
 			ufirst = first = false;
 		}
-		if (c->json)
+		if (c->json) {
 			out_printf(o, "]}");
-		first = false;
+			first = false; /* JSON separates switches; text, uplinks only */
+		}
 	}
 	if (c->json)
 		out_printf(o, "]}\n");

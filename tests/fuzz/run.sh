@@ -3,6 +3,9 @@
 # bounded time from the seed corpus in tests/fuzz/corpus; any finding fails.
 #   tests/fuzz/run.sh BUILDDIR [SECONDS_PER_TARGET] [TARGET...]
 # New corpus entries go to a temporary directory, never into the tree.
+# Interrupted (INT, TERM), it stops the compilers and fuzzers it started,
+# by their PIDs (and the process groups they lead), and removes its
+# temporary directories.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "$1" && pwd); shift
@@ -11,12 +14,41 @@ targets=${*:-frame vswcmd config lldp}
 command -v clang >/dev/null || { echo "SKIP: clang missing (tools/deps.sh)"; exit 77; }
 out="$build/fuzz"
 mkdir -p "$out"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vswfuzz.XXXXXX")
+running="" # the PIDs of the jobs of each() not waited for yet
+cleanup() {
+	trap - EXIT INT TERM
+	for p in $running; do kill "$p" 2>/dev/null || :; done
+	for p in $running; do wait "$p" 2>/dev/null || :; done
+	running=""
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
 	-I$top/include -I$build/include -I$build -I$top/libvsw"
 lib=$(ls "$top"/libvsw/*.c)
 daemon="$top/examples/daemon/cmd.c $top/examples/daemon/exec.c $top/examples/daemon/host.c \
 	$top/examples/daemon/config.c $top/examples/daemon/neighbors.c"
 jobs=$(nproc 2>/dev/null || echo 1)
+# spawn CMD...: run CMD as a child of this job and wait for it, so that a
+# TERM to the job (cleanup's) reaches CMD too; CMD's status. With setsid,
+# CMD leads a process group of its own (setsid execs it, same PID: a child
+# of a shell without job control leads no group), and the TERM goes to that
+# group by its ID, so clang's cc1 and ld go too, not only the driver.
+own_group=""
+command -v setsid >/dev/null 2>&1 && own_group="setsid -w" # -w: its status, should it fork
+spawn() {
+	child=""
+	trap 'if [ -n "$child" ]; then
+		kill -TERM "-$child" 2>/dev/null || kill -TERM "$child" 2>/dev/null
+		wait "$child"
+	fi; exit 143' TERM
+	$own_group "$@" &
+	child=$!
+	wait "$child"
+}
 build_one() {
 	case $1 in
 	frame|lldp) src="$lib" ;;
@@ -26,14 +58,22 @@ build_one() {
 	esac
 	echo "== building fuzz-$1"
 	# shellcheck disable=SC2086
-	clang $cflags -o "$out/fuzz-$1" "$top/tests/fuzz/fuzz-$1.c" $src -lpthread
+	spawn clang $cflags -o "$out/fuzz-$1" "$top/tests/fuzz/fuzz-$1.c" $src -lpthread
 }
 run_one() {
-	work=$(mktemp -d)
-	cp "$top/tests/fuzz/corpus/$1/"* "$work/"
+	work=$(mktemp -d "$tmp/corpus-$1.XXXXXX") || { echo "FAIL: fuzz-$1: no temporary directory"; return 1; }
+	if ! cp "$top/tests/fuzz/corpus/$1/"* "$work/"; then
+		echo "FAIL: fuzz-$1: cannot copy its seed corpus"
+		rm -rf "$work"
+		return 1
+	fi
 	echo "== fuzz-$1 for ${secs}s"
-	if (cd "$out" && ASAN_OPTIONS=detect_leaks=1 "./fuzz-$1" -max_total_time="$secs" \
-		-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$work" 2>"$out/fuzz-$1.log"); then
+	# from $out, where the fuzzer leaves its reproducers; exec: the
+	# fuzzer is spawn's child itself
+	# shellcheck disable=SC2016
+	if spawn sh -c 'cd "$1" && shift && exec env ASAN_OPTIONS=detect_leaks=1 "$@"' sh "$out" \
+		"./fuzz-$1" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+		"$work" 2>"$out/fuzz-$1.log"; then
 		grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$out/fuzz-$1.log" | sed "s/^/fuzz-$1 /"
 	else
 		tail -40 "$out/fuzz-$1.log"
@@ -45,17 +85,19 @@ run_one() {
 }
 # Run FN on every target, 'jobs' at a time (one per core: the targets are
 # independent, and CI time is what they cost); fails if any failed.
+# Each PID leaves 'running' once waited for, so that cleanup never signals
+# a PID that may be someone else's by then.
 each() {
-	fn=$1 failed=0 n=0 pids=""
+	fn=$1 failed=0 n=0
 	for t in $targets; do
-		"$fn" "$t" & pids="$pids $!"
+		"$fn" "$t" & running="$running $!"
 		n=$((n + 1))
 		if [ $n -ge "$jobs" ]; then
-			for p in $pids; do wait "$p" || failed=1; done
-			n=0 pids=""
+			for p in $running; do wait "$p" || failed=1; running=${running# "$p"}; done
+			n=0
 		fi
 	done
-	for p in $pids; do wait "$p" || failed=1; done
+	for p in $running; do wait "$p" || failed=1; running=${running# "$p"}; done
 	return $failed
 }
 each build_one

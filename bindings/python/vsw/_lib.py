@@ -192,7 +192,6 @@ _PROTOTYPES = {
     "vsw_backend_mac": (c_int, [c_void_p, c_uint8_p]),
     "vsw_backend_mtu": (c_int, [c_void_p]),
     "vsw_port_attach": (c_int, [c_void_p, c_char_p, c_char_p]),
-    # since 1.1
     "vsw_switch_set_beacon_interval": (c_int, [c_void_p, c_uint]),
     "vsw_switch_beacon_interval": (c_uint, [c_void_p]),
     "vsw_uplink_beacon_state": (c_int, [c_void_p]),
