@@ -31,7 +31,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n = c2.nwords;
 	for (int i = 0; i < n; i++)
 		words[i] = c2.words[i];
-	if (vswcmd_join(n, words, joined, sizeof(joined)) < 0)
+	/* quoting lengthens a line: one that no longer fits a command line
+	 * is refused by the join, as vswctl refuses it */
+	if (vswcmd_join(n, words, joined, VSWCMD_MAX_LINE) < 0)
 		return 0;
 	if (vswcmd_parse(joined, &c2, err, sizeof(err)) != 1 || c2.obj != c.obj || c2.verb != c.verb ||
 	    c2.npos != c.npos)
