@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * vsw-bridge - the smallest useful program on libvsw: two interfaces
  * bridged through one port group, driven by the library's event loop.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The libvsw demo: vswd carries real traffic between two network namespaces.
 #
 # Creates namespaces vswdemo<PID>-a and -b, starts vswd with a port group,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * vsw-bench - how fast is the frame path? Builds switches in memory and
  * pushes 60-byte frames (64 on the wire with the FCS) through

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * vsw-demo - build a small vSwitch in memory and print it the way
  * esxcfg-vswitch -l does: the switch, its uplinks, its port groups with VLAN

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file vsw.h
  * @brief libvsw: an embeddable VMware-style virtual switch.
@@ -835,10 +836,22 @@ enum vsw_counter {
 	 * @since 1.1
 	 */
 	VSW_CTR_LLDP_DISCARDED = 27,
+	/**
+	 * Error: a frame arrived longer than the port's backend could receive
+	 * whole (its buffer or ring slot), and was dropped by the backend
+	 * rather than handed to the switch cut short. @since 1.2
+	 */
+	VSW_CTR_TRUNCATED = 28,
+	/**
+	 * Error: frames the port's backend lost before it could read them
+	 * (the kernel's socket or ring was full), as the kernel reports them,
+	 * e.g. PACKET_STATISTICS on AF_PACKET. @since 1.2
+	 */
+	VSW_CTR_RX_DROPPED = 29,
 };
 
 /** Number of counters this version of the headers knows. */
-#define VSW_CTR_COUNT 28
+#define VSW_CTR_COUNT 30
 
 /** The class of a counter, as the function vsw_counter_kind returns it. */
 enum vsw_counter_kind {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file vsw_backend.h
  * @brief The interface for authors of libvsw I/O backends.
@@ -188,6 +189,25 @@ VSW_API void vsw_backend_set_priv(struct vsw_backend *be, void *priv);
  * @since 1.0
  */
 VSW_API void vsw_backend_notify(struct vsw_backend *be);
+
+/**
+ * @brief Count frames the backend itself lost on the port that owns it.
+ *
+ * A backend never hands the switch a frame it could not receive whole: it
+ * drops it and counts it here (VSW_CTR_TRUNCATED), and it reports what the
+ * kernel dropped before it could read (VSW_CTR_RX_DROPPED), so that every
+ * frame that reached the backend's device is accounted for on the port.
+ * Call it from the instance's own operations (the thread driving the
+ * switch). On an instance no port owns, the count is discarded.
+ * @param be   The instance.
+ * @param ctr  VSW_CTR_TRUNCATED, VSW_CTR_RX_DROPPED or VSW_CTR_RX_ERRORS.
+ * @param n    How many frames to add.
+ * @return 0 on success, or @c -EINVAL: @p be is NULL or @p ctr is not one of
+ *         those three.
+ * @since 1.2
+ */
+VSW_API int vsw_backend_count(struct vsw_backend *be, enum vsw_counter ctr,
+			      uint64_t n);
 
 #ifdef __cplusplus
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * alloc.c - every allocation of the library goes through here, so that the
  * allocation-failure sweep in the tests can make the Nth one fail and check

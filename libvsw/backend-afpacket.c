@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * backend-afpacket.c - "afpacket:IFNAME", an uplink at speed: PACKET_MMAP
  * rings on an AF_PACKET socket bound to a network interface.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * backend-memory.c - "memory:NAME", an in-process wire with two ends.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * backend-qemu.c - "qemu:stream:..." and "qemu:dgram:...": the socket
  * protocols of QEMU's own network backends, so that an unmodified QEMU joins

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * backend-raw.c - "raw:IFNAME", the simple, portable path to an interface:
  * an AF_PACKET SOCK_RAW socket read with recvmmsg() and written with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * backend-tap.c - "tap:NAME", a tap device: the way a vNIC or a VMkernel
  * port meets a network stack on this host (or in a network namespace the

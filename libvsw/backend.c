@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * backend.c - the backend registry and backend instances: opening an
  * instance from a "TYPE:ARGUMENT" spec, using it on its own, and handing it
@@ -259,6 +260,16 @@ void vsw_backend_notify(struct vsw_backend *be)
 {
 	if (be)
 		__atomic_store_n(&be->notified, 1, __ATOMIC_RELEASE);
+}
+
+int vsw_backend_count(struct vsw_backend *be, enum vsw_counter ctr, uint64_t n)
+{
+	if (!be || (ctr != VSW_CTR_TRUNCATED && ctr != VSW_CTR_RX_DROPPED
+		    && ctr != VSW_CTR_RX_ERRORS))
+		return -EINVAL;
+	if (be->port)
+		be->port->ctr[ctr] += n;
+	return 0;
 }
 
 /* ---- ports and their backends ---- */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * beacon.c - beacon probing: failure detection for uplinks whose link is up
  * but that no longer reach the rest of their team (vsw-teaming(7)).

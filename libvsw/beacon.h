@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * beacon.h - the private state of beacon probing (beacon.c), embedded in
  * struct vsw_switch and struct vsw_uplink (internal.h).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * counters.c - names and classes of the per-port counters. The values live
  * in struct vsw_port; the frame path increments them directly.
@@ -36,6 +37,8 @@ static const struct {
 	[VSW_CTR_LLDP_RX] = { "lldp_rx", VSW_CTR_KIND_EVENT },
 	[VSW_CTR_LLDP_TX] = { "lldp_tx", VSW_CTR_KIND_EVENT },
 	[VSW_CTR_LLDP_DISCARDED] = { "lldp_discarded", VSW_CTR_KIND_EVENT },
+	[VSW_CTR_TRUNCATED] = { "truncated", VSW_CTR_KIND_ERROR },
+	[VSW_CTR_RX_DROPPED] = { "rx_dropped", VSW_CTR_KIND_ERROR },
 };
 
 const char *vsw_counter_name(enum vsw_counter ctr)

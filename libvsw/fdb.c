@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * fdb.c - MAC table maintenance: sizing, insertion, deletion, sweeping.
  * Lookups are inline in fdb.h because the frame path calls them per frame.

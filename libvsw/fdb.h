@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fdb.h - the MAC table: (VLAN domain, MAC) -> port index.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * forward.c - vsw_port_input(), the frame path.
  *

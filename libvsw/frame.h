@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * frame.h - Ethernet and 802.1Q field access for the frame path.
  *

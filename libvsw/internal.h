@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * internal.h - the private structures behind the opaque handles of vsw.h.
  *

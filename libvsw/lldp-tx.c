@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * lldp-tx.c - advertising, and the switch-level LLDP settings.
  *

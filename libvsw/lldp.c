@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * lldp.c - listening: LLDPDUs from uplinks, parsed into each uplink's
  * neighbor table, and vsw_uplink_lldp_foreach() to read it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lldp.h - IEEE 802.1AB LLDP on uplinks: the state behind vsw-lldp(7).
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * log.c - per-switch logging. Silent unless the host installs a handler:
  * a library inside a hypervisor must not write to a terminal it does not own.

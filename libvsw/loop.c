@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * loop.c - the switch's event loop: one epoll descriptor over the
  * backends' descriptors, a timerfd for periodic work and an eventfd that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * mactable.c - the MAC table as users and configuration calls see it:
  * walking it, flushing learned entries, and forgetting what a port or a port

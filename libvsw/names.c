@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * names.c - ports by name. A switch may hold tens of thousands of ports and
  * every add checks that its name is unused, so the lookup is a chained hash

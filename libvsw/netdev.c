@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * netdev.c - interface queries through ioctl(2) on a short-lived datagram
  * socket. These run at open, at link polls (a few times a second) and on

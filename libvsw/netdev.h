@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * netdev.h - small helpers over a kernel network interface, shared by the
  * tap, afpacket and raw backends: index, flags, MAC, MTU, and parsing of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * netstack.c - TCP/IP stacks: ESXi gives VMkernel ports separate stacks
  * (default, vmotion, provisioning, or one of the administrator's), each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * netstack.h - TCP/IP stacks (network namespaces) for VMkernel ports.
  */

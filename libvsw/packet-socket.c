@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * packet-socket.c - AF_PACKET set-up shared by the afpacket and raw
  * backends. PACKET_IGNORE_OUTGOING keeps the switch from reading back its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * packet-socket.h - what the afpacket and raw backends share: opening an
  * AF_PACKET socket bound to one interface the way a switch needs it, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * policy.c - security, shaping and teaming options with two-level
  * inheritance: the switch holds a value for every key; a port group holds an

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * port.c - what uplinks, vNICs and VMkernel ports have in common: a name
  * unique in the switch, an index for the frame path, link state and

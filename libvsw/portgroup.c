@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * portgroup.c - port groups: named L2 segments with a VLAN ID (EST 0, VST
  * 1-4094, VGT 4095), policy overrides and an optional teaming order. A port

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * rtnl.c - rtnetlink requests for VMkernel port interfaces (see rtnl.h).
  * Messages are built by hand: a handful of requests do not justify a dependency,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rtnl.h - the few rtnetlink requests a VMkernel port's interface needs:
  * its MTU, its addresses and routes, and the lists of them. Requests go through a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * switch.c - the switch object: creation, destruction, name and MTU, and the
  * input checks shared by every constructor (names, MACs, options structs).

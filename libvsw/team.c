@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * team.c - teaming orders: which uplinks are active (in priority order),
  * which are standby, and by omission which are unused. The switch always has

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * teaming.c - everything the frame path derives from configuration: each
  * port group's teaming order as port indices with the usable uplinks, each

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * uplink.c - vmnics: the switch's ports to the physical network. An uplink
  * has no MAC in the switch and no port group; which virtual ports use it is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* version.c - the version of the running library, for run-time checks. */
 #include "internal.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * vmk-iface.c - a VMkernel port's interface in the host: a tap named after
  * the port (vmk0, ...), with the port's MAC, in the TCP/IP stack the caller

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * vmk-route.c - routes through a VMkernel port's interface: the default
  * gateway ESXi gives each TCP/IP stack (and lets a port override), and

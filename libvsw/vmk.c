@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * vmk.c - VMkernel ports: the host's own endpoints on the switch. In the
  * frame path a VMkernel port is a virtual port like a vNIC; what sets it

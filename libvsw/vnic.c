@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * vnic.c - a virtual machine's NIC: a virtual port with an initial MAC (the
  * one configured for the VM) and an effective MAC (the one the guest uses).

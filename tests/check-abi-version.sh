@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Description: the newest node of libvsw.map matches AC_INIT's MAJOR.MINOR and
 # the soname's major (the libbpf "out of sync!" check).
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Description: the built library's ABI against the committed baseline
 # (abi/libvsw.abi, made by libabigail's abidw). An incompatible change
 # fails; additions are reported. After a release that adds functions,

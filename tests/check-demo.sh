@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Description: the in-memory demo builds a switch and prints it like esxcfg-vswitch -l.
 set -eu
 out=$("$top_builddir/examples/vsw-demo")

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Description: the docs keep up with the code: man/pages.am lists every page,
 # every page renders without warnings, every public function has a Doxygen
 # comment and a man3 page (../shared/tools/check-api-docs when present, else

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Description: the shared library exports exactly the names in libvsw.map.
 set -eu
 so=$(ls "$top_builddir"/libvsw/.libs/libvsw.so.*.*.* | head -n1)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Description: the libcheck runner of libvsw's unit tests; each area's
  * suite lives in cksuite-AREA.c. Under a debugger (or CK_FORK=no) tests run

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Description: every global symbol of the static library starts with vsw_
 # (internal cross-file helpers use the reserved vsw__ prefix).
 set -eu

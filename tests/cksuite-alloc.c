@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Description: allocation-failure sweep. A fixed configuration script runs
  * with the Nth allocation failing, for every N until it completes: each

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Description: backends and the event loop: the memory wire (standalone and
  * attached), link changes reaching teaming through vsw_switch_poll(), a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Description: the bad-input table. Frames a guest or the wire may send
  * (runts, short tags, oversize and jumbo frames, VID 4095 and 0 tags, double

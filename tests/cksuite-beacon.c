@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Description: beacon probing on a test clock, with the uplinks' rx
  * callbacks and a small "physical switch" in the test that floods each

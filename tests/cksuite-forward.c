@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Description: the forwarding contract rule by rule (DESIGN.md section 3):
  * sanity, VLAN violations, security (forged transmits, promiscuous mode, MAC

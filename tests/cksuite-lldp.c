@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Description: LLDP on uplinks. Listening: LLDPDUs built byte by byte
  * parse into exact neighbor fields (IDs decoded by subtype, escaped text,

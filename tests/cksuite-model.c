@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Description: the object model: switches, port groups, uplinks, vNICs,
  * VMkernel ports, the common port, teaming orders, counters and versions;

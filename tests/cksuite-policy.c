@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Description: policies: every key's default, range and name; live
  * inheritance from the switch to port groups; override and clear.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Description: the qemu backends at the protocol level, with the test as
  * QEMU: stream framing (split lengths, a frame across reads, several frames

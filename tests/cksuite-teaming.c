@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Description: NIC teaming. The uplink each load-balancing policy chooses
  * (originating port ID, source MAC hash, IP hash over IPv4 and IPv6,

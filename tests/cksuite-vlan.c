@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Description: the VLAN matrix. Port group VLAN 0 / 10 / 4095, a broadcast
  * from a vNIC or from the uplink (the tag in the bytes, or stripped into the

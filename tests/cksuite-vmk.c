@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Description: VMkernel ports as the host sees them: at most one carries
  * FT logging; the interface of vsw_vmk_iface_create() (a tap named after

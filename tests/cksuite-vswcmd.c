@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Description: the vswctl grammar (examples/daemon/cmd.c): every command with
  * good input, and bad input of each kind, with the error line naming the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Description: shared declarations of the libcheck suites of check-libvsw. */
 #ifndef CKSUITE_H
 #define CKSUITE_H

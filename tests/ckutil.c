@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Description: helpers shared by the suites: switches that fail the test on
  * any library ERROR log. */
 #include <stdio.h>

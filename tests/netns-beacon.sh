@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Description: beacon probing on real interfaces. vswd has three uplinks
 # (AF_PACKET on veths) into a Linux bridge, the physical switch, in a
 # namespace of its own, with a host behind the bridge; a vNIC (tap) in

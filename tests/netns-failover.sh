@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Description: active/standby uplinks on two veths into a Linux bridge (the
 # physical switch) with a host behind it. The active uplink's interface is
 # set down: the vNIC moves to the standby, pings resume, and the RARP for

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Description: faults, none of which may crash the switch or leave it
 # spinning: a tap vNIC's namespace deleted under traffic; a control client
 # that disconnects in mid-command, and one that connects and says nothing;

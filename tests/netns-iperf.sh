@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Description: iperf3 TCP for 5 s between two namespaces on tap vNICs
 # through the switch; the rate must be sensible (over 100 Mbit/s).
 . "$(dirname "$0")/netns-lib.sh"

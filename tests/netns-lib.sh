@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Description: shared helpers of the network-namespace integration tests.
 #
 # Every name a test creates (namespaces, interfaces, files) carries the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Description: LLDP against Debian's lldpd, both ways. vswd runs in a
 # namespace of its own with an afpacket uplink on one end of a veth, and
 # lldpd in another namespace on the other end (the lldpd package may run a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Description: a switch for the integration tests, configured from its
  * command line and run with vsw_switch_run() (or, with --host-loop, from

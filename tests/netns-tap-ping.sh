@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Description: three namespaces on tap vNICs. Two in one port group ping
 # each other; the third, on a port group with another VLAN, is unreachable.
 # The switch runs from a host's own poll(2) loop over vsw_switch_fd().

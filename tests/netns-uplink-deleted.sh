@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Description: the uplink's interface is deleted under traffic. The switch
 # keeps running, marks the uplink down, counts the errors, and does not spin
 # (its CPU time stays low).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Description: an uplink on a veth (backend given as $1: afpacket or raw)
 # whose far end is "the physical network": a namespace with a user-space
 # host on VLAN 10. A namespace on a VLAN 10 port group pings it, and a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Description: VDE clients on vswd's vde_switch-style directory: two
 # vde_plug processes (vdeplug4, the reference VDE client) each join a port
 # group through a tap inside its own namespace and carry pings; a client

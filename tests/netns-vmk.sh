@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Description: VMkernel ports for real, driven through vswd: vmk0 in the
 # default TCP/IP stack (vswd's own namespace) answers pings from a VM's
 # namespace and accepts a TCP connection on its address; vmk1 in a stack

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Description: vswd driven by vswctl end to end: a switch built from the
 # CLI carries pings between two namespaces on tap vNICs; read commands in
 # text and JSON; exit statuses 1 (bad input, naming the word) and 2 (no

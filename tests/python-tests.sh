@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Description: the Python bindings' unittest suite against the library just
 # built, then "pip install" of bindings/python into a throw-away virtual
 # environment (nothing compiled) and an import from there.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Description: unmodified QEMU virtual machines (a tiny busybox guest on
 # Debian's kernel, booted under TCG) as vNICs of vswd: two VMs ping each
 # other through -netdev stream, -netdev dgram and -netdev vde; VMs on port

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Description: extract the C example from README.md, build it with
 # pkg-config against the installed library (make install, optionally under
 # DESTDIR) and run it.

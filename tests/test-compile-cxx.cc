@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Description: vsw.h compiles and links as C++ (extern "C", no C-only constructs).
 #include <vsw.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Description: vsw.h compiles alone as pedantic C11 and links (shared or static). */
 #include <vsw.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Description: a host on a VLAN, in user space, for kernels without 802.1Q
  * devices. On one interface it answers ARP requests and ICMP echo requests

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Install whatever tools/apt-packages lists that is not installed yet.
 # "tools/deps.sh" installs what builds, tests, documents and demos need;
 # "tools/deps.sh bench" also the benchmark-only packages (marked "bench").

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * cmd.c - tokenizer and parser of the vswctl grammar (see cmd.h). Every
  * syntax and range error is found here, before anything runs, and reported

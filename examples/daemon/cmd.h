@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd.h - the vswctl command grammar, shared by vswctl (which checks a
  * command before sending it), vswd (which runs it) and vswd's configuration

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * config.c - vswd's configuration file: a list of vswctl commands. Every
  * line is parsed before anything runs, then the lines run in order; the

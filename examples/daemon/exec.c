@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * exec.c - running vswctl commands against the daemon's switches, and the
  * read commands' output: esxcfg-vswitch-like text, or JSON.

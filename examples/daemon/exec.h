@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * exec.h - what vswd holds (any number of switches) and how it runs a
  * parsed command against it. A command that fails leaves the state as it

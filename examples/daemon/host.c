@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * host.c - the host's side of the switches in vswd: VMkernel ports'
  * interfaces (a tap in a TCP/IP stack, its MTU, addresses and default

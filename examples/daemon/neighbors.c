@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * neighbors.c - "vswctl uplink neighbors": what each uplink hears over LLDP
  * (vsw_uplink_lldp_foreach), as blocks of "Key: Value" lines in the manner

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * vde.c - the vde_switch control protocol (see vde.h): the listening
  * socket, the request, the answer. vswd keeps the connections and turns each

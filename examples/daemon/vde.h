@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vde.h - the control protocol of a vde_switch, so that VDE clients (QEMU's
  * -netdev vde, vde_plug, ...) attach to vswd as vNICs.

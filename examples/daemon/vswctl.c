@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * vswctl - the command line of vswd. Checks the command's grammar itself
  * (so that a typo is reported even when no daemon runs), sends it as one

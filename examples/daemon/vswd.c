@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * vswd - the libvsw switch daemon. Holds any number of vSwitches, reads a
  * configuration file of vswctl commands, and takes vswctl commands on a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Side-by-side benchmark: libvsw (examples/vsw-bridge over the afpacket
 # backend) against the Linux bridge, vde_switch, Open vSwitch's userspace
 # datapath and a bare recvmmsg/sendmmsg forwarder, with ../shared/bench/peers.sh:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Description: libFuzzer target for vswd's configuration reader: any text
  * is read as a configuration (memory backends only: nothing touches the

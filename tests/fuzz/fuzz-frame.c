@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Description: libFuzzer target for the frame path. Arbitrary bytes become
  * frames entering a switch through every kind of port (uplinks, vNICs on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Description: libFuzzer target for the LLDP parser and neighbor table,
  * through the frame path. Arbitrary bytes become the LLDPDUs of frames to

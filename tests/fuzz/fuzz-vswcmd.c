@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Description: libFuzzer target for the vswctl command parser: any line is
  * parsed without crashing, and a line that parses joins back (quoted) into

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Build the libFuzzer targets with clang (ASan + UBSan) and run each for a
 # bounded time from the seed corpus in tests/fuzz/corpus; any finding fails.
 #   tests/fuzz/run.sh BUILDDIR [SECONDS_PER_TARGET] [TARGET...]

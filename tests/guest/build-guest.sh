@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Build the tiny Linux guest of the VM tests: Debian's kernel (downloaded as
 # a package, never installed) and an initramfs of busybox-static with the
 # virtio-net and 802.1Q modules and tests/guest/init.

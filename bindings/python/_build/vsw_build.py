@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A PEP 517 build backend in the standard library only.
 
 The package is pure Python, so a wheel is just its files in a zip with the
@@ -23,6 +24,7 @@ def _metadata():
         readme = f.read()
     return ("Metadata-Version: 2.1\nName: %s\nVersion: %s\n"
             "Summary: Python bindings (ctypes) for libvsw, an embeddable VMware-style virtual switch\n"
+            "License: MIT\nClassifier: License :: OSI Approved :: MIT License\n"
             "Requires-Python: >=3.8\nDescription-Content-Type: text/markdown\n\n%s"
             % (NAME, VERSION, readme))
 

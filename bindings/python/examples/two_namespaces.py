@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Two network namespaces on one port group, pinging through libvsw (root)."""
 import os, subprocess, threading, vsw
 

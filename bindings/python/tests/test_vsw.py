@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Description: the vsw Python package over the built libvsw: every class,
 error mapping, a forwarding round trip with VLAN tags checked byte for byte,
 LLDP neighbors and advertising over a memory wire, callbacks under

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """vsw: Python bindings for libvsw, the embeddable VMware-style virtual switch.
 
 Pure Python over ctypes: no compiler needed. The library is loaded from

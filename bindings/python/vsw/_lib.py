@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Loading libvsw and declaring its C API for ctypes.
 
 The library is found, in order, through the ``LIBVSW_PATH`` environment

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Pythonic classes over libvsw's C API: switches, port groups, uplinks,
 vNICs, VMkernel ports, backends.
 

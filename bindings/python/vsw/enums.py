@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The enumerations of vsw.h as Python enums; values are the C values."""
 
 import enum
@@ -104,6 +105,8 @@ class Counter(enum.IntEnum):
     LLDP_RX = 25
     LLDP_TX = 26
     LLDP_DISCARDED = 27
+    TRUNCATED = 28
+    RX_DROPPED = 29
 
 
 class CounterKind(enum.IntEnum):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Errors of libvsw as Python exceptions.
 
 Every call that returns a negative errno raises :class:`VswError`, a
