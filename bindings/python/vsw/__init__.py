@@ -21,14 +21,14 @@ from ._lib import lib as _clib
 from .core import (Backend, Port, PortGroup, Switch, Uplink, Vmk, VNic, netstack_add,
                    netstack_remove)
 from .enums import (BATCH_MAX, VLAN_NONE, VLAN_TRUNK, BeaconState, Counter, CounterKind,
-                    FailureDetection, LldpMode, LoadBalancing, Policy, PortKind, Service,
-                    UplinkRole)
+                    FailureDetection, LldpMode, LoadBalancing, LogLevel, Policy, PortKind,
+                    Service, UplinkRole)
 from .errors import VswError, VswExistsError, VswNotFoundError, VswPermissionError
 
 __all__ = [
     "Backend", "Port", "PortGroup", "Switch", "Uplink", "Vmk", "VNic",
     "BATCH_MAX", "VLAN_NONE", "VLAN_TRUNK", "BeaconState", "Counter", "CounterKind",
-    "FailureDetection", "LldpMode", "LoadBalancing", "Policy", "PortKind", "Service",
+    "FailureDetection", "LldpMode", "LoadBalancing", "LogLevel", "Policy", "PortKind", "Service",
     "UplinkRole",
     "VswError", "VswExistsError", "VswNotFoundError", "VswPermissionError",
     "version", "library_version", "netstack_add", "netstack_remove",

@@ -95,6 +95,9 @@ CLOCK_FN = ctypes.CFUNCTYPE(c_uint64, c_void_p)
 IP_FN = ctypes.CFUNCTYPE(c_int, c_char_p, c_void_p)
 ROUTE_FN = ctypes.CFUNCTYPE(c_int, c_char_p, c_char_p, c_void_p)
 LLDP_FN = ctypes.CFUNCTYPE(c_int, ctypes.POINTER(LldpNeighbor), c_void_p)
+# vsw_log_fn: the va_list arrives as (and is passed on as) a pointer, which
+# is what a va_list argument is on the ABIs Linux runs on.
+LOG_FN = ctypes.CFUNCTYPE(None, c_void_p, c_int, c_void_p, c_char_p, c_void_p)
 
 # name: (restype, argtypes)
 _PROTOTYPES = {
@@ -106,6 +109,7 @@ _PROTOTYPES = {
     "vsw_switch_name": (c_char_p, [c_void_p]),
     "vsw_switch_mtu": (c_uint, [c_void_p]),
     "vsw_switch_set_mtu": (c_int, [c_void_p, c_uint]),
+    "vsw_switch_set_log": (c_int, [c_void_p, LOG_FN, c_int, c_void_p]),
     "vsw_policy_name": (c_char_p, [c_int]),
     "vsw_switch_policy_set": (c_int, [c_void_p, c_int, c_uint64]),
     "vsw_switch_policy_get": (c_int, [c_void_p, c_int, ctypes.POINTER(c_uint64)]),
@@ -244,3 +248,8 @@ def _load():
 
 
 lib = _load()
+
+#: vsnprintf(3) from the C library, to format the messages of a log handler.
+vsnprintf = ctypes.CDLL(None).vsnprintf
+vsnprintf.restype = c_int
+vsnprintf.argtypes = [c_char_p, c_size_t, c_char_p, c_void_p]

@@ -58,6 +58,15 @@ class LldpMode(enum.IntEnum):
     BOTH = 3
 
 
+class LogLevel(enum.IntEnum):
+    """Severity of a log message (enum vsw_log_level); the values are syslog's."""
+
+    ERR = 3
+    WARNING = 4
+    INFO = 6
+    DEBUG = 7
+
+
 class PortKind(enum.IntEnum):
     """Kinds of port (enum vsw_port_kind)."""
 

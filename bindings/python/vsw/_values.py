@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: MIT
+"""Python values into C values, refused rather than wrapped.
+
+ctypes converts an int to a C integer modulo 2**bits and a bytes object to
+a char * that ends at its first NUL, silently: VLAN 2**32+10 would become
+VLAN 10 and "ab\\x00cd" would become "ab". Every value this package hands
+to libvsw goes through one of these first.
+"""
+
+import ctypes
+import operator
+
+from ._lib import Frame
+
+_FRAME_VLAN_TCI = 0x0001
+
+
+def uint(v, bits=32, what="value"):
+    """v as an unsigned integer of 'bits' bits; OverflowError if it does not fit."""
+    v = operator.index(v)
+    if not 0 <= v < 1 << bits:
+        raise OverflowError("%s %d is out of range (0 to %d)" % (what, v, (1 << bits) - 1))
+    return v
+
+
+def sint(v, bits=32, what="value"):
+    """v as a signed integer of 'bits' bits; OverflowError if it does not fit."""
+    v = operator.index(v)
+    lim = 1 << (bits - 1)
+    if not -lim <= v < lim:
+        raise OverflowError("%s %d is out of range (%d to %d)" % (what, v, -lim, lim - 1))
+    return v
+
+
+def enc(s, what="string"):
+    """A str (UTF-8) or bytes-like as bytes for a C string; ValueError on a NUL."""
+    if isinstance(s, str):
+        b = s.encode()
+    elif isinstance(s, (bytes, bytearray, memoryview)):
+        b = bytes(s)
+    else:
+        raise TypeError("%s must be str or bytes, not %s" % (what, type(s).__name__))
+    if b"\0" in b:
+        raise ValueError("%s %r holds a NUL byte" % (what, s))
+    return b
+
+
+def enc_opt(s, what="string"):
+    """enc(s), or None for None and the empty string."""
+    return enc(s, what) if s else None
+
+
+def dec(b):
+    return b.decode() if b is not None else None
+
+
+def mac_in(mac):
+    """A MAC as 6 bytes, from 'xx:xx:xx:xx:xx:xx' or a bytes-like of 6."""
+    if isinstance(mac, str):
+        parts = mac.split(":")
+        if len(parts) != 6:
+            raise ValueError("bad MAC address %r" % mac)
+        try:
+            raw = bytes(int(p, 16) for p in parts)
+        except ValueError:
+            raise ValueError("bad MAC address %r" % mac) from None
+    elif isinstance(mac, (bytes, bytearray, memoryview)):
+        raw = bytes(mac)
+    else:
+        raise TypeError("a MAC address is a str or 6 bytes, not %s" % type(mac).__name__)
+    if len(raw) != 6:
+        raise ValueError("bad MAC address %r" % (mac,))
+    return (ctypes.c_uint8 * 6)(*raw)
+
+
+def mac_out(arr):
+    return ":".join("%02x" % b for b in bytes(arr))
+
+
+def frame_list(frames):
+    """The frames of a send() as a list, refusing a lone bytes object (whose
+    items would be taken for frame lengths)."""
+    if isinstance(frames, (bytes, bytearray, memoryview, str)):
+        raise TypeError("send() takes a list of frames, not one %s" % type(frames).__name__)
+    return list(frames)
+
+
+def frames_in(frames):
+    """A ctypes Frame array for a list of bytes-likes or (bytes-like,
+    vlan_tci) items, and the buffers it points into (keep them alive during
+    the call). Lengths are checked before anything is copied."""
+    arr = (Frame * len(frames))()
+    keep = []
+    for i, f in enumerate(frames):
+        tci = None
+        if isinstance(f, tuple):
+            if len(f) != 2:
+                raise TypeError("a frame is bytes or (bytes, vlan_tci)")
+            f, tci = f
+            tci = uint(tci, 16, "vlan_tci")
+        if isinstance(f, (str, int)):
+            raise TypeError("a frame is a bytes-like object, not %s" % type(f).__name__)
+        with memoryview(f) as mv:
+            uint(mv.nbytes, 32, "frame length")
+            b = mv.tobytes()
+        ptr = ctypes.c_char_p(b)   # points into b, no copy
+        keep.append((b, ptr))
+        arr[i].data = ctypes.cast(ptr, ctypes.c_void_p).value
+        arr[i].len = len(b)
+        if tci is not None:
+            arr[i].vlan_tci = tci
+            arr[i].flags = _FRAME_VLAN_TCI
+    return arr, keep
+
+
+def frame_bytes(fr):
+    """The bytes of one received Frame, with a stripped tag put back."""
+    data = ctypes.string_at(fr.data, fr.len)
+    if fr.flags & _FRAME_VLAN_TCI and len(data) >= 12:
+        tag = bytes((0x81, 0x00, fr.vlan_tci >> 8, fr.vlan_tci & 0xFF))
+        data = data[:12] + tag + data[12:]
+    return data
