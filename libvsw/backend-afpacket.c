@@ -21,12 +21,18 @@
  *
  * VLAN tags that the kernel stripped are reported from the ring's headers
  * and travel in the frame descriptor (VSW_FRAME_VLAN_TCI) without a copy.
- * GSO super-frames (turn TSO, GSO and GRO off on the interfaces that feed a
- * software switch) do not fit a slot; what fits is passed on and the switch
- * counts it as oversize.
+ * A frame is handed to the switch whole or not at all: one longer than the
+ * interface's MTU allows (vsw__packet_frame_max), cut by the kernel to its
+ * slot (a GSO super-frame: turn TSO, GSO and GRO off on the interfaces that
+ * feed a software switch) or too long to get its S-tag back is dropped and
+ * counted as truncated. The rings follow the interface's MTU: the link poll
+ * (the loop's 100 ms tick, or at once after a truncated frame) reads it,
+ * and a change rebuilds the receive ring for the new size. The kernel's own
+ * drops (a full ring) are read there too and counted as rx_dropped.
  *
  * Options: rx=v2|v3, tx=ring|mmsg, frames=N (ring slots, 64 to 65536,
- * default 4096), block_tov=MS (1 to 1000).
+ * default 4096, fewer when they would take more than RING_BYTES),
+ * block_tov=MS (1 to 1000).
  */
 #include "internal.h"
 #include "netdev.h"
@@ -40,8 +46,12 @@
 #include <unistd.h>
 
 #define V3_BLOCK_SIZE (1u << 20)
+/* a receive ring never takes more than this (unless 64 slots do): 4096
+ * slots of 16 KiB at an MTU of 9000, 512 of 128 KiB at 65535 */
+#define RING_BYTES (64u << 20)
 
 struct afp {
+	struct vsw_backend *be;
 	int fd;
 	char ifname[IFNAMSIZ];
 	int ifindex;
@@ -53,7 +63,9 @@ struct afp {
 
 	/* receive, V2: frame slots */
 	uint8_t *rx;
+	size_t rx_len;
 	unsigned int rx_frames, rx_frame_size, rx_cur, rx_held;
+	unsigned int frames_req, tov; /* the frames= and block_tov= asked for */
 	/* receive, V3: blocks */
 	unsigned int n_blocks, blk_cur, blk_left;
 	struct tpacket3_hdr *blk_pkt;
@@ -66,7 +78,10 @@ struct afp {
 	struct iovec *iov;
 
 	uint8_t *scratch;      /* frames whose outer S-tag is put back */
-	unsigned int frame_max;
+	unsigned int frame_max; /* longest frame handed over, as on the wire */
+	int mtu;               /* the interface MTU the rings are sized for */
+	uint64_t truncated;    /* dropped in this receive, counted at its end */
+	int mtu_want;          /* the MTU seen at the last link poll */
 };
 
 static struct afp *afp_of(struct vsw_backend *be)
@@ -121,47 +136,100 @@ static void afp_free(struct afp *a)
 	vsw__free(a);
 }
 
-static int afp_rings(struct afp *a, unsigned int frames, unsigned int tov)
+/* The slot size for frames of up to 'frame_max' bytes, ring header and
+ * headroom included. */
+static unsigned int slot_size(unsigned int frame_max)
 {
-	int ver = a->version, loss = 1;
+	return pow2_at_least(frame_max + TPACKET_ALIGN(sizeof(struct tpacket2_hdr)) + 64);
+}
+
+/* The scratch copy of a frame whose S-tag goes back: at most frame_max. */
+static size_t scratch_room(const struct afp *a)
+{
+	return (size_t)a->frame_max + 4;
+}
+
+/* Ask the kernel for a receive ring of 'frame_size' slots (or free it,
+ * frame_size 0), and note its geometry. */
+static int rx_ring_set(struct afp *a, unsigned int frame_size)
+{
 	unsigned int page = (unsigned int)sysconf(_SC_PAGESIZE);
-	size_t rx_len, tx_len = 0;
+	unsigned int frames = a->frames_req;
 	union {
 		struct tpacket_req r2;
 		struct tpacket_req3 r3;
 	} req;
 
 	memset(&req, 0, sizeof(req));
+	if (frame_size && (size_t)frames * frame_size > RING_BYTES)
+		frames = RING_BYTES / frame_size < 64 ? 64 : RING_BYTES / frame_size;
+	if (frame_size && a->version == TPACKET_V2) {
+		req.r2.tp_frame_size = frame_size;
+		req.r2.tp_frame_nr = frames;
+		req.r2.tp_block_size = frame_size < page ? page : frame_size;
+		req.r2.tp_block_nr = frames * frame_size / req.r2.tp_block_size;
+	} else if (frame_size) {
+		unsigned int blocks = (unsigned int)((size_t)frames * frame_size / V3_BLOCK_SIZE);
+		if (blocks < 4)
+			blocks = 4;
+		req.r3.tp_block_size = V3_BLOCK_SIZE;
+		req.r3.tp_block_nr = blocks;
+		req.r3.tp_frame_size = frame_size;
+		req.r3.tp_frame_nr = blocks * (V3_BLOCK_SIZE / frame_size);
+		req.r3.tp_retire_blk_tov = a->tov;
+	}
+	if (setsockopt(a->fd, SOL_PACKET, PACKET_RX_RING, &req,
+		       a->version == TPACKET_V2 ? sizeof(req.r2) : sizeof(req.r3)) < 0)
+		return -errno;
+	if (!frame_size)
+		return 0;
+	a->rx_frame_size = frame_size;
+	if (a->version == TPACKET_V2) {
+		a->rx_frames = frames;
+		a->rx_len = (size_t)frames * frame_size;
+	} else {
+		a->n_blocks = req.r3.tp_block_nr;
+		a->rx_len = (size_t)a->n_blocks * V3_BLOCK_SIZE;
+	}
+	a->rx_cur = a->rx_held = 0;
+	a->blk_cur = a->blk_left = 0;
+	a->blk_pkt = NULL;
+	a->blk_release = false;
+	return 0;
+}
+
+/* Map the receive ring and, after it, the transmit ring. */
+static int map_rings(struct afp *a)
+{
+	size_t tx_len = (size_t)a->tx_frames * a->tx_frame_size;
+
+	a->map_len = a->rx_len + tx_len;
+	a->map = mmap(NULL, a->map_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, a->fd, 0);
+	if (a->map == MAP_FAILED) {
+		a->map = NULL;
+		return -errno;
+	}
+	a->rx = a->map;
+	a->tx = a->map + a->rx_len;
+	return 0;
+}
+
+static int afp_rings(struct afp *a)
+{
+	int ver = a->version, loss = 1, err;
+	unsigned int page = (unsigned int)sysconf(_SC_PAGESIZE);
+
 	/* a malformed frame on the TX ring (longer than the interface's MTU)
 	 * is skipped instead of stopping the ring; must precede the rings */
 	if (setsockopt(a->fd, SOL_PACKET, PACKET_VERSION, &ver, sizeof(ver)) < 0 ||
 	    (a->tx_ring && setsockopt(a->fd, SOL_PACKET, PACKET_LOSS, &loss, sizeof(loss)) < 0))
 		return -errno;
-	/* a slot holds the ring header and the largest frame */
-	a->rx_frame_size = pow2_at_least(a->frame_max + TPACKET_ALIGN(sizeof(struct tpacket2_hdr)) + 64);
-	if (ver == TPACKET_V2) {
-		a->rx_frames = frames;
-		req.r2.tp_frame_size = a->rx_frame_size;
-		req.r2.tp_frame_nr = frames;
-		req.r2.tp_block_size = a->rx_frame_size < page ? page : a->rx_frame_size;
-		req.r2.tp_block_nr = frames * a->rx_frame_size / req.r2.tp_block_size;
-		rx_len = (size_t)frames * a->rx_frame_size;
-		if (setsockopt(a->fd, SOL_PACKET, PACKET_RX_RING, &req.r2, sizeof(req.r2)) < 0)
-			return -errno;
-	} else {
-		a->n_blocks = (unsigned int)((size_t)frames * a->rx_frame_size / V3_BLOCK_SIZE);
-		if (a->n_blocks < 4)
-			a->n_blocks = 4;
-		req.r3.tp_block_size = V3_BLOCK_SIZE;
-		req.r3.tp_block_nr = a->n_blocks;
-		req.r3.tp_frame_size = a->rx_frame_size;
-		req.r3.tp_frame_nr = a->n_blocks * (V3_BLOCK_SIZE / a->rx_frame_size);
-		req.r3.tp_retire_blk_tov = tov;
-		rx_len = (size_t)a->n_blocks * V3_BLOCK_SIZE;
-		if (setsockopt(a->fd, SOL_PACKET, PACKET_RX_RING, &req.r3, sizeof(req.r3)) < 0)
-			return -errno;
-	}
+	err = rx_ring_set(a, slot_size(a->frame_max));
+	if (err)
+		return err;
 	if (a->tx_ring) {
+		/* sized at open: a later, larger MTU's longest frames do not
+		 * fit it and count as tx_errors (tx=mmsg has no such limit) */
 		struct tpacket_req t = {
 			.tp_frame_size = a->rx_frame_size,
 			.tp_frame_nr = 1024,
@@ -172,16 +240,98 @@ static int afp_rings(struct afp *a, unsigned int frames, unsigned int tov)
 			return -errno;
 		a->tx_frames = t.tp_frame_nr;
 		a->tx_frame_size = t.tp_frame_size;
-		tx_len = (size_t)t.tp_frame_nr * t.tp_frame_size;
 	}
-	a->map_len = rx_len + tx_len;
-	a->map = mmap(NULL, a->map_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, a->fd, 0);
-	if (a->map == MAP_FAILED) {
-		a->map = NULL;
-		return -errno;
+	return map_rings(a);
+}
+
+/* Frames waiting in the receive ring that no receive handed out yet. */
+static uint64_t rx_waiting(struct afp *a)
+{
+	uint64_t n = 0;
+
+	if (a->version == TPACKET_V2) {
+		for (unsigned int i = 0; i < a->rx_frames; i++) {
+			unsigned int slot = (a->rx_cur + i) & (a->rx_frames - 1);
+			struct tpacket2_hdr *h = (void *)(a->rx + (size_t)slot * a->rx_frame_size);
+			if (i >= a->rx_held &&
+			    (__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER))
+				n++;
+		}
+		return n;
 	}
-	a->rx = a->map;
-	a->tx = a->map + rx_len;
+	for (unsigned int i = 0; i < a->n_blocks; i++) {
+		struct tpacket_block_desc *b = (void *)(a->rx + (size_t)i * V3_BLOCK_SIZE);
+		if (!(__atomic_load_n(&b->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER))
+			continue;
+		if (i != a->blk_cur)
+			n += b->hdr.bh1.num_pkts;
+		else if (a->blk_pkt)
+			n += a->blk_left; /* partly handed out */
+		else if (!a->blk_release)
+			n += b->hdr.bh1.num_pkts;
+	}
+	return n;
+}
+
+/*
+ * Rebuild the receive ring with slots of 'size' bytes. The frames still in
+ * the old ring go with it and count as rx_dropped, and so do those that
+ * reached the socket's queue between the two rings. If the new ring cannot
+ * be had, the old size is asked for again and the error returned; if that
+ * fails too the socket is left without a ring (a->map NULL).
+ */
+static int rx_rebuild(struct afp *a, unsigned int size)
+{
+	unsigned int old = a->rx_frame_size;
+	uint64_t lost = a->map ? rx_waiting(a) : 0;
+	bool ring = true; /* a ring is set up, to be mapped */
+	int err;
+
+	if (a->map)
+		munmap(a->map, a->map_len);
+	a->map = NULL;
+	err = rx_ring_set(a, 0);
+	if (!err) {
+		err = rx_ring_set(a, size);
+		ring = !err || (old && rx_ring_set(a, old) == 0);
+	}
+	if (ring) {
+		int e = map_rings(a);
+		if (e)
+			err = e;
+	}
+	/* what arrived between the two rings would keep the descriptor
+	 * readable over an empty ring; bounded by the socket's buffer */
+	for (int i = 0; i < 65536; i++) {
+		char b[1];
+		if (recv(a->fd, b, sizeof(b), MSG_DONTWAIT | MSG_TRUNC) < 0)
+			break;
+		lost++;
+	}
+	vsw_backend_count(a->be, VSW_CTR_RX_DROPPED, lost);
+	return err;
+}
+
+/* Follow the MTU seen at the last link poll: the longest frame, its
+ * scratch copy and, when they no longer fit the slots, the ring. */
+static int rx_follow(struct afp *a)
+{
+	unsigned int fmax = vsw__packet_frame_max(a->mtu_want), size = slot_size(fmax);
+	uint8_t *scratch = vsw__calloc(VSW_BATCH_MAX, (size_t)fmax + 4);
+	int err = 0;
+
+	if (!scratch)
+		return -ENOMEM;
+	if (size != a->rx_frame_size || !a->map)
+		err = rx_rebuild(a, size);
+	if (err) {
+		vsw__free(scratch);
+		return err; /* the old limit stays; the next link poll tries again */
+	}
+	vsw__free(a->scratch);
+	a->scratch = scratch;
+	a->frame_max = fmax;
+	a->mtu = a->mtu_want;
 	return 0;
 }
 
@@ -196,6 +346,7 @@ static int afp_open(struct vsw_backend *be, const char *arg, const char *options
 	a = vsw__calloc(1, sizeof(*a));
 	if (!a)
 		return -ENOMEM;
+	a->be = be;
 	a->fd = -1;
 	strcpy(a->ifname, arg);
 	err = afp_parse(a, options, &frames, &tov);
@@ -209,9 +360,11 @@ static int afp_open(struct vsw_backend *be, const char *arg, const char *options
 		err = mtu;
 		goto fail;
 	}
-	/* the largest frame: the MTU, the Ethernet header and two tags */
-	a->frame_max = (unsigned int)mtu + 14 + 8;
-	a->scratch = vsw__calloc(VSW_BATCH_MAX, a->frame_max + 4);
+	a->mtu = a->mtu_want = mtu;
+	a->frame_max = vsw__packet_frame_max(mtu);
+	a->frames_req = frames;
+	a->tov = tov;
+	a->scratch = vsw__calloc(VSW_BATCH_MAX, scratch_room(a));
 	a->msgs = vsw__calloc(VSW_BATCH_MAX, sizeof(*a->msgs));
 	a->iov = vsw__calloc(VSW_BATCH_MAX, sizeof(*a->iov));
 	if (!a->scratch || !a->msgs || !a->iov) {
@@ -223,7 +376,7 @@ static int afp_open(struct vsw_backend *be, const char *arg, const char *options
 		err = a->fd;
 		goto fail;
 	}
-	err = afp_rings(a, frames, tov);
+	err = afp_rings(a);
 	if (err)
 		goto fail;
 	a->ifindex = vsw__packet_bind(a->fd, arg);
@@ -248,26 +401,46 @@ static int afp_fd(struct vsw_backend *be)
 	return afp_of(be)->fd;
 }
 
-/* A frame the kernel cut short to its slot (a GSO super-frame) goes to the
- * switch at its full length as far as the slot holds it: longer than any
- * MTU allows, the switch drops and counts it as oversize on the port. */
-static inline uint32_t frame_len(uint32_t snaplen, uint32_t len)
+/*
+ * Hand the frame in a ring slot to the switch as f[*k], whole, or drop it
+ * and count it as truncated: cut to its slot by the kernel (snaplen < len),
+ * longer than the interface's MTU allows, or too long for the scratch copy
+ * that puts its S-tag back.
+ */
+static void take(struct afp *a, struct vsw_frame *f, unsigned int *k, uint8_t *data,
+		 uint32_t snaplen, uint32_t len, uint32_t status, uint16_t tci, uint16_t tpid)
 {
-	(void)len;
-	return snaplen;
+	struct vsw_frame *x = &f[*k];
+
+	if (snaplen < len || vsw__packet_wire_len(len, status) > a->frame_max) {
+		a->truncated++;
+		return;
+	}
+	*x = (struct vsw_frame){ .data = data, .len = len };
+	if (vsw__packet_vlan(x, status, tci, tpid, a->scratch + (size_t)*k * scratch_room(a),
+			     scratch_room(a))) {
+		a->truncated++;
+		return;
+	}
+	(*k)++;
 }
 
-static int recv_v2(struct afp *a, struct vsw_frame *f, unsigned int n)
+/* Slots handed out by the previous call go back to the kernel. */
+static void release_v2(struct afp *a)
 {
-	unsigned int k = 0;
-
-	/* slots handed out by the previous call go back to the kernel */
 	while (a->rx_held) {
 		struct tpacket2_hdr *h = (void *)(a->rx + (size_t)a->rx_cur * a->rx_frame_size);
 		__atomic_store_n(&h->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
 		a->rx_cur = (a->rx_cur + 1) & (a->rx_frames - 1);
 		a->rx_held--;
 	}
+}
+
+static int recv_v2(struct afp *a, struct vsw_frame *f, unsigned int n)
+{
+	unsigned int k = 0;
+
+	release_v2(a);
 	for (unsigned int i = a->rx_cur; k < n && a->rx_held < a->rx_frames;
 	     i = (i + 1) & (a->rx_frames - 1)) {
 		struct tpacket2_hdr *h = (void *)(a->rx + (size_t)i * a->rx_frame_size);
@@ -275,11 +448,12 @@ static int recv_v2(struct afp *a, struct vsw_frame *f, unsigned int n)
 		if (!(st & TP_STATUS_USER))
 			break;
 		a->rx_held++;
-		f[k] = (struct vsw_frame){ .data = (uint8_t *)h + h->tp_mac, .len = frame_len(h->tp_snaplen, h->tp_len) };
-		vsw__packet_vlan(&f[k], st, h->tp_vlan_tci, h->tp_vlan_tpid,
-				 a->scratch + (size_t)k * (a->frame_max + 4));
-		k++;
+		take(a, f, &k, (uint8_t *)h + h->tp_mac, h->tp_snaplen, h->tp_len, st,
+		     h->tp_vlan_tci, h->tp_vlan_tpid);
 	}
+	/* only dropped frames: their slots need not wait for the next call */
+	if (!k)
+		release_v2(a);
 	return (int)k;
 }
 
@@ -312,11 +486,8 @@ static int recv_v3(struct afp *a, struct vsw_frame *f, unsigned int n)
 		}
 		while (a->blk_left && k < n) {
 			struct tpacket3_hdr *h = a->blk_pkt;
-			f[k] = (struct vsw_frame){ .data = (uint8_t *)h + h->tp_mac,
-						   .len = frame_len(h->tp_snaplen, h->tp_len) };
-			vsw__packet_vlan(&f[k], h->tp_status, h->hv1.tp_vlan_tci, h->hv1.tp_vlan_tpid,
-					 a->scratch + (size_t)k * (a->frame_max + 4));
-			k++;
+			take(a, f, &k, (uint8_t *)h + h->tp_mac, h->tp_snaplen, h->tp_len,
+			     h->tp_status, h->hv1.tp_vlan_tci, h->hv1.tp_vlan_tpid);
 			a->blk_pkt = (void *)((uint8_t *)h + h->tp_next_offset);
 			a->blk_left--;
 		}
@@ -334,8 +505,20 @@ static int recv_v3(struct afp *a, struct vsw_frame *f, unsigned int n)
 static int afp_recv(struct vsw_backend *be, struct vsw_frame *f, unsigned int n)
 {
 	struct afp *a = afp_of(be);
-	int k = a->version == TPACKET_V2 ? recv_v2(a, f, n) : recv_v3(a, f, n);
+	int k;
 
+	/* the frames of the previous call are done with: a new MTU that the
+	 * link poll could not apply then is applied now */
+	if ((a->mtu_want != a->mtu || !a->map) && rx_follow(a) && !a->map)
+		return -ENOMEM;
+	k = a->version == TPACKET_V2 ? recv_v2(a, f, n) : recv_v3(a, f, n);
+	if (a->truncated) {
+		vsw_backend_count(be, VSW_CTR_TRUNCATED, a->truncated);
+		a->truncated = 0;
+		/* maybe the MTU grew: have the switch poll the link now
+		 * rather than at its next tick */
+		vsw_backend_notify(be);
+	}
 	/* woken with nothing: an error (the interface went down or away) is
 	 * pending on the socket; reading it stops the wake-ups */
 	if (k == 0) {
@@ -399,15 +582,40 @@ static int afp_send(struct vsw_backend *be, const struct vsw_frame *f, unsigned 
 	return a->tx_ring ? send_ring(a, f, n) : send_mmsg(a, f, n);
 }
 
+/* Frames of the last receive are still someone's: a program receiving
+ * from an instance no port owns may hold them until its next receive. A
+ * port's have been forwarded before the switch polls the link. */
+static bool rx_in_use(struct vsw_backend *be, struct afp *a)
+{
+	if (be->port)
+		return false;
+	return a->version == TPACKET_V2 ? a->rx_held > 0 : a->blk_pkt || a->blk_release;
+}
+
+/*
+ * The link poll (every tick of the switch's loop, and after a truncated
+ * frame): the carrier, the kernel's drops since the last poll, and the
+ * interface's MTU, which the ring follows.
+ */
 static int afp_link_state(struct vsw_backend *be)
 {
 	struct afp *a = afp_of(be);
-	int r = vsw__packet_rebind(a->fd, a->ifname, a->ifindex);
+	int r = vsw__packet_rebind(a->fd, a->ifname, a->ifindex), mtu;
+	uint64_t drops;
 
 	if (r < 0)
 		return 0; /* gone */
 	if (r > 0)
 		a->ifindex = r; /* deleted and created again: bound to the new one */
+	drops = vsw__packet_drops(a->fd, a->version == TPACKET_V3);
+	if (drops)
+		vsw_backend_count(be, VSW_CTR_RX_DROPPED, drops);
+	mtu = vsw__netdev_mtu(a->ifname);
+	if (mtu > 0 && mtu != a->mtu) {
+		a->mtu_want = mtu;
+		if (!rx_in_use(be, a))
+			rx_follow(a); /* on failure, the next poll tries again */
+	}
 	return vsw__netdev_running(a->ifname);
 }
 

@@ -6,6 +6,12 @@
  * stripped come back from PACKET_AUXDATA control messages and travel in the
  * frame descriptor, as with the afpacket backend.
  *
+ * The receive buffers follow the interface's MTU (read at every link poll);
+ * a frame longer than the MTU allows, or cut to its buffer (MSG_TRUNC), is
+ * dropped and counted as truncated, and what the kernel dropped with the
+ * socket's queue full is read from PACKET_STATISTICS and counted as
+ * rx_dropped.
+ *
  * Options: none.
  */
 #include "internal.h"
@@ -20,7 +26,10 @@ struct raw {
 	int fd;
 	char ifname[IFNAMSIZ];
 	int ifindex;
-	unsigned int slot;      /* bytes per receive buffer (largest frame + 4) */
+	int mtu, mtu_want;      /* the MTU the buffers are sized for; the last seen */
+	bool handed;            /* the last receive handed out frames */
+	unsigned int frame_max; /* longest frame handed over, as on the wire */
+	unsigned int slot;      /* bytes per receive buffer and scratch copy */
 	uint8_t *buf;           /* VSW_BATCH_MAX receive buffers */
 	uint8_t *scratch;       /* frames whose outer S-tag is put back */
 	struct mmsghdr *msgs;
@@ -65,9 +74,12 @@ static int raw_open(struct vsw_backend *be, const char *arg, const char *options
 		err = mtu;
 		goto fail;
 	}
-	r->slot = (unsigned int)mtu + 14 + 8 + 4;
+	r->mtu = r->mtu_want = mtu;
+	r->frame_max = vsw__packet_frame_max(mtu);
+	/* one byte more than the longest frame: a longer one is seen */
+	r->slot = r->frame_max + 4;
 	r->buf = vsw__calloc(VSW_BATCH_MAX, r->slot);
-	r->scratch = vsw__calloc(VSW_BATCH_MAX, r->slot + 4);
+	r->scratch = vsw__calloc(VSW_BATCH_MAX, r->slot);
 	r->msgs = vsw__calloc(VSW_BATCH_MAX, sizeof(*r->msgs));
 	r->iov = vsw__calloc(VSW_BATCH_MAX, sizeof(*r->iov));
 	r->cmsg = vsw__calloc(VSW_BATCH_MAX, sizeof(*r->cmsg));
@@ -102,11 +114,66 @@ static int raw_fd(struct vsw_backend *be)
 	return raw_of(be)->fd;
 }
 
+/* Size the buffers for the MTU seen at the last link poll. On failure the
+ * old ones stay, with the old limit, and the next poll tries again. */
+static int raw_follow(struct raw *r)
+{
+	unsigned int fmax = vsw__packet_frame_max(r->mtu_want), slot = fmax + 4;
+	uint8_t *buf = vsw__calloc(VSW_BATCH_MAX, slot);
+	uint8_t *scratch = vsw__calloc(VSW_BATCH_MAX, slot);
+
+	if (!buf || !scratch) {
+		vsw__free(buf);
+		vsw__free(scratch);
+		return -ENOMEM;
+	}
+	vsw__free(r->buf);
+	vsw__free(r->scratch);
+	r->buf = buf;
+	r->scratch = scratch;
+	r->slot = slot;
+	r->frame_max = fmax;
+	r->mtu = r->mtu_want;
+	return 0;
+}
+
+/*
+ * Take the i-th message as f[*k] if it is whole and no longer than the
+ * interface's MTU allows (its S-tag put back); else count it truncated.
+ */
+static bool take(struct raw *r, struct vsw_frame *f, unsigned int *k, unsigned int i)
+{
+	struct msghdr *m = &r->msgs[i].msg_hdr;
+	struct tpacket_auxdata aux = { 0 };
+	struct vsw_frame *x = &f[*k];
+
+	if (m->msg_flags & MSG_TRUNC)
+		return false;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c))
+		if (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_AUXDATA)
+			memcpy(&aux, CMSG_DATA(c), sizeof(aux));
+	if (vsw__packet_wire_len(r->msgs[i].msg_len, aux.tp_status) > r->frame_max)
+		return false;
+	*x = (struct vsw_frame){ .data = r->iov[i].iov_base, .len = r->msgs[i].msg_len };
+	if (vsw__packet_vlan(x, aux.tp_status, aux.tp_vlan_tci, aux.tp_vlan_tpid,
+			     r->scratch + (size_t)*k * r->slot, r->slot))
+		return false;
+	(*k)++;
+	return true;
+}
+
 static int raw_recv(struct vsw_backend *be, struct vsw_frame *f, unsigned int n)
 {
 	struct raw *r = raw_of(be);
-	int got, k = 0;
+	unsigned int k = 0;
+	uint64_t cut = 0;
+	int got;
 
+	/* the frames of the previous call are done with: a new MTU that the
+	 * link poll could not apply then is applied now */
+	if (r->mtu_want != r->mtu)
+		raw_follow(r);
+	r->handed = false;
 	for (unsigned int i = 0; i < n; i++) {
 		r->iov[i] = (struct iovec){ .iov_base = r->buf + (size_t)i * r->slot, .iov_len = r->slot };
 		r->msgs[i].msg_hdr = (struct msghdr){
@@ -120,23 +187,16 @@ static int raw_recv(struct vsw_backend *be, struct vsw_frame *f, unsigned int n)
 			return 0;
 		return -errno;
 	}
-	for (int i = 0; i < got; i++) {
-		struct msghdr *m = &r->msgs[i].msg_hdr;
-		/* a GSO super-frame does not fit: its full length makes the switch
-		 * drop and count it as oversize */
-		uint32_t len = (m->msg_flags & MSG_TRUNC) ? r->slot : r->msgs[i].msg_len;
-		f[k] = (struct vsw_frame){ .data = r->iov[i].iov_base, .len = len };
-		for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
-			if (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_AUXDATA) {
-				struct tpacket_auxdata aux;
-				memcpy(&aux, CMSG_DATA(c), sizeof(aux));
-				vsw__packet_vlan(&f[k], aux.tp_status, aux.tp_vlan_tci, aux.tp_vlan_tpid,
-						 r->scratch + (size_t)k * (r->slot + 4));
-			}
-		}
-		k++;
+	for (int i = 0; i < got; i++)
+		if (!take(r, f, &k, (unsigned int)i))
+			cut++;
+	if (cut) {
+		vsw_backend_count(be, VSW_CTR_TRUNCATED, cut);
+		/* maybe the MTU grew: have the switch poll the link now */
+		vsw_backend_notify(be);
 	}
-	return k;
+	r->handed = k > 0;
+	return (int)k;
 }
 
 static int raw_send(struct vsw_backend *be, const struct vsw_frame *f, unsigned int n)
@@ -154,15 +214,31 @@ static int raw_send(struct vsw_backend *be, const struct vsw_frame *f, unsigned 
 	return sent;
 }
 
+/*
+ * The link poll (every tick of the switch's loop, and after a truncated
+ * frame): the carrier, the kernel's drops since the last poll, and the
+ * interface's MTU, which the buffers follow; at once, unless a program
+ * receiving from an instance no port owns may still hold the last frames.
+ */
 static int raw_link_state(struct vsw_backend *be)
 {
 	struct raw *r = raw_of(be);
-	int x = vsw__packet_rebind(r->fd, r->ifname, r->ifindex);
+	int x = vsw__packet_rebind(r->fd, r->ifname, r->ifindex), mtu;
+	uint64_t drops;
 
 	if (x < 0)
 		return 0;
 	if (x > 0)
 		r->ifindex = x;
+	drops = vsw__packet_drops(r->fd, false);
+	if (drops)
+		vsw_backend_count(be, VSW_CTR_RX_DROPPED, drops);
+	mtu = vsw__netdev_mtu(r->ifname);
+	if (mtu > 0 && mtu != r->mtu) {
+		r->mtu_want = mtu;
+		if (be->port || !r->handed)
+			raw_follow(r);
+	}
 	return vsw__netdev_running(r->ifname);
 }
 

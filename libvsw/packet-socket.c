@@ -86,17 +86,20 @@ int vsw__packet_error(int fd)
 	return -soerr;
 }
 
-void vsw__packet_vlan(struct vsw_frame *f, uint32_t status, uint16_t tci, uint16_t tpid,
-		      uint8_t *scratch)
+int vsw__packet_vlan(struct vsw_frame *f, uint32_t status, uint16_t tci, uint16_t tpid,
+		     uint8_t *scratch, size_t room)
 {
 	if (!(status & TP_STATUS_VLAN_VALID) || f->len < 12)
-		return;
+		return 0;
 	if (!(status & TP_STATUS_VLAN_TPID_VALID) || tpid == 0 || tpid == 0x8100) {
 		f->vlan_tci = tci;
 		f->flags = VSW_FRAME_VLAN_TCI;
-		return;
+		return 0;
 	}
-	/* an 802.1ad (or other) outer tag goes back into the bytes */
+	/* an 802.1ad (or other) outer tag goes back into the bytes; the frame
+	 * comes from the wire, so its length is checked, not trusted */
+	if ((size_t)f->len + 4 > room)
+		return -EMSGSIZE;
 	memcpy(scratch, f->data, 12);
 	scratch[12] = (uint8_t)(tpid >> 8);
 	scratch[13] = (uint8_t)tpid;
@@ -105,4 +108,21 @@ void vsw__packet_vlan(struct vsw_frame *f, uint32_t status, uint16_t tci, uint16
 	memcpy(scratch + 16, f->data + 12, f->len - 12);
 	f->data = scratch;
 	f->len += 4;
+	return 0;
+}
+
+uint64_t vsw__packet_drops(int fd, bool v3)
+{
+	union {
+		struct tpacket_stats v2;
+		struct tpacket_stats_v3 v3;
+	} st;
+	socklen_t l = v3 ? sizeof(st.v3) : sizeof(st.v2);
+
+	memset(&st, 0, sizeof(st));
+	if (getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &st, &l) < 0)
+		return 0;
+	/* V3's freeze count counts events (the ring stopped until a block
+	 * came back), not frames: the frames lost meanwhile are in tp_drops */
+	return v3 ? st.v3.tp_drops : st.v2.tp_drops;
 }

@@ -9,6 +9,8 @@
 
 #include <linux/if_packet.h>
 #include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "vsw.h"
@@ -34,12 +36,37 @@ int vsw__packet_rebind(int fd, const char *ifname, int old_ifindex);
 int vsw__packet_error(int fd);
 
 /*
+ * The longest frame, as on the wire, that a port on an interface of MTU
+ * 'mtu' hands to the switch: the Ethernet header and two tags (a QinQ
+ * frame of a full payload). Anything longer is dropped as truncated.
+ */
+static inline unsigned int vsw__packet_frame_max(int mtu)
+{
+	return (unsigned int)mtu + 14 + 8;
+}
+
+/* A received frame's length on the wire: 'len' bytes plus the outer tag
+ * the kernel stripped, if it did. */
+static inline uint32_t vsw__packet_wire_len(uint32_t len, uint32_t status)
+{
+	return len + (status & TP_STATUS_VLAN_VALID ? 4 : 0);
+}
+
+/*
  * Describe a received frame whose outer tag the kernel stripped (aux data:
  * TP_STATUS_VLAN_VALID, tci, tpid). A stripped 802.1Q tag travels in the
- * descriptor; any other TPID is put back in the bytes, in 'scratch' (at
- * least len + 4 bytes).
+ * descriptor; any other TPID is put back in the bytes, in 'scratch' of
+ * 'room' bytes. Returns 0, or -EMSGSIZE when the frame and its tag do not
+ * fit in 'room' (the frame is left as it was; drop it).
  */
-void vsw__packet_vlan(struct vsw_frame *f, uint32_t status, uint16_t tci, uint16_t tpid,
-		      uint8_t *scratch);
+int vsw__packet_vlan(struct vsw_frame *f, uint32_t status, uint16_t tci, uint16_t tpid,
+		     uint8_t *scratch, size_t room);
+
+/*
+ * Frames the kernel dropped on the socket since the last call, because its
+ * ring or receive queue was full (PACKET_STATISTICS; reading resets them).
+ * 'v3': the socket has a TPACKET_V3 ring. 0 when it cannot tell.
+ */
+uint64_t vsw__packet_drops(int fd, bool v3);
 
 #endif
