@@ -5,8 +5,10 @@
  * client into a vNIC whose backend is the datagram pair.
  */
 #include "vde.h"
+#include "fsafe.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -23,40 +25,33 @@
 #define REQ_SOCK_OFF 12u
 #define REQ_MIN (REQ_SOCK_OFF + sizeof(struct sockaddr_un))
 
-int vde_listen(const char *dir, unsigned int mode, long gid)
+int vde_listen(const char *dir, unsigned int mode, long gid, int *dirfd, char *err, size_t errlen)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct stat st;
-	int fd;
+	struct sockaddr_un sa;
+	char shown[sizeof(sa.sun_path) + 8];
+	bool created, busy;
+	int dfd, fd;
 
-	if (strlen(dir) + 5 > sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/ctl", dir);
-	/* a ctl socket nobody answers on is stale */
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-		close(fd);
-		return -EADDRINUSE;
+	if (strlen(dir) + 5 > sizeof(sa.sun_path)) {
+		snprintf(err, errlen, "VDE directory '%s': path too long", dir);
+		return -1;
 	}
-	if (fd >= 0)
-		close(fd);
-	if (lstat(sa.sun_path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode))
-			return -EEXIST;
-		unlink(sa.sun_path);
+	dfd = fsafe_opendir(dir, true, &created, err, errlen);
+	if (dfd < 0)
+		return -1;
+	/* an existing directory is ours only if it holds nothing but the
+	 * sockets of an earlier run: `vde add sw pg /dev` makes no /dev/ctl */
+	if (!created && fsafe_only_sockets(dfd, dir, err, errlen) < 0) {
+		close(dfd);
+		return -1;
 	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(sa.sun_path, (mode_t)mode) < 0 ||
-	    (gid >= 0 && chown(sa.sun_path, (uid_t)-1, (gid_t)gid) < 0) || listen(fd, 8) < 0) {
-		int err = -errno;
-		close(fd);
-		unlink(sa.sun_path);
-		return err;
+	snprintf(shown, sizeof(shown), "%s/ctl", dir);
+	fd = fsafe_listen(dfd, "ctl", shown, (mode_t)mode, gid, 8, &busy, err, errlen);
+	if (fd < 0) {
+		close(dfd);
+		return -1;
 	}
+	*dirfd = dfd;
 	return fd;
 }
 

@@ -20,11 +20,12 @@
 #define VDE_MAX_PORT 999
 
 /*
- * Listen on DIR/ctl (DIR is created if missing), the socket file with
- * 'mode' and, if 'gid' >= 0, that group; a stale socket there is replaced,
- * anything else is -EEXIST. The descriptor or -errno.
+ * Listen on DIR/ctl, the socket file born with 'mode' and, if 'gid' >= 0,
+ * that group. DIR is made if missing; an existing one must be the daemon's
+ * (see fsafe.h) and hold nothing but sockets, a stale ctl among them. The
+ * listening descriptor with DIR's in *dirfd, or -1 with one line in 'err'.
  */
-int vde_listen(const char *dir, unsigned int mode, long gid);
+int vde_listen(const char *dir, unsigned int mode, long gid, int *dirfd, char *err, size_t errlen);
 
 /*
  * Parse a request from 'buf': 1 with the port asked for (0: any) and the

@@ -11,11 +11,20 @@
  * closes the connection. The peer's credentials (SO_PEERCRED) are checked
  * before any change: root or the daemon's own user may change things; a
  * group given with --group may only read.
+ *
+ * Nobody who may only read can harm the daemon: the socket lives in a
+ * directory only root or the daemon's user may write (fsafe.c), a lock file
+ * next to it keeps a second vswd out, every client has --timeout seconds to
+ * send its line and no user but root and the daemon's own may hold more
+ * than a few connections (some are always left for root), refusals are
+ * logged escaped and rate-limited (logsafe.c), and when descriptors run
+ * out the daemon stops accepting for a moment instead of spinning.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,29 +36,44 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <vsw.h>
 
 #include "cmd.h"
 #include "exec.h"
+#include "fsafe.h"
+#include "logsafe.h"
 #include "vde.h"
 
 #define DEFAULT_SOCKET "/run/vsw/vswd.sock"
-#define MAX_CLIENTS 64
+#define DEFAULT_TIMEOUT_SEC 10
+#define MAX_CLIENTS 64        /* control connections at once */
+#define ROOT_RESERVE 16       /* of those, kept for root and the daemon's user */
+#define MAX_PER_UID 8         /* any other user's at once */
+#define MAX_VDE 256           /* VDE control connections at once, in all */
+#define MAX_VDE_PENDING 16    /* not yet answered, per directory */
+#define MAX_VDE_PER_UID 64    /* any user but root's and the daemon's */
+#define DISCARD_MAX (1u << 20) /* bytes read past an over-long line */
+#define ACCEPT_PAUSE_MS 250   /* after EMFILE and the like */
 
 enum kind { K_LISTEN, K_SIGNAL, K_CLIENT, K_SWITCH, K_VDE_LISTEN, K_VDE_CLIENT };
 
 struct watch {
 	enum kind kind;
 	int fd;
-	/* clients */
+	/* clients (control and VDE) */
 	uid_t uid;
+	uint64_t deadline;           /* monotonic ms; 0: none */
 	char in[VSWCMD_MAX_LINE + 2];
 	size_t inlen;
 	struct outbuf out;
 	size_t sent;
 	bool answered;
+	bool discard;                /* the rest of an over-long line is still coming */
+	bool eof;                    /* the client sent all it will */
+	size_t discarded;
 	/* switches */
 	struct vsw_switch *sw;
 	/* VDE directories and their clients */
@@ -60,6 +84,7 @@ struct watch {
 /* A vde_switch-style control directory feeding a port group. */
 struct vde_dir {
 	char path[96];
+	int dirfd;
 	struct vsw_switch *sw;
 	char pg[VSW_NAME_MAX + 1];
 	struct watch *w;
@@ -78,16 +103,37 @@ struct vde_client {
 static struct {
 	int epfd;
 	const char *socket_path;
+	const char *socket_name;   /* its last component, in sock_dirfd */
+	int sock_dirfd;
+	int lock_fd;
 	const char *pidfile;
+	int pid_fd;
 	gid_t group;
 	bool use_group;
 	bool use_syslog;
 	int verbose;
+	uint64_t timeout_ms;
 	struct vswd d;
 	struct watch *watches;
 	unsigned int n_clients;
+	unsigned int n_vde;
+	uint64_t accept_paused_until;
 	struct vde_dir *vde_dirs;
-} g = { .epfd = -1, .socket_path = DEFAULT_SOCKET };
+} g = { .epfd = -1, .socket_path = DEFAULT_SOCKET, .sock_dirfd = -1, .lock_fd = -1, .pid_fd = -1,
+	.timeout_ms = DEFAULT_TIMEOUT_SEC * 1000 };
+
+static uint64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000u + (uint64_t)t.tv_nsec / 1000000u;
+}
+
+static bool privileged(uid_t uid)
+{
+	return uid == 0 || uid == geteuid();
+}
 
 /* ---- logging ---- */
 
@@ -110,6 +156,26 @@ static void logf_(int prio, const char *fmt, ...)
 	va_start(ap, fmt);
 	vlogf(prio, fmt, ap);
 	va_end(ap);
+}
+
+/* A refusal caused by user 'uid': rate-limited per user, so that a
+ * read-only user cannot flood the log. */
+static void refusal(uid_t uid, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void refusal(uid_t uid, const char *fmt, ...)
+{
+	unsigned long suppressed;
+	char msg[LOG_QUOTE_MAX * 4 + 256];
+	va_list ap;
+
+	if (!log_ratelimit((unsigned int)uid, now_ms(), &suppressed))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (suppressed)
+		logf_(LOG_WARNING, "%s (and %lu more from uid %u not logged)", msg, suppressed, (unsigned int)uid);
+	else
+		logf_(LOG_WARNING, "%s", msg);
 }
 
 static void lib_log(struct vsw_switch *sw, enum vsw_log_level level, void *user, const char *fmt,
@@ -209,19 +275,20 @@ static void vde_client_free(struct vde_client *cl, bool remove_vnic)
 		;
 	*pp = cl->next;
 	watch_del(cl->w);
+	g.n_vde--;
 	free(cl);
 }
 
 static void vde_dir_free(struct vde_dir *dir, bool remove_vnics)
 {
-	char ctl[sizeof(dir->path) + 8];
 	struct vde_dir **pp;
 
 	while (dir->clients)
 		vde_client_free(dir->clients, remove_vnics);
 	watch_del(dir->w);
-	snprintf(ctl, sizeof(ctl), "%s/ctl", dir->path);
-	unlink(ctl);
+	/* through the directory's descriptor: no path to swap */
+	unlinkat(dir->dirfd, "ctl", 0);
+	close(dir->dirfd);
 	for (pp = &g.vde_dirs; *pp != dir; pp = &(*pp)->next)
 		;
 	*pp = dir->next;
@@ -242,7 +309,7 @@ static int vde_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t err
 	const char *path = c->pos[c->verb == VERB_ADD ? 2 : 1];
 	struct vsw_portgroup *pg;
 	struct vde_dir *dir;
-	int fd;
+	int fd, dirfd = -1;
 
 	(void)d;
 	if (!sw) {
@@ -273,18 +340,20 @@ static int vde_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t err
 		return -1;
 	}
 	/* who may plug into a VDE port is who may drive vswd */
-	fd = vde_listen(path, g.use_group ? 0660 : 0600, g.use_group ? (long)g.group : -1);
-	if (fd < 0) {
-		snprintf(err, errlen, "VDE directory '%s': %s", path, strerror(-fd));
+	fd = vde_listen(path, g.use_group ? 0660 : 0600, g.use_group ? (long)g.group : -1, &dirfd, err,
+			errlen);
+	if (fd < 0)
 		return -1;
-	}
 	dir = calloc(1, sizeof(*dir));
-	if (!dir || !(dir->w = watch_add(K_VDE_LISTEN, fd, EPOLLIN))) {
+	if (!dir || !(dir->w = watch_add(K_VDE_LISTEN, fd, g.accept_paused_until ? 0 : EPOLLIN))) {
 		free(dir);
+		unlinkat(dirfd, "ctl", 0);
 		close(fd);
+		close(dirfd);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	dir->dirfd = dirfd;
 	strcpy(dir->path, path);
 	strcpy(dir->pg, c->pos[1]);
 	dir->sw = sw;
@@ -294,19 +363,75 @@ static int vde_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t err
 	return 0;
 }
 
+/* Out of descriptors (or memory): stop accepting on every listening socket
+ * for a moment, rather than spin on a socket that stays readable. */
+static void accept_failed(int e)
+{
+	if (e != EMFILE && e != ENFILE && e != ENOBUFS && e != ENOMEM)
+		return; /* EAGAIN, ECONNABORTED...: nothing waits */
+	refusal((uid_t)-1, "accept: %s: not accepting for %d ms", strerror(e), ACCEPT_PAUSE_MS);
+	g.accept_paused_until = now_ms() + ACCEPT_PAUSE_MS;
+	for (struct watch *w = g.watches; w; w = w->next)
+		if (w->kind == K_LISTEN || w->kind == K_VDE_LISTEN) {
+			struct epoll_event ev = { .events = 0, .data.ptr = w };
+			epoll_ctl(g.epfd, EPOLL_CTL_MOD, w->fd, &ev);
+		}
+}
+
+static void accept_resume(void)
+{
+	g.accept_paused_until = 0;
+	for (struct watch *w = g.watches; w; w = w->next)
+		if (w->kind == K_LISTEN || w->kind == K_VDE_LISTEN) {
+			struct epoll_event ev = { .events = EPOLLIN, .data.ptr = w };
+			epoll_ctl(g.epfd, EPOLL_CTL_MOD, w->fd, &ev);
+		}
+}
+
+/* How many connections of 'kind' user 'uid' holds. */
+static unsigned int count_uid(enum kind kind, uid_t uid)
+{
+	unsigned int n = 0;
+
+	for (struct watch *w = g.watches; w; w = w->next)
+		n += w->kind == kind && w->uid == uid;
+	return n;
+}
+
 static void vde_accept(struct vde_dir *dir)
 {
 	int fd = accept4(dir->w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	struct vde_client *cl;
+	struct ucred cr;
+	socklen_t l = sizeof(cr);
+	unsigned int pending = 0;
 
-	if (fd < 0)
+	if (fd < 0) {
+		accept_failed(errno);
 		return;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &l) < 0) {
+		close(fd);
+		return;
+	}
+	for (cl = dir->clients; cl; cl = cl->next)
+		pending += !cl->port;
+	if (g.n_vde >= MAX_VDE || pending >= MAX_VDE_PENDING ||
+	    (!privileged(cr.uid) && count_uid(K_VDE_CLIENT, cr.uid) >= MAX_VDE_PER_UID)) {
+		refusal(cr.uid, "%s: refused a VDE connection of uid %u: too many", dir->path,
+			(unsigned int)cr.uid);
+		close(fd);
+		return;
+	}
 	cl = calloc(1, sizeof(*cl));
 	if (!cl || !(cl->w = watch_add(K_VDE_CLIENT, fd, EPOLLIN))) {
 		free(cl);
 		close(fd);
 		return;
 	}
+	cl->w->uid = cr.uid;
+	cl->w->deadline = now_ms() + g.timeout_ms;
+	g.n_vde++;
 	cl->dir = dir;
 	cl->w->vde = cl;
 	cl->next = dir->clients;
@@ -360,6 +485,7 @@ static int vde_attach(struct vde_client *cl, unsigned int want, const char *sock
 		return err;
 	}
 	cl->port = port;
+	cl->w->deadline = 0; /* the port lives as long as the connection */
 	logf_(LOG_INFO, "%s: VDE client on %s port %u is %s", vsw_switch_name(dir->sw), dir->path,
 	      port, cl->vnic);
 	return 0;
@@ -384,7 +510,7 @@ static void vde_client_io(struct vde_client *cl)
 	if (r == 0 && w->inlen < sizeof(w->in) - 1)
 		return;
 	if (r <= 0 || vde_attach(cl, port, sock) < 0) {
-		logf_(LOG_WARNING, "%s: refused a VDE client", cl->dir->path);
+		refusal(w->uid, "%s: refused a VDE client of uid %u", cl->dir->path, (unsigned int)w->uid);
 		vde_client_free(cl, false);
 	}
 }
@@ -418,70 +544,75 @@ static int load_config(const char *path)
 
 static int listen_socket(void)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char dir[sizeof(sa.sun_path)];
-	int fd, probe;
+	char dir[PATH_MAX], lock[NAME_MAX + 1], shown[PATH_MAX + 8], err[PATH_MAX + 128];
+	const char *slash = strrchr(g.socket_path, '/');
+	struct sockaddr_un sa;
+	bool busy;
+	int fd;
 
 	if (strlen(g.socket_path) >= sizeof(sa.sun_path)) {
 		logf_(LOG_ERR, "socket path too long: %s", g.socket_path);
 		return -1;
 	}
-	strcpy(sa.sun_path, g.socket_path);
-	strcpy(dir, g.socket_path);
-	char *slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
-		*slash = 0;
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-			logf_(LOG_ERR, "%s: %s", dir, strerror(errno));
-			return -1;
-		}
-	}
-	/* a socket file nobody answers on is stale: replace it */
-	probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (probe >= 0 && connect(probe, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-		close(probe);
-		logf_(LOG_ERR, "another vswd answers on %s", g.socket_path);
+	g.socket_name = slash ? slash + 1 : g.socket_path;
+	if (!*g.socket_name || strlen(g.socket_name) + 5 > NAME_MAX) {
+		logf_(LOG_ERR, "bad socket path: %s", g.socket_path);
 		return -1;
 	}
-	if (probe >= 0)
-		close(probe);
-	struct stat st;
-	if (lstat(g.socket_path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode)) {
-			logf_(LOG_ERR, "%s exists and is not a socket", g.socket_path);
-			return -1;
-		}
-		unlink(g.socket_path);
-	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	mode_t old = umask(0177);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		umask(old);
-		logf_(LOG_ERR, "%s: %s", g.socket_path, strerror(errno));
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - g.socket_path) : 1,
+		 slash ? (slash == g.socket_path ? "/" : g.socket_path) : ".");
+	/* a directory others may write would let them swap the socket for
+	 * a symlink (then our group and mode land on any file), or for a
+	 * socket of their own */
+	g.sock_dirfd = fsafe_opendir(dir, true, NULL, err, sizeof(err));
+	if (g.sock_dirfd < 0) {
+		logf_(LOG_ERR, "%s", err);
 		return -1;
 	}
-	umask(old);
-	if (g.use_group && (chown(g.socket_path, (uid_t)-1, g.group) < 0 || chmod(g.socket_path, 0660) < 0)) {
-		logf_(LOG_ERR, "%s: %s", g.socket_path, strerror(errno));
+	/* two daemons started at once: one gets the lock, the other stops
+	 * here, even if the first one is stopped (SIGSTOP) and answers nothing */
+	snprintf(lock, sizeof(lock), "%s.lock", g.socket_name);
+	snprintf(shown, sizeof(shown), "%s.lock", g.socket_path);
+	g.lock_fd = fsafe_lock(g.sock_dirfd, lock, shown, &busy, err, sizeof(err));
+	if (g.lock_fd < 0) {
+		if (busy)
+			logf_(LOG_ERR, "another vswd serves %s (it holds %s)", g.socket_path, shown);
+		else
+			logf_(LOG_ERR, "%s", err);
 		return -1;
 	}
-	if (listen(fd, 16) < 0) {
-		logf_(LOG_ERR, "listen: %s", strerror(errno));
-		return -1;
-	}
+	fd = fsafe_listen(g.sock_dirfd, g.socket_name, g.socket_path, g.use_group ? 0660 : 0600,
+			  g.use_group ? (long)g.group : -1, 16, &busy, err, sizeof(err));
+	if (fd < 0)
+		logf_(LOG_ERR, "%s", err);
 	return fd;
 }
 
 static void client_accept(int lfd)
 {
+	static const char busy[] = "ERR\ntoo many connections\n";
 	struct ucred cr;
 	socklen_t l = sizeof(cr);
 	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	struct watch *w;
 
-	if (fd < 0)
+	if (fd < 0) {
+		accept_failed(errno);
 		return;
-	if (g.n_clients >= MAX_CLIENTS || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &l) < 0) {
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &l) < 0) {
+		close(fd);
+		return;
+	}
+	/* root and the daemon's user always find room: others share what
+	 * ROOT_RESERVE leaves, each at most MAX_PER_UID */
+	if (g.n_clients >= MAX_CLIENTS ||
+	    (!privileged(cr.uid) && (g.n_clients >= MAX_CLIENTS - ROOT_RESERVE ||
+				     count_uid(K_CLIENT, cr.uid) >= MAX_PER_UID))) {
+		refusal(cr.uid, "refused a connection of uid %u: too many", (unsigned int)cr.uid);
+		if (send(fd, busy, sizeof(busy) - 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
+			/* nothing more to say */
+		}
 		close(fd);
 		return;
 	}
@@ -491,12 +622,19 @@ static void client_accept(int lfd)
 		return;
 	}
 	w->uid = cr.uid;
+	w->deadline = now_ms() + g.timeout_ms;
 	g.n_clients++;
+}
+
+static void set_events(struct watch *w, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = w };
+
+	epoll_ctl(g.epfd, EPOLL_CTL_MOD, w->fd, &ev);
 }
 
 static void respond(struct watch *w, bool ok, const char *text)
 {
-	struct epoll_event ev = { .events = EPOLLOUT, .data.ptr = w };
 	struct outbuf body = w->out;
 
 	w->out = (struct outbuf){ 0 };
@@ -507,13 +645,14 @@ static void respond(struct watch *w, bool ok, const char *text)
 		out_printf(&w->out, "%.*s", (int)body.len, body.p);
 	out_free(&body);
 	w->answered = true;
-	epoll_ctl(g.epfd, EPOLL_CTL_MOD, w->fd, &ev);
+	w->deadline = now_ms() + g.timeout_ms;
+	set_events(w, EPOLLOUT | EPOLLIN);
 }
 
 static void client_command(struct watch *w)
 {
 	struct vswcmd *c = malloc(sizeof(*c));
-	char err[256];
+	char err[256], line[LOG_QUOTE_MAX * 4 + 8], why[sizeof(err) * 4];
 	int r;
 
 	if (!c) {
@@ -525,28 +664,80 @@ static void client_command(struct watch *w)
 		respond(w, false, err);
 	} else if (r == 0) {
 		respond(w, false, "empty command");
-	} else if (c->changes && w->uid != 0 && w->uid != geteuid()) {
-		logf_(LOG_WARNING, "refused a change from uid %u: %s", (unsigned int)w->uid, w->in);
+	} else if (c->changes && !privileged(w->uid)) {
+		refusal(w->uid, "refused a change from uid %u: %s", (unsigned int)w->uid,
+			log_escape(w->in, strlen(w->in), line, sizeof(line)));
 		respond(w, false, "permission denied: only root or the daemon's user may change the switches");
 	} else if (vswd_exec(&g.d, c, &w->out, err, sizeof(err)) < 0) {
 		out_free(&w->out);
+		if (c->changes)
+			logf_(LOG_WARNING, "uid %u: %s: failed: %s", (unsigned int)w->uid,
+			      log_escape(w->in, strlen(w->in), line, sizeof(line)),
+			      log_escape(err, strlen(err), why, sizeof(why)));
 		respond(w, false, err);
 	} else {
 		if (c->changes)
-			logf_(LOG_INFO, "uid %u: %s", (unsigned int)w->uid, w->in);
+			logf_(LOG_INFO, "uid %u: %s", (unsigned int)w->uid,
+			      log_escape(w->in, strlen(w->in), line, sizeof(line)));
 		respond(w, true, NULL);
 	}
 	free(c);
 }
 
+/* Read what the client still sends after its answer, so that closing
+ * does not reset the connection under an answer it has not read yet. */
+static void drain(struct watch *w)
+{
+	char tmp[4096];
+
+	for (int i = 0; i < 16 && !w->eof; i++) {
+		ssize_t n = recv(w->fd, tmp, sizeof(tmp), MSG_DONTWAIT);
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			w->eof = true;
+			return;
+		}
+		if (w->discard && memchr(tmp, '\n', (size_t)n))
+			w->discard = false;
+		w->discarded += (size_t)n;
+		if (w->discarded > DISCARD_MAX)
+			w->eof = true; /* enough: it gets its answer and a reset */
+	}
+}
+
+static void answer_io(struct watch *w, uint32_t events)
+{
+	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+		drain(w);
+	if (w->sent < w->out.len) {
+		ssize_t n = send(w->fd, w->out.p + w->sent, w->out.len - w->sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno != EAGAIN) {
+			watch_del(w);
+			return;
+		}
+		if (n > 0) {
+			w->sent += (size_t)n;
+			w->deadline = now_ms() + g.timeout_ms;
+		}
+	}
+	if (w->sent < w->out.len) {
+		/* a socket at EOF stays readable: wait for room to write only */
+		set_events(w, EPOLLOUT | (w->eof ? 0 : EPOLLIN));
+		return;
+	}
+	drain(w);
+	if (!w->discard || w->eof) {
+		watch_del(w);
+		return;
+	}
+	set_events(w, EPOLLIN); /* the rest of an over-long line */
+}
+
 static void client_io(struct watch *w, uint32_t events)
 {
 	if (w->answered) {
-		ssize_t n = send(w->fd, w->out.p + w->sent, w->out.len - w->sent, MSG_NOSIGNAL);
-		if (n > 0)
-			w->sent += (size_t)n;
-		if ((n < 0 && errno != EAGAIN) || w->sent == w->out.len)
-			watch_del(w);
+		answer_io(w, events);
 		return;
 	}
 	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
@@ -557,16 +748,52 @@ static void client_io(struct watch *w, uint32_t events)
 				watch_del(w);
 			return;
 		}
+		size_t from = w->inlen;
 		w->inlen += (size_t)n;
 		w->in[w->inlen] = 0;
-		char *nl = strchr(w->in, '\n');
-		if (nl) {
+		char *nl = memchr(w->in + from, '\n', (size_t)n);
+		size_t len = nl ? (size_t)(nl - w->in) : w->inlen;
+		if (memchr(w->in, 0, len)) {
+			w->discard = !nl;
+			respond(w, false, "NUL byte in the command line");
+		} else if (nl) {
 			*nl = 0;
 			client_command(w);
 		} else if (w->inlen == sizeof(w->in) - 1) {
+			w->discard = true;
 			respond(w, false, "line too long");
 		}
 	}
+}
+
+/* Drop the clients whose time is up; the next deadline, or 0. */
+static uint64_t expire(uint64_t now)
+{
+	static const char late[] = "ERR\ntimed out\n";
+	uint64_t next = g.accept_paused_until;
+
+	if (next && now >= next) {
+		accept_resume();
+		next = 0;
+	}
+	for (struct watch *w = g.watches, *nw; w; w = nw) {
+		nw = w->next;
+		if (!w->deadline)
+			continue;
+		if (now < w->deadline) {
+			next = !next || w->deadline < next ? w->deadline : next;
+			continue;
+		}
+		if (w->kind == K_VDE_CLIENT) {
+			vde_client_free(w->vde, false); /* unanswered: no port yet */
+			continue;
+		}
+		if (!w->answered && send(w->fd, late, sizeof(late) - 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
+			/* it will not read it anyway */
+		}
+		watch_del(w);
+	}
+	return next;
 }
 
 /* ---- life cycle ---- */
@@ -581,15 +808,18 @@ static void shutdown_daemon(int lfd)
 	vswd_netstack_cleanup(&g.d); /* after the interfaces in them are gone */
 	if (lfd >= 0) {
 		close(lfd);
-		unlink(g.socket_path);
+		unlinkat(g.sock_dirfd, g.socket_name, 0);
 	}
+	/* the lock file stays: removing it would let a starting vswd lock a
+	 * new file while another still holds the old one */
 	if (g.pidfile)
-		unlink(g.pidfile);
+		fsafe_pidfile_remove(g.pidfile, g.pid_fd);
 }
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vswd [-f] [-c CONFIG] [-s SOCKET] [--group GROUP] [-p PIDFILE] [--syslog] [-v]\n");
+	fprintf(f, "usage: vswd [-f] [-c CONFIG] [-s SOCKET] [--group GROUP] [-p PIDFILE] [-t SECONDS]\n"
+		   "            [--syslog] [-v]\n");
 }
 
 int main(int argc, char **argv)
@@ -602,6 +832,7 @@ int main(int argc, char **argv)
 		{ "pidfile", required_argument, NULL, 'p' },
 		{ "syslog", no_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -610,7 +841,7 @@ int main(int argc, char **argv)
 	int c, lfd, sfd, ready[2] = { -1, -1 };
 	sigset_t mask;
 
-	while ((c = getopt_long(argc, argv, "fc:s:p:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "fc:s:p:t:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': foreground = true; break;
 		case 'c': config = optarg; break;
@@ -618,6 +849,16 @@ int main(int argc, char **argv)
 		case 'p': g.pidfile = optarg; break;
 		case 'S': g.use_syslog = true; break;
 		case 'v': g.verbose++; break;
+		case 't': {
+			char *end;
+			long t = strtol(optarg, &end, 10);
+			if (*end || end == optarg || t < 1 || t > 3600) {
+				fprintf(stderr, "vswd: bad timeout '%s' (1-3600 seconds)\n", optarg);
+				return 1;
+			}
+			g.timeout_ms = (uint64_t)t * 1000u;
+			break;
+		}
 		case 'g': {
 			struct group *gr = getgrnam(optarg);
 			if (!gr) {
@@ -680,6 +921,16 @@ int main(int argc, char **argv)
 	lfd = listen_socket();
 	if (lfd < 0)
 		return 1;
+	if (g.pidfile) {
+		char err[PATH_MAX + 128];
+		g.pid_fd = fsafe_pidfile(g.pidfile, err, sizeof(err));
+		if (g.pid_fd < 0) {
+			logf_(LOG_ERR, "%s", err);
+			g.pidfile = NULL; /* not ours to remove */
+			shutdown_daemon(lfd);
+			return 1;
+		}
+	}
 	if (config && load_config(config) < 0) {
 		logf_(LOG_ERR, "configuration %s not loaded: not starting", config);
 		shutdown_daemon(lfd);
@@ -688,16 +939,6 @@ int main(int argc, char **argv)
 	if (!watch_add(K_LISTEN, lfd, EPOLLIN)) {
 		shutdown_daemon(lfd);
 		return 1;
-	}
-	if (g.pidfile) {
-		FILE *pf = fopen(g.pidfile, "w");
-		if (!pf) {
-			logf_(LOG_ERR, "%s: %s", g.pidfile, strerror(errno));
-			shutdown_daemon(lfd);
-			return 1;
-		}
-		fprintf(pf, "%d\n", (int)getpid());
-		fclose(pf);
 	}
 	logf_(LOG_INFO, "listening on %s", g.socket_path);
 	if (!foreground) {
@@ -716,7 +957,8 @@ int main(int argc, char **argv)
 
 	for (;;) {
 		struct epoll_event ev[32];
-		int n = epoll_wait(g.epfd, ev, 32, -1);
+		uint64_t now = now_ms(), next = expire(now);
+		int n = epoll_wait(g.epfd, ev, 32, next ? (int)(next - now) : -1);
 		if (n < 0 && errno != EINTR)
 			break;
 		for (int i = 0; i < n; i++) {
