@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * Description: libFuzzer target for the frame path. Arbitrary bytes become
- * frames entering a switch through every kind of port (uplinks, vNICs on
- * EST, VST and VGT port groups, a VMkernel port) under several policies
- * (forged transmits reject, promiscuous, MAC learning, shaping). Besides
- * "no crash", it checks for every frame:
+ * frames entering a jumbo switch (MTU 9000) through every kind of port
+ * (three uplinks, vNICs on EST, VST and three VGT port groups, a VMkernel
+ * port) under several policies (forged transmits reject, promiscuous, MAC
+ * learning, shaping), with in-band and out-of-band tags. Besides "no
+ * crash", it checks for every frame:
  *  - accounting: it is delivered somewhere, or a drop counter rose, or the
  *    switch consumed it (a beacon from an uplink, or LLDP from any port):
  *    counted once under beacon_rx, beacon_ignored or lldp_rx and delivered
@@ -12,10 +13,20 @@
  *  - isolation: every delivery stays in the frame's VLAN (a VST or EST port
  *    receives only its own VLAN, untagged; a trunk port sees the VLAN as its
  *    tag), and nothing goes from an uplink to an uplink.
- * Then the whole input goes through again as one batch.
+ * Then the whole input goes through again in batches by port (up to
+ * VSW_BATCH_MAX frames each), where every delivery to a port that does not
+ * learn must be byte for byte one that port got in the first pass: a
+ * rewritten copy overwritten or cut in the batch buffers (the rewrite
+ * arena, the staging array) shows up there, and ASan sees any write past
+ * them.
  *
- * Input: records of [port selector][flags][length: 2 bytes][bytes...];
- * flags bit 0: the frame's outer tag is out of band, its TCI in 2 more bytes.
+ * Input: records of [port selector][flags][length: 2 bytes LE][...].
+ * Flags bit 0: the frame's outer tag is out of band, its TCI in the next 2
+ * bytes. Bit 1: a jumbo-friendly record: [count-1][t][t template bytes]
+ * make 'count' frames of 'length' bytes each, the template followed by a
+ * pattern (frame k's pattern starts at k), so that a few bytes of input
+ * fill a whole batch of 9000-byte frames. Otherwise the frame's bytes
+ * follow in the input.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -25,8 +36,13 @@
 
 #include <vsw.h>
 
-enum { UP0, UP1, E0, V10A, V10B, V20, TRUNK, VMK, LEARN, N_PORTS };
-static const unsigned int port_vlan[N_PORTS] = { 0, 0, 0, 10, 10, 20, 4095, 10, 30 };
+/* The first nine keep the order of the seed corpus's selectors. */
+enum { UP0, UP1, E0, V10A, V10B, V20, TRUNK, VMK, LEARN, UP2, V10C, V20B, T1, T2, N_PORTS };
+static const unsigned int port_vlan[N_PORTS] = { 0, 0, 0, 10, 10, 20, 4095, 10, 30,
+						 0, 10, 20, 4095, 4095 };
+#define MTU 9000
+#define LEN_MOD 9300 /* frame lengths 0 to 9299: every MTU limit and past it */
+#define IS_UPLINK(i) ((i) == UP0 || (i) == UP1 || (i) == UP2)
 
 static struct vsw_switch *sw;
 static struct vsw_port *ports[N_PORTS];
@@ -34,6 +50,39 @@ static int cur_in = -1;       /* the port the current frame came from */
 static int cur_domain;        /* its VLAN domain, -1 if it cannot be delivered */
 static const struct vsw_frame *cur;
 static unsigned int delivered;
+static bool learned;          /* a frame from LEARN since the last flush */
+
+/* What each port got in the per-frame pass: (port, digest of the bytes). */
+#define SEEN_BITS 13
+static uint64_t seen[1u << SEEN_BITS];
+static uint32_t seen_at[1u << SEEN_BITS]; /* the slots in use, to clear */
+static unsigned int n_seen;
+
+/* A digest of the headers, the tail and every 29th byte between: a copy
+ * overwritten by another shows, and hashing jumbo batches stays cheap. */
+static uint64_t digest(int port, const uint8_t *d, uint32_t len)
+{
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)port << 32 ^ len;
+
+	for (uint32_t i = 0; i < len; i += i < 64 || i + 64 >= len ? 1 : 29)
+		h = (h ^ d[i]) * 1099511628211ull;
+	return h | 1; /* 0 marks a free slot */
+}
+
+static bool seen_op(uint64_t h, bool add)
+{
+	uint32_t mask = (1u << SEEN_BITS) - 1, i = (uint32_t)h & mask;
+
+	while (seen[i] && seen[i] != h)
+		i = (i + 1) & mask;
+	if (seen[i])
+		return true;
+	if (add && n_seen < mask / 2) {
+		seen[i] = h;
+		seen_at[n_seen++] = i;
+	}
+	return false;
+}
 
 /* The frame without its outer 802.1Q tag (in the bytes or out of band). */
 static size_t untagged(const struct vsw_frame *f, uint8_t *o)
@@ -79,21 +128,25 @@ static uint64_t fixed_clock(void *user)
  * gets: isolation and egress tagging checked byte for byte. */
 static void check_delivery(struct vsw_port *port, const struct vsw_frame *f, unsigned int n, void *user)
 {
-	static uint8_t want[9300];
+	static uint8_t want[LEN_MOD + 8];
 	int to = (int)(intptr_t)user;
-	bool from_uplink = cur_in == UP0 || cur_in == UP1;
+	bool from_uplink = IS_UPLINK(cur_in);
 
 	for (unsigned int i = 0; i < n; i++) {
 		size_t wlen;
 
 		delivered++;
-		if (f[i].flags != 0)
+		if (f[i].flags != 0 || f[i].len > MTU + 18)
 			abort();
-		if (cur_in < 0)
-			continue; /* batch phase: no per-frame reference */
+		if (cur_in < 0) {
+			/* batch phase: the same bytes as in the per-frame pass */
+			if (to != LEARN && !seen_op(digest(to, f[i].data, f[i].len), false))
+				abort();
+			continue;
+		}
 		if (cur_domain < 0)
 			abort(); /* a runt was delivered */
-		if (to == UP0 || to == UP1) {
+		if (IS_UPLINK(to)) {
 			if (from_uplink)
 				abort(); /* uplink to uplink */
 			if (port_vlan[cur_in] == 4095 && !cur->flags) {
@@ -114,22 +167,24 @@ static void check_delivery(struct vsw_port *port, const struct vsw_frame *f, uns
 		}
 		if (f[i].len != wlen || memcmp(f[i].data, want, wlen))
 			abort();
+		seen_op(digest(to, f[i].data, f[i].len), true);
 	}
 	(void)port;
 }
 
 static int setup(void)
 {
-	static const char *pgs[] = { "est", "v10", "v10b", "v20", "trunk", "learn" };
-	static const unsigned int vlans[] = { 0, 10, 10, 20, 4095, 30 };
-	struct vsw_portgroup *pg[6];
+	static const char *pgs[] = { "est", "v10", "v10b", "v20", "trunk", "learn",
+				     "v10c", "trunk1", "trunk2" };
+	static const unsigned int vlans[] = { 0, 10, 10, 20, 4095, 30, 10, 4095, 4095 };
+	struct vsw_portgroup *pg[9];
 	struct vsw_uplink *u;
 	uint8_t mac[6] = { 0x00, 0x50, 0x56, 0, 0, 0 };
 
-	if (vsw_switch_new("fuzz", NULL, &sw))
+	if (vsw_switch_new("fuzz", NULL, &sw) || vsw_switch_set_mtu(sw, MTU))
 		return -1;
 	vsw_switch_set_clock(sw, fixed_clock, NULL);
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < 9; i++)
 		if (vsw_portgroup_add(sw, pgs[i], vlans[i], 0, &pg[i]))
 			return -1;
 	vsw_portgroup_policy_set(pg[1], VSW_POL_FORGED_TRANSMITS, 0);
@@ -138,14 +193,18 @@ static int setup(void)
 	vsw_portgroup_policy_set(pg[5], VSW_POL_MAC_LEARNING, 1);
 	vsw_portgroup_policy_set(pg[5], VSW_POL_MAC_LIMIT, 8);
 	vsw_portgroup_policy_set(pg[3], VSW_POL_SHAPING_ENABLED, 1);
-	vsw_portgroup_policy_set(pg[3], VSW_POL_SHAPING_BURST_BYTES, 3000);
-	vsw_uplink_add(sw, "vmnic0", 0, &u);
-	ports[UP0] = vsw_uplink_port(u);
-	vsw_uplink_add(sw, "vmnic1", 0, &u);
-	ports[UP1] = vsw_uplink_port(u);
+	vsw_portgroup_policy_set(pg[3], VSW_POL_SHAPING_BURST_BYTES, 30000);
+	const struct { int slot; const char *name; } up[] = { { UP0, "vmnic0" }, { UP1, "vmnic1" },
+							       { UP2, "vmnic2" } };
+	for (int i = 0; i < 3; i++) {
+		if (vsw_uplink_add(sw, up[i].name, 0, &u))
+			return -1;
+		ports[up[i].slot] = vsw_uplink_port(u);
+	}
 	const struct { int slot, pg; const char *name; } v[] = {
 		{ E0, 0, "e0" }, { V10A, 1, "a10" }, { V10B, 2, "b10" }, { V20, 3, "c20" },
-		{ TRUNK, 4, "t" }, { LEARN, 5, "l30" },
+		{ TRUNK, 4, "t" }, { LEARN, 5, "l30" }, { V10C, 6, "d10" }, { V20B, 3, "e20" },
+		{ T1, 7, "t1" }, { T2, 8, "t2" },
 	};
 	for (unsigned int i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		struct vsw_vnic *x;
@@ -170,7 +229,7 @@ static int domain_of(int in, const struct vsw_frame *f)
 
 	if (f->len < 14)
 		return -1;
-	if (port_vlan[in] != 4095 && in != UP0 && in != UP1)
+	if (port_vlan[in] != 4095 && !IS_UPLINK(in))
 		return (int)port_vlan[in];
 	if (f->flags)
 		return f->vlan_tci & 0x0fff;
@@ -181,11 +240,17 @@ static int domain_of(int in, const struct vsw_frame *f)
 
 static uint64_t drops(struct vsw_port *p)
 {
+	static int drop_ctr[64], n_drop = -1;
 	uint64_t n = 0;
 
-	for (int c = 0; vsw_counter_name(c); c++)
-		if (vsw_counter_kind(c) == VSW_CTR_KIND_DROP)
-			n += vsw_port_counter(p, c);
+	if (n_drop < 0) {
+		n_drop = 0;
+		for (int c = 0; vsw_counter_name(c) && n_drop < 64; c++)
+			if (vsw_counter_kind(c) == VSW_CTR_KIND_DROP)
+				drop_ctr[n_drop++] = c;
+	}
+	for (int i = 0; i < n_drop; i++)
+		n += vsw_port_counter(p, drop_ctr[i]);
 	return n;
 }
 
@@ -197,24 +262,64 @@ static uint64_t consumed(struct vsw_port *p)
 	       vsw_port_counter(p, VSW_CTR_LLDP_RX);
 }
 
+/* One frame through the switch alone, every rule checked. */
+static void one_frame(int in, const struct vsw_frame *f)
+{
+	uint64_t before[N_PORTS], total = 0, after_total = 0, cons = consumed(ports[in]);
+
+	for (int i = 0; i < N_PORTS; i++) {
+		before[i] = drops(ports[i]);
+		total += before[i];
+	}
+	learned |= in == LEARN;
+	cur_in = in;
+	cur = f;
+	cur_domain = domain_of(in, f);
+	delivered = 0;
+	if (vsw_port_input(ports[in], f, 1))
+		abort();
+	for (int i = 0; i < N_PORTS; i++)
+		after_total += drops(ports[i]);
+	if (drops(ports[in]) - before[in] > 1)
+		abort(); /* two drop reasons on the way in */
+	if (consumed(ports[in]) != cons) {
+		if (delivered || consumed(ports[in]) - cons != 1 || after_total != total)
+			abort(); /* consumed frames are counted once and go nowhere */
+	} else if (!delivered && after_total == total) {
+		abort(); /* neither delivered nor counted */
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct vsw_frame batch[VSW_BATCH_MAX];
 	static int batch_in[VSW_BATCH_MAX];
+	static uint8_t made[VSW_BATCH_MAX][LEN_MOD]; /* frames built from templates */
+	static uint8_t pattern[LEN_MOD + 256];       /* their bytes after the template */
 	unsigned int nb = 0;
 	size_t pos = 0;
 
-	if (!sw && setup())
-		abort();
-	vsw_switch_fdb_flush(sw);
+	if (!sw) {
+		if (setup())
+			abort();
+		for (size_t i = 0; i < sizeof(pattern); i++)
+			pattern[i] = (uint8_t)i;
+	}
+	/* only LEARN's frames teach the table; a flush sweeps all of it */
+	if (learned)
+		vsw_switch_fdb_flush(sw);
+	learned = false;
 	for (int i = 0; i < N_PORTS; i++)
 		vsw_port_clear_counters(ports[i]);
+	while (n_seen)
+		seen[seen_at[--n_seen]] = 0;
 
 	while (pos + 4 <= size && nb < VSW_BATCH_MAX) {
 		struct vsw_frame f = { 0 };
 		int in = data[pos] % N_PORTS;
 		uint8_t flags = data[pos + 1];
-		size_t len = (size_t)(data[pos + 2] | data[pos + 3] << 8) % 9200;
+		size_t len = (size_t)(data[pos + 2] | data[pos + 3] << 8) % LEN_MOD;
+		unsigned int count = 1;
 		pos += 4;
 		if (flags & 1) {
 			if (pos + 2 > size)
@@ -223,39 +328,43 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			f.vlan_tci = (uint16_t)(data[pos] << 8 | data[pos + 1]);
 			pos += 2;
 		}
+		if (flags & 2) {
+			/* count frames from a template */
+			if (pos + 2 > size)
+				break;
+			count = data[pos] + 1u;
+			size_t t = data[pos + 1];
+			pos += 2;
+			if (t > size - pos)
+				t = size - pos;
+			for (unsigned int k = 0; k < count && nb < VSW_BATCH_MAX; k++) {
+				uint8_t *m = made[nb];
+				memcpy(m, data + pos, t < len ? t : len);
+				if (t < len)
+					memcpy(m + t, pattern + t + k, len - t);
+				f.data = m;
+				f.len = (uint32_t)len;
+				one_frame(in, &f);
+				batch[nb] = f;
+				batch_in[nb++] = in;
+			}
+			pos += t;
+			continue;
+		}
 		if (len > size - pos)
 			len = size - pos;
 		f.data = data + pos;
 		f.len = (uint32_t)len;
 		pos += len;
-
-		/* one frame at a time: every rule checked */
-		uint64_t before[N_PORTS], total = 0, after_total = 0, cons = consumed(ports[in]);
-		for (int i = 0; i < N_PORTS; i++) {
-			before[i] = drops(ports[i]);
-			total += before[i];
-		}
-		cur_in = in;
-		cur = &f;
-		cur_domain = domain_of(in, &f);
-		delivered = 0;
-		if (vsw_port_input(ports[in], &f, 1))
-			abort();
-		for (int i = 0; i < N_PORTS; i++)
-			after_total += drops(ports[i]);
-		if (drops(ports[in]) - before[in] > 1)
-			abort(); /* two drop reasons on the way in */
-		if (consumed(ports[in]) != cons) {
-			if (delivered || consumed(ports[in]) - cons != 1 || after_total != total)
-				abort(); /* consumed frames are counted once and go nowhere */
-		} else if (!delivered && after_total == total) {
-			abort(); /* neither delivered nor counted */
-		}
+		one_frame(in, &f);
 		batch[nb] = f;
 		batch_in[nb++] = in;
 	}
-	/* the same frames again, in batches by port, for the batching paths */
+	/* the same frames again, in batches by port, for the batching paths,
+	 * from the same learned state as the first pass */
 	cur_in = -1;
+	if (learned)
+		vsw_switch_fdb_flush(sw);
 	for (unsigned int i = 0; i < nb;) {
 		unsigned int j = i;
 		while (j < nb && batch_in[j] == batch_in[i])
