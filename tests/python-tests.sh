@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Description: the Python bindings' unittest suite against the library just
-# built, then "pip install" of bindings/python into a throw-away virtual
+# built, a switch closed from a callback under valgrind (when installed),
+# then "pip install" of bindings/python into a throw-away virtual
 # environment (nothing compiled) and an import from there.
 set -eu
 command -v python3 >/dev/null || { echo "SKIP: no python3"; exit 77; }
@@ -12,6 +13,19 @@ export LIBVSW_PATH="$so"
 cd "$top_srcdir/bindings/python"
 PYTHONPATH=. python3 -m unittest discover -s tests -v
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+if command -v valgrind >/dev/null 2>&1; then
+	# close() from a callback must free the switch: nothing libvsw allocated
+	# may be lost. Python's own reports are not ours, so no --error-exitcode;
+	# the interpreter itself, as "python3" may be a shell-script shim.
+	py=$(python3 -c 'import sys; print(sys.executable)')
+	PYTHONPATH=. PYTHONMALLOC=malloc valgrind --leak-check=full --show-leak-kinds=definite \
+		"$py" tests/close_in_callback.py >"$tmp/valgrind.log" 2>&1 || { cat "$tmp/valgrind.log"; exit 1; }
+	grep -qx ok "$tmp/valgrind.log" || { cat "$tmp/valgrind.log"; exit 1; }
+	if grep -A12 'definitely lost in loss record' "$tmp/valgrind.log" | grep -q 'vsw_'; then
+		cat "$tmp/valgrind.log"; echo "FAIL: a switch closed from a callback leaked"; exit 1
+	fi
+	echo "valgrind: close() from a callback leaks nothing of libvsw"
+fi
 if python3 -m venv "$tmp/venv" >/dev/null 2>&1; then
 	# the package builds with the standard library alone: no index needed
 	"$tmp/venv/bin/pip" install -q --no-index "$top_srcdir/bindings/python"

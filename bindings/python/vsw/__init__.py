@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 #: Version of this package (follows the library it was released with).
-__version__ = "1.1.0"
+__version__ = "1.2.0"
 
 
 def library_version():
