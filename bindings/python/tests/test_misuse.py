@@ -102,6 +102,18 @@ class TestCloseInCallback(unittest.TestCase):
                     break
                 sw.poll(10)
             assert "closed" in repr(sw)
+            # from a callback of run(): run() returns, then the switch goes
+            sw = vsw.Switch("s")
+            sw.add_uplink("vmnic0", backend="memory:" + w)
+            a = sw.add_portgroup("pg").add_vnic("a", mac=A)
+            a.on_receive = lambda port, frames: sw.close()
+            phys.send([eth(A, "00:11:22:33:44:55")])
+            watchdog = threading.Timer(30, os._exit, (3,))   # a run() that never returns
+            watchdog.daemon = True
+            watchdog.start()
+            sw.run()
+            watchdog.cancel()
+            assert "closed" in repr(sw)
             phys.close()
             # the clock is read inside the MAC table walk and inside a send
             for call in ("fdb", "send"):

@@ -193,6 +193,7 @@ class Switch:
         self._free_lock = threading.RLock()   # stop() against the free
         self._depth = 0
         self._closing = False
+        self._freeing = False
         self._pending = None
         self._graveyard = []
         self._objs = {}        # C pointer -> wrapper, for identity
@@ -204,13 +205,15 @@ class Switch:
     # -- life cycle --
     def close(self):
         """Destroy the switch and everything it owns. From a callback of
-        the switch, the switch closes when the call that ran the callback
-        returns; from another thread, close() waits for the running call."""
+        the switch, the switch refuses new calls at once and is freed when
+        the call that ran the callback returns (run() returns too); from
+        another thread, close() waits for the running call."""
         with self._lock:
             if self._ptr is None or self._closing:
                 return
             if self._depth:
                 self._closing = True
+                lib.vsw_switch_stop(self._ptr)   # a run() that ran the callback returns
                 return
             err = self._free()
         if err is not None:
@@ -224,6 +227,7 @@ class Switch:
         outer, self._pending = self._pending, None
         try:
             with self._free_lock:
+                self._freeing = True
                 lib.vsw_switch_free(self._ptr)
                 self._ptr = None
         finally:
@@ -530,7 +534,7 @@ class Switch:
         """Make run() return (safe from a callback, a signal handler or
         another thread: it does not wait for the switch's lock)."""
         with self._free_lock:
-            if self._ptr is None or (self._closing and self._depth == 0):
+            if self._ptr is None or self._freeing:
                 raise ValueError("the switch %r is closed" % self._name)
             check(lib.vsw_switch_stop(self._ptr), "vsw_switch_stop", self._name)
 
