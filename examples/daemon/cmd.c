@@ -412,6 +412,8 @@ static bool option_ok(const struct vswcmd *c, const char *opt)
 		return read;
 	switch (c->obj) {
 	case OBJ_VSWITCH:
+		if (!strcmp(opt, "max-macs"))
+			return c->verb == VERB_ADD; /* the table is sized at creation */
 		return (!strcmp(opt, "mtu") || !strcmp(opt, "beacon-interval") || !strcmp(opt, "lldp") ||
 			!strcmp(opt, "lldp-interval")) && c->verb != VERB_REMOVE;
 	case OBJ_PORTGROUP:
@@ -445,6 +447,10 @@ static int take_option(struct vswcmd *c, const char *opt, const char *val, char 
 		if (parse_uint(val, 100000, &c->mtu) || c->mtu < VSW_MTU_MIN || c->mtu > VSW_MTU_MAX)
 			ERR("MTU '%s' out of range (%d-%d)", val, VSW_MTU_MIN, VSW_MTU_MAX);
 		c->has_mtu = true;
+	} else if (!strcmp(opt, "max-macs")) {
+		if (parse_uint(val, VSWCMD_MAX_MACS, &c->max_macs) || !c->max_macs)
+			ERR("MAC table size '%s' out of range (1-%u)", val, VSWCMD_MAX_MACS);
+		c->has_max_macs = true;
 	} else if (!strcmp(opt, "beacon-interval")) {
 		if (parse_uint(val, 1000000, &c->beacon_interval) ||
 		    c->beacon_interval < VSW_BEACON_INTERVAL_MIN || c->beacon_interval > VSW_BEACON_INTERVAL_MAX)
@@ -622,6 +628,9 @@ int vswcmd_parse_words(int n, char *const *words, struct vswcmd *c, char *err, s
 				ERR("unknown option '%s'", w);
 			memcpy(opt, w + 2, ol);
 			opt[ol] = 0;
+			if (!option_ok(c, opt) && c->obj == OBJ_VSWITCH && c->verb == VERB_SET &&
+			    !strcmp(opt, "max-macs"))
+				ERR("'%s': a MAC table's size is set when the vswitch is added", w);
 			if (!option_ok(c, opt))
 				ERR("unknown option '%s' for %s", w, objects[o].word);
 			if (eq) {

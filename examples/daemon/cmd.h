@@ -4,7 +4,8 @@
  * command before sending it), vswd (which runs it) and vswd's configuration
  * file (a list of commands, one per line). One grammar, one parser.
  *
- *   vswitch   add NAME [--mtu N] [--beacon-interval MS] [--lldp MODE] [--lldp-interval SEC]
+ *   vswitch   add NAME [--mtu N] [--max-macs N] [--beacon-interval MS] [--lldp MODE]
+ *                 [--lldp-interval SEC]
  *             | remove NAME
  *             | set NAME [--mtu N] [--beacon-interval MS] [--lldp MODE] [--lldp-interval SEC]
  *   portgroup add SWITCH NAME [--vlan N] | remove SWITCH NAME
@@ -44,6 +45,8 @@
 #define VSWCMD_MAX_KV 32
 #define VSWCMD_MAX_TEAM 16
 #define VSWCMD_MAX_IPS 16
+/* --max-macs: the library's limit on a MAC table's capacity */
+#define VSWCMD_MAX_MACS (1u << 24)
 
 enum vswcmd_obj {
 	OBJ_VSWITCH, OBJ_PORTGROUP, OBJ_UPLINK, OBJ_VNIC, OBJ_VMK, OBJ_POLICY,
@@ -73,8 +76,9 @@ struct vswcmd {
 
 	/* options; 'has_*' tells whether they were given */
 	bool has_mtu, has_vlan, has_mac, has_services, has_link, has_beacon_interval, has_lldp,
-		has_lldp_interval;
+		has_lldp_interval, has_max_macs;
 	unsigned int mtu, vlan, services, beacon_interval, lldp_interval;
+	unsigned int max_macs;   /* --max-macs: learned addresses the MAC table holds */
 	int link;
 	int lldp;                /* enum vsw_lldp_mode */
 	uint8_t mac[6];

@@ -123,7 +123,8 @@ static int vswitch_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t
 
 	switch (c->verb) {
 	case VERB_ADD: {
-		VSW_OPTS(vsw_switch_opts, o, .mtu = c->has_mtu ? c->mtu : 0);
+		VSW_OPTS(vsw_switch_opts, o, .mtu = c->has_mtu ? c->mtu : 0,
+			 .max_macs = c->has_max_macs ? c->max_macs : 0);
 		struct vsw_switch *sw;
 		if (s)
 			ERR("vswitch '%s' exists", c->pos[0]);
@@ -152,6 +153,7 @@ static int vswitch_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t
 			ERR("out of memory");
 		}
 		s->sw = sw;
+		s->max_macs = c->has_max_macs ? c->max_macs : VSWD_DEFAULT_MAX_MACS;
 		/* keep the order of creation */
 		struct vswd_switch **pp = &d->switches;
 		while (*pp)
@@ -634,14 +636,14 @@ static void list_cmd(struct vswd *d, bool json, struct outbuf *o)
 		if (json) {
 			out_printf(o, "%s{\"name\": ", s == d->switches ? "" : ", ");
 			out_json_str(o, vsw_switch_name(sw));
-			out_printf(o, ", \"used_ports\": %u, \"mtu\": %u, \"beacon_interval_ms\": %u, "
-				   "\"uplinks\": [", count_ports(sw), vsw_switch_mtu(sw),
-				   vsw_switch_beacon_interval(sw));
+			out_printf(o, ", \"used_ports\": %u, \"mtu\": %u, \"max_macs\": %u, "
+				   "\"beacon_interval_ms\": %u, \"uplinks\": [", count_ports(sw),
+				   vsw_switch_mtu(sw), s->max_macs, vsw_switch_beacon_interval(sw));
 		} else {
-			out_printf(o, "%s%-20s %-11s %-5s %s\n", s == d->switches ? "" : "\n", "Switch Name",
-				   "Used Ports", "MTU", "Uplinks");
-			out_printf(o, "%-20s %-11u %-5u %s", vsw_switch_name(sw), count_ports(sw),
-				   vsw_switch_mtu(sw), vsw_uplink_next(sw, NULL) ? "" : "-");
+			out_printf(o, "%s%-20s %-11s %-5s %-9s %s\n", s == d->switches ? "" : "\n",
+				   "Switch Name", "Used Ports", "MTU", "Max MACs", "Uplinks");
+			out_printf(o, "%-20s %-11u %-5u %-9u %s", vsw_switch_name(sw), count_ports(sw),
+				   vsw_switch_mtu(sw), s->max_macs, vsw_uplink_next(sw, NULL) ? "" : "-");
 		}
 		for (u = vsw_uplink_next(sw, NULL); u; u = vsw_uplink_next(sw, u), n++) {
 			struct vsw_port *p = vsw_uplink_port(u);

@@ -26,8 +26,12 @@ void out_printf(struct outbuf *o, const char *fmt, ...) __attribute__((format(pr
 void out_json_str(struct outbuf *o, const char *s);
 void out_free(struct outbuf *o);
 
+/* The MAC table's capacity when vswitch add gives none (vsw_switch_opts). */
+#define VSWD_DEFAULT_MAX_MACS 4096
+
 struct vswd_switch {
 	struct vsw_switch *sw;
+	unsigned int max_macs;   /* as created: the library has no getter */
 	struct vswd_switch *next;
 };
 

@@ -5,25 +5,33 @@
  * line to the daemon's control socket, and prints the answer.
  *
  * Exit status: 0 success; 1 bad input or a command the daemon refused (one
- * line on stderr naming the bad word); 2 the daemon is unreachable.
+ * line on stderr naming the bad word); 2 the daemon is unreachable, does not
+ * answer within the timeout, or is not who it should be: the peer must be
+ * root, this user, or the owner of the socket's directory (SO_PEERCRED), so
+ * that a socket someone else bound in its place gets no command.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "cmd.h"
 
 #define DEFAULT_SOCKET "/run/vsw/vswd.sock"
+#define DEFAULT_TIMEOUT_SEC 30
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: vswctl [-s SOCKET] [--json] COMMAND...\n"
-		"  vswitch add NAME [--mtu N] [--beacon-interval MS] [--lldp MODE] [--lldp-interval SEC]\n"
+		"usage: vswctl [-s SOCKET] [-t SECONDS] [--json] COMMAND...\n"
+		"  vswitch add NAME [--mtu N] [--max-macs N] [--beacon-interval MS] [--lldp MODE]\n"
+		"              [--lldp-interval SEC]\n"
 		"        | remove NAME\n"
 		"        | set NAME [--mtu N] [--beacon-interval MS] [--lldp none|listen|advertise|both]\n"
 		"              [--lldp-interval SEC]\n"
@@ -46,12 +54,40 @@ static void usage(FILE *f)
 		"  list | stats [SWITCH [PORT]] | fdb [SWITCH]\n");
 }
 
+/* The daemon is root, this user, or the owner of the socket's directory
+ * (vswd refuses a directory anyone else may write). */
+static bool peer_trusted(uid_t uid, const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+
+	if (uid == 0 || uid == geteuid())
+		return true;
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1,
+		 slash ? (slash == path ? "/" : path) : ".");
+	return stat(dir, &st) == 0 && st.st_uid == uid && !(st.st_mode & (S_IWGRP | S_IWOTH));
+}
+
+static void set_timeout(int fd, unsigned int sec)
+{
+	struct timeval tv = { .tv_sec = sec };
+
+	/* SO_SNDTIMEO bounds connect() to a unix socket whose backlog is
+	 * full (a stopped daemon), SO_RCVTIMEO each wait for the answer */
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
+
 int main(int argc, char **argv)
 {
-	const char *path = DEFAULT_SOCKET;
+	const char *path = getenv("VSWD_SOCKET") ? getenv("VSWD_SOCKET") : DEFAULT_SOCKET;
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char line[VSWCMD_MAX_LINE + 2], err[256], buf[65536];
+	unsigned int timeout = DEFAULT_TIMEOUT_SEC;
 	struct vswcmd *c;
+	struct ucred cr;
+	socklen_t crlen = sizeof(cr);
 	int i = 1, fd;
 	size_t got = 0;
 
@@ -59,11 +95,21 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (argc > 2 && !strcmp(argv[1], "-s")) {
-		path = argv[2];
-		i = 3;
-	} else if (getenv("VSWD_SOCKET")) {
-		path = getenv("VSWD_SOCKET");
+	while (i + 1 < argc) {
+		if (!strcmp(argv[i], "-s") || !strcmp(argv[i], "--socket")) {
+			path = argv[i + 1];
+		} else if (!strcmp(argv[i], "-t") || !strcmp(argv[i], "--timeout")) {
+			char *end;
+			long t = strtol(argv[i + 1], &end, 10);
+			if (*end || end == argv[i + 1] || t < 1 || t > 3600) {
+				fprintf(stderr, "vswctl: bad timeout '%s' (1-3600 seconds)\n", argv[i + 1]);
+				return 1;
+			}
+			timeout = (unsigned int)t;
+		} else {
+			break;
+		}
+		i += 2;
 	}
 	if (i == argc) {
 		usage(stderr);
@@ -89,13 +135,21 @@ int main(int argc, char **argv)
 	}
 	strcpy(sa.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0)
+		set_timeout(fd, timeout);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		fprintf(stderr, "vswctl: cannot reach vswd at %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "vswctl: cannot reach vswd at %s: %s\n", path,
+			errno == EAGAIN ? "no answer (timed out)" : strerror(errno));
+		return 2;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &crlen) < 0 || !peer_trusted(cr.uid, path)) {
+		fprintf(stderr, "vswctl: %s is served by uid %u, not by root or the owner of its directory: "
+			"not sending it anything\n", path, (unsigned int)cr.uid);
 		return 2;
 	}
 	strcat(line, "\n");
 	if (send(fd, line, strlen(line), MSG_NOSIGNAL) < 0) {
-		fprintf(stderr, "vswctl: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "vswctl: %s: %s\n", path, errno == EAGAIN ? "timed out" : strerror(errno));
 		return 2;
 	}
 	shutdown(fd, SHUT_WR);
@@ -103,7 +157,8 @@ int main(int argc, char **argv)
 	for (;;) {
 		ssize_t n = recv(fd, buf + got, sizeof(buf) - 1 - got, 0);
 		if (n < 0) {
-			fprintf(stderr, "vswctl: %s: %s\n", path, strerror(errno));
+			fprintf(stderr, "vswctl: %s: %s\n", path, errno == EAGAIN ?
+				"no answer from vswd (timed out)" : strerror(errno));
 			return 2;
 		}
 		if (n == 0)
@@ -115,6 +170,11 @@ int main(int argc, char **argv)
 				fwrite(buf + 3, 1, got - 3, stdout);
 				while ((n = recv(fd, buf, sizeof(buf), 0)) > 0)
 					fwrite(buf, 1, (size_t)n, stdout);
+				if (n < 0) {
+					fprintf(stderr, "vswctl: %s: %s\n", path, errno == EAGAIN ?
+						"vswd stopped answering (timed out)" : strerror(errno));
+					return 2;
+				}
 				return 0;
 			}
 			break;
