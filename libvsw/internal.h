@@ -317,9 +317,10 @@ struct vsw_vmk {
 void vsw__vmk_iface_release(struct vsw_vmk *k);
 /* 0 if the port has its interface and no walk runs; else -ENOENT, -EBUSY */
 int vsw__vmk_iface_usable(const struct vsw_vmk *k);
-/* After the switch's MTU went down: VMkernel interfaces above it follow,
- * as their larger frames would be dropped as oversize. */
-void vsw__vmk_iface_clamp_mtu(struct vsw_switch *sw);
+/* Before the switch's MTU goes down to 'mtu': VMkernel interfaces above it
+ * follow, as their larger frames would be dropped as oversize. All or
+ * nothing: 0, or rtnetlink's -errno with every interface as it was. */
+int vsw__vmk_iface_clamp_mtu(struct vsw_switch *sw, unsigned int mtu);
 /* Start a walk of the port's addresses or routes: -EINVAL, -ENOENT, -EBUSY,
  * or 0 with the port and its switch busy until vsw__vmk_walk_end(). */
 int vsw__vmk_walk_begin(struct vsw_vmk *k, bool have_fn);

@@ -198,8 +198,14 @@ int vsw_switch_poll(struct vsw_switch *sw, int timeout_ms)
 	if (sw->n_fdless && (timeout_ms < 0 || timeout_ms > 1))
 		timeout_ms = 1;
 	n = epoll_wait(sw->epfd, ev, MAX_EVENTS, timeout_ms);
-	if (n < 0)
-		n = 0; /* EINTR: a signal; the caller's loop decides */
+	if (n < 0) {
+		/* a signal is a round with nothing ready (the caller's loop
+		 * decides); anything else would fail again at every round, and
+		 * vsw_switch_run() would spin on it */
+		if (errno != EINTR)
+			return -errno;
+		n = 0;
+	}
 	for (int i = 0; i < n; i++) {
 		uint64_t tag = ev[i].data.u64;
 		if (tag == TAG_TIMER) {

@@ -142,12 +142,16 @@ unsigned int vsw_switch_mtu(const struct vsw_switch *sw)
 
 int vsw_switch_set_mtu(struct vsw_switch *sw, unsigned int mtu)
 {
+	int err;
+
 	if (!sw || mtu < VSW_MTU_MIN || mtu > VSW_MTU_MAX)
 		return -EINVAL;
 	if (vsw__busy(sw))
 		return -EBUSY;
+	err = vsw__vmk_iface_clamp_mtu(sw, mtu);
+	if (err)
+		return err;
 	sw->mtu = mtu;
-	vsw__vmk_iface_clamp_mtu(sw);
 	return 0;
 }
 

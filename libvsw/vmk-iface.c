@@ -153,21 +153,40 @@ int vsw_vmk_mtu(const struct vsw_vmk *k)
 	return err ? err : (int)k->mtu;
 }
 
-void vsw__vmk_iface_clamp_mtu(struct vsw_switch *sw)
+/* The interfaces that a switch MTU of 'mtu' must lower. */
+static bool above(const struct vsw_port *p, unsigned int mtu)
 {
-	for (struct vsw_port *p = vsw_port_next(sw, NULL); p; p = vsw_port_next(sw, p)) {
-		struct vsw_vmk *k = vsw_port_to_vmk(p);
-		int err;
+	const struct vsw_vmk *k = vsw_port_to_vmk((struct vsw_port *)p);
 
-		if (!k || vsw__vmk_iface_usable(k) || k->mtu <= sw->mtu)
+	return k && !vsw__vmk_iface_usable(k) && k->mtu > mtu;
+}
+
+int vsw__vmk_iface_clamp_mtu(struct vsw_switch *sw, unsigned int mtu)
+{
+	struct vsw_port *p, *q;
+	int err = 0;
+
+	for (p = vsw_port_next(sw, NULL); p; p = vsw_port_next(sw, p)) {
+		if (!above(p, mtu))
 			continue;
-		err = vsw__rtnl_set_mtu(k->rtnl, k->ifindex, sw->mtu);
+		err = vsw__rtnl_set_mtu(vsw_port_to_vmk(p)->rtnl, vsw_port_to_vmk(p)->ifindex, mtu);
 		if (err)
-			vsw__err(sw, "vmk %s: MTU %u above the switch's %u: %s", p->name, k->mtu, sw->mtu,
-				  strerror(-err));
-		else
-			k->mtu = sw->mtu;
+			break;
 	}
+	if (err) {
+		/* all or nothing: the switch keeps its MTU, so the interfaces
+		 * lowered so far go back to theirs */
+		for (q = vsw_port_next(sw, NULL); q != p; q = vsw_port_next(sw, q))
+			if (above(q, mtu))
+				(void)vsw__rtnl_set_mtu(vsw_port_to_vmk(q)->rtnl,
+							vsw_port_to_vmk(q)->ifindex,
+							vsw_port_to_vmk(q)->mtu);
+		return err;
+	}
+	for (p = vsw_port_next(sw, NULL); p; p = vsw_port_next(sw, p))
+		if (above(p, mtu))
+			vsw_port_to_vmk(p)->mtu = mtu;
+	return 0;
 }
 
 int vsw_vmk_set_mtu(struct vsw_vmk *k, unsigned int mtu)

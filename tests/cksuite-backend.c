@@ -3,11 +3,13 @@
  * Description: backends and the event loop: the memory wire (standalone and
  * attached), link changes reaching teaming through vsw_switch_poll(), a
  * backend registered at run time through vsw_backend.h carrying frames, the
- * registry's errors, vsw_switch_fd() in a host's own poll(2) loop, and
- * vsw_switch_run()/vsw_switch_stop().
+ * registry's errors, vsw_switch_fd() in a host's own poll(2) loop,
+ * vsw_switch_run()/vsw_switch_stop(), and the loop's own failures.
  */
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -461,6 +463,45 @@ START_TEST(run_and_stop)
 }
 END_TEST
 
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+static void *signal_later(void *arg)
+{
+	usleep(50000);
+	pthread_kill(*(pthread_t *)arg, SIGUSR1);
+	return NULL;
+}
+
+/* A wait that fails is an error, not a round with nothing to do (run()
+ * would spin on it for ever); a signal is such a round. */
+START_TEST(poll_errors)
+{
+	struct vsw_switch *sw = ck_switch("s");
+	struct sigaction sa = { .sa_handler = on_usr1 }, old;
+	pthread_t self = pthread_self(), th;
+	int fd, null;
+
+	fd = vsw_switch_fd(sw);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(sigaction(SIGUSR1, &sa, &old), 0); /* no SA_RESTART */
+	ck_assert_int_eq(pthread_create(&th, NULL, signal_later, &self), 0);
+	ck_assert_int_eq(vsw_switch_poll(sw, 2000), 0);
+	pthread_join(th, NULL);
+	ck_assert_int_eq(sigaction(SIGUSR1, &old, NULL), 0);
+	/* the switch's epoll descriptor becomes something epoll_wait() refuses */
+	null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(null, 0);
+	ck_assert_int_eq(dup2(null, fd), fd);
+	close(null);
+	ck_assert_int_eq(vsw_switch_poll(sw, 0), -EINVAL);
+	ck_assert_int_eq(vsw_switch_run(sw), -EINVAL);
+	vsw_switch_free(sw); /* closes fd, /dev/null now */
+}
+END_TEST
+
 Suite *vsw_backend_suite(void)
 {
 	Suite *s = suite_create("backend");
@@ -474,6 +515,7 @@ Suite *vsw_backend_suite(void)
 	tcase_add_test(tc, register_errors);
 	tcase_add_test(tc, switch_fd_in_host_poll_loop);
 	tcase_add_test(tc, run_and_stop);
+	tcase_add_test(tc, poll_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -97,7 +97,7 @@ END_TEST
 /* The stacks and the interface name, computed once in the runner itself
  * (unchecked fixtures run there, before any fork): a failed test never
  * leaves a stack behind that no later run knows the name of. */
-static char stack_t_name[32], stack_d_name[32], vmk_t_name[16];
+static char stack_t_name[32], stack_d_name[32], stack_m_name[32], vmk_t_name[16];
 
 static void stacks_setup(void)
 {
@@ -105,10 +105,12 @@ static void stacks_setup(void)
 
 	snprintf(stack_t_name, sizeof(stack_t_name), "vswt%d", pid);
 	snprintf(stack_d_name, sizeof(stack_d_name), "vswd%d", pid);
+	snprintf(stack_m_name, sizeof(stack_m_name), "vswm%d", pid);
 	snprintf(vmk_t_name, sizeof(vmk_t_name), "vmk%d", pid % 100000);
 	/* a crashed earlier run's, with the same PID */
 	(void)vsw_netstack_remove(stack_t_name);
 	(void)vsw_netstack_remove(stack_d_name);
+	(void)vsw_netstack_remove(stack_m_name);
 }
 
 static void stacks_teardown(void)
@@ -116,6 +118,7 @@ static void stacks_teardown(void)
 	/* gone already when the tests passed: errors do not matter */
 	(void)vsw_netstack_remove(stack_t_name);
 	(void)vsw_netstack_remove(stack_d_name);
+	(void)vsw_netstack_remove(stack_m_name);
 }
 
 static bool can_make_interfaces(void)
@@ -373,6 +376,52 @@ START_TEST(iface_detached)
 }
 END_TEST
 
+/* A switch MTU that a VMkernel interface cannot follow is refused, and
+ * the interfaces already lowered go back up: all or nothing. */
+START_TEST(switch_mtu_vmk_fails)
+{
+	struct vsw_vmk_iface_opts o = { .size = sizeof(o) };
+	struct vsw_switch *sw;
+	struct vsw_portgroup *pg;
+	struct vsw_vmk *k0, *k1;
+	const char *stack = stack_m_name;
+	char cmd[128];
+	uint8_t m[6];
+
+	if (!can_make_interfaces())
+		return;
+	ck_assert(*stack); /* the fixture ran */
+	vsw_netstack_remove(stack);
+	ck_ok(vsw_netstack_add(stack));
+	sw = ck_switch("vSwitch0");
+	ck_ok(vsw_switch_set_mtu(sw, 9000));
+	ck_ok(vsw_portgroup_add(sw, "Mgmt", 0, 0, &pg));
+	o.netstack = stack;
+	ck_mac(m, 1);
+	ck_ok(vsw_vmk_add(pg, "vmk0", m, VSW_VMK_MANAGEMENT, 0, &k0));
+	ck_ok(vsw_vmk_iface_create(k0, &o));
+	ck_mac(m, 2);
+	ck_ok(vsw_vmk_add(pg, "vmk1", m, VSW_VMK_VMOTION, 0, &k1));
+	ck_ok(vsw_vmk_iface_create(k1, &o));
+	/* vmk1's interface goes away behind the switch's back */
+	snprintf(cmd, sizeof(cmd), "ip -n %s link del vmk1", stack);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(vsw_switch_set_mtu(sw, 1500), -ENODEV);
+	ck_assert_uint_eq(vsw_switch_mtu(sw), 9000);
+	ck_assert_int_eq(vsw_vmk_mtu(k0), 9000);
+	ck_assert(ip_link_has(stack, "vmk0", "mtu 9000"));
+	ck_assert_int_eq(vsw_vmk_set_mtu(k1, 1500), -ENODEV);
+	ck_assert_int_eq(vsw_vmk_mtu(k1), 9000);
+	/* without the broken one, the MTU goes down and vmk0's with it */
+	ck_ok(vsw_vmk_remove(k1));
+	ck_ok(vsw_switch_set_mtu(sw, 1500));
+	ck_assert_int_eq(vsw_vmk_mtu(k0), 1500);
+	ck_assert(ip_link_has(stack, "vmk0", "mtu 1500"));
+	vsw_switch_free(sw);
+	ck_ok(vsw_netstack_remove(stack));
+}
+END_TEST
+
 Suite *vsw_vmk_suite(void)
 {
 	Suite *s = suite_create("vmk");
@@ -383,6 +432,7 @@ Suite *vsw_vmk_suite(void)
 	tcase_add_test(tc, iface_errors);
 	tcase_add_test(tc, iface_in_a_stack);
 	tcase_add_test(tc, iface_detached);
+	tcase_add_test(tc, switch_mtu_vmk_fails);
 	suite_add_tcase(s, tc);
 	return s;
 }
