@@ -190,8 +190,11 @@ struct vsw_switch_opts {
 	/** MTU in bytes, VSW_MTU_MIN to VSW_MTU_MAX; 0 means VSW_MTU_DEFAULT. */
 	unsigned int mtu;
 	/**
-	 * Capacity of the MAC table for learned addresses; 0 means 4096. The
-	 * addresses of the switch's own virtual ports do not count against it.
+	 * Capacity of the MAC table for learned addresses; 0 means 4096, at
+	 * most 2^24. The addresses of the switch's own virtual ports do not
+	 * count against it. When it is full, a port holding fewer learned
+	 * addresses than the port holding the most takes one of its entries,
+	 * so every port keeps a share.
 	 */
 	unsigned int max_macs;
 };
@@ -324,7 +327,8 @@ enum vsw_policy {
 	VSW_POL_FAILBACK = 10,
 	/** MAC learning on virtual ports (vDS class): 0 off (default) or 1 on. */
 	VSW_POL_MAC_LEARNING = 11,
-	/** MAC learning: learned addresses per port, 0 unlimited, default 4096. */
+	/** MAC learning: learned addresses per port, 0 unlimited, default 4096;
+	 *  the switch's capacity (vsw_switch_opts.max_macs) bounds it. */
 	VSW_POL_MAC_LIMIT = 12,
 	/** MAC learning: aging time in seconds, 0 never, default 300. */
 	VSW_POL_MAC_AGING_SEC = 13,
@@ -579,14 +583,17 @@ enum vsw_uplink_role {
  * override of their own follow the switch's order live.
  *
  * @param sw         The switch.
- * @param active     Names of the active uplinks, in priority order.
- * @param n_active   Number of names in @p active; at least 1.
+ * @param active     Names of the active uplinks, in priority order; may be
+ *                   NULL when @p n_active is 0.
+ * @param n_active   Number of names in @p active; 0 is allowed, as on ESXi:
+ *                   the traffic then takes the first usable standby uplink,
+ *                   and with none it is dropped and counted as no_uplink.
  * @param standby    Names of the standby uplinks, in order; may be NULL when
  *                   @p n_standby is 0.
  * @param n_standby  Number of names in @p standby.
  * @return 0 on success, or
- *  - @c -EINVAL: @p sw is NULL, @p n_active is 0, a list is NULL with a
- *    non-zero count, or an uplink is named twice;
+ *  - @c -EINVAL: @p sw is NULL, a list is NULL with a non-zero count, or an
+ *    uplink is named twice;
  *  - @c -ENOENT: a name is not an uplink of the switch;
  *  - @c -ENOMEM: out of memory.
  * @since 1.0
@@ -603,8 +610,9 @@ VSW_API int vsw_switch_set_teaming(struct vsw_switch *sw,
  * again or cleared.
  *
  * @param pg         The port group.
- * @param active     Names of the active uplinks, in priority order.
- * @param n_active   Number of names in @p active; at least 1.
+ * @param active     Names of the active uplinks, in priority order (may be
+ *                   NULL when @p n_active is 0).
+ * @param n_active   Number of names in @p active; 0 is allowed.
  * @param standby    Names of the standby uplinks, in order.
  * @param n_standby  Number of names in @p standby.
  * @return 0 on success, or @c -EINVAL, @c -ENOENT, @c -ENOMEM as for
@@ -1727,7 +1735,8 @@ typedef int (*vsw_fdb_fn)(const struct vsw_fdb_entry_info *e, void *user);
  *
  * Visits every static entry (the effective MAC of each vNIC and VMkernel
  * port) and every learned entry that has not aged out, in table order. The
- * callback must not change the switch.
+ * callback runs with the switch busy: calls that would change the switch
+ * return @c -EBUSY, and vsw_switch_free() does nothing until the walk ends.
  *
  * @param sw    The switch.
  * @param fn    Called once per entry.

@@ -286,6 +286,18 @@ bool vsw__port_refresh_carrier(struct vsw_port *p)
 	return true;
 }
 
+void vsw__port_check_mtu(struct vsw_port *p)
+{
+	int mtu = p->be ? vsw_backend_mtu(p->be) : -EOPNOTSUPP;
+
+	/* not refused: the host may raise the device's MTU next, and the
+	 * backend follows it; until then larger frames are lost there */
+	if (mtu > 0 && (unsigned int)mtu < p->sw->mtu)
+		vsw__warn(p->sw, "%s: the %s backend's MTU %d is below the switch MTU %u: "
+			  "larger frames are dropped there", p->name, p->be->ops->name, mtu,
+			  p->sw->mtu);
+}
+
 int vsw_port_attach_backend(struct vsw_port *port, struct vsw_backend *be)
 {
 	int err;
@@ -304,6 +316,7 @@ int vsw_port_attach_backend(struct vsw_port *port, struct vsw_backend *be)
 	}
 	vsw__hot(port)->be = be;
 	vsw__info(port->sw, "%s: attached to a %s backend", port->name, be->ops->name);
+	vsw__port_check_mtu(port);
 	vsw__port_refresh_carrier(port);
 	return 0;
 }

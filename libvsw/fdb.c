@@ -133,6 +133,23 @@ static void fdb_remove_at(struct vsw_fdb *f, uint32_t i)
 	}
 }
 
+int vsw__fdb_evict_one(struct vsw_fdb *f, uint32_t port, uint32_t *cursor)
+{
+	uint32_t want = port | VSW_FDB_LEARNED;
+
+	/* the cursor rotates, so that eviction spreads over the port's
+	 * entries instead of always hitting the same slot's neighbours */
+	for (uint32_t k = 0; k <= f->mask; k++) {
+		uint32_t s = (*cursor + k) & f->mask;
+		if (f->slot[s].key && f->slot[s].port == want) {
+			fdb_remove_at(f, s);
+			*cursor = (s + 1) & f->mask;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 void vsw__fdb_del(struct vsw_fdb *f, uint64_t key)
 {
 	struct vsw_fdb_entry *e = vsw_fdb_lookup(f, key);

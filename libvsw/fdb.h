@@ -13,8 +13,9 @@
  * is never a valid source or port address.
  *
  * Growth happens only on the configuration path (a static entry added);
- * learning never grows the table and is refused when the learned capacity
- * is used up.
+ * learning never grows the table. When the learned capacity is used up, a
+ * port may take an entry from the port that holds the most (mactable.c),
+ * so that one port's flood of addresses cannot starve the others.
  */
 #ifndef VSW_FDB_H
 #define VSW_FDB_H
@@ -86,6 +87,9 @@ int vsw__fdb_add_static(struct vsw_fdb *f, uint64_t key, uint32_t port);
 /* Insert or refresh a learned entry; -ENOSPC when the learned capacity is used up. */
 int vsw__fdb_learn(struct vsw_fdb *f, uint64_t key, uint32_t port, uint32_t now_s);
 void vsw__fdb_del(struct vsw_fdb *f, uint64_t key);
+/* Remove one learned entry of 'port', searching from *cursor (which moves
+ * past it): 0, or -ENOENT if the port has none. */
+int vsw__fdb_evict_one(struct vsw_fdb *f, uint32_t port, uint32_t *cursor);
 /* Remove every learned entry for which 'drop' says so; returns how many. */
 unsigned int vsw__fdb_sweep(struct vsw_fdb *f,
 			    int (*drop)(const struct vsw_fdb_entry *e, void *ctx), void *ctx);

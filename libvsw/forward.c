@@ -117,11 +117,19 @@ static inline void stage(struct vsw_switch *sw, uint32_t port, const uint8_t *da
 	sw->stage[sw->n_stage++] = (struct vsw_staged){ .port = port, .len = len, .data = data };
 }
 
-/* Room for 'outputs' more outputs of one frame and its rewritten copies. */
+/* Arena bytes one rewritten copy of a 'len'-byte frame takes: a tag may be
+ * pushed, and every copy starts 8-byte aligned. */
+static inline uint32_t variant_room(uint32_t len)
+{
+	return (len + VSW_VLAN_HLEN + 7) & ~7u;
+}
+
+/* Room for 'outputs' more outputs of one frame and its rewritten copies:
+ * exactly what rewrite() may take for each of the VAR_N variants. */
 static inline void ensure_room(struct vsw_switch *sw, uint32_t outputs, uint32_t len)
 {
 	if (sw->n_stage + outputs > VSW_STAGE_MAX ||
-	    sw->arena_used + VAR_N * (len + VSW_VLAN_HLEN) > VSW_ARENA_SIZE) {
+	    sw->arena_used + VAR_N * variant_room(len) > VSW_ARENA_SIZE) {
 		flush_outputs(sw);
 		sw->arena_used = 0;
 	}
@@ -144,7 +152,7 @@ static const uint8_t *rewrite(struct vsw_switch *sw, const struct pkt *k, bool t
 	}
 	memcpy(o + at, k->d + off, rest);
 	*olen = at + rest;
-	sw->arena_used += (*olen + 7) & ~7u;
+	sw->arena_used += variant_room(k->len);
 	return o;
 }
 
@@ -442,7 +450,10 @@ static bool learn(struct vsw_switch *sw, struct vsw_port *p, uint16_t domain,
 		p->n_learned++;
 		return true;
 	}
-	if ((limit && p->n_learned >= limit) || vsw__fdb_learn(&sw->fdb, key, p->idx, now_s) < 0)
+	if (limit && p->n_learned >= limit)
+		goto refused;
+	if (vsw__fdb_learn(&sw->fdb, key, p->idx, now_s) < 0 &&
+	    (!vsw__fdb_make_room(sw, p) || vsw__fdb_learn(&sw->fdb, key, p->idx, now_s) < 0))
 		goto refused;
 	p->n_learned++;
 	return true;
@@ -580,6 +591,7 @@ static void uplink_guard_lookup(struct vsw_switch *sw, struct vsw_port *p, struc
 {
 	for (unsigned int i = 0; i < n; i++) {
 		struct pkt *k = &pk[i];
+		const struct vsw_fdb_entry *e;
 		uint32_t pl;
 
 		if (k->drop != NO_DROP)
@@ -590,10 +602,17 @@ static void uplink_guard_lookup(struct vsw_switch *sw, struct vsw_port *p, struc
 			k->drop = vsw__beacon_input(p, k->d + pl, k->len - pl, k->domain);
 			continue;
 		}
-		/* one of our own addresses coming back from the physical network */
-		if (lookup(sw, (uint64_t)k->domain << 48 | k->src, now_s)) {
-			k->drop = VSW_CTR_REFLECTED;
-			continue;
+		e = lookup(sw, (uint64_t)k->domain << 48 | k->src, now_s);
+		if (__builtin_expect(e != NULL, 0)) {
+			/* a port's own address, or a learned one the switch itself
+			 * has just sent out, coming back from the physical network */
+			if (!(e->port & VSW_FDB_LEARNED) || now_s - e->seen <= VSW_REFLECT_WINDOW_S) {
+				k->drop = VSW_CTR_REFLECTED;
+				continue;
+			}
+			/* a learned address gone quiet behind its port now lives
+			 * on the physical network: it moves, nothing is dropped */
+			vsw__fdb_unlearn(sw, e->key);
 		}
 		find_dst(sw, k, now_s);
 	}

@@ -53,6 +53,7 @@ void vsw__alloc_fail_after(unsigned long n);
 void vsw__log(struct vsw_switch *sw, enum vsw_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 #define vsw__err(sw, ...) vsw__log(sw, VSW_LOG_ERR, __VA_ARGS__)
+#define vsw__warn(sw, ...) vsw__log(sw, VSW_LOG_WARNING, __VA_ARGS__)
 #define vsw__info(sw, ...) vsw__log(sw, VSW_LOG_INFO, __VA_ARGS__)
 #define vsw__dbg(sw, ...) vsw__log(sw, VSW_LOG_DEBUG, __VA_ARGS__)
 
@@ -153,6 +154,9 @@ struct vsw_staged {
 
 #define VSW_STAGE_MAX 4096
 #define VSW_ARENA_SIZE (1u << 20)
+/* A learned address seen on its port this recently and arriving on an
+ * uplink is the switch's own flood reflected, not a move (seconds). */
+#define VSW_REFLECT_WINDOW_S 1u
 
 /* Token buckets of one port's ingress shaper (bytes). */
 struct vsw_shaper {
@@ -231,6 +235,7 @@ struct vsw_switch {
 	void *clock_user;
 	uint64_t now_ns;
 	uint32_t last_age_s;
+	uint32_t evict_cursor;       /* where the next fair-share eviction looks */
 
 	struct vsw_bcn bcn;          /* beacon probing (beacon.c) */
 	struct vsw_lldp lldp;        /* LLDP mode and interval (lldp.c) */
@@ -394,6 +399,8 @@ void vsw__loop_del(struct vsw_switch *sw, struct vsw_port *p);
 void vsw__loop_fini(struct vsw_switch *sw);
 /* Re-read a backend's carrier; true if the port's link changed. */
 bool vsw__port_refresh_carrier(struct vsw_port *p);
+/* Warn when the port's backend cannot carry frames of the switch's MTU. */
+void vsw__port_check_mtu(struct vsw_port *p);
 
 /* ---- port names (names.c) ---- */
 /* Make room in the name table for one more port: 0 or -ENOMEM. */
@@ -418,6 +425,14 @@ void vsw__uplink_link_in(struct vsw_port *p);
 /* Whether a port outside 'ignore' already owns 'mac' in 'domain' (VGT-aware). */
 bool vsw__mac_in_use(const struct vsw_switch *sw, uint16_t domain, const uint8_t mac[6],
 		     const struct vsw_portgroup *ignore);
+/* Add a virtual port's own address, displacing (and uncounting) a learned
+ * entry of that key. Call vsw__fdb_reserve() first. */
+void vsw__fdb_add_own(struct vsw_switch *sw, uint64_t key, uint32_t port);
+/* Forget a learned entry (an address that moved to the physical network). */
+void vsw__fdb_unlearn(struct vsw_switch *sw, uint64_t key);
+/* The table is full: take one entry from the port with the most learned
+ * addresses if it holds more than 'p' + 1; true if room was made. */
+bool vsw__fdb_make_room(struct vsw_switch *sw, const struct vsw_port *p);
 /* Drop the learned MAC entries of every port of 'pg'. */
 void vsw__fdb_forget_pg(struct vsw_switch *sw, const struct vsw_portgroup *pg);
 /* Drop the learned MAC entries of one port. */

@@ -125,7 +125,7 @@ int vsw__vport_add(struct vsw_portgroup *pg, struct vsw_port *p, const char *nam
 	memcpy(p->mac, mac, 6);
 	p->mac48 = vsw_fdb_key(0, mac);
 	p->pg = pg;
-	vsw__fdb_add_static(&sw->fdb, vsw_fdb_key(vsw__pg_domain(pg), mac), p->idx);
+	vsw__fdb_add_own(sw, vsw_fdb_key(vsw__pg_domain(pg), mac), p->idx);
 	port_link_in(p);
 	vsw_list_append(&pg->ports, &p->kind_node);
 	pg->n_ports++;

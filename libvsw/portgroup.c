@@ -154,7 +154,7 @@ int vsw_portgroup_set_vlan(struct vsw_portgroup *pg, unsigned int vlan)
 	vsw_list_for_each(n, &pg->ports) {
 		struct vsw_port *p = vsw_container_of(n, struct vsw_port, kind_node);
 		/* same number of entries: cannot fail for room, and no clash (checked) */
-		vsw__fdb_add_static(&sw->fdb, vsw_fdb_key(vsw__pg_domain(pg), p->mac), p->idx);
+		vsw__fdb_add_own(sw, vsw_fdb_key(vsw__pg_domain(pg), p->mac), p->idx);
 	}
 	vsw__switch_config_changed(sw);
 	return 0;

@@ -142,6 +142,7 @@ unsigned int vsw_switch_mtu(const struct vsw_switch *sw)
 
 int vsw_switch_set_mtu(struct vsw_switch *sw, unsigned int mtu)
 {
+	struct vsw_list *n;
 	int err;
 
 	if (!sw || mtu < VSW_MTU_MIN || mtu > VSW_MTU_MAX)
@@ -152,6 +153,8 @@ int vsw_switch_set_mtu(struct vsw_switch *sw, unsigned int mtu)
 	if (err)
 		return err;
 	sw->mtu = mtu;
+	vsw_list_for_each(n, &sw->ports)
+		vsw__port_check_mtu(vsw_container_of(n, struct vsw_port, sw_node));
 	return 0;
 }
 

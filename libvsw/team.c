@@ -54,10 +54,12 @@ static int team_build(const struct vsw_switch *sw, const char *const *active, un
 {
 	int err;
 
-	if (!na || !active || (ns && !standby))
+	/* no active uplink at all is a valid order (ESXi allows it): the
+	 * group's traffic then takes a standby, or drops as no_uplink */
+	if ((na && !active) || (ns && !standby))
 		return -EINVAL;
 	memset(t, 0, sizeof(*t));
-	t->active = vsw__calloc(na, sizeof(*t->active));
+	t->active = vsw__calloc(na ? na : 1, sizeof(*t->active));
 	t->standby = vsw__calloc(ns ? ns : 1, sizeof(*t->standby));
 	if (!t->active || !t->standby) {
 		err = -ENOMEM;

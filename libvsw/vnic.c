@@ -90,7 +90,7 @@ int vsw_vnic_set_mac(struct vsw_vnic *v, const uint8_t mac[6])
 	vsw__fdb_del(&sw->fdb, vsw_fdb_key(dom, p->mac));
 	memcpy(p->mac, mac, 6);
 	p->mac48 = vsw_fdb_key(0, mac);
-	vsw__fdb_add_static(&sw->fdb, vsw_fdb_key(dom, mac), p->idx);
+	vsw__fdb_add_own(sw, vsw_fdb_key(dom, mac), p->idx);
 	vsw__switch_config_changed(sw);
 	return 0;
 }

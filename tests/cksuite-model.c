@@ -533,7 +533,6 @@ START_TEST(teaming_order)
 	ck_assert_int_eq(vsw_portgroup_set_teaming(pg, bad, 2, NULL, 0), -ENOENT);
 	ck_assert_int_eq(vsw_portgroup_set_teaming(pg, dup, 2, NULL, 0), -EINVAL);
 	ck_assert_int_eq(vsw_portgroup_set_teaming(pg, act, 1, act, 1), -EINVAL);
-	ck_assert_int_eq(vsw_portgroup_set_teaming(pg, act, 0, stb, 1), -EINVAL);
 	ck_assert_int_eq(vsw_portgroup_set_teaming(pg, NULL, 1, NULL, 0), -EINVAL);
 	ck_assert_int_eq(vsw_portgroup_set_teaming(pg, act, 1, NULL, 1), -EINVAL);
 	ck_assert_int_eq(vsw_portgroup_set_teaming(NULL, act, 1, NULL, 0), -EINVAL);
