@@ -68,8 +68,9 @@ struct afp {
 	unsigned int frames_req, tov; /* the frames= and block_tov= asked for */
 	/* receive, V3: blocks */
 	unsigned int n_blocks, blk_cur, blk_left;
-	struct tpacket3_hdr *blk_pkt;
-	bool blk_release;      /* the block at blk_cur is consumed: release it */
+	struct tpacket3_hdr *blk_pkt; /* next frame in the block at blk_cur, or NULL */
+	unsigned int blk_done; /* consumed blocks before blk_cur, to release */
+	uint32_t blk_seq;      /* sequence number of the next block the kernel fills */
 
 	/* transmit */
 	uint8_t *tx;
@@ -192,9 +193,9 @@ static int rx_ring_set(struct afp *a, unsigned int frame_size)
 		a->rx_len = (size_t)a->n_blocks * V3_BLOCK_SIZE;
 	}
 	a->rx_cur = a->rx_held = 0;
-	a->blk_cur = a->blk_left = 0;
+	a->blk_cur = a->blk_left = a->blk_done = 0;
 	a->blk_pkt = NULL;
-	a->blk_release = false;
+	a->blk_seq = 1; /* the kernel numbers blocks from 1 as it opens them */
 	return 0;
 }
 
@@ -259,16 +260,21 @@ static uint64_t rx_waiting(struct afp *a)
 		}
 		return n;
 	}
-	for (unsigned int i = 0; i < a->n_blocks; i++) {
-		struct tpacket_block_desc *b = (void *)(a->rx + (size_t)i * V3_BLOCK_SIZE);
-		if (!(__atomic_load_n(&b->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER))
-			continue;
-		if (i != a->blk_cur)
-			n += b->hdr.bh1.num_pkts;
-		else if (a->blk_pkt)
-			n += a->blk_left; /* partly handed out */
-		else if (!a->blk_release)
-			n += b->hdr.bh1.num_pkts;
+	/* from the next block to read on: blocks handed over, then the one
+	 * the kernel is filling (its number is the next; a block released
+	 * earlier still shows its old count and an older number) */
+	uint32_t seq = a->blk_seq;
+	for (unsigned int i = 0; i < a->n_blocks - a->blk_done; i++) {
+		unsigned int j = (a->blk_cur + i) % a->n_blocks;
+		struct tpacket_block_desc *b = (void *)(a->rx + (size_t)j * V3_BLOCK_SIZE);
+		uint32_t st = __atomic_load_n(&b->hdr.bh1.block_status, __ATOMIC_ACQUIRE);
+		if (!(st & TP_STATUS_USER)) {
+			if (b->hdr.bh1.seq_num == seq)
+				n += b->hdr.bh1.num_pkts;
+			break;
+		}
+		n += i == 0 && a->blk_pkt ? a->blk_left : b->hdr.bh1.num_pkts;
+		seq = (uint32_t)b->hdr.bh1.seq_num + 1;
 	}
 	return n;
 }
@@ -462,27 +468,34 @@ static struct tpacket_block_desc *block(struct afp *a, unsigned int i)
 	return (void *)(a->rx + (size_t)i * V3_BLOCK_SIZE);
 }
 
+/* Blocks consumed by the previous call go back to the kernel. */
+static void release_v3(struct afp *a)
+{
+	for (; a->blk_done; a->blk_done--) {
+		unsigned int i = (a->blk_cur + a->n_blocks - a->blk_done) % a->n_blocks;
+		__atomic_store_n(&block(a, i)->hdr.bh1.block_status, TP_STATUS_KERNEL,
+				 __ATOMIC_RELEASE);
+	}
+}
+
+/* Frames from as many blocks as the kernel has handed over, up to n: a
+ * burst split over blocks by the block timer comes in one call. */
 static int recv_v3(struct afp *a, struct vsw_frame *f, unsigned int n)
 {
 	unsigned int k = 0;
 
-	for (;;) {
+	release_v3(a);
+	/* a block consumed now is not released before the next call: stop
+	 * before coming round to it again */
+	while (k < n && a->blk_done < a->n_blocks) {
 		struct tpacket_block_desc *b = block(a, a->blk_cur);
-		if (a->blk_release) {
-			__atomic_store_n(&b->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
-			a->blk_release = false;
-			a->blk_pkt = NULL;
-			a->blk_cur = (a->blk_cur + 1) % a->n_blocks;
-			b = block(a, a->blk_cur);
-		}
-		if (k == n)
-			break;
 		if (!a->blk_pkt) {
 			uint32_t st = __atomic_load_n(&b->hdr.bh1.block_status, __ATOMIC_ACQUIRE);
 			if (!(st & TP_STATUS_USER))
 				break;
 			a->blk_pkt = (void *)((uint8_t *)b + b->hdr.bh1.offset_to_first_pkt);
 			a->blk_left = b->hdr.bh1.num_pkts;
+			a->blk_seq = (uint32_t)b->hdr.bh1.seq_num + 1;
 		}
 		while (a->blk_left && k < n) {
 			struct tpacket3_hdr *h = a->blk_pkt;
@@ -494,11 +507,13 @@ static int recv_v3(struct afp *a, struct vsw_frame *f, unsigned int n)
 		/* a consumed block is released on the next call, when the
 		 * frames handed out now are done with */
 		if (!a->blk_left) {
-			a->blk_release = true;
-			if (k)
-				break;
+			a->blk_pkt = NULL;
+			a->blk_done++;
+			a->blk_cur = (a->blk_cur + 1) % a->n_blocks;
 		}
 	}
+	if (!k)
+		release_v3(a);
 	return (int)k;
 }
 
@@ -589,7 +604,7 @@ static bool rx_in_use(struct vsw_backend *be, struct afp *a)
 {
 	if (be->port)
 		return false;
-	return a->version == TPACKET_V2 ? a->rx_held > 0 : a->blk_pkt || a->blk_release;
+	return a->version == TPACKET_V2 ? a->rx_held > 0 : a->blk_pkt || a->blk_done;
 }
 
 /*

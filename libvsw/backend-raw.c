@@ -40,6 +40,8 @@ struct raw {
 	} *cmsg;
 };
 
+static void raw_rcvbuf(struct raw *r);
+
 static struct raw *raw_of(struct vsw_backend *be)
 {
 	return vsw_backend_priv(be);
@@ -92,6 +94,7 @@ static int raw_open(struct vsw_backend *be, const char *arg, const char *options
 		err = r->fd;
 		goto fail;
 	}
+	raw_rcvbuf(r);
 	r->ifindex = vsw__packet_bind(r->fd, arg);
 	if (r->ifindex < 0) {
 		err = r->ifindex;
@@ -114,6 +117,19 @@ static int raw_fd(struct vsw_backend *be)
 	return raw_of(be)->fd;
 }
 
+/*
+ * The socket's queue holds a batch of the longest frames (the default,
+ * about 200 KiB, holds three of 64 KiB): with SO_RCVBUFFORCE where the
+ * program may (CAP_NET_ADMIN), else as far as net.core.rmem_max allows.
+ */
+static void raw_rcvbuf(struct raw *r)
+{
+	int want = (int)(VSW_BATCH_MAX * (r->slot + 1024u));
+
+	if (setsockopt(r->fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want)) < 0)
+		(void)setsockopt(r->fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want));
+}
+
 /* Size the buffers for the MTU seen at the last link poll. On failure the
  * old ones stay, with the old limit, and the next poll tries again. */
 static int raw_follow(struct raw *r)
@@ -134,6 +150,7 @@ static int raw_follow(struct raw *r)
 	r->slot = slot;
 	r->frame_max = fmax;
 	r->mtu = r->mtu_want;
+	raw_rcvbuf(r);
 	return 0;
 }
 
