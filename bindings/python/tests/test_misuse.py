@@ -372,6 +372,32 @@ class TestThreads(unittest.TestCase):
             print("ok")
         """)
 
+    def test_close_from_another_thread_stops_run(self):
+        run_child(self, """
+            w = "pyr%d" % os.getpid()
+            phys = vsw.Backend("memory:" + w)
+            sw = vsw.Switch("s")
+            sw.add_uplink("vmnic0", backend="memory:" + w)
+            a = sw.add_portgroup("pg").add_vnic("a", mac=A)
+            got = []
+            a.on_receive = lambda port, frames: got.extend(frames)
+            t = threading.Thread(target=sw.run)
+            t.start()
+            phys.send([eth(A, "00:11:22:33:44:55")])
+            for _ in range(100):
+                if got:
+                    break
+                time.sleep(0.05)
+            watchdog = threading.Timer(30, os._exit, (3,))
+            watchdog.daemon = True
+            watchdog.start()
+            sw.close()
+            t.join()
+            watchdog.cancel()
+            assert got and "closed" in repr(sw), (got, sw)
+            print("ok")
+        """)
+
     def test_stop_from_another_thread_does_not_wait(self):
         w = wire_name(self)
         with vsw.Switch("s") as sw, vsw.Backend("memory:" + w):

@@ -13,8 +13,9 @@ Threads: each switch has a lock that every call on it or on its objects
 (attached backends included) holds around its C call. A call from another
 thread waits until the running one returns: ``close()`` waits for a
 ``send()`` or a ``poll()``, and anything waits for ``run()``, which holds
-the lock until ``stop()``, the one call that never waits. Different
-switches run in parallel.
+the lock until ``stop()``, the one call that never waits (``close()`` from
+another thread stops a ``run()`` first). Different switches run in
+parallel.
 
 Callbacks (receive, log, clock, and the visitors of ``fdb()``,
 ``lldp_neighbors()``, ``ips``, ``routes``) run in the thread of the call
@@ -57,6 +58,7 @@ def _close_everything():
     # the C side must be done with every callback before ctypes goes away;
     # a switch a daemon thread still runs is left to the process's end
     for sw in list(_open_switches):
+        sw._stop_quietly()
         if sw._lock.acquire(timeout=1):
             try:
                 sw.close()
@@ -178,8 +180,9 @@ class Switch:
 
     Thread rule: every call on the switch and its objects holds the
     switch's lock around its C call, so calls from several threads are
-    serialised (close() waits for a running send() or poll(); everything
-    waits for run() to return); stop() alone never waits."""
+    serialised (close() waits for a running send() or poll(), and stops
+    a running run(); other calls wait for run() to return); stop() alone
+    never waits."""
 
     def __init__(self, name, mtu=None, max_macs=None):
         opts = SwitchOpts(ctypes.sizeof(SwitchOpts), V.uint(mtu or 0, what="mtu"),
@@ -206,9 +209,15 @@ class Switch:
     def close(self):
         """Destroy the switch and everything it owns. From a callback of
         the switch, the switch refuses new calls at once and is freed when
-        the call that ran the callback returns (run() returns too); from
-        another thread, close() waits for the running call."""
-        with self._lock:
+        the call that ran the callback returns (run() returns too). From
+        another thread, close() stops a running run() and waits for the
+        running call to return."""
+        if not self._lock.acquire(blocking=False):
+            # another thread is in a call, maybe run(), which would not
+            # return by itself
+            self._stop_quietly()
+            self._lock.acquire()
+        try:
             if self._ptr is None or self._closing:
                 return
             if self._depth:
@@ -216,8 +225,15 @@ class Switch:
                 lib.vsw_switch_stop(self._ptr)   # a run() that ran the callback returns
                 return
             err = self._free()
+        finally:
+            self._lock.release()
         if err is not None:
             raise err
+
+    def _stop_quietly(self):
+        with self._free_lock:
+            if self._ptr is not None and not self._freeing:
+                lib.vsw_switch_stop(self._ptr)
 
     def _free(self):
         """Free the C switch (the lock held, no C call running); return an
