@@ -7,7 +7,6 @@ used after their switch closed or their port went, close() from another
 thread during a send, and integers and strings that ctypes would wrap or
 cut. Cases that crashed the interpreter run in a child process."""
 
-import ctypes
 import os
 import subprocess
 import sys
@@ -221,6 +220,33 @@ class TestCallbackExceptions(unittest.TestCase):
         self.assertEqual(len(n), 1)
         self.b.on_receive = None
         self.assert_clean_after()
+
+    def test_receive_in_run(self):
+        # run() holds the exception until it returns: it must return
+        run_child(self, """
+            w = "pyx%d" % os.getpid()
+            phys = vsw.Backend("memory:" + w)
+            sw = vsw.Switch("s")
+            sw.add_uplink("vmnic0", backend="memory:" + w)
+            a = sw.add_portgroup("pg").add_vnic("a", mac=A)
+            def rx(port, frames):
+                raise LookupError("in run")
+            a.on_receive = rx
+            phys.send([eth(A, "00:11:22:33:44:55")])
+            watchdog = threading.Timer(30, os._exit, (3,))
+            watchdog.daemon = True
+            watchdog.start()
+            try:
+                sw.run()
+            except LookupError:
+                pass
+            else:
+                raise AssertionError("run() returned without the exception")
+            watchdog.cancel()
+            a.on_receive = None
+            sw.poll(0)
+            print("ok")
+        """)
 
     def test_log(self):
         def log(sw, level, msg):

@@ -19,6 +19,9 @@ each Switch carries:
 """
 
 
+from ._lib import lib
+
+
 class Call:
     """``with Call(sw, obj) as ptr``: the C pointer of obj (of the switch if
     obj is None), with the switch's lock held; ValueError if either is gone."""
@@ -67,9 +70,12 @@ class Call:
 
 def capture(sw, e):
     """Keep the first exception a callback raised, for the running call to
-    re-raise; a callback can only run inside one."""
+    re-raise; a callback can only run inside one. run() would never get to
+    re-raise it: stop it."""
     if sw._depth > 0 and sw._pending is None:
         sw._pending = e
+        if sw._running:
+            lib.vsw_switch_stop(sw._ptr)
 
 
 def retire(sw, cfunc):

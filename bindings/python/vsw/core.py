@@ -197,6 +197,7 @@ class Switch:
         self._depth = 0
         self._closing = False
         self._freeing = False
+        self._running = False
         self._pending = None
         self._graveyard = []
         self._objs = {}        # C pointer -> wrapper, for identity
@@ -541,10 +542,15 @@ class Switch:
             return check(lib.vsw_switch_fd(p), "vsw_switch_fd", self._name)
 
     def run(self):
-        """Run the event loop until stop(); other threads' calls on the
-        switch wait until it returns."""
+        """Run the event loop until stop(), or until a callback raises (then
+        run() raises it); other threads' calls on the switch wait until it
+        returns."""
         with self._use() as p:
-            check(lib.vsw_switch_run(p), "vsw_switch_run", self._name)
+            self._running = True
+            try:
+                check(lib.vsw_switch_run(p), "vsw_switch_run", self._name)
+            finally:
+                self._running = False
 
     def stop(self):
         """Make run() return (safe from a callback, a signal handler or
