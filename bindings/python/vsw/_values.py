@@ -102,7 +102,7 @@ def frames_in(frames):
             raise TypeError("a frame is a bytes-like object, not %s" % type(f).__name__)
         with memoryview(f) as mv:
             uint(mv.nbytes, 32, "frame length")
-            b = mv.tobytes()
+            b = f if type(f) is bytes else mv.tobytes()
         ptr = ctypes.c_char_p(b)   # points into b, no copy
         keep.append((b, ptr))
         arr[i].data = ctypes.cast(ptr, ctypes.c_void_p).value
