@@ -14,12 +14,27 @@
  *   qemu:dgram:udp:H:P=udp:H:P    ... or UDP (IPv4, as QEMU's).
  *   Options mode=OCTAL, group=NAME|GID: of the socket file the switch makes.
  *
+ * Frames: one frame is at most Q_SLOT bytes either way, more than any
+ * switch MTU lets through. A longer one that arrives is dropped whole and
+ * counted "truncated" on the port (the backend never hands the switch a
+ * part of a frame); one up to the slot is handed over whole, and the
+ * switch judges it against its MTU ("oversize"). A longer one to send is
+ * refused (-EMSGSIZE), so that whatever is kept of a frame fits its buffer.
+ *
  * Stream framing: a 4-byte big-endian length, then the frame. The stream is
  * read in large chunks and parsed with partial frames kept across reads; a
- * frame too long to forward is skipped byte by byte without losing sync
- * (what fits is handed over and the switch counts it as oversize). A write
- * that the socket takes only in part keeps its remainder and sends it first
- * on the next call, or at the loop's link check, so the stream stays whole.
+ * frame too long to forward is skipped as it arrives without losing sync.
+ * A write that the socket takes only in part keeps its remainder and sends
+ * it first on the next call, or at the loop's link check, so the stream
+ * stays whole.
+ *
+ * Socket files with mode= or group=: the socket is bound inside a private
+ * directory the library makes (0700, next to the path), given its mode and
+ * group there, where nobody else can swap the name for a symlink, and then
+ * linked into place, never replacing anything. chmod/chown by path after
+ * bind would follow a symlink an attacker who can write the directory put
+ * there, and a umask around bind would change the mode of files the host's
+ * other threads create meanwhile: the umask is process-wide.
  *
  * The peer of a stream is the vNIC's cable: its disconnect takes the link
  * down, and a new connection (a restarted VM, QEMU >= 9.2 reconnect-ms)
@@ -47,8 +62,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define Q_SLOT 9216u              /* what one frame may bring to the switch */
+#define Q_SLOT 9216u              /* the longest frame, either way */
 #define Q_RXBUF (1u << 18)        /* stream receive buffer */
+#define Q_TXBUF (Q_SLOT + 4)      /* the unsent tail of one frame */
 #define Q_MAX_FRAME (1u << 20)    /* a longer length is a broken stream */
 
 enum qmode { Q_SERVER, Q_CLIENT, Q_DGRAM };
@@ -180,6 +196,62 @@ static void bind_peer(struct qemu *q)
 }
 
 /*
+ * Bind 'fd' to the unix socket file 'path' with the options' mode and
+ * group, without a moment when the file is at 'path' with other ones, and
+ * without touching anything by a name someone else may change: bound in a
+ * fresh 0700 directory beside 'path' (the same file system), set up there
+ * through the directory's descriptor, then hard-linked to 'path' (which
+ * fails if anything is there) and unlinked from the directory.
+ */
+static int bind_private(struct qemu *q, int fd, const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char dir[sizeof(sa.sun_path) + 16];
+	const char *slash = strrchr(path, '/');
+	size_t dl = slash ? (size_t)(slash - path) + 1 : 0; /* with its '/' */
+	struct stat st;
+	int dfd, err = 0;
+
+	memcpy(dir, path, dl);
+	strcpy(dir + dl, ".vswXXXXXX");
+	if (!mkdtemp(dir))
+		return -errno;
+	/* the directory under that name now must be the one made above:
+	 * only we make one that is ours and shut to everyone else */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0) {
+		err = -errno;
+		rmdir(dir);
+		return err;
+	}
+	if (fstat(dfd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 0077)) {
+		close(dfd);
+		return -EACCES; /* swapped: not ours to remove */
+	}
+	/* the socket's name: through the directory's name if it fits (bind
+	 * follows no symlink at the last component, and one put in place of
+	 * the directory only makes the fstatat below fail), else through
+	 * the descriptor */
+	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/s", dir) >= (int)sizeof(sa.sun_path) &&
+	    snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/s", dfd) >= (int)sizeof(sa.sun_path))
+		err = -ENAMETOOLONG;
+	if (!err && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		err = -errno;
+	if (!err && (fstatat(dfd, "s", &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISSOCK(st.st_mode)))
+		err = -EACCES;
+	if (!err && q->file_mode >= 0 && fchmodat(dfd, "s", (mode_t)q->file_mode, 0) < 0)
+		err = -errno;
+	if (!err && q->gid >= 0 && fchownat(dfd, "s", (uid_t)-1, (gid_t)q->gid, AT_SYMLINK_NOFOLLOW) < 0)
+		err = -errno;
+	if (!err && linkat(dfd, "s", AT_FDCWD, path, 0) < 0)
+		err = errno == EEXIST ? -EADDRINUSE : -errno;
+	unlinkat(dfd, "s", 0);
+	close(dfd);
+	rmdir(dir);
+	return err;
+}
+
+/*
  * Bind 'fd' to a local address. A unix socket file left by an earlier run
  * is replaced, but nothing else at that path is ever deleted; the file gets
  * the options' mode and group, so that an unprivileged QEMU may connect
@@ -190,6 +262,7 @@ static int bind_local(struct qemu *q, int fd, int type, const struct sockaddr_st
 {
 	const char *path = ((const struct sockaddr_un *)a)->sun_path;
 	struct stat st;
+	int err;
 
 	if (a->ss_family != AF_UNIX)
 		return bind(fd, (const struct sockaddr *)a, alen) < 0 ? -errno : 0;
@@ -205,14 +278,13 @@ static int bind_local(struct qemu *q, int fd, int type, const struct sockaddr_st
 			return -EADDRINUSE;
 		unlink(path);
 	}
-	if (bind(fd, (const struct sockaddr *)a, alen) < 0)
-		return -errno;
-	strcpy(q->unlink_path, path);
-	if (q->file_mode >= 0 && chmod(path, (mode_t)q->file_mode) < 0)
-		return -errno;
-	if (q->gid >= 0 && chown(path, (uid_t)-1, (gid_t)q->gid) < 0)
-		return -errno;
-	return 0;
+	if (q->file_mode < 0 && q->gid < 0)
+		err = bind(fd, (const struct sockaddr *)a, alen) < 0 ? -errno : 0;
+	else
+		err = bind_private(q, fd, path);
+	if (!err)
+		strcpy(q->unlink_path, path);
+	return err;
 }
 
 /* "group=" is a group name or number. */
@@ -348,7 +420,7 @@ static int q_open(struct vsw_backend *be, const char *arg, const char *options)
 		if (err)
 			goto fail;
 		q->rx = vsw__calloc(1, Q_RXBUF);
-		q->tx = vsw__calloc(1, Q_SLOT + 4);
+		q->tx = vsw__calloc(1, Q_TXBUF);
 		if (!q->rx || !q->tx) {
 			err = -ENOMEM;
 			goto fail;
@@ -531,13 +603,11 @@ static int recv_stream(struct vsw_backend *be, struct qemu *q, struct vsw_frame 
 			return (int)k;
 		}
 		if (len > Q_SLOT) {
-			/* too long to forward: hand over the start (the switch counts
-			 * it as oversize) and drop the rest as it comes */
-			if (have < 4 + Q_SLOT)
-				break;
-			f[k++] = (struct vsw_frame){ .data = p + 4, .len = Q_SLOT };
-			q->rx_off += 4 + Q_SLOT;
-			q->skip = len - Q_SLOT;
+			/* longer than any frame the switch takes: never a part of it
+			 * to the switch; dropped as it comes, counted once */
+			vsw_backend_count(be, VSW_CTR_TRUNCATED, 1);
+			q->rx_off += 4;
+			q->skip = len;
 			continue;
 		}
 		if (have < 4 + (size_t)len)
@@ -555,7 +625,7 @@ static int recv_stream(struct vsw_backend *be, struct qemu *q, struct vsw_frame 
 	return (int)k;
 }
 
-static int recv_dgram(struct qemu *q, struct vsw_frame *f, unsigned int n)
+static int recv_dgram(struct vsw_backend *be, struct qemu *q, struct vsw_frame *f, unsigned int n)
 {
 	int got, k = 0;
 
@@ -569,8 +639,8 @@ static int recv_dgram(struct qemu *q, struct vsw_frame *f, unsigned int n)
 	for (int i = 0; i < got; i++) {
 		uint32_t len = q->msgs[i].msg_len;
 		if (q->msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
-			len = Q_SLOT; /* longer than a slot: oversize for the switch */
-		if (len)
+			vsw_backend_count(be, VSW_CTR_TRUNCATED, 1); /* cut at the slot */
+		else if (len)
 			f[k++] = (struct vsw_frame){ .data = q->iov[i].iov_base, .len = len };
 	}
 	return k;
@@ -585,7 +655,7 @@ static int q_recv(struct vsw_backend *be, struct vsw_frame *f, unsigned int n)
 	int m;
 
 	if (q->mode == Q_DGRAM)
-		return recv_dgram(q, f, n);
+		return recv_dgram(be, q, f, n);
 	/* which of the instance's descriptors woke it */
 	m = epoll_wait(q->epfd, ev, 4, 0);
 	for (int i = 0; i < m; i++) {
@@ -639,20 +709,38 @@ static int send_chunk(struct vsw_backend *be, struct qemu *q, const struct vsw_f
 	}
 	if ((size_t)w == total)
 		return (int)m;
-	/* a partial write: whole frames count as sent, the cut one's tail is kept */
+	/* a partial write: whole frames count as sent, the cut one's tail is
+	 * kept; send_stream let no frame longer than the slot in */
 	done = (size_t)w;
 	for (unsigned int i = 0; i < m; i++) {
 		size_t fl = 4 + f[i].len;
 		if (done < fl) {
-			q->tx_len = 0;
-			for (size_t b = done; b < fl; b++)
-				q->tx[q->tx_len++] = b < 4 ? hdr[i][b] : f[i].data[b - 4];
+			size_t hl = done < 4 ? 4 - done : 0; /* of the length's bytes */
+			if (fl - done > Q_TXBUF) {
+				drop_connection(be, q); /* the stream cannot stay whole */
+				return -EMSGSIZE;
+			}
+			memcpy(q->tx, hdr[i] + 4 - hl, hl);
+			if (fl - done > hl)
+				memcpy(q->tx + hl, f[i].data + (done < 4 ? 0 : done - 4), fl - done - hl);
+			q->tx_len = fl - done;
 			q->tx_off = 0;
 			return (int)i + 1;
 		}
 		done -= fl;
 	}
 	return (int)m;
+}
+
+/* How many frames from the first are short enough to send: -EMSGSIZE if
+ * not even the first. */
+static int sendable(const struct vsw_frame *f, unsigned int n)
+{
+	unsigned int i = 0;
+
+	while (i < n && f[i].len <= Q_SLOT)
+		i++;
+	return i ? (int)i : -EMSGSIZE;
 }
 
 static int send_stream(struct vsw_backend *be, struct qemu *q, const struct vsw_frame *f,
@@ -663,6 +751,10 @@ static int send_stream(struct vsw_backend *be, struct qemu *q, const struct vsw_
 
 	if (!q->connected)
 		return -ENOTCONN;
+	r = sendable(f, n);
+	if (r < 0)
+		return r;
+	n = (unsigned int)r;
 	r = flush_tx(q);
 	if (r <= 0) {
 		if (r < 0)
@@ -684,8 +776,11 @@ static int send_stream(struct vsw_backend *be, struct qemu *q, const struct vsw_
 static int send_dgram(struct qemu *q, const struct vsw_frame *f, unsigned int n)
 {
 	unsigned int k = 0;
-	int sent;
+	int sent = sendable(f, n);
 
+	if (sent < 0)
+		return sent;
+	n = (unsigned int)sent;
 	for (unsigned int i = 0; i < n; i++) {
 		if (!f[i].len)
 			continue; /* never a zero-length datagram */
