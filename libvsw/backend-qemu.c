@@ -564,6 +564,7 @@ static int recv_stream(struct vsw_backend *be, struct qemu *q, struct vsw_frame 
 		       bool readable)
 {
 	unsigned int k = 0;
+	bool gone = false;
 
 	/* what the previous call handed out is done with: keep only the tail */
 	if (q->rx_off) {
@@ -575,10 +576,8 @@ static int recv_stream(struct vsw_backend *be, struct qemu *q, struct vsw_frame 
 		return 0;
 	if (readable && q->rx_len < Q_RXBUF) {
 		ssize_t r = recv(q->cfd, q->rx + q->rx_len, Q_RXBUF - q->rx_len, MSG_DONTWAIT);
-		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
-			drop_connection(be, q); /* the VM went away */
-			return 0;
-		}
+		/* the VM went away: what it sent whole still goes to the switch */
+		gone = r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR);
 		if (r > 0)
 			q->rx_len += (size_t)r;
 	}
@@ -615,6 +614,11 @@ static int recv_stream(struct vsw_backend *be, struct qemu *q, struct vsw_frame 
 		if (len) /* an empty frame carries nothing */
 			f[k++] = (struct vsw_frame){ .data = p + 4, .len = len };
 		q->rx_off += 4 + len;
+	}
+	/* the frames stay valid in 'rx' until the next call */
+	if (gone && k < n) {
+		drop_connection(be, q);
+		return (int)k;
 	}
 	/* whole frames left in the buffer: stay readable until they are read */
 	if (k == n) {

@@ -746,6 +746,57 @@ START_TEST(dgram_rx_frame_limits)
 }
 END_TEST
 
+/* A VM that writes a burst and exits: every frame it wrote whole reaches
+ * the switch, however many batches are still unread when the end of the
+ * stream comes (on b7fad2d the frames past the loop's first round were
+ * dropped with the connection, uncounted). */
+START_TEST(stream_frames_before_close_all_arrive)
+{
+	static uint8_t buf[200000];
+	struct vsw_switch *sw = ck_switch("qeof");
+	struct vsw_portgroup *pg;
+	struct vsw_vnic *vm;
+	struct vsw_port *port;
+	uint8_t mac[6];
+	char spec[160];
+	size_t n = 0, at = 0;
+	int c;
+
+	ck_ok(vsw_portgroup_add(sw, "pg", 0, 0, &pg));
+	ck_mac(mac, 0x20);
+	ck_ok(vsw_vnic_add(pg, "vm", mac, 0, &vm));
+	port = vsw_vnic_port(vm);
+	paths("eof");
+	snprintf(spec, sizeof(spec), "qemu:stream:%s", path);
+	ck_ok(vsw_port_attach(port, spec, NULL));
+	c = unix_client(path, SOCK_STREAM);
+	for (int i = 0; i < 200 && !vsw_port_link(port); i++)
+		vsw_switch_poll(sw, 5);
+	ck_assert(vsw_port_link(port));
+	/* 3,000 frames of 60 bytes (more than 8 batches of 256), as many as
+	 * the socket takes in one go, and the end of the stream after them */
+	for (; n + 64 <= sizeof(buf); n += 64) {
+		put32(buf + n, 60);
+		memset(buf + n + 4, 0xff, 6);
+		ck_mac(buf + n + 10, 0x21);
+		memset(buf + n + 16, 0, 48);
+	}
+	while (at < n) {
+		ssize_t w = send(c, buf + at, n - at, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (w <= 0)
+			break;
+		at += (size_t)w;
+	}
+	ck_assert_uint_gt(at / 64, 8 * 256);
+	close(c);
+	for (int i = 0; i < 400 && vsw_port_link(port); i++)
+		vsw_switch_poll(sw, 5);
+	ck_assert(!vsw_port_link(port));
+	ck_assert_uint_eq(vsw_port_counter(port, VSW_CTR_RX_PACKETS), at / 64);
+	vsw_switch_free(sw);
+}
+END_TEST
+
 /* mode= and group= never reach another file: while the backend opens
  * again and again, a process swaps the socket's path for a symlink to a
  * file of the test's, as a user who may write the directory can (on
@@ -825,6 +876,7 @@ Suite *vsw_qemu_suite(void)
 	tcase_add_test(tc, stream_rx_frame_limits);
 	tcase_add_test(tc, dgram_rx_frame_limits);
 	tcase_add_test(tc, socket_files_symlink_race);
+	tcase_add_test(tc, stream_frames_before_close_all_arrive);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;

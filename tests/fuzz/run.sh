@@ -11,7 +11,7 @@ set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "$1" && pwd); shift
 secs=${1:-60}; [ $# -gt 0 ] && shift
-targets=${*:-frame vswcmd config lldp}
+targets=${*:-frame vswcmd config lldp qemu}
 command -v clang >/dev/null || { echo "SKIP: clang missing (tools/deps.sh)"; exit 77; }
 out="$build/fuzz"
 mkdir -p "$out"
@@ -52,7 +52,7 @@ spawn() {
 }
 build_one() {
 	case $1 in
-	frame|lldp) src="$lib" ;;
+	frame|lldp|qemu) src="$lib" ;;
 	vswcmd) src="$lib $top/examples/daemon/cmd.c" ;;
 	config) src="$lib $daemon" ;;
 	*) echo "unknown target $1"; return 2 ;;
