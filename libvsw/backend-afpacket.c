@@ -366,6 +366,8 @@ static int afp_open(struct vsw_backend *be, const char *arg, const char *options
 		err = mtu;
 		goto fail;
 	}
+	if (mtu > VSW_PACKET_MTU_MAX)
+		mtu = VSW_PACKET_MTU_MAX;
 	a->mtu = a->mtu_want = mtu;
 	a->frame_max = vsw__packet_frame_max(mtu);
 	a->frames_req = frames;
@@ -626,6 +628,8 @@ static int afp_link_state(struct vsw_backend *be)
 	if (drops)
 		vsw_backend_count(be, VSW_CTR_RX_DROPPED, drops);
 	mtu = vsw__netdev_mtu(a->ifname);
+	if (mtu > VSW_PACKET_MTU_MAX)
+		mtu = VSW_PACKET_MTU_MAX;
 	if (mtu > 0 && mtu != a->mtu) {
 		a->mtu_want = mtu;
 		if (!rx_in_use(be, a))

@@ -76,6 +76,8 @@ static int raw_open(struct vsw_backend *be, const char *arg, const char *options
 		err = mtu;
 		goto fail;
 	}
+	if (mtu > VSW_PACKET_MTU_MAX)
+		mtu = VSW_PACKET_MTU_MAX;
 	r->mtu = r->mtu_want = mtu;
 	r->frame_max = vsw__packet_frame_max(mtu);
 	/* one byte more than the longest frame: a longer one is seen */
@@ -251,6 +253,8 @@ static int raw_link_state(struct vsw_backend *be)
 	if (drops)
 		vsw_backend_count(be, VSW_CTR_RX_DROPPED, drops);
 	mtu = vsw__netdev_mtu(r->ifname);
+	if (mtu > VSW_PACKET_MTU_MAX)
+		mtu = VSW_PACKET_MTU_MAX;
 	if (mtu > 0 && mtu != r->mtu) {
 		r->mtu_want = mtu;
 		if (be->port || !r->handed)

@@ -38,11 +38,17 @@ int vsw__packet_error(int fd);
 /*
  * The longest frame, as on the wire, that a port on an interface of MTU
  * 'mtu' hands to the switch: the Ethernet header and two tags (a QinQ
- * frame of a full payload). Anything longer is dropped as truncated.
+ * frame of a full payload). Anything longer is dropped as truncated. An
+ * MTU above Ethernet's largest (a dummy device takes any) counts as that:
+ * the rings and buffers stay finite.
  */
+#define VSW_PACKET_MTU_MAX 65535
+
 static inline unsigned int vsw__packet_frame_max(int mtu)
 {
-	return (unsigned int)mtu + 14 + 8;
+	if (mtu > VSW_PACKET_MTU_MAX)
+		mtu = VSW_PACKET_MTU_MAX;
+	return (unsigned int)(mtu < 0 ? 0 : mtu) + 14 + 8;
 }
 
 /* A received frame's length on the wire: 'len' bytes plus the outer tag
