@@ -205,8 +205,8 @@ static void run_stream(const uint8_t *s, size_t len, uint32_t seed)
 	size_t used, at = 0;
 	int c, i;
 
-	if (mw < len / 4096)
-		mw = (uint32_t)(len / 4096); /* a bounded number of writes */
+	if (mw < len / 512)
+		mw = (uint32_t)(len / 512); /* a bounded number of writes */
 	if (!parse(s, len, &trunc, &used))
 		len = used; /* the backend stops reading there */
 	struct snap b = snap_of(vm_s);
