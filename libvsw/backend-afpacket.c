@@ -83,6 +83,8 @@ struct afp {
 	int mtu;               /* the interface MTU the rings are sized for */
 	uint64_t truncated;    /* dropped in this receive, counted at its end */
 	int mtu_want;          /* the MTU seen at the last link poll */
+	bool follow_at_recv;   /* the poll left it to the next receive */
+	unsigned int polls_since_fail; /* a failed rebuild is retried slowly */
 };
 
 static struct afp *afp_of(struct vsw_backend *be)
@@ -526,8 +528,11 @@ static int afp_recv(struct vsw_backend *be, struct vsw_frame *f, unsigned int n)
 
 	/* the frames of the previous call are done with: a new MTU that the
 	 * link poll could not apply then is applied now */
-	if ((a->mtu_want != a->mtu || !a->map) && rx_follow(a) && !a->map)
-		return -ENOMEM;
+	if (a->follow_at_recv || !a->map) {
+		a->follow_at_recv = false;
+		if (rx_follow(a) && !a->map)
+			return -ENOMEM;
+	}
 	k = a->version == TPACKET_V2 ? recv_v2(a, f, n) : recv_v3(a, f, n);
 	if (a->truncated) {
 		vsw_backend_count(be, VSW_CTR_TRUNCATED, a->truncated);
@@ -630,10 +635,17 @@ static int afp_link_state(struct vsw_backend *be)
 	mtu = vsw__netdev_mtu(a->ifname);
 	if (mtu > VSW_PACKET_MTU_MAX)
 		mtu = VSW_PACKET_MTU_MAX;
-	if (mtu > 0 && mtu != a->mtu) {
+	/* a rebuild that failed (no memory for the ring) lost what the ring
+	 * held: the same MTU is tried again every 100 polls (10 s), not at
+	 * every one */
+	if (mtu > 0 && mtu != a->mtu &&
+	    (mtu != a->mtu_want || a->polls_since_fail == 0 || a->polls_since_fail++ >= 100)) {
 		a->mtu_want = mtu;
-		if (!rx_in_use(be, a))
-			rx_follow(a); /* on failure, the next poll tries again */
+		a->polls_since_fail = 0;
+		if (rx_in_use(be, a))
+			a->follow_at_recv = true;
+		else if (rx_follow(a))
+			a->polls_since_fail = 1;
 	}
 	return vsw__netdev_running(a->ifname);
 }
