@@ -181,6 +181,7 @@ struct got {
 static struct got *got;
 static size_t n_got, cap_got;
 static uint32_t fence_seen;
+static useconds_t settle_us = 5000;
 
 static void record(const struct vsw_frame *f)
 {
@@ -283,8 +284,9 @@ static bool rx_until(struct rx *r, uint32_t id)
 
 	/* a V3 ring hands a block over when its timer (1 ms) fires: let the
 	 * whole group land before the first receive, so that one receive
-	 * takes it all, with the limit of the moment */
-	usleep(5000);
+	 * takes it all, with the limit of the moment (which, for a window's
+	 * group, must hold for all of it: a loaded machine gets more time) */
+	usleep(settle_us);
 	while (fence_seen != id && now() < end) {
 		if (r->sw) {
 			if (vsw_switch_poll(r->sw, 20) < 0)
@@ -583,7 +585,9 @@ static void stage(struct rx *r, int iface_mtu, int kind, size_t stride, const ch
 
 	set_mtu(ctl_self, ifname, iface_mtu);
 	if (kind == FULL_BATCH) {
+		settle_us = 50000;
 		full_batch(r, iface_mtu, name);
+		settle_us = 5000;
 		rx_follow(r, iface_mtu);
 		return;
 	}
@@ -608,7 +612,9 @@ static void stage(struct rx *r, int iface_mtu, int kind, size_t stride, const ch
 	for (size_t i = 1; i < 8 && top > fmax; i++)
 		lens[k++] = fmax + (top - fmax) * i / 8;
 	lens[k++] = 60;
+	settle_us = 50000;
 	group(r, iface_mtu, lens, k, name);
+	settle_us = 5000;
 	rx_follow(r, iface_mtu);
 }
 
