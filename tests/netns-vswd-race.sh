@@ -3,7 +3,7 @@
 # Description: vswd makes its sockets without a path race. A directory
 # another user may write (world-writable, group-writable, or theirs) is
 # refused for the control socket and for `vde add`, so nobody can swap the
-# socket for a symlink between bind() and the group change: 200 starts of
+# socket for a symlink between bind() and the group change: 150 starts of
 # vswd --group against a user who swaps symlinks to a root-only file as fast
 # as it can leave that file untouched. In the daemon's own directory the
 # socket is born with its mode and group. `vde add` refuses a directory
@@ -28,7 +28,7 @@ for d in open grp theirs; do
 	[ ! -e "$TMP/$d/vswd.sock" ] || fail "a socket was made in $TMP/$d"
 done
 
-info "200 starts against a symlink swapper: the root-only file never changes"
+info "150 starts against a symlink swapper: the root-only file never changes"
 cat >"$TMP/swap.py" <<'PY'
 import os, sys, time
 sock, target, secs = sys.argv[1], sys.argv[2], float(sys.argv[3])
@@ -46,7 +46,7 @@ PY
 bg timeout 40 setpriv --reuid="$U" --regid="$U" --clear-groups "$PY" "$TMP/swap.py" "$TMP/open/vswd.sock" "$SECRET" 30
 SWAPPER=$LASTPID
 n=0; started=0; t0=$(date +%s)
-while [ $n -lt 200 ] && [ $(( $(date +%s) - t0 )) -lt 25 ]; do
+while [ $n -lt 150 ] && [ $(( $(date +%s) - t0 )) -lt 18 ]; do
 	n=$((n + 1))
 	"$VSWD" -f -s "$TMP/open/vswd.sock" --group "$U" 2>/dev/null &
 	p=$!
