@@ -269,7 +269,7 @@ class TestCallbackExceptions(unittest.TestCase):
             for _ in range(20):
                 if self.sw.poll(10) > 0:
                     break
-            with mock.patch("vsw.core._lldp_neighbor", side_effect=RuntimeError("lldp")):
+            with mock.patch("vsw.port._lldp_neighbor", side_effect=RuntimeError("lldp")):
                 with self.assertRaisesRegex(RuntimeError, "lldp"):
                     up.lldp_neighbors()
             self.assertEqual(len(up.lldp_neighbors()), 1)

@@ -18,12 +18,15 @@ Every libvsw error is raised as :class:`VswError` (an :class:`OSError` with
 """
 
 from ._lib import lib as _clib
-from .core import (Backend, Port, PortGroup, Switch, Uplink, Vmk, VNic, netstack_add,
-                   netstack_remove)
+from .backend import Backend
 from .enums import (BATCH_MAX, VLAN_NONE, VLAN_TRUNK, BeaconState, Counter, CounterKind,
                     FailureDetection, LldpMode, LoadBalancing, LogLevel, Policy, PortKind,
                     Service, UplinkRole)
 from .errors import VswError, VswExistsError, VswNotFoundError, VswPermissionError
+from .host import netstack_add, netstack_remove
+from .port import Port, Uplink, Vmk, VNic
+from .portgroup import PortGroup
+from .switch import Switch
 
 __all__ = [
     "Backend", "Port", "PortGroup", "Switch", "Uplink", "Vmk", "VNic",

@@ -11,6 +11,7 @@ import ctypes
 import operator
 
 from ._lib import Frame
+from .enums import BATCH_MAX
 
 _FRAME_VLAN_TCI = 0x0001
 
@@ -83,6 +84,13 @@ def frame_list(frames):
     if isinstance(frames, (bytes, bytearray, memoryview, str)):
         raise TypeError("send() takes a list of frames, not one %s" % type(frames).__name__)
     return list(frames)
+
+
+def batches(frames):
+    """The frames of a send() as (Frame array, buffers) pairs of at most
+    BATCH_MAX frames each, every frame checked before any is sent."""
+    frames = frame_list(frames)
+    return [frames_in(frames[i:i + BATCH_MAX]) for i in range(0, len(frames), BATCH_MAX)]
 
 
 def frames_in(frames):

@@ -1,0 +1,119 @@
+# SPDX-License-Identifier: MIT
+"""Description: the package's layout: its modules import one another
+without a cycle (a module imports only lower ones), every C walk
+(*_foreach) goes through the one walk helper, which stops the walk at a
+visitor's exception and re-raises it once, and the public names stay where
+they were."""
+
+import ast
+import os
+import unittest
+from unittest import mock
+
+import vsw
+
+PKG = os.path.dirname(os.path.abspath(vsw.__file__))
+MAC_A = "00:50:56:00:00:0a"
+MAC_B = "00:50:56:00:00:0b"
+
+
+def modules():
+    """{module name: parsed source} of the package."""
+    out = {}
+    for f in sorted(os.listdir(PKG)):
+        if f.endswith(".py"):
+            with open(os.path.join(PKG, f)) as fh:
+                out[f[:-3]] = ast.parse(fh.read(), f)
+    return out
+
+
+def imports(tree):
+    """The package modules a module imports, anywhere in it (functions too)."""
+    out = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.ImportFrom) and n.level == 1:
+            if n.module:
+                out.add(n.module.split(".")[0])
+            else:
+                out.update(a.name for a in n.names)
+        elif isinstance(n, ast.ImportFrom) and n.module and n.module.split(".")[0] == "vsw":
+            out.add(n.module.split(".")[1] if "." in n.module else "__init__")
+        elif isinstance(n, ast.Import):
+            out.update(a.name.split(".")[1] for a in n.names if a.name.startswith("vsw."))
+    return out
+
+
+class TestImportGraph(unittest.TestCase):
+    def test_no_cycle(self):
+        mods = modules()
+        graph = {m: imports(t) - {m} for m, t in mods.items() if m != "__init__"}
+        self.assertNotIn("__init__", set().union(*graph.values()),
+                         "a module imports the package itself")
+        # peel off the modules that import nothing left: a cycle never peels
+        order, left = [], dict(graph)
+        while left:
+            ready = sorted(m for m, deps in left.items() if not deps & set(left))
+            self.assertTrue(ready, "import cycle among %s" % sorted(left))
+            order += ready
+            for m in ready:
+                del left[m]
+        self.assertEqual(len(order), len(graph))
+
+    def test_every_walk_goes_through_the_helper(self):
+        # lib.vsw_*_foreach is named only as walk()'s second argument
+        loose = []
+        for m, tree in modules().items():
+            helper_args = set()
+            for n in ast.walk(tree):
+                if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "walk":
+                    helper_args.add(id(n.args[1]))
+            for n in ast.walk(tree):
+                if (isinstance(n, ast.Attribute) and n.attr.endswith("_foreach")
+                        and id(n) not in helper_args):
+                    loose.append("%s.py:%d %s" % (m, n.lineno, n.attr))
+        self.assertEqual(loose, [])
+
+    def test_public_names(self):
+        self.assertEqual(sorted(vsw.__all__), sorted([
+            "Backend", "Port", "PortGroup", "Switch", "Uplink", "Vmk", "VNic",
+            "BATCH_MAX", "VLAN_NONE", "VLAN_TRUNK", "BeaconState", "Counter", "CounterKind",
+            "FailureDetection", "LldpMode", "LoadBalancing", "LogLevel", "Policy", "PortKind",
+            "Service", "UplinkRole", "VswError", "VswExistsError", "VswNotFoundError",
+            "VswPermissionError", "version", "library_version", "netstack_add",
+            "netstack_remove"]))
+        for name in vsw.__all__:
+            self.assertTrue(hasattr(vsw, name), name)
+
+
+class TestWalk(unittest.TestCase):
+    def setUp(self):
+        self.sw = vsw.Switch("walk")
+        pg = self.sw.add_portgroup("pg")
+        pg.add_vnic("a", mac=MAC_A)
+        pg.add_vnic("b", mac=MAC_B)
+
+    def tearDown(self):
+        self.sw.close()
+
+    def test_a_visitor_exception_stops_the_walk_and_is_raised_once(self):
+        seen = []
+
+        def boom(ptr):
+            seen.append(ptr)
+            raise KeyError("visitor")
+        with mock.patch.object(vsw.Switch, "_port", side_effect=boom):
+            with self.assertRaisesRegex(KeyError, "visitor"):
+                self.sw.fdb()
+        self.assertEqual(len(seen), 1)          # two entries; the walk stopped at the first
+        self.assertEqual(len(self.sw.fdb()), 2)  # nothing left pending
+        self.assertEqual(self.sw.flush_fdb(), 0)
+
+    def test_an_interrupt_in_a_visitor_is_raised_too(self):
+        with mock.patch.object(vsw.Switch, "_port", side_effect=KeyboardInterrupt):
+            with self.assertRaises(KeyboardInterrupt):
+                self.sw.fdb()
+        self.assertEqual(len(self.sw.fdb()), 2)
+
+
+if __name__ == "__main__":
+    unittest.main()
