@@ -10,11 +10,11 @@
 const char *log_escape(const void *s, size_t n, char *out, size_t outlen)
 {
 	const unsigned char *p = s;
-	size_t k = 0;
+	size_t k = 0, lim = n > LOG_QUOTE_MAX ? LOG_QUOTE_MAX : n;
 
 	if (!outlen)
 		return out;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < lim; i++) {
 		char tmp[5];
 		int m;
 		if (p[i] == '\\')
@@ -30,7 +30,7 @@ const char *log_escape(const void *s, size_t n, char *out, size_t outlen)
 		for (int j = 0; j < m; j++)
 			out[k++] = tmp[j];
 	}
-	out[k] = 0;
+	snprintf(out + k, outlen - k, "%s", lim < n ? "..." : "");
 	return out;
 }
 

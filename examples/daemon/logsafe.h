@@ -17,8 +17,10 @@
 
 /*
  * 'n' bytes of 's' as printable ASCII in 'out': a backslash and any byte
- * outside 0x20-0x7e (ESC, CR, NUL, UTF-8...) become \\ or \xHH; text that
- * does not fit ends in "...". Returns 'out'.
+ * outside 0x20-0x7e (ESC, CR, NUL, UTF-8...) become \\ or \xHH; only the
+ * first LOG_QUOTE_MAX bytes are shown, and text cut (there, or because
+ * 'out' is full) ends in "...". 'out' needs LOG_QUOTE_MAX * 4 + 4 bytes
+ * to hold any quote whole. Returns 'out'.
  */
 const char *log_escape(const void *s, size_t n, char *out, size_t outlen);
 
