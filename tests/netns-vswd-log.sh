@@ -5,7 +5,8 @@
 # takes for a comment) reaches the log escaped, so no line of it can pass
 # for "vswd: uid 0: ..."; 2,000 refused 4 KB commands grow the log by a few
 # kilobytes, not megabytes (refusals are rate-limited per user, and quoted
-# text is cut), while root's own changes are still logged in full.
+# text is cut), while root's own changes are still logged in full, and a
+# change that fails (an uplink on a missing interface) is logged with why.
 . "$(dirname "$0")/netns-lib.sh"
 . "$(dirname "$0")/netns-vswd-lib.sh"
 mkuser
@@ -54,5 +55,12 @@ as_sender 'vswitch add evil\n' 1 5 >/dev/null
 grep -aq "more from uid $UID_U not logged" "$SWLOG" || fail "the suppressed refusals are not counted"
 ctl vswitch add Dev || fail "root's change"
 grep -aq "uid 0: vswitch add Dev" "$SWLOG" || fail "root's change is not logged"
+
+info "a change that fails is logged with its reason"
+set +e; ctl uplink add Dev vmnic0 --backend "afpacket:${P}none" 2>/dev/null; rc=$?; set -e
+[ $rc -eq 1 ] || fail "uplink add on a missing interface: rc $rc"
+grep -a "uplink add Dev vmnic0" "$SWLOG" | tail -1
+grep -aq "uid 0: uplink add Dev vmnic0 --backend afpacket:${P}none: failed: backend" "$SWLOG" ||
+	fail "the failed uplink add is not logged with its reason"
 stop_vswd
 echo PASS
