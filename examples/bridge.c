@@ -2,7 +2,8 @@
 /*
  * vsw-bridge - the smallest useful program on libvsw: two interfaces
  * bridged through one port group, driven by the library's event loop.
- * Read this first if you are embedding libvsw in a hypervisor.
+ * The example of backends; a device model doing its own I/O reads
+ * embed-poll.c first.
  *
  *   vsw-bridge [-b BACKEND] [-o OPTIONS] [-v VLAN] IF1 IF2
  *
