@@ -53,8 +53,8 @@ static unsigned int delivered;
 static bool learned;          /* a frame from LEARN since the last flush */
 
 /* The oracle's own loops give libFuzzer no coverage worth steering by. */
-#if defined(__clang__) && __clang_major__ >= 13
-#define ORACLE __attribute__((no_sanitize_coverage))
+#if defined(__clang__)
+#define ORACLE __attribute__((no_sanitize("coverage")))
 #else
 #define ORACLE
 #endif
