@@ -76,18 +76,17 @@ for i in $(seq 30); do
 	S="$TMP/twin$i.sock"
 	# both wait for the gate's lock, and start together when it is let go
 	exec 9>"$TMP/gate"; flock 9
-	sh -c 'flock -s "$1" true; exec "$2" -f -s "$3" 2>/dev/null' sh "$TMP/gate" "$VSWD" "$S" 9>&- & a=$!
-	sh -c 'flock -s "$1" true; exec "$2" -f -s "$3" 2>/dev/null' sh "$TMP/gate" "$VSWD" "$S" 9>&- & b=$!
+	sh -c 'flock -s "$1" true; exec "$2" -f -s "$3" 2>"$4"' sh "$TMP/gate" "$VSWD" "$S" "$TMP/a.log" 9>&- & a=$!
+	sh -c 'flock -s "$1" true; exec "$2" -f -s "$3" 2>"$4"' sh "$TMP/gate" "$VSWD" "$S" "$TMP/b.log" 9>&- & b=$!
 	PIDS="$PIDS $a $b"
 	sleep 0.05
 	exec 9>&-
-	wait_for 5 test -S "$S" || fail "round $i: no socket"
-	sleep 0.1
-	alive=0
-	kill -0 $a 2>/dev/null && alive=$((alive + 1))
-	kill -0 $b 2>/dev/null && alive=$((alive + 1))
-	[ $alive -eq 2 ] && both=$((both + 1))
-	[ $alive -ge 1 ] || fail "round $i: neither serves"
+	# each one either serves (and says so) or gives up (and exits)
+	settled() { ! kill -0 "$1" 2>/dev/null || grep -q "listening on" "$2"; }
+	wait_for 10 settled $a "$TMP/a.log" && wait_for 10 settled $b "$TMP/b.log" || fail "round $i: no end"
+	alive=$(cat "$TMP/a.log" "$TMP/b.log" | grep -c "listening on" || true)
+	[ "$alive" -eq 2 ] && both=$((both + 1))
+	[ "$alive" -ge 1 ] || fail "round $i: neither serves"
 	kill $a $b 2>/dev/null; wait $a $b 2>/dev/null || true
 done
 echo "  both served in $both of 30 rounds"

@@ -48,12 +48,15 @@ SWAPPER=$LASTPID
 n=0; started=0; t0=$(date +%s)
 while [ $n -lt 150 ] && [ $(( $(date +%s) - t0 )) -lt 18 ]; do
 	n=$((n + 1))
-	"$VSWD" -f -s "$TMP/open/vswd.sock" --group "$U" 2>/dev/null &
+	"$VSWD" -f -s "$TMP/open/vswd.sock" --group "$U" 2>"$TMP/start.log" &
 	p=$!
-	# started or refused: give it a moment, then stop it
-	for _ in 1 2 3 4 5; do kill -0 $p 2>/dev/null || break; sleep 0.01; done
-	if kill -0 $p 2>/dev/null; then started=$((started + 1)); kill $p; fi
-	wait $p 2>/dev/null || true
+	# refused (it exits) or serving (it says so): then stop it
+	for _ in $(seq 200); do
+		kill -0 $p 2>/dev/null && ! grep -q "listening on" "$TMP/start.log" || break
+		sleep 0.01
+	done
+	grep -q "listening on" "$TMP/start.log" && started=$((started + 1))
+	kill $p 2>/dev/null || true; wait $p 2>/dev/null || true
 	secret_ok || fail "start $n: $SECRET became $(stat -c %a:%U:%G "$SECRET")"
 done
 kill "$SWAPPER" 2>/dev/null; wait "$SWAPPER" 2>/dev/null || true
