@@ -53,7 +53,7 @@
 #define ROOT_RESERVE 16       /* of those, kept for root and the daemon's user */
 #define MAX_PER_UID 8         /* any other user's at once */
 #define MAX_VDE 256           /* VDE control connections at once, in all */
-#define MAX_VDE_PENDING 16    /* not yet answered, per directory */
+#define MAX_VDE_PENDING 16    /* not yet answered, per directory and user */
 #define MAX_VDE_PER_UID 64    /* any user but root's and the daemon's */
 #define DISCARD_MAX (1u << 20) /* bytes read past an over-long line */
 #define ACCEPT_PAUSE_MS 250   /* after EMFILE and the like */
@@ -414,10 +414,11 @@ static void vde_accept(struct vde_dir *dir)
 		close(fd);
 		return;
 	}
+	/* one user's silent connections must not keep others' VMs out */
 	for (cl = dir->clients; cl; cl = cl->next)
-		pending += !cl->port;
-	if (g.n_vde >= MAX_VDE || pending >= MAX_VDE_PENDING ||
-	    (!privileged(cr.uid) && count_uid(K_VDE_CLIENT, cr.uid) >= MAX_VDE_PER_UID)) {
+		pending += !cl->port && cl->w->uid == cr.uid;
+	if (g.n_vde >= MAX_VDE || (!privileged(cr.uid) && (pending >= MAX_VDE_PENDING ||
+			     count_uid(K_VDE_CLIENT, cr.uid) >= MAX_VDE_PER_UID))) {
 		refusal(cr.uid, "%s: refused a VDE connection of uid %u: too many", dir->path,
 			(unsigned int)cr.uid);
 		close(fd);
@@ -463,6 +464,15 @@ static int vde_attach(struct vde_client *cl, unsigned int want, const char *sock
 	}
 	if (!port)
 		return -EADDRINUSE; /* taken, or all are */
+	/* the switch sends this port's frames, as root, to the datagram socket
+	 * the client names: it must be the client's own, not /dev/log or
+	 * another daemon's. A client that swaps the name for a symlink between
+	 * this check and the backend's connect() still wins that race: closing
+	 * it needs the qemu backend to connect through a checked descriptor. */
+	struct stat st;
+	if (lstat(sock, &st) < 0 || !S_ISSOCK(st.st_mode) ||
+	    (!privileged(cl->w->uid) && st.st_uid != cl->w->uid))
+		return -EPERM;
 	if (vsw_portgroup_find(dir->sw, dir->pg, &pg))
 		return -ENOENT;
 	snprintf(cl->vnic, sizeof(cl->vnic), "vde%u-%.40s", port, base);
