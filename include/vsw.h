@@ -264,8 +264,15 @@ VSW_API unsigned int vsw_switch_mtu(const struct vsw_switch *sw);
  *
  * @param sw   The switch.
  * @param mtu  VSW_MTU_MIN to VSW_MTU_MAX.
- * @return 0 on success, or @c -EINVAL: @p sw is NULL or @p mtu is out of
- *         range.
+ * @return 0 on success, or
+ *  - @c -EINVAL: @p sw is NULL or @p mtu is out of range;
+ *  - @c -EBUSY: the switch is busy (the call was made from a receive
+ *    callback, its log handler or the callback of a walk of it);
+ *  - the kernel's negative errno when a VMkernel interface cannot be
+ *    lowered (e.g. @c -ENODEV: it was deleted behind the library's back;
+ *    @c -EINTR: a signal interrupted the wait for the kernel's answer;
+ *    @c -EPROTO: the answer was malformed); the switch's MTU and every
+ *    interface's are then unchanged (since 1.2; 1.1 returned 0).
  * @since 1.0
  */
 VSW_API int vsw_switch_set_mtu(struct vsw_switch *sw, unsigned int mtu);
@@ -373,8 +380,11 @@ VSW_API const char *vsw_policy_name(enum vsw_policy key);
  * @param sw     The switch.
  * @param key    The option.
  * @param value  The new value (see enum vsw_policy for each key's range).
- * @return 0 on success, or @c -EINVAL: @p sw is NULL, @p key is unknown or
- *         @p value is out of range for @p key.
+ * @return 0 on success, or
+ *  - @c -EINVAL: @p sw is NULL, @p key is unknown or @p value is out of
+ *    range for @p key;
+ *  - @c -EBUSY: the switch is busy (the call was made from a receive
+ *    callback, its log handler or the callback of a walk of it).
  * @since 1.0
  */
 VSW_API int vsw_switch_policy_set(struct vsw_switch *sw, enum vsw_policy key,
@@ -399,8 +409,11 @@ struct vsw_portgroup;
  * @param pg     The port group.
  * @param key    The option.
  * @param value  The new value (see enum vsw_policy for each key's range).
- * @return 0 on success, or @c -EINVAL: @p pg is NULL, @p key is unknown or
- *         @p value is out of range for @p key.
+ * @return 0 on success, or
+ *  - @c -EINVAL: @p pg is NULL, @p key is unknown or @p value is out of
+ *    range for @p key;
+ *  - @c -EBUSY: the switch is busy (the call was made from a receive
+ *    callback, its log handler or the callback of a walk of it).
  * @since 1.0
  */
 VSW_API int vsw_portgroup_policy_set(struct vsw_portgroup *pg,
@@ -430,7 +443,9 @@ VSW_API int vsw_portgroup_policy_get(const struct vsw_portgroup *pg,
  *
  * @param pg   The port group.
  * @param key  The option.
- * @return 0 on success, or @c -EINVAL: @p pg is NULL or @p key is unknown.
+ * @return 0 on success, or @c -EINVAL (@p pg is NULL or @p key is unknown)
+ *         or @c -EBUSY (the switch is busy: called from a receive callback, its
+ *         log handler or the callback of a walk of it).
  * @since 1.0
  */
 VSW_API int vsw_portgroup_policy_clear(struct vsw_portgroup *pg,
@@ -459,6 +474,8 @@ VSW_API int vsw_portgroup_policy_clear(struct vsw_portgroup *pg,
  *    character, @p vlan is above 4095 or @p flags is not 0;
  *  - @c -ENAMETOOLONG: @p name is longer than VSW_NAME_MAX;
  *  - @c -EEXIST: the switch has a port group of that name;
+ *  - @c -EBUSY: the switch is busy (the call was made from a receive
+ *    callback, its log handler or the callback of a walk of it);
  *  - @c -ENOMEM: out of memory.
  * @since 1.0
  */
@@ -535,6 +552,8 @@ VSW_API unsigned int vsw_portgroup_vlan(const struct vsw_portgroup *pg);
  *  - @c -EINVAL: @p pg is NULL or @p vlan is above 4095;
  *  - @c -EADDRINUSE: a port of the group has the MAC address of a port
  *    already on the new VLAN;
+ *  - @c -EBUSY: the switch is busy (the call was made from a receive
+ *    callback, its log handler or the callback of a walk of it);
  *  - @c -ENOMEM: out of memory.
  * @since 1.0
  */
@@ -595,6 +614,8 @@ enum vsw_uplink_role {
  *  - @c -EINVAL: @p sw is NULL, a list is NULL with a non-zero count, or an
  *    uplink is named twice;
  *  - @c -ENOENT: a name is not an uplink of the switch;
+ *  - @c -EBUSY: the switch is busy (the call was made from a receive
+ *    callback, its log handler or the callback of a walk of it);
  *  - @c -ENOMEM: out of memory.
  * @since 1.0
  */
@@ -615,7 +636,7 @@ VSW_API int vsw_switch_set_teaming(struct vsw_switch *sw,
  * @param n_active   Number of names in @p active; 0 is allowed.
  * @param standby    Names of the standby uplinks, in order.
  * @param n_standby  Number of names in @p standby.
- * @return 0 on success, or @c -EINVAL, @c -ENOENT, @c -ENOMEM as for
+ * @return 0 on success, or @c -EINVAL, @c -ENOENT, @c -EBUSY, @c -ENOMEM as for
  *         vsw_switch_set_teaming().
  * @since 1.0
  */
@@ -626,7 +647,8 @@ VSW_API int vsw_portgroup_set_teaming(struct vsw_portgroup *pg,
 /**
  * @brief Return a port group to the switch's teaming order.
  * @param pg  The port group.
- * @return 0 on success, or @c -EINVAL: @p pg is NULL.
+ * @return 0 on success, or @c -EINVAL (@p pg is NULL) or @c -EBUSY (the switch is busy: called from a receive callback, its
+ *         log handler or the callback of a walk of it).
  * @since 1.0
  */
 VSW_API int vsw_portgroup_clear_teaming(struct vsw_portgroup *pg);
@@ -769,8 +791,10 @@ VSW_API int vsw_port_mac(const struct vsw_port *port, uint8_t mac[6]);
  *
  * @param port  The port.
  * @param up    1 for up, 0 for down.
- * @return 0 on success, or @c -EINVAL: @p port is NULL or @p up is neither
- *         0 nor 1.
+ * @return 0 on success, or
+ *  - @c -EINVAL: @p port is NULL or @p up is neither 0 nor 1;
+ *  - @c -EBUSY: the switch is busy (the call was made from a receive
+ *    callback, its log handler or the callback of a walk of it).
  * @since 1.0
  */
 VSW_API int vsw_port_set_link(struct vsw_port *port, int up);
@@ -925,6 +949,8 @@ VSW_API int vsw_port_clear_counters(struct vsw_port *port);
  *    control character, or @p flags is not 0;
  *  - @c -ENAMETOOLONG: @p name is longer than VSW_NAME_MAX;
  *  - @c -EEXIST: the switch has a port of that name;
+ *  - @c -EBUSY: the switch is busy (the call was made from a receive
+ *    callback, its log handler or the callback of a walk of it);
  *  - @c -ENOMEM: out of memory.
  * @since 1.0
  */
@@ -1106,6 +1132,8 @@ struct vsw_vnic;
  *  - @c -ENAMETOOLONG: @p name is longer than VSW_NAME_MAX;
  *  - @c -EEXIST: the switch has a port of that name;
  *  - @c -EADDRINUSE: a port on the same VLAN has that MAC;
+ *  - @c -EBUSY: the switch is busy (the call was made from a receive
+ *    callback, its log handler or the callback of a walk of it);
  *  - @c -ENOMEM: out of memory.
  * @since 1.0
  */
@@ -1158,7 +1186,9 @@ VSW_API int vsw_vnic_initial_mac(const struct vsw_vnic *v, uint8_t mac[6]);
  * @param mac  6 bytes, unicast, not all zero.
  * @return 0 on success, or
  *  - @c -EINVAL: an argument is NULL, or @p mac is multicast or zero;
- *  - @c -EADDRINUSE: another port on the same VLAN has that MAC.
+ *  - @c -EADDRINUSE: another port on the same VLAN has that MAC;
+ *  - @c -EBUSY: the switch is busy (the call was made from a receive
+ *    callback, its log handler or the callback of a walk of it).
  * @since 1.0
  */
 VSW_API int vsw_vnic_set_mac(struct vsw_vnic *v, const uint8_t mac[6]);
@@ -1216,6 +1246,8 @@ VSW_API const char *vsw_vmk_service_name(unsigned int service);
  *  - @c -EADDRINUSE: a port on the same VLAN has that MAC;
  *  - @c -EEXIST (since 1.1): @p services has VSW_VMK_FT_LOGGING and
  *    another VMkernel port of the switch carries Fault Tolerance logging;
+ *  - @c -EBUSY: the switch is busy (the call was made from a receive
+ *    callback, its log handler or the callback of a walk of it);
  *  - @c -ENOMEM: out of memory.
  * @since 1.0
  */
@@ -1314,8 +1346,13 @@ struct vsw_vmk_iface_opts {
  *    for an interface;
  *  - @c -EBUSY: the port already has a backend, or the call was made from
  *    a receive callback;
- *  - @c -ENOENT: no such stack;
+ *  - @c -ENOENT: no such stack, or no /dev/net/tun;
  *  - @c -EPERM, @c -EACCES: not privileged enough;
+ *  - @c -ENOMEM: out of memory;
+ *  - @c -EINTR: a signal interrupted the wait for the kernel's answer
+ *    to the MTU request;
+ *  - @c -EPROTO: the kernel's answer was malformed;
+ *  - @c -EIO: the tap backend failed without an errno;
  *  - another negative errno from the kernel.
  * @since 1.1
  */
@@ -1347,7 +1384,10 @@ VSW_API int vsw_vmk_mtu(const struct vsw_vmk *k);
  * @return 0 on success, or @c -EINVAL (@p k is NULL, @p mtu out of range),
  *         @c -ENOENT (no interface: never made, or its backend was
  *         detached), @c -EBUSY (called from a vsw_vmk_ip_foreach() or
- *         vsw_vmk_route_foreach() callback), or the kernel's negative errno.
+ *         vsw_vmk_route_foreach() callback), or the kernel's negative errno:
+ *         among them @c -EINTR (a signal interrupted the wait for the
+ *         kernel's answer: the MTU may have changed) and @c -EPROTO (a
+ *         malformed answer).
  * @since 1.1
  */
 VSW_API int vsw_vmk_set_mtu(struct vsw_vmk *k, unsigned int mtu);
@@ -1364,7 +1404,9 @@ VSW_API int vsw_vmk_set_mtu(struct vsw_vmk *k, unsigned int mtu);
  *         @c -ENOENT (no interface: never made, or its backend was
  *         detached), @c -EBUSY (called from a vsw_vmk_ip_foreach() or
  *         vsw_vmk_route_foreach() callback), @c -EEXIST (the interface has that address), or the
- *         kernel's negative errno.
+ *         kernel's negative errno: among them @c -EINTR (a signal
+ *         interrupted the wait for the kernel's answer: the change may
+ *         have been made) and @c -EPROTO (a malformed answer).
  * @since 1.1
  */
 VSW_API int vsw_vmk_ip_add(struct vsw_vmk *k, const char *cidr);
@@ -1375,7 +1417,8 @@ VSW_API int vsw_vmk_ip_add(struct vsw_vmk *k, const char *cidr);
  * @param cidr  Address and prefix length, as given to vsw_vmk_ip_add().
  * @return 0 on success, or @c -EINVAL, @c -ENOENT, @c -EBUSY as for
  *         vsw_vmk_ip_add(), @c -EADDRNOTAVAIL (the interface has no such
- *         address), or the kernel's negative errno.
+ *         address), or the kernel's negative errno, @c -EINTR and
+ *         @c -EPROTO included as for vsw_vmk_ip_add().
  * @since 1.1
  */
 VSW_API int vsw_vmk_ip_remove(struct vsw_vmk *k, const char *cidr);
@@ -1403,7 +1446,7 @@ typedef int (*vsw_vmk_ip_fn)(const char *cidr, void *user);
  *         @c -EINVAL (@p k or @p fn is NULL), @c -ENOENT (no interface:
  *         never made, or its backend was detached), @c -EBUSY (called from
  *         a callback of a walk of this port), or the kernel's negative
- *         errno.
+ *         errno (@c -EPROTO: a malformed answer).
  * @since 1.1
  */
 VSW_API int vsw_vmk_ip_foreach(struct vsw_vmk *k, vsw_vmk_ip_fn fn, void *user);
@@ -1432,6 +1475,9 @@ VSW_API int vsw_vmk_ip_foreach(struct vsw_vmk *k, vsw_vmk_ip_fn fn, void *user);
  *  - @c -EEXIST: the stack has a route to @p dst already;
  *  - @c -ENETUNREACH (IPv4), @c -EHOSTUNREACH (IPv6): the gateway is not
  *    on the networks of the port's interface (the kernel's answers);
+ *  - @c -EINTR: a signal interrupted the wait for the kernel's answer (the
+ *    route may have been added);
+ *  - @c -EPROTO: the kernel's answer was malformed;
  *  - another negative errno from the kernel.
  * @since 1.1
  */
@@ -1447,7 +1493,8 @@ VSW_API int vsw_vmk_route_add(struct vsw_vmk *k, const char *dst, const char *ga
  *                 NULL: the default routes of both families).
  * @return 0 on success, or @c -EINVAL, @c -ENOENT, @c -EBUSY as for
  *         vsw_vmk_route_add(), @c -ESRCH (no such route), or the kernel's
- *         negative errno.
+ *         negative errno, @c -EINTR and @c -EPROTO included as for
+ *         vsw_vmk_route_add().
  * @since 1.1
  */
 VSW_API int vsw_vmk_route_remove(struct vsw_vmk *k, const char *dst, const char *gateway);
@@ -1476,7 +1523,7 @@ typedef int (*vsw_vmk_route_fn)(const char *dst, const char *gateway, void *user
  * @return 0 after the last route, @p fn's non-zero return, or @c -EINVAL
  *         (@p k or @p fn is NULL), @c -ENOENT (no interface), @c -EBUSY
  *         (called from a callback of a walk of this port), or the kernel's
- *         negative errno.
+ *         negative errno (@c -EPROTO: a malformed answer).
  * @since 1.1
  */
 VSW_API int vsw_vmk_route_foreach(struct vsw_vmk *k, vsw_vmk_route_fn fn, void *user);
@@ -1750,7 +1797,9 @@ VSW_API int vsw_switch_fdb_foreach(const struct vsw_switch *sw, vsw_fdb_fn fn, v
 /**
  * @brief Forget every learned MAC address of a switch.
  * @param sw  The switch.
- * @return The number of entries removed, or @c -EINVAL if @p sw is NULL.
+ * @return The number of entries removed, or @c -EINVAL (@p sw is NULL) or
+ *         @c -EBUSY (the switch is busy: called from a receive callback, its
+ *         log handler or the callback of a walk of it).
  * @since 1.0
  */
 VSW_API int vsw_switch_fdb_flush(struct vsw_switch *sw);
@@ -1950,6 +1999,8 @@ struct vsw_backend;
  *  - @c -ENOENT: no backend of that type is registered;
  *  - @c -EBUSY: the resource is taken (both ends of a memory wire are open);
  *  - @c -ENOMEM: out of memory;
+ *  - @c -EIO: the backend's open failed with a positive value (a bug in a
+ *    registered backend);
  *  - any other negative errno the backend's open reports (e.g. @c -EPERM).
  * @note Close it with vsw_backend_close(), or hand it to a port with
  *       vsw_port_attach_backend().
@@ -2078,7 +2129,8 @@ VSW_API int vsw_backend_mtu(struct vsw_backend *be);
  * @param options  As for vsw_backend_open().
  * @return 0 on success, @c -EINVAL if @p port is NULL, @c -EBUSY if the port
  *         already has a backend or the switch is delivering, any error of
- *         vsw_backend_open(), or, once the event loop runs, an error of
+ *         vsw_backend_open() (@c -ENOENT: no such backend type, @c -ENOMEM,
+ *         @c -EIO, ...), or, once the event loop runs, an error of
  *         epoll_ctl(2) adding the backend's descriptor (e.g. @c -ENOSPC).
  * @since 1.0
  */
@@ -2145,9 +2197,12 @@ VSW_API struct vsw_backend *vsw_port_backend(const struct vsw_port *port);
  * @param sw          The switch.
  * @param timeout_ms  0 to return at once, -1 to wait without limit.
  * @return The number of frames received, or @c -EINVAL (@p sw NULL),
- *         @c -EBUSY (called while the switch delivers), or a negative errno
+ *         @c -EBUSY (called while the switch delivers), a negative errno
  *         of epoll_create1(2), timerfd_create(2), eventfd(2) or epoll_ctl(2)
- *         when the loop is set up on the first call.
+ *         when the loop is set up on the first call, or, since 1.2, the
+ *         negative errno of a failed epoll_wait(2) (1.1 returned 0). A
+ *         signal that interrupts the wait is not a failure: the round
+ *         returns what it received, usually 0.
  * @since 1.0
  */
 VSW_API int vsw_switch_poll(struct vsw_switch *sw, int timeout_ms);
@@ -2169,8 +2224,10 @@ VSW_API int vsw_switch_fd(struct vsw_switch *sw);
 /**
  * @brief Run the event loop until vsw_switch_stop().
  * @param sw  The switch.
- * @return 0 after vsw_switch_stop(), or a negative errno from
- *         vsw_switch_poll().
+ * @return 0 after vsw_switch_stop(), or the negative errno of the
+ *         vsw_switch_poll() that failed: @c -EINVAL (@p sw NULL), @c -EBUSY
+ *         (called while the switch delivers), or an error of the event
+ *         loop's set-up or of epoll_wait(2). Signals do not stop it.
  * @since 1.0
  */
 VSW_API int vsw_switch_run(struct vsw_switch *sw);
