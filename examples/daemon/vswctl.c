@@ -64,7 +64,7 @@ static bool peer_trusted(uid_t uid, const char *path)
 
 	if (uid == 0 || uid == geteuid())
 		return true;
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1,
+	snprintf(dir, sizeof(dir), "%.*s", slash && slash != path ? (int)(slash - path) : 1,
 		 slash ? (slash == path ? "/" : path) : ".");
 	return stat(dir, &st) == 0 && st.st_uid == uid && !(st.st_mode & (S_IWGRP | S_IWOTH));
 }

@@ -569,7 +569,7 @@ static int listen_socket(void)
 		logf_(LOG_ERR, "bad socket path: %s", g.socket_path);
 		return -1;
 	}
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - g.socket_path) : 1,
+	snprintf(dir, sizeof(dir), "%.*s", slash && slash != g.socket_path ? (int)(slash - g.socket_path) : 1,
 		 slash ? (slash == g.socket_path ? "/" : g.socket_path) : ".");
 	/* a directory others may write would let them swap the socket for
 	 * a symlink (then our group and mode land on any file), or for a
