@@ -636,8 +636,8 @@ VSW_API int vsw_switch_set_teaming(struct vsw_switch *sw,
  * @param n_active   Number of names in @p active; 0 is allowed.
  * @param standby    Names of the standby uplinks, in order.
  * @param n_standby  Number of names in @p standby.
- * @return 0 on success, or @c -EINVAL, @c -ENOENT, @c -EBUSY, @c -ENOMEM as for
- *         vsw_switch_set_teaming().
+ * @return 0 on success, or @c -EINVAL, @c -ENOENT, @c -EBUSY, @c -ENOMEM as
+ *         for vsw_switch_set_teaming().
  * @since 1.0
  */
 VSW_API int vsw_portgroup_set_teaming(struct vsw_portgroup *pg,
@@ -647,8 +647,9 @@ VSW_API int vsw_portgroup_set_teaming(struct vsw_portgroup *pg,
 /**
  * @brief Return a port group to the switch's teaming order.
  * @param pg  The port group.
- * @return 0 on success, or @c -EINVAL (@p pg is NULL) or @c -EBUSY (the switch is busy: called from a receive callback, its
- *         log handler or the callback of a walk of it).
+ * @return 0 on success, or @c -EINVAL (@p pg is NULL) or @c -EBUSY (the
+ *         switch is busy: called from a receive callback, its log handler
+ *         or the callback of a walk of it).
  * @since 1.0
  */
 VSW_API int vsw_portgroup_clear_teaming(struct vsw_portgroup *pg);
