@@ -62,6 +62,8 @@ static const char *const good[] = {
 	"policy set vSwitch0 Prod load_balancing=ip_hash failback=no notify_switches=yes",
 	"policy set vSwitch0 Prod shaping=on average_bps=100M peak_bps=1G burst_bytes=64Ki",
 	"policy set vSwitch0 Prod active=vmnic0,vmnic1 standby=vmnic2",
+	"policy set vSwitch0 Prod active=",
+	"policy set vSwitch0 active= standby=vmnic0",
 	"policy set vSwitch0 Prod mac_learning=on mac_limit=64 mac_aging_sec=60",
 	"policy set vSwitch0 failure_detection=beacon",
 	"policy clear vSwitch0 Prod forged_transmits active",
@@ -151,7 +153,7 @@ static const struct {
 	{ "policy set s pg forged_transmits=maybe", "bad value 'maybe' for forged_transmits" },
 	{ "policy set s pg load_balancing=random", "bad value 'random'" },
 	{ "policy set s pg average_bps=lots", "bad value 'lots'" },
-	{ "policy set s pg active=", "bad uplink list" },
+	{ "policy set s pg active=,", "bad uplink list" },
 	{ "policy set s pg active=vmnic0,,vmnic1", "bad uplink list" },
 	{ "policy clear s pg", "no policy named" },
 	{ "policy clear s pg nonsense", "unknown policy 'nonsense'" },
@@ -210,6 +212,16 @@ START_TEST(grammar_values)
 	ck_assert_int_eq(c.nactive, 2);
 	ck_assert_int_eq(c.nstandby, 1);
 	ck_assert_str_eq(c.standby[0], "c");
+	ck_assert(c.has_active && c.has_standby);
+	/* an empty active list is given, and differs from none given */
+	ck_assert_int_eq(vswcmd_parse("policy set s pg active=", &c, err, sizeof(err)), 1);
+	ck_assert(c.has_active && !c.has_standby);
+	ck_assert_int_eq(c.nactive, 0);
+	ck_assert_int_eq(vswcmd_parse("policy set s pg standby=", &c, err, sizeof(err)), 1);
+	ck_assert(!c.has_active && c.has_standby);
+	ck_assert_int_eq(c.nstandby, 0);
+	ck_assert_int_eq(vswcmd_parse("policy set s pg failback=no", &c, err, sizeof(err)), 1);
+	ck_assert(!c.has_active && !c.has_standby);
 	ck_assert_int_eq(vswcmd_parse("stats --json", &c, err, sizeof(err)), 1);
 	ck_assert(c.json);
 	ck_assert(!c.changes);

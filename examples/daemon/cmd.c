@@ -558,11 +558,11 @@ static int parse_policy_words(struct vswcmd *c, char **w, int n, char *err, size
 		if (key == KEY_ACTIVE || key == KEY_STANDBY) {
 			const char **list = key == KEY_ACTIVE ? c->active : c->standby;
 			int k = parse_list(eq + 1, list, VSWCMD_MAX_TEAM);
-			if (k < 0 || (key == KEY_ACTIVE && k == 0))
+			if (k < 0)
 				ERR("bad uplink list for '%s'", w[i]);
+			/* an empty list is a list: no active uplink, as on ESXi */
 			*(key == KEY_ACTIVE ? &c->nactive : &c->nstandby) = k;
-			if (key == KEY_STANDBY && !c->nactive)
-				c->nactive = -1; /* standby alone: keep today's actives */
+			*(key == KEY_ACTIVE ? &c->has_active : &c->has_standby) = true;
 			continue;
 		}
 		if (c->nkv == VSWCMD_MAX_KV)
@@ -572,7 +572,7 @@ static int parse_policy_words(struct vswcmd *c, char **w, int n, char *err, size
 		c->kv[c->nkv].text = eq + 1;
 		c->kv[c->nkv++].key = key;
 	}
-	if (c->verb == VERB_SET && !c->nkv && c->nactive == 0 && c->nstandby == 0)
+	if (c->verb == VERB_SET && !c->nkv && !c->has_active && !c->has_standby)
 		ERR("policy set: nothing to set (KEY=VALUE)");
 	if (c->verb == VERB_CLEAR && !c->nclear)
 		ERR("policy clear: no policy named");

@@ -95,6 +95,7 @@ struct vswcmd {
 	int nkv;
 	const char *active[VSWCMD_MAX_TEAM], *standby[VSWCMD_MAX_TEAM];
 	int nactive, nstandby;
+	bool has_active, has_standby; /* active=, standby= given (either may be empty) */
 	int clear_keys[VSWCMD_MAX_KV];
 	int nclear;
 

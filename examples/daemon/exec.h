@@ -14,17 +14,7 @@
 #include <vsw.h>
 
 #include "cmd.h"
-
-/* Text that grows: the output of a command. */
-struct outbuf {
-	char *p;
-	size_t len, cap;
-};
-
-void out_printf(struct outbuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* A JSON string literal of 's', quotes included. */
-void out_json_str(struct outbuf *o, const char *s);
-void out_free(struct outbuf *o);
+#include "outbuf.h"
 
 /* The MAC table's capacity when vswitch add gives none (vsw_switch_opts). */
 #define VSWD_DEFAULT_MAX_MACS 4096
@@ -66,10 +56,17 @@ int vswd_config_load(struct vswd *d, FILE *f, struct outbuf *out, char *err, siz
 /* Run 'c'. Returns 0 with its output in 'out', or -1 with one line in 'err'. */
 int vswd_exec(struct vswd *d, const struct vswcmd *c, struct outbuf *out, char *err, size_t errlen);
 
-/* "uplink neighbors [SWITCH [UPLINK]]": the LLDP neighbors of uplinks, in
- * the manner of esxcli network nic cdp neighbor get, or JSON (neighbors.c). */
-int vswd_neighbors(struct vswd *d, const struct vswcmd *c, struct outbuf *o, char *err,
-		   size_t errlen);
+/* The switch named 'name', or NULL. */
+struct vswd_switch *vswd_find_switch(struct vswd *d, const char *name);
+
+/* A library error in words for a command's error line. */
+const char *vswd_why(int e);
+
+/* port.c: uplink, vnic and vmk add/remove/set. */
+int vswd_port_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errlen);
+
+/* policy.c: policy set and clear. */
+int vswd_policy_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errlen);
 
 /* A MAC for a port that comes without one: the VMware OUI 00:50:56 and a
  * hash of the switch and port names ('salt' picks another). */
@@ -90,8 +87,6 @@ int vswd_vmk_iface(struct vswd *d, struct vsw_vmk *k, const struct vswcmd *c, ch
 /* vmk set: --services, --mtu, --ip. */
 int vswd_vmk_set(struct vswd *d, struct vsw_vmk *k, const struct vswcmd *c, char *err,
 		 size_t errlen);
-/* The interface's stack, MTU and addresses, for list. */
-void vswd_vmk_describe(struct vsw_vmk *k, bool json, struct outbuf *o);
 int vswd_netstack_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errlen);
 /* Remove the stacks this daemon made (after its switches are gone). */
 void vswd_netstack_cleanup(struct vswd *d);

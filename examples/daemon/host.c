@@ -2,12 +2,12 @@
 /*
  * host.c - the host's side of the switches in vswd: VMkernel ports'
  * interfaces (a tap in a TCP/IP stack, its MTU, addresses and default
- * gateways), the TCP/IP
- * stacks themselves, and the rule that one VMkernel port of the host
+ * gateways), the TCP/IP stacks themselves, and the rule that one VMkernel port of the host
  * carries Fault Tolerance logging. Only the daemon touches the host
  * (d->host_ok); the configuration fuzzer does not.
  */
 #include "exec.h"
+#include "view.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -298,36 +298,23 @@ int vswd_vmk_set(struct vswd *d, struct vsw_vmk *k, const struct vswcmd *c, char
 	return e ? -1 : 0;
 }
 
-void vswd_vmk_describe(struct vsw_vmk *k, bool json, struct outbuf *o)
+bool vswd_vmk_iface_view(struct vsw_vmk *k, struct view_vmk_iface *v)
 {
-	struct ip_list *l;
+	struct ip_list l = { .n = 0 };
 	struct gw_list g = { .n = 0 };
-	const char *stack = vsw_vmk_netstack(k);
 
-	if (!stack)
-		return;
-	l = calloc(1, sizeof(*l));
-	if (l)
-		vsw_vmk_ip_foreach(k, collect_ip, l);
+	memset(v, 0, sizeof(*v));
+	v->netstack = vsw_vmk_netstack(k);
+	if (!v->netstack)
+		return false;
+	v->mtu = vsw_vmk_mtu(k);
+	vsw_vmk_ip_foreach(k, collect_ip, &l);
 	vsw_vmk_route_foreach(k, collect_gw, &g);
-	if (json) {
-		out_printf(o, ", \"netstack\": ");
-		out_json_str(o, stack);
-		out_printf(o, ", \"mtu\": %d, \"ips\": [", vsw_vmk_mtu(k));
-		for (int i = 0; l && i < l->n; i++)
-			out_printf(o, "%s\"%s\"", i ? ", " : "", l->cidr[i]);
-		out_printf(o, "], \"gateways\": [");
-		for (int i = 0; i < g.n; i++)
-			out_printf(o, "%s\"%s\"", i ? ", " : "", g.gw[i]);
-		out_printf(o, "]");
-	} else {
-		out_printf(o, " netstack=%s mtu=%d", stack, vsw_vmk_mtu(k));
-		for (int i = 0; l && i < l->n; i++)
-			out_printf(o, "%s%s", i ? "," : " ip=", l->cidr[i]);
-		for (int i = 0; i < g.n; i++)
-			out_printf(o, "%s%s", i ? "," : " gw=", g.gw[i]);
-	}
-	free(l);
+	for (int i = 0; i < l.n; i++)
+		memcpy(v->ips[v->nips++], l.cidr[i], sizeof(v->ips[0]));
+	for (int i = 0; i < g.n; i++)
+		memcpy(v->gws[v->ngws++], g.gw[i], sizeof(v->gws[0]));
+	return true;
 }
 
 /* ---- TCP/IP stacks ---- */
