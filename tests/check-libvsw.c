@@ -20,7 +20,6 @@ int main(void)
 	srunner_add_suite(sr, vsw_teaming_suite());
 	srunner_add_suite(sr, vsw_beacon_suite());
 	srunner_add_suite(sr, vsw_backend_suite());
-	srunner_add_suite(sr, vsw_vswcmd_suite());
 	srunner_add_suite(sr, vsw_badinput_suite());
 	srunner_add_suite(sr, vsw_qemu_suite());
 	srunner_add_suite(sr, vsw_lldp_suite());
