@@ -45,60 +45,16 @@
 #include "exec.h"
 #include "fsafe.h"
 #include "logsafe.h"
-#include "vde.h"
+#include "daemon.h"
+#include "vdesrv.h"
 
 #define DEFAULT_SOCKET "/run/vsw/vswd.sock"
 #define DEFAULT_TIMEOUT_SEC 10
 #define MAX_CLIENTS 64        /* control connections at once */
 #define ROOT_RESERVE 16       /* of those, kept for root and the daemon's user */
 #define MAX_PER_UID 8         /* any other user's at once */
-#define MAX_VDE 256           /* VDE control connections at once, in all */
-#define MAX_VDE_PENDING 16    /* not yet answered, per directory and user */
-#define MAX_VDE_PER_UID 64    /* any user but root's and the daemon's */
 #define DISCARD_MAX (1u << 20) /* bytes read past an over-long line */
 #define ACCEPT_PAUSE_MS 250   /* after EMFILE and the like */
-
-enum kind { K_LISTEN, K_SIGNAL, K_CLIENT, K_SWITCH, K_VDE_LISTEN, K_VDE_CLIENT };
-
-struct watch {
-	enum kind kind;
-	int fd;
-	/* clients (control and VDE) */
-	uid_t uid;
-	uint64_t deadline;           /* monotonic ms; 0: none */
-	char in[VSWCMD_MAX_LINE + 2];
-	size_t inlen;
-	struct outbuf out;
-	size_t sent;
-	bool answered;
-	bool discard;                /* the rest of an over-long line is still coming */
-	bool eof;                    /* the client sent all it will */
-	size_t discarded;
-	/* switches */
-	struct vsw_switch *sw;
-	/* VDE directories and their clients */
-	void *vde;
-	struct watch *next;
-};
-
-/* A vde_switch-style control directory feeding a port group. */
-struct vde_dir {
-	char path[96];
-	int dirfd;
-	struct vsw_switch *sw;
-	char pg[VSW_NAME_MAX + 1];
-	struct watch *w;
-	struct vde_client *clients;
-	struct vde_dir *next;
-};
-
-struct vde_client {
-	struct vde_dir *dir;
-	struct watch *w;
-	unsigned int port;           /* 0 until the request is answered */
-	char vnic[VSW_NAME_MAX + 1];
-	struct vde_client *next;
-};
 
 static struct {
 	int epfd;
@@ -116,13 +72,11 @@ static struct {
 	struct vswd d;
 	struct watch *watches;
 	unsigned int n_clients;
-	unsigned int n_vde;
 	uint64_t accept_paused_until;
-	struct vde_dir *vde_dirs;
 } g = { .epfd = -1, .socket_path = DEFAULT_SOCKET, .sock_dirfd = -1, .lock_fd = -1, .pid_fd = -1,
 	.timeout_ms = DEFAULT_TIMEOUT_SEC * 1000 };
 
-static uint64_t now_ms(void)
+uint64_t now_ms(void)
 {
 	struct timespec t;
 
@@ -130,7 +84,7 @@ static uint64_t now_ms(void)
 	return (uint64_t)t.tv_sec * 1000u + (uint64_t)t.tv_nsec / 1000000u;
 }
 
-static bool privileged(uid_t uid)
+bool privileged(uid_t uid)
 {
 	return uid == 0 || uid == geteuid();
 }
@@ -148,8 +102,7 @@ static void vlogf(int prio, const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
-static void logf_(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void logf_(int prio, const char *fmt, ...)
+void logf_(int prio, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -158,10 +111,8 @@ static void logf_(int prio, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* A refusal caused by user 'uid': rate-limited per user, so that a
- * read-only user cannot flood the log. */
-static void refusal(uid_t uid, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void refusal(uid_t uid, const char *fmt, ...)
+/* Rate-limited per user, so that a read-only user cannot flood the log. */
+void refusal(uid_t uid, const char *fmt, ...)
 {
 	unsigned long suppressed;
 	char msg[LOG_QUOTE_MAX * 4 + 256];
@@ -192,7 +143,7 @@ static void lib_log(struct vsw_switch *sw, enum vsw_log_level level, void *user,
 
 /* ---- the epoll set ---- */
 
-static struct watch *watch_add(enum kind kind, int fd, uint32_t events)
+struct watch *watch_add(enum kind kind, int fd, uint32_t events)
 {
 	struct watch *w = calloc(1, sizeof(*w));
 	struct epoll_event ev = { .events = events };
@@ -211,7 +162,7 @@ static struct watch *watch_add(enum kind kind, int fd, uint32_t events)
 	return w;
 }
 
-static void watch_del(struct watch *w)
+void watch_del(struct watch *w)
 {
 	epoll_ctl(g.epfd, EPOLL_CTL_DEL, w->fd, NULL);
 	for (struct watch **pp = &g.watches; *pp; pp = &(*pp)->next)
@@ -244,17 +195,10 @@ static int switch_added(struct vswd *d, struct vsw_switch *sw)
 	return 0;
 }
 
-static void vde_dir_free(struct vde_dir *dir, bool remove_vnics);
-
 static void switch_removing(struct vswd *d, struct vsw_switch *sw)
 {
 	(void)d;
-	/* its VDE directories close with it; the switch frees their vNICs */
-	for (struct vde_dir *dir = g.vde_dirs, *next; dir; dir = next) {
-		next = dir->next;
-		if (dir->sw == sw)
-			vde_dir_free(dir, false);
-	}
+	vdesrv_switch_removing(sw); /* its VDE directories close with it */
 	for (struct watch *w = g.watches; w; w = w->next)
 		if (w->kind == K_SWITCH && w->sw == sw) {
 			watch_del(w);
@@ -262,110 +206,9 @@ static void switch_removing(struct vswd *d, struct vsw_switch *sw)
 		}
 }
 
-/* ---- VDE ports ---- */
-
-static void vde_client_free(struct vde_client *cl, bool remove_vnic)
-{
-	struct vde_client **pp;
-	struct vsw_port *p;
-
-	if (remove_vnic && cl->port && vsw_port_find(cl->dir->sw, cl->vnic, &p) == 0)
-		vsw_vnic_remove(vsw_port_to_vnic(p));
-	for (pp = &cl->dir->clients; *pp != cl; pp = &(*pp)->next)
-		;
-	*pp = cl->next;
-	watch_del(cl->w);
-	g.n_vde--;
-	free(cl);
-}
-
-static void vde_dir_free(struct vde_dir *dir, bool remove_vnics)
-{
-	struct vde_dir **pp;
-
-	while (dir->clients)
-		vde_client_free(dir->clients, remove_vnics);
-	watch_del(dir->w);
-	/* through the directory's descriptor: no path to swap */
-	unlinkat(dir->dirfd, "ctl", 0);
-	close(dir->dirfd);
-	for (pp = &g.vde_dirs; *pp != dir; pp = &(*pp)->next)
-		;
-	*pp = dir->next;
-	free(dir);
-}
-
-static struct vsw_switch *switch_named(const char *name)
-{
-	for (struct vswd_switch *s = g.d.switches; s; s = s->next)
-		if (!strcmp(vsw_switch_name(s->sw), name))
-			return s->sw;
-	return NULL;
-}
-
-static int vde_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errlen)
-{
-	struct vsw_switch *sw = switch_named(c->pos[0]);
-	const char *path = c->pos[c->verb == VERB_ADD ? 2 : 1];
-	struct vsw_portgroup *pg;
-	struct vde_dir *dir;
-	int fd, dirfd = -1;
-
-	(void)d;
-	if (!sw) {
-		snprintf(err, errlen, "unknown vswitch '%s'", c->pos[0]);
-		return -1;
-	}
-	for (dir = g.vde_dirs; dir; dir = dir->next)
-		if (!strcmp(dir->path, path))
-			break;
-	if (c->verb == VERB_REMOVE) {
-		if (!dir || dir->sw != sw) {
-			snprintf(err, errlen, "no VDE directory '%s' on %s", path, c->pos[0]);
-			return -1;
-		}
-		vde_dir_free(dir, true);
-		return 0;
-	}
-	if (dir) {
-		snprintf(err, errlen, "VDE directory '%s' is in use", path);
-		return -1;
-	}
-	if (vsw_portgroup_find(sw, c->pos[1], &pg)) {
-		snprintf(err, errlen, "unknown port group '%s'", c->pos[1]);
-		return -1;
-	}
-	if (strlen(path) >= sizeof(dir->path) - 8) {
-		snprintf(err, errlen, "VDE directory '%s': path too long", path);
-		return -1;
-	}
-	/* who may plug into a VDE port is who may drive vswd */
-	fd = vde_listen(path, g.use_group ? 0660 : 0600, g.use_group ? (long)g.group : -1, &dirfd, err,
-			errlen);
-	if (fd < 0)
-		return -1;
-	dir = calloc(1, sizeof(*dir));
-	if (!dir || !(dir->w = watch_add(K_VDE_LISTEN, fd, g.accept_paused_until ? 0 : EPOLLIN))) {
-		free(dir);
-		unlinkat(dirfd, "ctl", 0);
-		close(fd);
-		close(dirfd);
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	dir->dirfd = dirfd;
-	strcpy(dir->path, path);
-	strcpy(dir->pg, c->pos[1]);
-	dir->sw = sw;
-	dir->w->vde = dir;
-	dir->next = g.vde_dirs;
-	g.vde_dirs = dir;
-	return 0;
-}
-
 /* Out of descriptors (or memory): stop accepting on every listening socket
  * for a moment, rather than spin on a socket that stays readable. */
-static void accept_failed(int e)
+void accept_failed(int e)
 {
 	if (e != EMFILE && e != ENFILE && e != ENOBUFS && e != ENOMEM)
 		return; /* EAGAIN, ECONNABORTED...: nothing waits */
@@ -378,6 +221,11 @@ static void accept_failed(int e)
 		}
 }
 
+bool accepting(void)
+{
+	return !g.accept_paused_until;
+}
+
 static void accept_resume(void)
 {
 	g.accept_paused_until = 0;
@@ -388,141 +236,13 @@ static void accept_resume(void)
 		}
 }
 
-/* How many connections of 'kind' user 'uid' holds. */
-static unsigned int count_uid(enum kind kind, uid_t uid)
+unsigned int count_uid(enum kind kind, uid_t uid)
 {
 	unsigned int n = 0;
 
 	for (struct watch *w = g.watches; w; w = w->next)
 		n += w->kind == kind && w->uid == uid;
 	return n;
-}
-
-static void vde_accept(struct vde_dir *dir)
-{
-	int fd = accept4(dir->w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	struct vde_client *cl;
-	struct ucred cr;
-	socklen_t l = sizeof(cr);
-	unsigned int pending = 0;
-
-	if (fd < 0) {
-		accept_failed(errno);
-		return;
-	}
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &l) < 0) {
-		close(fd);
-		return;
-	}
-	/* one user's silent connections must not keep others' VMs out */
-	for (cl = dir->clients; cl; cl = cl->next)
-		pending += !cl->port && cl->w->uid == cr.uid;
-	if (g.n_vde >= MAX_VDE || (!privileged(cr.uid) && (pending >= MAX_VDE_PENDING ||
-			     count_uid(K_VDE_CLIENT, cr.uid) >= MAX_VDE_PER_UID))) {
-		refusal(cr.uid, "%s: refused a VDE connection of uid %u: too many", dir->path,
-			(unsigned int)cr.uid);
-		close(fd);
-		return;
-	}
-	cl = calloc(1, sizeof(*cl));
-	if (!cl || !(cl->w = watch_add(K_VDE_CLIENT, fd, EPOLLIN))) {
-		free(cl);
-		close(fd);
-		return;
-	}
-	cl->w->uid = cr.uid;
-	cl->w->deadline = now_ms() + g.timeout_ms;
-	g.n_vde++;
-	cl->dir = dir;
-	cl->w->vde = cl;
-	cl->next = dir->clients;
-	dir->clients = cl;
-}
-
-/* A client's request, once whole: a port, a vNIC on the datagram pair, the answer. */
-static int vde_attach(struct vde_client *cl, unsigned int want, const char *sock)
-{
-	struct vde_dir *dir = cl->dir;
-	struct vsw_portgroup *pg;
-	struct vsw_vnic *v = NULL;
-	char data[128], spec[320];
-	const char *base = strrchr(dir->path, '/');
-	unsigned int port = 0;
-	uint8_t mac[6];
-	int err = -EADDRINUSE;
-
-	base = base ? base + 1 : dir->path;
-	/* the port asked for, or the lowest free one */
-	for (unsigned int p = want ? want : 1; p <= VDE_MAX_PORT && !port; p++) {
-		bool used = false;
-		for (struct vde_client *o = dir->clients; o; o = o->next)
-			used |= o->port == p;
-		if (!used)
-			port = p;
-		else if (want)
-			break;
-	}
-	if (!port)
-		return -EADDRINUSE; /* taken, or all are */
-	/* the switch sends this port's frames, as root, to the datagram socket
-	 * the client names: it must be the client's own, not /dev/log or
-	 * another daemon's. A client that swaps the name for a symlink between
-	 * this check and the backend's connect() still wins that race: closing
-	 * it needs the qemu backend to connect through a checked descriptor. */
-	struct stat st;
-	if (lstat(sock, &st) < 0 || !S_ISSOCK(st.st_mode) ||
-	    (!privileged(cl->w->uid) && st.st_uid != cl->w->uid))
-		return -EPERM;
-	if (vsw_portgroup_find(dir->sw, dir->pg, &pg))
-		return -ENOENT;
-	snprintf(cl->vnic, sizeof(cl->vnic), "vde%u-%.40s", port, base);
-	snprintf(data, sizeof(data), "%s/%03u", dir->path, port);
-	snprintf(spec, sizeof(spec), "qemu:dgram:%s=%s", data, sock);
-	for (unsigned int salt = 0; salt < 16 && err == -EADDRINUSE; salt++) {
-		vswd_default_mac(vsw_switch_name(dir->sw), cl->vnic, salt, mac);
-		err = vsw_vnic_add(pg, cl->vnic, mac, 0, &v);
-	}
-	if (err)
-		return err;
-	char opts[48] = "mode=0600";
-	if (g.use_group)
-		snprintf(opts, sizeof(opts), "mode=0660,group=%ld", (long)g.group);
-	err = vsw_port_attach(vsw_vnic_port(v), spec, opts);
-	if (!err)
-		err = vde_reply(cl->w->fd, data);
-	if (err) {
-		vsw_vnic_remove(v);
-		return err;
-	}
-	cl->port = port;
-	cl->w->deadline = 0; /* the port lives as long as the connection */
-	logf_(LOG_INFO, "%s: VDE client on %s port %u is %s", vsw_switch_name(dir->sw), dir->path,
-	      port, cl->vnic);
-	return 0;
-}
-
-static void vde_client_io(struct vde_client *cl)
-{
-	struct watch *w = cl->w;
-	ssize_t n = recv(w->fd, w->in + w->inlen, sizeof(w->in) - 1 - w->inlen, 0);
-	unsigned int port;
-	char sock[110];
-
-	if (n <= 0) {
-		if (n == 0 || errno != EAGAIN)
-			vde_client_free(cl, true); /* the VM went away: so does its port */
-		return;
-	}
-	if (cl->port)
-		return; /* nothing more is said on an answered control connection */
-	w->inlen += (size_t)n;
-	int r = vde_parse_request((const uint8_t *)w->in, w->inlen, &port, sock, sizeof(sock));
-	if (r == 0 && w->inlen < sizeof(w->in) - 1)
-		return;
-	if (r <= 0 || vde_attach(cl, port, sock) < 0) {
-		refusal(w->uid, "%s: refused a VDE client of uid %u", cl->dir->path, (unsigned int)w->uid);
-		vde_client_free(cl, false);
-	}
 }
 
 /* ---- configuration file ---- */
@@ -795,7 +515,7 @@ static uint64_t expire(uint64_t now)
 			continue;
 		}
 		if (w->kind == K_VDE_CLIENT) {
-			vde_client_free(w->vde, false); /* unanswered: no port yet */
+			vdesrv_expired(w->vde); /* unanswered: no port yet */
 			continue;
 		}
 		if (!w->answered && send(w->fd, late, sizeof(late) - 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
@@ -810,8 +530,7 @@ static uint64_t expire(uint64_t now)
 
 static void shutdown_daemon(int lfd)
 {
-	while (g.vde_dirs)
-		vde_dir_free(g.vde_dirs, false);
+	vdesrv_shutdown();
 	while (g.watches)
 		watch_del(g.watches);
 	vswd_clear(&g.d);
@@ -914,7 +633,8 @@ int main(int argc, char **argv)
 
 	g.d.added = switch_added;
 	g.d.removing = switch_removing;
-	g.d.vde = vde_cmd;
+	g.d.vde = vdesrv_cmd;
+	vdesrv_setup(g.use_group ? (long)g.group : -1, g.timeout_ms);
 	g.d.host_ok = true;
 	g.d.log = lib_log;
 	g.epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -991,10 +711,10 @@ int main(int argc, char **argv)
 				vsw_switch_poll(w->sw, 0);
 				break;
 			case K_VDE_LISTEN:
-				vde_accept(w->vde);
+				vdesrv_accept(w->vde);
 				break;
 			case K_VDE_CLIENT:
-				vde_client_io(w->vde);
+				vdesrv_client_io(w->vde);
 				i = n; /* it may have removed a port and its watches */
 				break;
 			}
