@@ -46,6 +46,18 @@ ctl policy get vSwitch0 Prod | grep -q 'forged_transmits *reject *(set here)' ||
 ctl policy get vSwitch0 Prod | grep -q 'promiscuous *reject *(inherited)' || fail "policy inherited"
 ctl --json policy get vSwitch0 Prod | python3 -m json.tool >/dev/null || fail "policy --json"
 
+info "JSON is UTF-8 even for names that are not; an empty active list"
+ctl portgroup add vSwitch0 "$(printf 'caf\303 \377q"\\')" || fail "portgroup add (bytes)"
+for cmd in list "policy get vSwitch0" stats fdb; do
+	ctl --json $cmd | python3 -c 'import json, sys; json.loads(sys.stdin.buffer.read().decode("utf-8", "strict"))' ||
+		fail "$cmd --json: not strict UTF-8 JSON"
+done
+ctl --json list | grep -qF '"caf\u00c3 \u00ffq\"\\"' || fail "bytes not written as \u00XX"
+ctl policy set vSwitch0 "$(printf 'caf\303 \377q"\\')" active= || fail "policy set active= (empty)"
+ctl --json policy get vSwitch0 "$(printf 'caf\303 \377q"\\')" | grep -q '"inherited": false, "active": \[\], "standby": \[\]' ||
+	fail "active= did not set an empty active list"
+ctl portgroup remove vSwitch0 "$(printf 'caf\303 \377q"\\')" || fail "portgroup remove (bytes)"
+
 info "bad input: exit 1, one line naming the word"
 for bad in "frobnicate" "portgroup add vSwitch0 X --vlan 4096" "vnic add vSwitch0 Nope vm9" \
 	   "vnic add vSwitch0 Prod vm9 --mac 00:50:56:zz:00:01" "vswitch add vSwitch0"; do
