@@ -232,10 +232,9 @@ static int bind_private(struct qemu *q, int fd, const char *path)
 	 * follows no symlink at the last component, and one put in place of
 	 * the directory only makes the fstatat below fail), else through
 	 * the descriptor */
-	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/s", dir) >= (int)sizeof(sa.sun_path) &&
-	    snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/s", dfd) >= (int)sizeof(sa.sun_path))
-		err = -ENAMETOOLONG;
-	if (!err && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/s", dir) >= (int)sizeof(sa.sun_path))
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/s", dfd);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		err = -errno;
 	if (!err && (fstatat(dfd, "s", &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISSOCK(st.st_mode)))
 		err = -EACCES;

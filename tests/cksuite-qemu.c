@@ -855,6 +855,26 @@ START_TEST(socket_files_symlink_race)
 	ck_assert_uint_eq(after.st_mode & 07777, 0666);
 	ck_assert_uint_eq(after.st_gid, geteuid() == 0 ? before.st_gid + 4321 : getegid());
 	vsw_backend_close(be);
+	/* a directory so long that the private one's socket path would not fit
+	 * a socket address: reached through /proc/self/fd instead */
+	char deep[100], sock[120];
+	int dl = snprintf(deep, sizeof(deep), "/tmp/vswq%d-", (int)getpid());
+	memset(deep + dl, 'd', 98 - (size_t)dl);
+	deep[98] = 0;
+	ck_ok(mkdir(deep, 0700));
+	snprintf(sock, sizeof(sock), "%s/s.sock", deep); /* 105 bytes */
+	snprintf(spec, sizeof(spec), "qemu:stream:%s", sock);
+	ck_ok(vsw_backend_open(spec, "mode=0640", &be));
+	ck_ok(lstat(sock, &after));
+	ck_assert(S_ISSOCK(after.st_mode));
+	ck_assert_uint_eq(after.st_mode & 07777, 0640);
+	int c = unix_client(sock, SOCK_STREAM); /* the linked name reaches the socket */
+	struct vsw_frame f;
+	recv_some(be, &f, 1);
+	ck_assert_int_eq(vsw_backend_link(be), 1);
+	close(c);
+	vsw_backend_close(be);
+	ck_ok(rmdir(deep)); /* nothing left in it */
 }
 END_TEST
 
