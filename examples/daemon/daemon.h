@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * daemon.h - what vswd.c shares with the servers it runs besides the
- * control socket (vdesrv.c): the epoll set of watched descriptors, the
- * clock, who counts as privileged, and the log.
+ * daemon.h - what vswd's parts share: the epoll set of watched
+ * descriptors (watch.c), the clock, who counts as privileged, and the log
+ * (log.c). vswd.c runs the loop; control.c and vdesrv.c serve clients.
  */
 #ifndef VSWD_DAEMON_H
 #define VSWD_DAEMON_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/epoll.h>
 #include <sys/types.h>
 
 #include <vsw.h>
@@ -39,24 +41,40 @@ struct watch {
 	struct watch *next;
 };
 
+/* watch.c: the epoll set. */
 /* Monotonic milliseconds. */
 uint64_t now_ms(void);
 /* Root or the daemon's own user. */
 bool privileged(uid_t uid);
-
-void logf_(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* A refusal caused by user 'uid': rate-limited per user. */
-void refusal(uid_t uid, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
+int watch_init(void);
 /* Watch 'fd' for 'events'; NULL when it cannot. */
 struct watch *watch_add(enum kind kind, int fd, uint32_t events);
-/* Stop watching, close a client's descriptor, free 'w'. */
+/* Stop watching, close a client's or a VDE socket's descriptor, free 'w'. */
 void watch_del(struct watch *w);
-/* How many connections of 'kind' user 'uid' holds. */
+void watch_set_events(struct watch *w, uint32_t events);
+/* The watches, newest first (w->next). */
+struct watch *watch_first(void);
+/* epoll_wait() on the set. */
+int watch_wait(struct epoll_event *ev, int n, int timeout_ms);
+/* Call 'expired' for each watch whose deadline passed, and end a pause of
+ * the listeners that is over; the next deadline, or 0. */
+uint64_t watch_expire(uint64_t now, void (*expired)(struct watch *w));
+/* How many watches of 'kind' there are, and how many user 'uid' holds. */
+unsigned int watch_count(enum kind kind);
 unsigned int count_uid(enum kind kind, uid_t uid);
 /* accept() failed with 'e': out of descriptors, every listener pauses. */
 void accept_failed(int e);
 /* Whether listeners accept now (not paused). */
 bool accepting(void);
+
+/* log.c: stderr, or syslog from the first call with 'use_syslog' on;
+ * the library's messages up to NOTICE + 'verbose'. */
+void log_setup(bool use_syslog, int verbose);
+void logf_(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A refusal caused by user 'uid': rate-limited per user. */
+void refusal(uid_t uid, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The library's log function (struct vswd's log). */
+void log_lib(struct vsw_switch *sw, enum vsw_log_level level, void *user, const char *fmt,
+	     va_list ap);
 
 #endif
