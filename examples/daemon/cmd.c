@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * cmd.c - tokenizer and parser of the vswctl grammar (see cmd.h). Every
- * syntax and range error is found here, before anything runs, and reported
- * as one line that names the offending word.
+ * cmd.c - the parser of the vswctl grammar (see cmd.h): which words make a
+ * command, its options and policy words. Every syntax and range error is
+ * found here, before anything runs, and reported as one line that names
+ * the offending word. Words are cmdword.c's, values cmdval.c's.
  */
 #include "cmd.h"
+#include "cmdval.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,318 +18,6 @@
 #include <vsw.h>
 
 #define ERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
-
-/* ---- words ---- */
-
-static int split(const char *line, struct vswcmd *c, char *err, size_t errlen)
-{
-	const char *p = line;
-	char *o = c->buf, *end = c->buf + sizeof(c->buf) - 1;
-
-	c->nwords = 0;
-	for (;;) {
-		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-			p++;
-		if (!*p || *p == '#')
-			return 0;
-		if (c->nwords == VSWCMD_MAX_WORDS)
-			ERR("too many words (more than %d)", VSWCMD_MAX_WORDS);
-		c->words[c->nwords++] = o;
-		bool quoted = false;
-		while (*p && (quoted || (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n'))) {
-			if (*p == '"') {
-				quoted = !quoted;
-				p++;
-				continue;
-			}
-			if (*p == '\\' && p[1])
-				p++;
-			if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-				*o = 0;
-				ERR("control character in '%s'", c->words[c->nwords - 1]);
-			}
-			if (o == end)
-				ERR("line too long (more than %d bytes)", VSWCMD_MAX_LINE - 1);
-			*o++ = *p++;
-		}
-		if (quoted) {
-			*o = 0;
-			ERR("unterminated quote in '%s'", c->words[c->nwords - 1]);
-		}
-		if (o == end)
-			ERR("line too long (more than %d bytes)", VSWCMD_MAX_LINE - 1);
-		*o++ = 0;
-	}
-}
-
-int vswcmd_split(const char *line, struct vswcmd *c, char *err, size_t errlen)
-{
-	if (strlen(line) >= VSWCMD_MAX_LINE)
-		ERR("line too long (more than %d bytes)", VSWCMD_MAX_LINE - 1);
-	return split(line, c, err, errlen);
-}
-
-int vswcmd_join(int n, char *const *words, char *out, size_t outlen)
-{
-	size_t k = 0;
-
-	for (int i = 0; i < n; i++) {
-		const char *w = words[i];
-		bool plain = *w && !strpbrk(w, " \t\"\\#\r\n");
-		if (k + 2 * strlen(w) + 4 >= outlen)
-			return -1;
-		if (i)
-			out[k++] = ' ';
-		if (!plain)
-			out[k++] = '"';
-		for (; *w; w++) {
-			if (*w == '"' || *w == '\\')
-				out[k++] = '\\';
-			if (*w == '\n' || *w == '\r')
-				continue;
-			out[k++] = *w;
-		}
-		if (!plain)
-			out[k++] = '"';
-	}
-	out[k] = 0;
-	return 0;
-}
-
-/* ---- values ---- */
-
-int vswcmd_parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned int b[6];
-	char tail;
-
-	if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4],
-				      &b[5], &tail) != 6)
-		return -1;
-	for (int i = 0; i < 6; i++) {
-		if (s[3 * i] == ' ' || s[3 * i + 1] == ' ' || s[3 * i] == '+' || s[3 * i] == '-')
-			return -1;
-		mac[i] = (uint8_t)b[i];
-	}
-	if ((mac[0] & 1) || !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
-		return -1;
-	return 0;
-}
-
-/* A decimal number with an optional k, M, G (x1000) or Ki, Mi, Gi (x1024) suffix. */
-static int parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-	unsigned long long x;
-	uint64_t mul = 1;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	x = strtoull(s, &end, 10);
-	if (errno)
-		return -1;
-	if (*end) {
-		bool bin = end[1] == 'i';
-		if (end[bin ? 2 : 1])
-			return -1;
-		switch (*end) {
-		case 'k': case 'K': mul = bin ? 1024ull : 1000ull; break;
-		case 'M': mul = bin ? 1048576ull : 1000000ull; break;
-		case 'G': mul = bin ? 1073741824ull : 1000000000ull; break;
-		default: return -1;
-		}
-	}
-	if (x && mul > UINT64_MAX / x)
-		return -1;
-	*v = x * mul;
-	return 0;
-}
-
-static int parse_uint(const char *s, unsigned int max, unsigned int *v)
-{
-	uint64_t x;
-
-	if (parse_u64(s, &x) || x > max)
-		return -1;
-	*v = (unsigned int)x;
-	return 0;
-}
-
-static const char *const lb_names[] = { "port_id", "src_mac", "ip_hash", "explicit" };
-static const char *const detect_names[] = { "link_status", "beacon" };
-
-static const char *const lldp_modes[] = { "none", "listen", "advertise", "both" };
-
-const char *vswcmd_lldp_mode(int mode)
-{
-	return mode >= 0 && mode < 4 ? lldp_modes[mode] : "?";
-}
-
-static bool is_bool_key(int k)
-{
-	return k == VSW_POL_PROMISCUOUS || k == VSW_POL_MAC_CHANGES ||
-	       k == VSW_POL_FORGED_TRANSMITS || k == VSW_POL_SHAPING_ENABLED ||
-	       k == VSW_POL_NOTIFY_SWITCHES || k == VSW_POL_FAILBACK || k == VSW_POL_MAC_LEARNING;
-}
-
-static bool is_security_key(int k)
-{
-	return k == VSW_POL_PROMISCUOUS || k == VSW_POL_MAC_CHANGES || k == VSW_POL_FORGED_TRANSMITS;
-}
-
-const char *vswcmd_policy_key(int key)
-{
-	if (key == KEY_ACTIVE)
-		return "active";
-	if (key == KEY_STANDBY)
-		return "standby";
-	return vsw_policy_name(key);
-}
-
-static int find_key(const char *name)
-{
-	if (!strcmp(name, "active"))
-		return KEY_ACTIVE;
-	if (!strcmp(name, "standby"))
-		return KEY_STANDBY;
-	for (int k = 0; vsw_policy_name(k); k++)
-		if (!strcmp(vsw_policy_name(k), name))
-			return k;
-	return -1;
-}
-
-const char *vswcmd_policy_value(int key, uint64_t v, char *buf, size_t len)
-{
-	if (is_security_key(key))
-		return v ? "accept" : "reject";
-	if (is_bool_key(key))
-		return v ? "yes" : "no";
-	if (key == VSW_POL_LOAD_BALANCING && v < 4)
-		return lb_names[v];
-	if (key == VSW_POL_FAILURE_DETECTION && v < 2)
-		return detect_names[v];
-	snprintf(buf, len, "%llu", (unsigned long long)v);
-	return buf;
-}
-
-static int parse_value(int key, const char *s, uint64_t *v)
-{
-	static const char *const yes[] = { "accept", "yes", "on", "true", "1" };
-	static const char *const no[] = { "reject", "no", "off", "false", "0" };
-
-	if (is_bool_key(key)) {
-		for (int i = 0; i < 5; i++) {
-			if (!strcmp(s, yes[i])) {
-				*v = 1;
-				return 0;
-			}
-			if (!strcmp(s, no[i])) {
-				*v = 0;
-				return 0;
-			}
-		}
-		return -1;
-	}
-	if (key == VSW_POL_LOAD_BALANCING || key == VSW_POL_FAILURE_DETECTION) {
-		const char *const *names = key == VSW_POL_LOAD_BALANCING ? lb_names : detect_names;
-		int n = key == VSW_POL_LOAD_BALANCING ? 4 : 2;
-		for (int i = 0; i < n; i++)
-			if (!strcmp(s, names[i])) {
-				*v = (uint64_t)i;
-				return 0;
-			}
-		return -1;
-	}
-	/* the range is the library's to check, when the daemon sets it */
-	return parse_u64(s, v);
-}
-
-static int parse_services(const char *s, unsigned int *mask)
-{
-	char tmp[256];
-
-	if (strlen(s) >= sizeof(tmp))
-		return -1;
-	strcpy(tmp, s);
-	*mask = 0;
-	if (!strcmp(s, "none"))
-		return 0;
-	for (char *t = strtok(tmp, ","); t; t = strtok(NULL, ",")) {
-		unsigned int b;
-		for (b = 1; b & VSW_VMK_SERVICES_ALL; b <<= 1)
-			if (!strcmp(vsw_vmk_service_name(b), t))
-				break;
-		if (!(b & VSW_VMK_SERVICES_ALL))
-			return -1;
-		*mask |= b;
-	}
-	return 0;
-}
-
-/* "a,b,c" split in place; an empty item ("a,,b", "a,") is an error, as a
- * typo there would otherwise silently drop a name. */
-static int parse_list(char *s, const char **out, int max)
-{
-	int n = 0;
-
-	if (!*s)
-		return 0;
-	for (char *t = s, *comma; t; t = comma) {
-		comma = strchr(t, ',');
-		if (comma)
-			*comma++ = 0;
-		if (!*t || n == max)
-			return -1;
-		out[n++] = t;
-	}
-	return n;
-}
-
-/* "ADDR/PREFIX", IPv4 or IPv6, prefix in range. */
-static bool cidr_ok(const char *s)
-{
-	char a[64];
-	uint8_t bin[16];
-	const char *slash = strchr(s, '/');
-	unsigned int prefix, max;
-
-	if (!slash || (size_t)(slash - s) >= sizeof(a) || parse_uint(slash + 1, 128, &prefix))
-		return false;
-	memcpy(a, s, (size_t)(slash - s));
-	a[slash - s] = 0;
-	if (inet_pton(AF_INET, a, bin) == 1)
-		max = 32;
-	else if (inet_pton(AF_INET6, a, bin) == 1)
-		max = 128;
-	else
-		return false;
-	return prefix <= max;
-}
-
-/* AF_INET or AF_INET6 for an address without prefix; 0 for anything else. */
-static int addr_family(const char *s)
-{
-	uint8_t bin[16];
-
-	return inet_pton(AF_INET, s, bin) == 1 ? AF_INET : inet_pton(AF_INET6, s, bin) == 1 ? AF_INET6 : 0;
-}
-
-/* A TCP/IP stack's name: what a file name in /run/netns may safely be. */
-static int check_stack_name(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (!n || n > VSW_NAME_MAX || !strcmp(s, ".") || !strcmp(s, ".."))
-		return -1;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-		      *s == '-' || *s == '_' || *s == '.'))
-			return -1;
-	return 0;
-}
-
-/* ---- commands ---- */
 
 static const struct {
 	const char *word;
@@ -444,31 +134,30 @@ static int take_option(struct vswcmd *c, const char *opt, const char *val, char 
 	if (!strcmp(opt, "json")) {
 		c->json = true;
 	} else if (!strcmp(opt, "mtu")) {
-		if (parse_uint(val, 100000, &c->mtu) || c->mtu < VSW_MTU_MIN || c->mtu > VSW_MTU_MAX)
+		if (cmdval_uint(val, 100000, &c->mtu) || c->mtu < VSW_MTU_MIN || c->mtu > VSW_MTU_MAX)
 			ERR("MTU '%s' out of range (%d-%d)", val, VSW_MTU_MIN, VSW_MTU_MAX);
 		c->has_mtu = true;
 	} else if (!strcmp(opt, "max-macs")) {
-		if (parse_uint(val, VSWCMD_MAX_MACS, &c->max_macs) || !c->max_macs)
+		if (cmdval_uint(val, VSWCMD_MAX_MACS, &c->max_macs) || !c->max_macs)
 			ERR("MAC table size '%s' out of range (1-%u)", val, VSWCMD_MAX_MACS);
 		c->has_max_macs = true;
 	} else if (!strcmp(opt, "beacon-interval")) {
-		if (parse_uint(val, 1000000, &c->beacon_interval) ||
+		if (cmdval_uint(val, 1000000, &c->beacon_interval) ||
 		    c->beacon_interval < VSW_BEACON_INTERVAL_MIN || c->beacon_interval > VSW_BEACON_INTERVAL_MAX)
 			ERR("beacon interval '%s' out of range (%d-%d ms)", val, VSW_BEACON_INTERVAL_MIN,
 			    VSW_BEACON_INTERVAL_MAX);
 		c->has_beacon_interval = true;
 	} else if (!strcmp(opt, "lldp")) {
-		for (c->lldp = 0; c->lldp < 4 && strcmp(val, lldp_modes[c->lldp]); c->lldp++)
-			;
-		if (c->lldp == 4)
+		c->lldp = cmdval_lldp_mode(val);
+		if (c->lldp < 0)
 			ERR("bad LLDP mode '%s' (none, listen, advertise or both)", val);
 		c->has_lldp = true;
 	} else if (!strcmp(opt, "lldp-interval")) {
-		if (parse_uint(val, VSW_LLDP_INTERVAL_MAX, &c->lldp_interval) || !c->lldp_interval)
+		if (cmdval_uint(val, VSW_LLDP_INTERVAL_MAX, &c->lldp_interval) || !c->lldp_interval)
 			ERR("LLDP interval '%s' out of range (1-%d seconds)", val, VSW_LLDP_INTERVAL_MAX);
 		c->has_lldp_interval = true;
 	} else if (!strcmp(opt, "vlan")) {
-		if (parse_uint(val, 1000000, &c->vlan) || c->vlan > VSW_VLAN_TRUNK)
+		if (cmdval_uint(val, 1000000, &c->vlan) || c->vlan > VSW_VLAN_TRUNK)
 			ERR("VLAN ID '%s' out of range (0-4095)", val);
 		c->has_vlan = true;
 	} else if (!strcmp(opt, "mac")) {
@@ -476,7 +165,7 @@ static int take_option(struct vswcmd *c, const char *opt, const char *val, char 
 			ERR("bad MAC address '%s' (want a unicast xx:xx:xx:xx:xx:xx)", val);
 		c->has_mac = true;
 	} else if (!strcmp(opt, "services")) {
-		if (parse_services(val, &c->services))
+		if (cmdval_services(val, &c->services))
 			ERR("bad service list '%s'", val);
 		c->has_services = true;
 	} else if (!strcmp(opt, "link")) {
@@ -491,29 +180,29 @@ static int take_option(struct vswcmd *c, const char *opt, const char *val, char 
 	} else if (!strcmp(opt, "options")) {
 		c->options = val;
 	} else if (!strcmp(opt, "netstack")) {
-		if (check_stack_name(val))
+		if (cmdval_stack_name(val))
 			ERR("bad TCP/IP stack name '%s' (1-%d of A-Z a-z 0-9 . _ -)", val, VSW_NAME_MAX);
 		c->netstack = val;
 	} else if (!strcmp(opt, "ip")) {
-		char shown[128]; /* parse_list() cuts val at its commas */
+		char shown[128]; /* cmdval_list() cuts val at its commas */
 		snprintf(shown, sizeof(shown), "%s", val);
-		int k = strcmp(val, "none") ? parse_list((char *)val, c->ips, VSWCMD_MAX_IPS) : 0;
+		int k = strcmp(val, "none") ? cmdval_list((char *)val, c->ips, VSWCMD_MAX_IPS) : 0;
 		if (k < 0 || (k == 0 && strcmp(shown, "none")))
 			ERR("bad address list '%s' (want ADDR/PREFIX,... or none)", shown);
 		for (int i = 0; i < k; i++)
-			if (!cidr_ok(c->ips[i]))
+			if (!cmdval_cidr(c->ips[i]))
 				ERR("bad address '%s' (want ADDR/PREFIX, IPv4 or IPv6)", c->ips[i]);
 		c->nips = k;
 		c->has_ips = true;
 	} else if (!strcmp(opt, "gateway")) {
 		char shown[128];
 		snprintf(shown, sizeof(shown), "%s", val);
-		int k = strcmp(val, "none") ? parse_list((char *)val, c->gateways, 2) : 0;
+		int k = strcmp(val, "none") ? cmdval_list((char *)val, c->gateways, 2) : 0;
 		int fam[2] = { 0, 0 };
 		if (k < 0 || (k == 0 && strcmp(shown, "none")))
 			ERR("bad gateway list '%s' (want IPV4, IPV6, both or none)", shown);
 		for (int i = 0; i < k; i++)
-			if (!(fam[i] = addr_family(c->gateways[i])))
+			if (!(fam[i] = cmdval_addr_family(c->gateways[i])))
 				ERR("bad gateway '%s' (want an IPv4 or IPv6 address)", c->gateways[i]);
 		if (k == 2 && fam[0] == fam[1])
 			ERR("two IPv%c gateways in '%s': one per family", fam[0] == AF_INET ? '4' : '6', shown);
@@ -541,7 +230,7 @@ static int parse_policy_words(struct vswcmd *c, char **w, int n, char *err, size
 		int key;
 
 		if (c->verb == VERB_CLEAR) {
-			key = find_key(w[i]);
+			key = cmdval_policy_key(w[i]);
 			if (key < 0)
 				ERR("unknown policy '%s'", w[i]);
 			if (c->nclear == VSWCMD_MAX_KV)
@@ -552,12 +241,12 @@ static int parse_policy_words(struct vswcmd *c, char **w, int n, char *err, size
 		if (!eq)
 			ERR("expected KEY=VALUE, got '%s'", w[i]);
 		*eq = 0;
-		key = find_key(w[i]);
+		key = cmdval_policy_key(w[i]);
 		if (key < 0)
 			ERR("unknown policy '%s'", w[i]);
 		if (key == KEY_ACTIVE || key == KEY_STANDBY) {
 			const char **list = key == KEY_ACTIVE ? c->active : c->standby;
-			int k = parse_list(eq + 1, list, VSWCMD_MAX_TEAM);
+			int k = cmdval_list(eq + 1, list, VSWCMD_MAX_TEAM);
 			if (k < 0)
 				ERR("bad uplink list for '%s'", w[i]);
 			/* an empty list is a list: no active uplink, as on ESXi */
@@ -567,7 +256,7 @@ static int parse_policy_words(struct vswcmd *c, char **w, int n, char *err, size
 		}
 		if (c->nkv == VSWCMD_MAX_KV)
 			ERR("too many policies");
-		if (parse_value(key, eq + 1, &c->kv[c->nkv].value))
+		if (cmdval_policy_value(key, eq + 1, &c->kv[c->nkv].value))
 			ERR("bad value '%s' for %s", eq + 1, w[i]);
 		c->kv[c->nkv].text = eq + 1;
 		c->kv[c->nkv++].key = key;
@@ -679,7 +368,7 @@ int vswcmd_parse_words(int n, char *const *words, struct vswcmd *c, char *err, s
 		return -1;
 	if (c->obj == OBJ_UPLINK && c->verb == VERB_ADD && !c->backend)
 		ERR("uplink add: missing --backend SPEC");
-	if (c->obj == OBJ_NETSTACK && (check_stack_name(c->pos[0]) || !strcmp(c->pos[0], "default")))
+	if (c->obj == OBJ_NETSTACK && (cmdval_stack_name(c->pos[0]) || !strcmp(c->pos[0], "default")))
 		ERR("bad TCP/IP stack name '%s' (1-%d of A-Z a-z 0-9 . _ -, not default)", c->pos[0],
 		    VSW_NAME_MAX);
 	if (c->obj == OBJ_VMK && c->backend && (c->netstack || c->has_ips || c->has_mtu || c->has_gateways))
@@ -702,7 +391,7 @@ int vswcmd_parse(const char *line, struct vswcmd *c, char *err, size_t errlen)
 
 	if (strlen(line) >= VSWCMD_MAX_LINE)
 		ERR("line too long (more than %d bytes)", VSWCMD_MAX_LINE - 1);
-	r = split(line, c, err, errlen);
+	r = vswcmd_split(line, c, err, errlen);
 	if (r < 0)
 		return -1;
 	return vswcmd_parse_words(c->nwords, c->words, c, err, errlen);

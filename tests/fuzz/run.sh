@@ -30,7 +30,8 @@ trap 'exit 143' TERM
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
 	-I$top/include -I$build/include -I$build -I$top/libvsw"
 lib=$(ls "$top"/libvsw/*.c)
-daemon="$top/examples/daemon/cmd.c $top/examples/daemon/exec.c $top/examples/daemon/host.c \
+parser="$top/examples/daemon/cmd.c $top/examples/daemon/cmdword.c $top/examples/daemon/cmdval.c"
+daemon="$parser $top/examples/daemon/exec.c $top/examples/daemon/host.c \
 	$top/examples/daemon/config.c $top/examples/daemon/port.c $top/examples/daemon/policy.c \
 	$top/examples/daemon/outbuf.c $top/examples/daemon/json.c $top/examples/daemon/view.c \
 	$top/examples/daemon/render-text.c $top/examples/daemon/render-json.c"
@@ -55,7 +56,7 @@ spawn() {
 build_one() {
 	case $1 in
 	frame|lldp|qemu) src="$lib" ;;
-	vswcmd) src="$lib $top/examples/daemon/cmd.c" ;;
+	vswcmd) src="$lib $parser" ;;
 	config) src="$lib $daemon" ;;
 	*) echo "unknown target $1"; return 2 ;;
 	esac

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmdval.c - the values of the vswctl grammar (see cmdval.h): numbers
+ * with k/M/G suffixes, MAC addresses, policy keys and their values,
+ * service lists, name lists, addresses, TCP/IP stack names.
+ */
+#include "cmdval.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <vsw.h>
+
+int vswcmd_parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+	char tail;
+
+	if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4],
+				      &b[5], &tail) != 6)
+		return -1;
+	for (int i = 0; i < 6; i++) {
+		if (s[3 * i] == ' ' || s[3 * i + 1] == ' ' || s[3 * i] == '+' || s[3 * i] == '-')
+			return -1;
+		mac[i] = (uint8_t)b[i];
+	}
+	if ((mac[0] & 1) || !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
+		return -1;
+	return 0;
+}
+
+/* A decimal number with an optional k, M, G (x1000) or Ki, Mi, Gi (x1024) suffix. */
+static int parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+	unsigned long long x;
+	uint64_t mul = 1;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	x = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	if (*end) {
+		bool bin = end[1] == 'i';
+		if (end[bin ? 2 : 1])
+			return -1;
+		switch (*end) {
+		case 'k': case 'K': mul = bin ? 1024ull : 1000ull; break;
+		case 'M': mul = bin ? 1048576ull : 1000000ull; break;
+		case 'G': mul = bin ? 1073741824ull : 1000000000ull; break;
+		default: return -1;
+		}
+	}
+	if (x && mul > UINT64_MAX / x)
+		return -1;
+	*v = x * mul;
+	return 0;
+}
+
+int cmdval_uint(const char *s, unsigned int max, unsigned int *v)
+{
+	uint64_t x;
+
+	if (parse_u64(s, &x) || x > max)
+		return -1;
+	*v = (unsigned int)x;
+	return 0;
+}
+
+static const char *const lb_names[] = { "port_id", "src_mac", "ip_hash", "explicit" };
+static const char *const detect_names[] = { "link_status", "beacon" };
+
+static const char *const lldp_modes[] = { "none", "listen", "advertise", "both" };
+
+const char *vswcmd_lldp_mode(int mode)
+{
+	return mode >= 0 && mode < 4 ? lldp_modes[mode] : "?";
+}
+
+int cmdval_lldp_mode(const char *s)
+{
+	for (int m = 0; m < 4; m++)
+		if (!strcmp(s, lldp_modes[m]))
+			return m;
+	return -1;
+}
+
+static bool is_bool_key(int k)
+{
+	return k == VSW_POL_PROMISCUOUS || k == VSW_POL_MAC_CHANGES ||
+	       k == VSW_POL_FORGED_TRANSMITS || k == VSW_POL_SHAPING_ENABLED ||
+	       k == VSW_POL_NOTIFY_SWITCHES || k == VSW_POL_FAILBACK || k == VSW_POL_MAC_LEARNING;
+}
+
+static bool is_security_key(int k)
+{
+	return k == VSW_POL_PROMISCUOUS || k == VSW_POL_MAC_CHANGES || k == VSW_POL_FORGED_TRANSMITS;
+}
+
+const char *vswcmd_policy_key(int key)
+{
+	if (key == KEY_ACTIVE)
+		return "active";
+	if (key == KEY_STANDBY)
+		return "standby";
+	return vsw_policy_name(key);
+}
+
+int cmdval_policy_key(const char *name)
+{
+	if (!strcmp(name, "active"))
+		return KEY_ACTIVE;
+	if (!strcmp(name, "standby"))
+		return KEY_STANDBY;
+	for (int k = 0; vsw_policy_name(k); k++)
+		if (!strcmp(vsw_policy_name(k), name))
+			return k;
+	return -1;
+}
+
+const char *vswcmd_policy_value(int key, uint64_t v, char *buf, size_t len)
+{
+	if (is_security_key(key))
+		return v ? "accept" : "reject";
+	if (is_bool_key(key))
+		return v ? "yes" : "no";
+	if (key == VSW_POL_LOAD_BALANCING && v < 4)
+		return lb_names[v];
+	if (key == VSW_POL_FAILURE_DETECTION && v < 2)
+		return detect_names[v];
+	snprintf(buf, len, "%llu", (unsigned long long)v);
+	return buf;
+}
+
+int cmdval_policy_value(int key, const char *s, uint64_t *v)
+{
+	static const char *const yes[] = { "accept", "yes", "on", "true", "1" };
+	static const char *const no[] = { "reject", "no", "off", "false", "0" };
+
+	if (is_bool_key(key)) {
+		for (int i = 0; i < 5; i++) {
+			if (!strcmp(s, yes[i])) {
+				*v = 1;
+				return 0;
+			}
+			if (!strcmp(s, no[i])) {
+				*v = 0;
+				return 0;
+			}
+		}
+		return -1;
+	}
+	if (key == VSW_POL_LOAD_BALANCING || key == VSW_POL_FAILURE_DETECTION) {
+		const char *const *names = key == VSW_POL_LOAD_BALANCING ? lb_names : detect_names;
+		int n = key == VSW_POL_LOAD_BALANCING ? 4 : 2;
+		for (int i = 0; i < n; i++)
+			if (!strcmp(s, names[i])) {
+				*v = (uint64_t)i;
+				return 0;
+			}
+		return -1;
+	}
+	/* the range is the library's to check, when the daemon sets it */
+	return parse_u64(s, v);
+}
+
+int cmdval_services(const char *s, unsigned int *mask)
+{
+	char tmp[256];
+
+	if (strlen(s) >= sizeof(tmp))
+		return -1;
+	strcpy(tmp, s);
+	*mask = 0;
+	if (!strcmp(s, "none"))
+		return 0;
+	for (char *t = strtok(tmp, ","); t; t = strtok(NULL, ",")) {
+		unsigned int b;
+		for (b = 1; b & VSW_VMK_SERVICES_ALL; b <<= 1)
+			if (!strcmp(vsw_vmk_service_name(b), t))
+				break;
+		if (!(b & VSW_VMK_SERVICES_ALL))
+			return -1;
+		*mask |= b;
+	}
+	return 0;
+}
+
+/* "a,b,c" split in place; an empty item ("a,,b", "a,") is an error, as a
+ * typo there would otherwise silently drop a name. */
+int cmdval_list(char *s, const char **out, int max)
+{
+	int n = 0;
+
+	if (!*s)
+		return 0;
+	for (char *t = s, *comma; t; t = comma) {
+		comma = strchr(t, ',');
+		if (comma)
+			*comma++ = 0;
+		if (!*t || n == max)
+			return -1;
+		out[n++] = t;
+	}
+	return n;
+}
+
+bool cmdval_cidr(const char *s)
+{
+	char a[64];
+	uint8_t bin[16];
+	const char *slash = strchr(s, '/');
+	unsigned int prefix, max;
+
+	if (!slash || (size_t)(slash - s) >= sizeof(a) || cmdval_uint(slash + 1, 128, &prefix))
+		return false;
+	memcpy(a, s, (size_t)(slash - s));
+	a[slash - s] = 0;
+	if (inet_pton(AF_INET, a, bin) == 1)
+		max = 32;
+	else if (inet_pton(AF_INET6, a, bin) == 1)
+		max = 128;
+	else
+		return false;
+	return prefix <= max;
+}
+
+int cmdval_addr_family(const char *s)
+{
+	uint8_t bin[16];
+
+	return inet_pton(AF_INET, s, bin) == 1 ? AF_INET : inet_pton(AF_INET6, s, bin) == 1 ? AF_INET6 : 0;
+}
+
+int cmdval_stack_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n > VSW_NAME_MAX || !strcmp(s, ".") || !strcmp(s, ".."))
+		return -1;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-' || *s == '_' || *s == '.'))
+			return -1;
+	return 0;
+}

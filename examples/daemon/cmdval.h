@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmdval.h - the values the vswctl grammar takes, for cmd.c. Each parser
+ * returns 0 (or a count, or a true) for a good value, -1 (false) for a
+ * bad one; the caller names the word.
+ */
+#ifndef VSWD_CMDVAL_H
+#define VSWD_CMDVAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cmd.h"
+
+/* A decimal number up to 'max', with an optional k, M, G (x1000) or
+ * Ki, Mi, Gi (x1024) suffix. */
+int cmdval_uint(const char *s, unsigned int max, unsigned int *v);
+
+/* A policy key's number (enum vsw_policy, KEY_ACTIVE, KEY_STANDBY), or -1. */
+int cmdval_policy_key(const char *name);
+/* The value of a policy key: yes/no words, load balancing and failure
+ * detection names, or a number (the library checks its range). */
+int cmdval_policy_value(int key, const char *s, uint64_t *v);
+
+/* "management,vmotion" or "none" into a VSW_VMK_* mask. */
+int cmdval_services(const char *s, unsigned int *mask);
+
+/* "a,b,c" split in place into at most 'max' names: their count ("" is
+ * 0), or -1 for an empty item ("a,,b", "a,") or too many. */
+int cmdval_list(char *s, const char **out, int max);
+
+/* "ADDR/PREFIX", IPv4 or IPv6, the prefix in range. */
+bool cmdval_cidr(const char *s);
+/* AF_INET or AF_INET6 for an address without prefix; 0 for anything else. */
+int cmdval_addr_family(const char *s);
+
+/* A TCP/IP stack's name: what a file name in /run/netns may safely be. */
+int cmdval_stack_name(const char *s);
+
+/* An LLDP mode's number (enum vsw_lldp_mode) from its name, or -1. */
+int cmdval_lldp_mode(const char *s);
+
+#endif
