@@ -6,6 +6,7 @@
  * never starts half-built.
  */
 #include "exec.h"
+#include "host.h"
 
 #include <stdlib.h>
 #include <string.h>

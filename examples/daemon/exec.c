@@ -6,6 +6,7 @@
  * output left to a renderer (render.h), text or JSON.
  */
 #include "exec.h"
+#include "host.h"
 #include "render.h"
 
 #include <errno.h>

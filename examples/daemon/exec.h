@@ -75,20 +75,4 @@ void vswd_default_mac(const char *sw, const char *name, unsigned int salt, uint8
 /* Destroy every switch. */
 void vswd_clear(struct vswd *d);
 
-/* host.c: VMkernel interfaces and TCP/IP stacks. Each returns 0, or -1
- * with one line in 'err'. */
-/* -1 if 'services' has FT logging and a VMkernel port of the host other
- * than 'self' carries it. */
-int vswd_ft_check(struct vswd *d, const struct vsw_port *self, unsigned int services, char *err,
-		  size_t errlen);
-/* After vmk add: the interface of --netstack/--ip/--mtu, if any. */
-int vswd_vmk_iface(struct vswd *d, struct vsw_vmk *k, const struct vswcmd *c, char *err,
-		   size_t errlen);
-/* vmk set: --services, --mtu, --ip. */
-int vswd_vmk_set(struct vswd *d, struct vsw_vmk *k, const struct vswcmd *c, char *err,
-		 size_t errlen);
-int vswd_netstack_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errlen);
-/* Remove the stacks this daemon made (after its switches are gone). */
-void vswd_netstack_cleanup(struct vswd *d);
-
 #endif

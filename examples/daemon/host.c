@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * host.c - the host's side of the switches in vswd: VMkernel ports'
- * interfaces (a tap in a TCP/IP stack, its MTU, addresses and default
- * gateways), the TCP/IP stacks themselves, and the rule that one VMkernel port of the host
- * carries Fault Tolerance logging. Only the daemon touches the host
- * (d->host_ok); the configuration fuzzer does not.
+ * host.c - the host's side of the switches in vswd (see host.h). Every
+ * change is checked before the first one is made, so that a refused
+ * command leaves the interface as it was.
  */
-#include "exec.h"
+#include "host.h"
 #include "view.h"
 
 #include <arpa/inet.h>

@@ -5,6 +5,7 @@
  * and set. A VMkernel port's interface in the host is host.c's.
  */
 #include "exec.h"
+#include "host.h"
 #include "view.h"
 
 #include <errno.h>

@@ -4,6 +4,7 @@
  * object on one line (see render.h; the emitter and its escaping are in
  * json.h). Each command's object has its switches under "vswitches".
  */
+#include "host.h"
 #include "json.h"
 #include "render.h"
 #include "view.h"

@@ -5,6 +5,7 @@
  * network nic cdp neighbor get, tables for stats and fdb (see render.h).
  * Names go out as they are.
  */
+#include "host.h"
 #include "render.h"
 #include "view.h"
 

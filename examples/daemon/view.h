@@ -38,18 +38,4 @@ struct view_team {
 };
 void view_team(struct vsw_switch *sw, struct vsw_portgroup *pg, struct view_team *t);
 
-/* A VMkernel port's interface in the host (host.c): its TCP/IP stack
- * (NULL: it has none), MTU, addresses (not link-local) and default
- * gateways. */
-struct view_vmk_iface {
-	const char *netstack;
-	int mtu;
-	char ips[VSWCMD_MAX_IPS * 4][64];
-	int nips;
-	char gws[4][64];
-	int ngws;
-};
-/* Fills 'v'; false when the port has no interface. */
-bool vswd_vmk_iface_view(struct vsw_vmk *k, struct view_vmk_iface *v);
-
 #endif

@@ -19,6 +19,16 @@
  * than a few connections (some are always left for root), refusals are
  * logged escaped and rate-limited (logsafe.c), and when descriptors run
  * out the daemon stops accepting for a moment instead of spinning.
+ *
+ * The files, from the outside in:
+ *   vswd.c     options, start and stop, the loop
+ *   watch.c    the epoll set, deadlines, pausing the listeners; log.c the log
+ *   control.c  the control socket (fsafe.c: its directory, lock, pid file)
+ *   vdesrv.c   VDE clients as vNICs (vde.c: the vde_switch protocol)
+ *   cmd.c      the grammar, shared with vswctl (cmdword.c, cmdval.c)
+ *   exec.c     running a command: port.c, policy.c, host.c (the host's
+ *              interfaces and TCP/IP stacks), config.c (the file)
+ *   render-text.c, render-json.c  the read commands' output (json.c, view.c)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +54,7 @@
 #include "cmd.h"
 #include "exec.h"
 #include "fsafe.h"
+#include "host.h"
 #include "logsafe.h"
 #include "control.h"
 #include "daemon.h"
