@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Description: the libcheck runner of the vswctl grammar's tests
- * (cksuite-vswcmd.c). The daemon's parser is built into this program
- * only, so that check-libvsw tests the library alone.
+ * Description: the libcheck runner of the tests of vswd's own parts: the
+ * vswctl grammar (cksuite-vswcmd.c) and the JSON emitter
+ * (cksuite-vswjson.c). They are built into this program only, so that
+ * check-libvsw tests the library alone.
  */
 #include <stdlib.h>
 
@@ -13,6 +14,7 @@ int main(void)
 	SRunner *sr = srunner_create(vsw_vswcmd_suite());
 	int failed;
 
+	srunner_add_suite(sr, vsw_vswjson_suite());
 	if (ck_under_debugger())
 		srunner_set_fork_status(sr, CK_NOFORK);
 	srunner_run_all(sr, CK_ENV);

@@ -37,6 +37,7 @@ Suite *vsw_vlan_suite(void);
 Suite *vsw_teaming_suite(void);
 Suite *vsw_backend_suite(void);
 Suite *vsw_vswcmd_suite(void);
+Suite *vsw_vswjson_suite(void);
 Suite *vsw_badinput_suite(void);
 Suite *vsw_qemu_suite(void);
 Suite *vsw_beacon_suite(void);
