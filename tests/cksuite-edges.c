@@ -83,7 +83,7 @@ START_TEST(arena_three_rewrites_at_the_limit)
 	struct vsw_vnic *t1, *t2, *v;
 	struct vsw_uplink *u;
 	struct seen s_t2 = { .want_tag = 1 }, s_v = { .want_tag = 0 }, s_u = { .want_tag = 1 };
-	static uint8_t fill[9008], last[9001];
+	static uint8_t fill[9008], last[9018];
 	struct vsw_frame f[256];
 	const uint32_t L = 9001, target = (1u << 20) - (3 * L + 13);
 	unsigned int nf = 0;

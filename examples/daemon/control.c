@@ -37,13 +37,12 @@ static struct {
 	struct vswd *d;
 } ctl = { .dirfd = -1, .lock_fd = -1, .gid = -1 };
 
-static int listen_socket(void)
+static int lock_socket_dir(void)
 {
 	char dir[PATH_MAX], lock[NAME_MAX + 1], shown[PATH_MAX + 8], err[PATH_MAX + 128];
 	const char *slash = strrchr(ctl.path, '/');
 	struct sockaddr_un sa;
 	bool busy;
-	int fd;
 
 	if (strlen(ctl.path) >= sizeof(sa.sun_path)) {
 		logf_(LOG_ERR, "socket path too long: %s", ctl.path);
@@ -76,8 +75,16 @@ static int listen_socket(void)
 			logf_(LOG_ERR, "%s", err);
 		return -1;
 	}
-	fd = fsafe_listen(ctl.dirfd, ctl.name, ctl.path, ctl.gid >= 0 ? 0660 : 0600,
-			  ctl.gid, 16, &busy, err, sizeof(err));
+	return 0;
+}
+
+int control_listen(void)
+{
+	char err[PATH_MAX + 128];
+	bool busy;
+	int fd = fsafe_listen(ctl.dirfd, ctl.name, ctl.path, ctl.gid >= 0 ? 0660 : 0600,
+			      ctl.gid, 16, &busy, err, sizeof(err));
+
 	if (fd < 0)
 		logf_(LOG_ERR, "%s", err);
 	return fd;
@@ -253,13 +260,13 @@ void control_io(struct watch *w, uint32_t events)
 	}
 }
 
-int control_listen(const char *path, long gid, uint64_t timeout_ms, struct vswd *d)
+int control_lock(const char *path, long gid, uint64_t timeout_ms, struct vswd *d)
 {
 	ctl.path = path;
 	ctl.gid = gid;
 	ctl.timeout_ms = timeout_ms;
 	ctl.d = d;
-	return listen_socket();
+	return lock_socket_dir();
 }
 
 void control_expired(struct watch *w)

@@ -10,11 +10,13 @@
 #include "daemon.h"
 #include "exec.h"
 
-/* Listen on 'path' (mode 0660 and group 'gid', or 0600 with -1), locked
- * against a second vswd (fsafe.h); commands run against 'd', and a client
- * has 'timeout_ms' to send its line and to take its answer. The listening
- * descriptor, or -1 (logged). */
-int control_listen(const char *path, long gid, uint64_t timeout_ms, struct vswd *d);
+/* Take the lock of the socket 'path' against a second vswd, in a directory
+ * checked safe (fsafe.h); commands will run against 'd', and a client has
+ * 'timeout_ms' to send its line and to take its answer. 0, or -1 (logged). */
+int control_lock(const char *path, long gid, uint64_t timeout_ms, struct vswd *d);
+/* Then listen on the path (mode 0660 and group 'gid', or 0600 with -1):
+ * the listening descriptor, or -1 (logged). */
+int control_listen(void);
 
 /* Events of the listening socket and of a client (K_CLIENT). */
 void control_accept(int lfd);

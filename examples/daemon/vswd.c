@@ -173,7 +173,7 @@ int main(int argc, char **argv)
 	const char *config = NULL;
 	bool foreground = false, use_syslog = false;
 	int verbose = 0;
-	int c, lfd, sfd, ready[2] = { -1, -1 };
+	int c, lfd = -1, sfd, ready[2] = { -1, -1 };
 	sigset_t mask;
 
 	while ((c = getopt_long(argc, argv, "fc:s:p:t:vh", opts, NULL)) != -1) {
@@ -248,9 +248,10 @@ int main(int argc, char **argv)
 	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (watch_init() < 0 || sfd < 0 || !watch_add(K_SIGNAL, sfd, EPOLLIN))
 		return 1;
-	/* the socket first: a second vswd stops here, before it builds anything */
-	lfd = control_listen(g.socket_path, g.use_group ? (long)g.group : -1, g.timeout_ms, &g.d);
-	if (lfd < 0)
+	/* the lock first: a second vswd stops here, before it builds anything;
+	 * the socket comes last, so that it appears only once the daemon is
+	 * ready (scripts wait for it, then expect the configuration applied) */
+	if (control_lock(g.socket_path, g.use_group ? (long)g.group : -1, g.timeout_ms, &g.d) < 0)
 		return 1;
 	if (g.pidfile) {
 		char err[PATH_MAX + 128];
@@ -264,6 +265,11 @@ int main(int argc, char **argv)
 	}
 	if (config && load_config(config) < 0) {
 		logf_(LOG_ERR, "configuration %s not loaded: not starting", config);
+		shutdown_daemon(lfd);
+		return 1;
+	}
+	lfd = control_listen();
+	if (lfd < 0) {
 		shutdown_daemon(lfd);
 		return 1;
 	}
