@@ -94,7 +94,9 @@ done
 [ -n "$t1" ] || fail "vmnic0 not failed by beacons within 6 s"
 took=$(echo "$t1 $t0" | awk '{printf "%.2f", $1 - $2}')
 echo "detection took $took s (beacon interval 1 s, 3 silent intervals)"
-awk -v t="$took" 'BEGIN {exit !(t >= 2.8 && t <= 4.3)}' || fail "detection took $took s, not 3-4 s"
+# 3 silent intervals, up to one more until the interval that notices, and
+# the polling of this loop (slow under the sanitizers on a busy machine)
+awk -v t="$took" 'BEGIN {exit !(t >= 2.8 && t <= 5.0)}' || fail "detection took $took s, not 3-5 s"
 grep -q "VLAN 0: vmnic0 hears no other uplink for 3 intervals" "$SWLOG" || fail "no log of the failure"
 ctl list | tee "$TMP/list"
 grep -q "vmnic0(beacon-failed),vmnic1,vmnic2" "$TMP/list" || fail "list does not show it"
