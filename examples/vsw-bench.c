@@ -19,6 +19,8 @@
 
 #include <vsw.h>
 
+#include "bench-config.h"
+
 #define BATCH VSW_BATCH_MAX
 #define FRAME_LEN 60
 #define N_FRAMES 65536 /* distinct pre-built frames, cycled through */
@@ -309,6 +311,7 @@ static void teardown(struct scenario *s)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: vsw-bench [--json] [--runs N] [--seconds S] [SCENARIO...]\n"
+		   "       vsw-bench [--json] --config\n"
 		   "scenarios: baseline unicast vst_push vst_pop broadcast8 macs_N (N >= 2)\n"
 		   "default: baseline unicast vst_push vst_pop broadcast8 and macs_16 .. macs_65536\n");
 }
@@ -324,16 +327,18 @@ int main(int argc, char **argv)
 		{ "runs", required_argument, NULL, 'r' },
 		{ "seconds", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "config", no_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *names[64];
-	int n = 0, json = 0, runs = 7, c;
+	int n = 0, json = 0, runs = 7, c, config = 0;
 	double seconds = 0.2, base_mpps;
 	static struct scenario sc[64];
 	unsigned long allocs;
 
-	while ((c = getopt_long(argc, argv, "jr:s:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jr:s:hc", opts, NULL)) != -1) {
 		switch (c) {
+		case 'c': config = 1; break;
 		case 'j': json = 1; break;
 		case 'r': runs = atoi(optarg); break;
 		case 's': seconds = atof(optarg); break;
@@ -341,6 +346,8 @@ int main(int argc, char **argv)
 		default: usage(stderr); return 2;
 		}
 	}
+	if (config)
+		return bench_config(json);
 	if (runs < 1 || runs > 63 || seconds <= 0) {
 		usage(stderr);
 		return 2;

@@ -289,6 +289,8 @@ struct vsw_port {
 
 	/* derived for the frame path; the hottest part is in sw->hot[idx] */
 	uint32_t announced;          /* uplink of the last RARP, VSW_NO_PORT */
+	uint32_t dom_pos;            /* where it stands in its domain's member list */
+	uint32_t promisc_pos;        /* and in its promiscuous list, if there */
 	uint32_t n_learned;
 	struct vsw_shaper shaper;
 };
@@ -377,6 +379,9 @@ int vsw__ip_hash(const uint8_t *d, uint32_t len, bool inband_tag);
 double vsw__shaper_peak_depth(const struct vsw_switch *sw, const struct vsw_pg_eff *e);
 /* Derive a newly added virtual port's fast-path state without a rebuild. */
 void vsw__vport_derive_new(struct vsw_port *p);
+/* A virtual port is going: forget it in what was derived, touching nothing
+ * else (call before its index is released). */
+void vsw__vport_derive_gone(struct vsw_port *p);
 /* Learned entries past their port group's aging time. */
 void vsw__fdb_age(struct vsw_switch *sw);
 bool vsw__fdb_expired(const struct vsw_switch *sw, const struct vsw_fdb_entry *e, uint32_t now_s);

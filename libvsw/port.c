@@ -144,8 +144,9 @@ void vsw__vport_remove(struct vsw_port *p)
 	vsw__fdb_forget_port(sw, p);
 	vsw__fdb_del(&sw->fdb, vsw_fdb_key(vsw__pg_domain(p->pg), p->mac));
 	p->pg->n_ports--;
+	vsw__vport_derive_gone(p);
 	vsw__port_fini(p);
-	vsw__switch_config_changed(sw);
+	vsw__switch_sync(sw);
 }
 
 void vsw__uplink_link_in(struct vsw_port *p)

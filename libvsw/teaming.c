@@ -212,9 +212,12 @@ static void dom_append(struct vsw_switch *sw, struct vsw_port *p)
 	uint16_t domain = vsw__hot(p)->domain;
 	struct vsw_dom *d = &sw->dom[domain];
 
+	p->dom_pos = d->n_member;
 	d->member[d->n_member++] = p->idx;
-	if (p->pg->eff.promiscuous)
+	if (p->pg->eff.promiscuous) {
+		p->promisc_pos = d->n_promisc;
 		d->promisc[d->n_promisc++] = p->idx;
+	}
 	if (domain == VSW_DOMAIN_ANY)
 		sw->n_trunk++;
 }
@@ -275,6 +278,41 @@ void vsw__vport_derive_new(struct vsw_port *p)
 	}
 	vport_derive(sw, p);
 	vport_announce(sw, p);
+}
+
+/* Remove the entry at 'pos' of an index list in O(1): the last entry takes
+ * its place (flood order across ports carries no meaning; each port still
+ * gets its own frames in order), and says where it now stands. */
+static void list_drop(struct vsw_switch *sw, uint32_t *l, uint32_t *n, uint32_t pos, bool promisc)
+{
+	uint32_t last = l[--*n];
+
+	if (pos == *n)
+		return;
+	l[pos] = last;
+	if (promisc)
+		sw->port_by_idx[last]->promisc_pos = pos;
+	else
+		sw->port_by_idx[last]->dom_pos = pos;
+}
+
+void vsw__vport_derive_gone(struct vsw_port *p)
+{
+	struct vsw_switch *sw = p->sw;
+	uint16_t domain = vsw__hot(p)->domain;
+	struct vsw_dom *d = &sw->dom[domain];
+
+	/* a full rebuild is pending anyway (the caller syncs once the port is
+	 * gone); else only what named this port changes: no other port's
+	 * uplink depends on it */
+	if (sw->dirty)
+		return;
+	list_drop(sw, d->member, &d->n_member, p->dom_pos, false);
+	if (p->pg->eff.promiscuous)
+		list_drop(sw, d->promisc, &d->n_promisc, p->promisc_pos, true);
+	if (domain == VSW_DOMAIN_ANY)
+		sw->n_trunk--;
+	sw->bcn.stale = true; /* beacon.c re-derives what it probes */
 }
 
 void vsw__switch_rebuild(struct vsw_switch *sw)
