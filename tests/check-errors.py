@@ -3,7 +3,7 @@
 """Every errno a public function returns is documented.
 
 For each function the public headers declare, the -EXXX names written in
-its definition (libvsw/*.c), and in the functions whose result it returns
+its definition (libvsw/*/*.c), and in the functions whose result it returns
 or keeps in a variable (static helpers of its file, internal vsw__ helpers,
 other public functions, followed to any depth), must each appear in its
 Doxygen @return and in the RETURN VALUE or ERRORS section of its man page.
@@ -88,7 +88,9 @@ class Code:
     def __init__(self, srcdir):
         self.statics = {}   # (file, name) -> body
         self.globals = {}   # name -> (file, body)
-        for f in sorted(os.listdir(srcdir)):
+        files = sorted(os.path.relpath(os.path.join(d, n), srcdir)
+                       for d, _, names in os.walk(srcdir) for n in names)
+        for f in files:
             if not f.endswith(".c"):
                 continue
             with open(os.path.join(srcdir, f), encoding="utf-8") as fh:
@@ -211,7 +213,7 @@ def main():
         for name in sorted(set(DECL_RE.findall(htext))):
             found = code.errors(name)
             if found is None:
-                problems.append("%s: no definition in libvsw/*.c" % name)
+                problems.append("%s: no definition in libvsw/*/*.c" % name)
                 continue
             with_errors += bool(found)
             dox = doxygen_return(htext, name)
@@ -232,7 +234,7 @@ def main():
                         where))
     # a parser that no longer sees the code's style would pass everything
     if with_errors < 20:
-        problems.append("only %d public functions return an -EXXX: the scan of libvsw/*.c "
+        problems.append("only %d public functions return an -EXXX: the scan of libvsw/*/*.c "
                         "no longer reads the code" % with_errors)
     for p in problems:
         print(p)

@@ -7,7 +7,7 @@
  * nothing may leak (checked under valgrind by make check-valgrind).
  */
 #include "cksuite.h"
-#include "internal.h"
+#include "core/alloc.h"
 
 /* Returns the number of calls that failed with -ENOMEM; fails on any other error. */
 static int run_script(void)

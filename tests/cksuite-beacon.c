@@ -16,7 +16,7 @@
 #include <stdlib.h>
 
 #include "cksuite.h"
-#include "internal.h"
+#include "core/objects.h"
 
 #define SEC 1000000000ull
 

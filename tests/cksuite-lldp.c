@@ -15,7 +15,7 @@
 #include <vsw_backend.h>
 
 #include "cksuite.h"
-#include "internal.h"
+#include "core/objects.h"
 
 static const uint8_t nearest[6] = { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e };
 static const uint8_t peer_mac[6] = { 0x00, 0x1c, 0x73, 0xaa, 0xbb, 0xcd };

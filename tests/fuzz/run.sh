@@ -29,7 +29,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
 	-I$top/include -I$build/include -I$build -I$top/libvsw"
-lib=$(ls "$top"/libvsw/*.c)
+lib=$(ls "$top"/libvsw/*/*.c)
 parser="$top/examples/daemon/cmd.c $top/examples/daemon/cmdword.c $top/examples/daemon/cmdval.c"
 daemon="$parser $top/examples/daemon/exec.c $top/examples/daemon/host.c \
 	$top/examples/daemon/config.c $top/examples/daemon/port.c $top/examples/daemon/policy.c \

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+/*
+ * carrier.c - a port's link and MTU against its backend's: the carrier is
+ * re-read at attach, at link polls and on notification, and a change
+ * re-derives the frame path's state; an MTU below the switch's is logged.
+ */
+#include "core/log.h"
+#include "backends/backends.h"
+#include "datapath/datapath.h"
+
+bool vsw__port_refresh_carrier(struct vsw_port *p)
+{
+	bool up = p->be ? vsw_backend_link(p->be) > 0 : true;
+
+	if (up == p->carrier)
+		return false;
+	p->carrier = up;
+	vsw__info(p->sw, "%s: link %s", p->name, up ? "up" : "down");
+	vsw__switch_config_changed(p->sw);
+	return true;
+}
+
+void vsw__port_check_mtu(struct vsw_port *p)
+{
+	int mtu = p->be ? vsw_backend_mtu(p->be) : -EOPNOTSUPP;
+
+	/* not refused: the host may raise the device's MTU next, and the
+	 * backend follows it; until then larger frames are lost there */
+	if (mtu > 0 && (unsigned int)mtu < p->sw->mtu)
+		vsw__warn(p->sw, "%s: the %s backend's MTU %d is below the switch MTU %u: "
+			  "larger frames are dropped there", p->name, p->be->ops->name, mtu,
+			  p->sw->mtu);
+}

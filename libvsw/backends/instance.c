@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+/*
+ * instance.c - what a backend implementation calls on its own instance
+ * (vsw_backend.h): its private pointer, the wake-up of a descriptor-less
+ * backend, counting what it drops on its port, and whether a port owns it.
+ * Kept apart from the registry, which names every built-in backend, so that
+ * calls between backends/ files go one way.
+ */
+#include "core/objects.h"
+#include "backends/backends.h"
+#include "backends/private.h"
+
+void *vsw_backend_priv(const struct vsw_backend *be)
+{
+	return be ? be->priv : NULL;
+}
+
+void vsw_backend_set_priv(struct vsw_backend *be, void *priv)
+{
+	if (be)
+		be->priv = priv;
+}
+
+void vsw_backend_notify(struct vsw_backend *be)
+{
+	if (be)
+		__atomic_store_n(&be->notified, 1, __ATOMIC_RELEASE);
+}
+
+int vsw_backend_count(struct vsw_backend *be, enum vsw_counter ctr, uint64_t n)
+{
+	if (!be || (ctr != VSW_CTR_TRUNCATED && ctr != VSW_CTR_RX_DROPPED
+		    && ctr != VSW_CTR_RX_ERRORS))
+		return -EINVAL;
+	if (be->port)
+		be->port->ctr[ctr] += n;
+	return 0;
+}
+
+bool vsw__backend_owned(const struct vsw_backend *be)
+{
+	return be->port != NULL;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * private.h - all a backend implementation includes besides vsw_backend.h:
+ * the library's allocator, the one option parser (options.c), the network
+ * device helpers (netdev.c) and whether a port owns the instance. Backends
+ * see nothing of the switch's internals.
+ */
+#ifndef VSW_BACKENDS_PRIVATE_H
+#define VSW_BACKENDS_PRIVATE_H
+
+#include "config.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "vsw.h"
+#include "vsw_backend.h"
+#include "core/alloc.h"
+#include "core/check.h"
+
+/* Whether a port owns the instance (else a program uses it on its own). */
+bool vsw__backend_owned(const struct vsw_backend *be);
+
+/* ---- options (options.c) ---- */
+/*
+ * Walk "key=value,key2,key3=v" options. On each call, fills 'key' and 'val'
+ * (val is "" for a bare key) and advances '*s'; returns 1 while there is an
+ * option, 0 at the end, -EINVAL for a malformed or too long one.
+ */
+int vsw__opt_next(const char **s, char *key, size_t keylen, char *val, size_t vallen);
+/* A decimal option value in [min, max], or -EINVAL. */
+long vsw__opt_long(const char *val, long min, long max);
+
+/* ---- network devices (netdev.c) ---- */
+int vsw__netdev_ifindex(const char *ifname);
+/* IFF_* flags of the interface, or a negative errno. */
+int vsw__netdev_flags(const char *ifname);
+/* Set IFF_UP (and IFF_PROMISC if 'promisc'); 0 or a negative errno. */
+int vsw__netdev_up(const char *ifname, bool promisc);
+/* 1 if the interface is up with carrier (IFF_RUNNING), 0 if not or gone. */
+int vsw__netdev_running(const char *ifname);
+int vsw__netdev_mac(const char *ifname, uint8_t mac[6]);
+int vsw__netdev_mtu(const char *ifname);
+/* 0 or -EINVAL for an interface name (1 to IFNAMSIZ-1 bytes, no '/' or space). */
+int vsw__netdev_name_ok(const char *ifname);
+
+#endif
