@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "vsw.h"
+#include "vsw_host.h"
 #include "vsw_backend.h"
 #include "list.h"
 #include "fdb.h"
