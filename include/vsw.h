@@ -6,7 +6,9 @@
  * libvsw puts a standard vSwitch, in the vocabulary of VMware vSphere, inside
  * any host program: a hypervisor, an emulator, a test harness or a daemon.
  * This header is everything a user of the library needs; backend authors
- * also include vsw_backend.h.
+ * also include vsw_backend.h, and a program that gives VMkernel ports an
+ * interface in the host kernel (addresses, routes, TCP/IP stacks) includes
+ * vsw_host.h.
  *
  * @section model The object model
  *
@@ -85,6 +87,10 @@ extern "C" {
  */
 #define VSW_OPTS(TYPE, NAME, ...) \
 	struct TYPE NAME = { .size = sizeof(struct TYPE), __VA_ARGS__ }
+
+/* ======================================================================
+ * Lifecycle and errors: version, limits, logging (errors: see the file comment)
+ * ====================================================================== */
 
 /**
  * @defgroup version Library version
@@ -171,6 +177,11 @@ typedef void (*vsw_log_fn)(struct vsw_switch *sw, enum vsw_log_level level,
 	__attribute__((format(printf, 4, 0)));
 
 /** @} */
+
+/* ======================================================================
+ * The switch and its configuration: switches, port groups, policies, teaming
+ * (with beacon probing, its failure detection)
+ * ====================================================================== */
 
 /**
  * @defgroup switch Switches
@@ -299,164 +310,11 @@ VSW_API int vsw_switch_set_log(struct vsw_switch *sw, vsw_log_fn fn,
 /** @} */
 
 /**
- * @defgroup policy Policies
- * @{
- */
-
-/**
- * @brief Policy option keys.
- *
- * Values are integers; booleans are 0 (reject, no, off) or 1 (accept, yes,
- * on). Every key is valid on a switch and on a port group.
- */
-enum vsw_policy {
-	/** Security: promiscuous mode, 0 reject (default) or 1 accept. */
-	VSW_POL_PROMISCUOUS = 0,
-	/** Security: MAC address changes, 0 reject or 1 accept (default). */
-	VSW_POL_MAC_CHANGES = 1,
-	/** Security: forged transmits, 0 reject or 1 accept (default). */
-	VSW_POL_FORGED_TRANSMITS = 2,
-	/** Shaping of what virtual ports send: 0 off (default) or 1 on. */
-	VSW_POL_SHAPING_ENABLED = 3,
-	/** Shaping: average rate in bits per second, > 0 (default 100000000). */
-	VSW_POL_SHAPING_AVERAGE_BPS = 4,
-	/** Shaping: peak rate in bits per second, > 0 (default 100000000). */
-	VSW_POL_SHAPING_PEAK_BPS = 5,
-	/** Shaping: burst size in bytes, > 0 (default 104857600). */
-	VSW_POL_SHAPING_BURST_BYTES = 6,
-	/** Teaming: load balancing, an enum vsw_load_balancing value. */
-	VSW_POL_LOAD_BALANCING = 7,
-	/** Teaming: network failure detection, an enum vsw_failure_detection. */
-	VSW_POL_FAILURE_DETECTION = 8,
-	/** Teaming: notify switches (RARP on failover), 0 no or 1 yes (default). */
-	VSW_POL_NOTIFY_SWITCHES = 9,
-	/** Teaming: failback to a recovered active uplink, 0 no or 1 yes (default). */
-	VSW_POL_FAILBACK = 10,
-	/** MAC learning on virtual ports (vDS class): 0 off (default) or 1 on. */
-	VSW_POL_MAC_LEARNING = 11,
-	/** MAC learning: learned addresses per port, 0 unlimited, default 4096;
-	 *  the switch's capacity (vsw_switch_opts.max_macs) bounds it. */
-	VSW_POL_MAC_LIMIT = 12,
-	/** MAC learning: aging time in seconds, 0 never, default 300. */
-	VSW_POL_MAC_AGING_SEC = 13,
-};
-
-/** Number of policy keys this version of the headers knows. */
-#define VSW_POL_COUNT 14
-
-/** Values of VSW_POL_LOAD_BALANCING. */
-enum vsw_load_balancing {
-	/** Route based on the originating virtual port (default). */
-	VSW_LB_PORT_ID = 0,
-	/** Route based on the source MAC hash. */
-	VSW_LB_SRC_MAC = 1,
-	/** Route based on the hash of source and destination IP addresses. */
-	VSW_LB_IP_HASH = 2,
-	/** Use explicit failover order: the first usable uplink. */
-	VSW_LB_EXPLICIT = 3,
-};
-
-/** Values of VSW_POL_FAILURE_DETECTION. */
-enum vsw_failure_detection {
-	/** Link status only (default). */
-	VSW_DETECT_LINK_STATUS = 0,
-	/** Link status and beacon probing. */
-	VSW_DETECT_BEACON = 1,
-};
-
-/**
- * @brief The name of a policy key, e.g. "forged_transmits".
- * @param key  A policy key.
- * @return A static string, or NULL if @p key is not a known key.
- * @since 1.0
- */
-VSW_API const char *vsw_policy_name(enum vsw_policy key);
-
-/**
- * @brief Set a switch-wide policy value (the default for port groups).
- *
- * Port groups that do not override @p key see the new value at once.
- *
- * @param sw     The switch.
- * @param key    The option.
- * @param value  The new value (see enum vsw_policy for each key's range).
- * @return 0 on success, or
- *  - @c -EINVAL: @p sw is NULL, @p key is unknown or @p value is out of
- *    range for @p key;
- *  - @c -EBUSY: the switch is busy (the call was made from a receive
- *    callback, its log handler or the callback of a walk of it).
- * @since 1.0
- */
-VSW_API int vsw_switch_policy_set(struct vsw_switch *sw, enum vsw_policy key,
-				  uint64_t value);
-
-/**
- * @brief Read a switch-wide policy value.
- * @param sw     The switch.
- * @param key    The option.
- * @param value  Receives the value.
- * @return 0 on success, or @c -EINVAL: @p sw or @p value is NULL, or @p key
- *         is unknown.
- * @since 1.0
- */
-VSW_API int vsw_switch_policy_get(const struct vsw_switch *sw,
-				  enum vsw_policy key, uint64_t *value);
-
-struct vsw_portgroup;
-
-/**
- * @brief Override a policy value on one port group.
- * @param pg     The port group.
- * @param key    The option.
- * @param value  The new value (see enum vsw_policy for each key's range).
- * @return 0 on success, or
- *  - @c -EINVAL: @p pg is NULL, @p key is unknown or @p value is out of
- *    range for @p key;
- *  - @c -EBUSY: the switch is busy (the call was made from a receive
- *    callback, its log handler or the callback of a walk of it).
- * @since 1.0
- */
-VSW_API int vsw_portgroup_policy_set(struct vsw_portgroup *pg,
-				     enum vsw_policy key, uint64_t value);
-
-/**
- * @brief Read a port group's effective policy value.
- *
- * @param pg         The port group.
- * @param key        The option.
- * @param value      Receives the effective value: the port group's override,
- *                   else the switch's value.
- * @param inherited  If not NULL, receives 1 when the value comes from the
- *                   switch and 0 when the port group overrides it.
- * @return 0 on success, or @c -EINVAL: @p pg or @p value is NULL, or @p key
- *         is unknown.
- * @since 1.0
- */
-VSW_API int vsw_portgroup_policy_get(const struct vsw_portgroup *pg,
-				     enum vsw_policy key, uint64_t *value,
-				     int *inherited);
-
-/**
- * @brief Drop a port group's override so that it inherits the switch's value.
- *
- * Clearing an option that is not overridden succeeds and changes nothing.
- *
- * @param pg   The port group.
- * @param key  The option.
- * @return 0 on success, or @c -EINVAL (@p pg is NULL or @p key is unknown)
- *         or @c -EBUSY (the switch is busy: called from a receive callback, its
- *         log handler or the callback of a walk of it).
- * @since 1.0
- */
-VSW_API int vsw_portgroup_policy_clear(struct vsw_portgroup *pg,
-				       enum vsw_policy key);
-
-/** @} */
-
-/**
  * @defgroup portgroup Port groups
  * @{
  */
+
+struct vsw_portgroup;
 
 /**
  * @brief Add a port group (an L2 segment) to a switch.
@@ -582,6 +440,159 @@ VSW_API struct vsw_port *vsw_portgroup_port_next(const struct vsw_portgroup *pg,
 /** @} */
 
 /**
+ * @defgroup policy Policies
+ * @{
+ */
+
+/**
+ * @brief Policy option keys.
+ *
+ * Values are integers; booleans are 0 (reject, no, off) or 1 (accept, yes,
+ * on). Every key is valid on a switch and on a port group.
+ */
+enum vsw_policy {
+	/** Security: promiscuous mode, 0 reject (default) or 1 accept. */
+	VSW_POL_PROMISCUOUS = 0,
+	/** Security: MAC address changes, 0 reject or 1 accept (default). */
+	VSW_POL_MAC_CHANGES = 1,
+	/** Security: forged transmits, 0 reject or 1 accept (default). */
+	VSW_POL_FORGED_TRANSMITS = 2,
+	/** Shaping of what virtual ports send: 0 off (default) or 1 on. */
+	VSW_POL_SHAPING_ENABLED = 3,
+	/** Shaping: average rate in bits per second, > 0 (default 100000000). */
+	VSW_POL_SHAPING_AVERAGE_BPS = 4,
+	/** Shaping: peak rate in bits per second, > 0 (default 100000000). */
+	VSW_POL_SHAPING_PEAK_BPS = 5,
+	/** Shaping: burst size in bytes, > 0 (default 104857600). */
+	VSW_POL_SHAPING_BURST_BYTES = 6,
+	/** Teaming: load balancing, an enum vsw_load_balancing value. */
+	VSW_POL_LOAD_BALANCING = 7,
+	/** Teaming: network failure detection, an enum vsw_failure_detection. */
+	VSW_POL_FAILURE_DETECTION = 8,
+	/** Teaming: notify switches (RARP on failover), 0 no or 1 yes (default). */
+	VSW_POL_NOTIFY_SWITCHES = 9,
+	/** Teaming: failback to a recovered active uplink, 0 no or 1 yes (default). */
+	VSW_POL_FAILBACK = 10,
+	/** MAC learning on virtual ports (vDS class): 0 off (default) or 1 on. */
+	VSW_POL_MAC_LEARNING = 11,
+	/** MAC learning: learned addresses per port, 0 unlimited, default 4096;
+	 *  the switch's capacity (vsw_switch_opts.max_macs) bounds it. */
+	VSW_POL_MAC_LIMIT = 12,
+	/** MAC learning: aging time in seconds, 0 never, default 300. */
+	VSW_POL_MAC_AGING_SEC = 13,
+};
+
+/** Number of policy keys this version of the headers knows. */
+#define VSW_POL_COUNT 14
+
+/** Values of VSW_POL_LOAD_BALANCING. */
+enum vsw_load_balancing {
+	/** Route based on the originating virtual port (default). */
+	VSW_LB_PORT_ID = 0,
+	/** Route based on the source MAC hash. */
+	VSW_LB_SRC_MAC = 1,
+	/** Route based on the hash of source and destination IP addresses. */
+	VSW_LB_IP_HASH = 2,
+	/** Use explicit failover order: the first usable uplink. */
+	VSW_LB_EXPLICIT = 3,
+};
+
+/** Values of VSW_POL_FAILURE_DETECTION. */
+enum vsw_failure_detection {
+	/** Link status only (default). */
+	VSW_DETECT_LINK_STATUS = 0,
+	/** Link status and beacon probing. */
+	VSW_DETECT_BEACON = 1,
+};
+
+/**
+ * @brief The name of a policy key, e.g. "forged_transmits".
+ * @param key  A policy key.
+ * @return A static string, or NULL if @p key is not a known key.
+ * @since 1.0
+ */
+VSW_API const char *vsw_policy_name(enum vsw_policy key);
+
+/**
+ * @brief Set a switch-wide policy value (the default for port groups).
+ *
+ * Port groups that do not override @p key see the new value at once.
+ *
+ * @param sw     The switch.
+ * @param key    The option.
+ * @param value  The new value (see enum vsw_policy for each key's range).
+ * @return 0 on success, or
+ *  - @c -EINVAL: @p sw is NULL, @p key is unknown or @p value is out of
+ *    range for @p key;
+ *  - @c -EBUSY: the switch is busy (the call was made from a receive
+ *    callback, its log handler or the callback of a walk of it).
+ * @since 1.0
+ */
+VSW_API int vsw_switch_policy_set(struct vsw_switch *sw, enum vsw_policy key,
+				  uint64_t value);
+
+/**
+ * @brief Read a switch-wide policy value.
+ * @param sw     The switch.
+ * @param key    The option.
+ * @param value  Receives the value.
+ * @return 0 on success, or @c -EINVAL: @p sw or @p value is NULL, or @p key
+ *         is unknown.
+ * @since 1.0
+ */
+VSW_API int vsw_switch_policy_get(const struct vsw_switch *sw,
+				  enum vsw_policy key, uint64_t *value);
+
+/**
+ * @brief Override a policy value on one port group.
+ * @param pg     The port group.
+ * @param key    The option.
+ * @param value  The new value (see enum vsw_policy for each key's range).
+ * @return 0 on success, or
+ *  - @c -EINVAL: @p pg is NULL, @p key is unknown or @p value is out of
+ *    range for @p key;
+ *  - @c -EBUSY: the switch is busy (the call was made from a receive
+ *    callback, its log handler or the callback of a walk of it).
+ * @since 1.0
+ */
+VSW_API int vsw_portgroup_policy_set(struct vsw_portgroup *pg,
+				     enum vsw_policy key, uint64_t value);
+
+/**
+ * @brief Read a port group's effective policy value.
+ *
+ * @param pg         The port group.
+ * @param key        The option.
+ * @param value      Receives the effective value: the port group's override,
+ *                   else the switch's value.
+ * @param inherited  If not NULL, receives 1 when the value comes from the
+ *                   switch and 0 when the port group overrides it.
+ * @return 0 on success, or @c -EINVAL: @p pg or @p value is NULL, or @p key
+ *         is unknown.
+ * @since 1.0
+ */
+VSW_API int vsw_portgroup_policy_get(const struct vsw_portgroup *pg,
+				     enum vsw_policy key, uint64_t *value,
+				     int *inherited);
+
+/**
+ * @brief Drop a port group's override so that it inherits the switch's value.
+ *
+ * Clearing an option that is not overridden succeeds and changes nothing.
+ *
+ * @param pg   The port group.
+ * @param key  The option.
+ * @return 0 on success, or @c -EINVAL (@p pg is NULL or @p key is unknown)
+ *         or @c -EBUSY (the switch is busy: called from a receive callback, its
+ *         log handler or the callback of a walk of it).
+ * @since 1.0
+ */
+VSW_API int vsw_portgroup_policy_clear(struct vsw_portgroup *pg,
+				       enum vsw_policy key);
+
+/** @} */
+
+/**
  * @defgroup teaming NIC teaming order
  * @{
  */
@@ -699,6 +710,112 @@ VSW_API struct vsw_uplink *vsw_portgroup_teaming_uplink(const struct vsw_portgro
 /** @} */
 
 /**
+ * @defgroup beacon Beacon probing
+ *
+ * The failure detection policy VSW_DETECT_BEACON (ESXi's "beacon probing")
+ * finds uplinks whose link is up but that no longer reach the rest of the
+ * team. Every interval, each uplink that a port group with beacon probing
+ * lists (active or standby) sends a small broadcast beacon on each VLAN
+ * those port groups use. An uplink that hears no other uplink's beacon, or
+ * whose beacons no other uplink hears, for 3 intervals while at least two
+ * other uplinks still hear each other is @e failed on that VLAN: the port
+ * groups of that VLAN with beacon probing stop using it, and their ports
+ * move (with notify switches and failback as for a link failure). With two
+ * uplinks a silence cannot be blamed on either one: both stay in use and
+ * the state is @e inconclusive. Beacons are consumed by the uplinks: they
+ * never reach a vNIC or a VMkernel port, nor another uplink.
+ *
+ * The rounds run from vsw_switch_poll(), on the switch's clock
+ * (vsw_switch_set_clock()). vsw-teaming(7) describes the frame format and
+ * every rule.
+ * @{
+ */
+
+/** Shortest beacon interval, in milliseconds. */
+#define VSW_BEACON_INTERVAL_MIN 100
+/** Longest beacon interval, in milliseconds. */
+#define VSW_BEACON_INTERVAL_MAX 60000
+/** Beacon interval of a new switch, in milliseconds (ESXi's). */
+#define VSW_BEACON_INTERVAL_DEFAULT 1000
+
+/** What beacon probing says of an uplink, from the least to the most severe. */
+enum vsw_beacon_state {
+	/** Not probed: no port group with beacon probing lists the uplink
+	 *  (on that VLAN), or its link is down. */
+	VSW_BEACON_OFF = 0,
+	/** Probed, but no other uplink of the VLAN has its link up: nothing to
+	 *  compare with, so beacons cannot find anything. */
+	VSW_BEACON_ALONE = 1,
+	/** It hears the other uplinks and they hear it. */
+	VSW_BEACON_OK = 2,
+	/** Silent, but fewer than two uplinks still hear each other, so the
+	 *  fault cannot be located (always so with two uplinks): the uplink
+	 *  stays in use. */
+	VSW_BEACON_INCONCLUSIVE = 3,
+	/** Cut off from the team while the others hear each other: port groups
+	 *  with beacon probing on that VLAN do not use it. */
+	VSW_BEACON_FAILED = 4,
+};
+
+/**
+ * @brief Set how often uplinks send beacons.
+ *
+ * The interval is a property of the switch, like ESXi's, and applies to
+ * every probed VLAN; an uplink fails after 3 silent intervals. A shorter
+ * interval takes effect at once, a longer one after the current round.
+ *
+ * @param sw  The switch.
+ * @param ms  VSW_BEACON_INTERVAL_MIN to VSW_BEACON_INTERVAL_MAX
+ *            milliseconds; a new switch has VSW_BEACON_INTERVAL_DEFAULT.
+ * @return 0 on success, or
+ *  - @c -EINVAL: @p sw is NULL or @p ms is out of range;
+ *  - @c -EBUSY: the switch is delivering frames (called from a receive
+ *    callback).
+ * @since 1.1
+ */
+VSW_API int vsw_switch_set_beacon_interval(struct vsw_switch *sw, unsigned int ms);
+
+/**
+ * @brief The beacon interval of a switch.
+ * @param sw  The switch.
+ * @return The interval in milliseconds; 0 if @p sw is NULL.
+ * @since 1.1
+ */
+VSW_API unsigned int vsw_switch_beacon_interval(const struct vsw_switch *sw);
+
+/**
+ * @brief What beacon probing says of an uplink, over every probed VLAN.
+ *
+ * The most severe of the uplink's states on the VLANs it probes
+ * (VSW_BEACON_FAILED if it failed on any of them). The state changes once
+ * per interval, in vsw_switch_poll().
+ *
+ * @param u  The uplink.
+ * @return An enum vsw_beacon_state value; VSW_BEACON_OFF if @p u is NULL.
+ * @since 1.1
+ */
+VSW_API enum vsw_beacon_state vsw_uplink_beacon_state(const struct vsw_uplink *u);
+
+/**
+ * @brief What beacon probing says of an uplink on one VLAN.
+ *
+ * @param u     The uplink.
+ * @param vlan  A port group VLAN ID: 0 to 4094, or 4095, which trunk port
+ *              groups probe untagged and is the same as 0.
+ * @return An enum vsw_beacon_state value; VSW_BEACON_OFF if @p u is NULL,
+ *         @p vlan is above 4095 or the uplink does not probe that VLAN.
+ * @since 1.1
+ */
+VSW_API enum vsw_beacon_state vsw_uplink_beacon_vlan_state(const struct vsw_uplink *u,
+							    unsigned int vlan);
+
+/** @} */
+
+/* ======================================================================
+ * Ports: the common port, vNICs, VMkernel ports (the object), uplinks
+ * ====================================================================== */
+
+/**
  * @defgroup ports Ports (common to uplinks, vNICs and VMkernel ports)
  * @{
  */
@@ -811,302 +928,6 @@ VSW_API int vsw_port_set_link(struct vsw_port *port, int up);
  * @since 1.0
  */
 VSW_API int vsw_port_link(const struct vsw_port *port);
-
-/**
- * @brief Per-port counters.
- *
- * Traffic counters are seen from the switch: @c rx counts what the port
- * sent into the switch, @c tx what the switch delivered to the port. Each
- * drop reason counts frames the switch discarded. New counters may be added
- * at the end in later versions: find the end at run time with
- * vsw_counter_name() returning NULL.
- */
-enum vsw_counter {
-	VSW_CTR_RX_PACKETS = 0,      /**< Frames the port sent into the switch. */
-	VSW_CTR_RX_BYTES = 1,        /**< Their bytes. */
-	VSW_CTR_TX_PACKETS = 2,      /**< Frames delivered to the port. */
-	VSW_CTR_TX_BYTES = 3,        /**< Their bytes. */
-	VSW_CTR_RUNT = 4,            /**< Drop: shorter than its headers. */
-	VSW_CTR_BAD_SRC = 5,         /**< Drop: multicast or zero source MAC. */
-	VSW_CTR_OVERSIZE = 6,        /**< Drop: payload above the switch MTU. */
-	VSW_CTR_VLAN_VIOLATION = 7,  /**< Drop: a tag the port may not send. */
-	VSW_CTR_FORGED = 8,          /**< Drop: forged source MAC (policy reject). */
-	VSW_CTR_SHAPED = 9,          /**< Drop: over the traffic shaping rate. */
-	VSW_CTR_REFLECTED = 10,      /**< Drop: a local MAC came back on an uplink. */
-	VSW_CTR_UNKNOWN_DST = 11,    /**< Drop: unknown unicast from an uplink. */
-	VSW_CTR_NO_UPLINK = 12,      /**< Drop: no usable uplink for the frame. */
-	VSW_CTR_NO_RECEIVER = 13,    /**< Drop: a flood that no port may receive. */
-	VSW_CTR_SELF_DST = 14,       /**< Drop: addressed to its own source port. */
-	VSW_CTR_MAC_CHANGE_BLOCKED = 15, /**< Drop (on the receiver): MAC changed, policy reject. */
-	VSW_CTR_LINK_DOWN = 16,      /**< Drop: the port's link is down. */
-	VSW_CTR_TX_ERRORS = 17,      /**< Error: the port's backend refused a frame. */
-	VSW_CTR_RX_ERRORS = 18,      /**< Error: the port's backend failed to receive. */
-	VSW_CTR_LEARN_REFUSED = 19,  /**< Event: a MAC not learned (limit or table full). */
-	VSW_CTR_RARP_SENT = 20,      /**< Event: notify-switches RARP frames sent. */
-	/** Event (uplinks): beacon probes sent, one per probed VLAN per interval. @since 1.1 */
-	VSW_CTR_BEACON_SENT = 21,
-	/** Event (uplinks): beacons heard from another uplink of the switch. @since 1.1 */
-	VSW_CTR_BEACON_RX = 22,
-	/** Event (uplinks): intervals in which the uplink heard no other uplink,
-	 *  counted once per probed VLAN. @since 1.1 */
-	VSW_CTR_BEACON_MISSED = 23,
-	/** Event (uplinks): beacon frames consumed without effect: another
-	 *  switch's, the uplink's own coming back, or malformed. @since 1.1 */
-	VSW_CTR_BEACON_IGNORED = 24,
-	/**
-	 * Event: LLDP frames (ethertype 0x88cc to a group address of 802.1AB)
-	 * the port sent into the switch. The switch consumes them: they are
-	 * never forwarded, and on an uplink they feed its neighbor table.
-	 * @since 1.1
-	 */
-	VSW_CTR_LLDP_RX = 25,
-	/** Event: LLDPDUs the switch advertised on the uplink. @since 1.1 */
-	VSW_CTR_LLDP_TX = 26,
-	/**
-	 * Event: LLDP frames received on the uplink while listening that left
-	 * the neighbor table unchanged: malformed, or from a new neighbor when
-	 * the table was full. Counted in VSW_CTR_LLDP_RX as well.
-	 * @since 1.1
-	 */
-	VSW_CTR_LLDP_DISCARDED = 27,
-	/**
-	 * Error: a frame arrived longer than the port's backend could receive
-	 * whole (its buffer or ring slot), and was dropped by the backend
-	 * rather than handed to the switch cut short. @since 1.2
-	 */
-	VSW_CTR_TRUNCATED = 28,
-	/**
-	 * Error: frames the port's backend lost before it could read them
-	 * (the kernel's socket or ring was full), as the kernel reports them,
-	 * e.g. PACKET_STATISTICS on AF_PACKET. @since 1.2
-	 */
-	VSW_CTR_RX_DROPPED = 29,
-};
-
-/** Number of counters this version of the headers knows. */
-#define VSW_CTR_COUNT 30
-
-/** The class of a counter, as the function vsw_counter_kind returns it. */
-enum vsw_counter_kind {
-	VSW_CTR_KIND_TRAFFIC = 1, /**< rx/tx packets and bytes. */
-	VSW_CTR_KIND_DROP = 2,    /**< A forwarding decision discarded the frame. */
-	VSW_CTR_KIND_ERROR = 3,   /**< A backend failed to move a frame. */
-	VSW_CTR_KIND_EVENT = 4,   /**< Something happened; no frame was lost. */
-};
-
-/**
- * @brief The name of a counter, e.g. "vlan_violation".
- * @param ctr  A counter index.
- * @return A static string, or NULL if @p ctr is not a known counter.
- * @since 1.0
- */
-VSW_API const char *vsw_counter_name(enum vsw_counter ctr);
-
-/**
- * @brief The class of a counter.
- * @param ctr  A counter index.
- * @return An enum vsw_counter_kind value, or 0 if @p ctr is unknown.
- * @since 1.0
- */
-VSW_API enum vsw_counter_kind vsw_counter_kind(enum vsw_counter ctr);
-
-/**
- * @brief Read one counter of a port.
- * @param port  The port.
- * @param ctr   The counter.
- * @return Its value; 0 if @p port is NULL or @p ctr unknown.
- * @since 1.0
- */
-VSW_API uint64_t vsw_port_counter(const struct vsw_port *port,
-				  enum vsw_counter ctr);
-
-/**
- * @brief Set every counter of a port to zero.
- * @param port  The port.
- * @return 0 on success, or @c -EINVAL: @p port is NULL.
- * @since 1.0
- */
-VSW_API int vsw_port_clear_counters(struct vsw_port *port);
-
-/** @} */
-
-/**
- * @defgroup uplink Uplinks (vmnics)
- * @{
- */
-
-/**
- * @brief Add an uplink to a switch.
- *
- * The uplink joins the switch's teaming order as described at
- * vsw_switch_set_teaming().
- *
- * @param sw     The switch.
- * @param name   A port name unique in the switch, e.g. "vmnic0".
- * @param flags  Must be 0.
- * @param out    Receives the uplink; may be NULL.
- * @return 0 on success, or
- *  - @c -EINVAL: @p sw or @p name is NULL, @p name is empty or holds a
- *    control character, or @p flags is not 0;
- *  - @c -ENAMETOOLONG: @p name is longer than VSW_NAME_MAX;
- *  - @c -EEXIST: the switch has a port of that name;
- *  - @c -EBUSY: the switch is busy (the call was made from a receive
- *    callback, its log handler or the callback of a walk of it);
- *  - @c -ENOMEM: out of memory.
- * @since 1.0
- */
-VSW_API int vsw_uplink_add(struct vsw_switch *sw, const char *name,
-			   unsigned int flags, struct vsw_uplink **out);
-
-/**
- * @brief Remove an uplink from its switch and from every teaming order.
- * @param u  The uplink.
- * @return 0 on success, or @c -EINVAL (@p u is NULL) or @c -EBUSY (the
- *         switch is delivering frames: called from a receive callback).
- * @since 1.0
- */
-VSW_API int vsw_uplink_remove(struct vsw_uplink *u);
-
-/**
- * @brief Find an uplink by name.
- * @param sw    The switch.
- * @param name  The uplink's name.
- * @param out   Receives the uplink.
- * @return 0 on success, or
- *  - @c -EINVAL: an argument is NULL;
- *  - @c -ENOENT: the switch has no uplink of that name.
- * @since 1.0
- */
-VSW_API int vsw_uplink_find(const struct vsw_switch *sw, const char *name,
-			    struct vsw_uplink **out);
-
-/**
- * @brief Iterate over a switch's uplinks in the order they were added.
- * @param sw    The switch.
- * @param prev  The previous uplink, or NULL for the first.
- * @return The next uplink, or NULL after the last (or if @p sw is NULL).
- * @since 1.0
- */
-VSW_API struct vsw_uplink *vsw_uplink_next(const struct vsw_switch *sw,
-					   const struct vsw_uplink *prev);
-
-/**
- * @brief The common port of an uplink.
- * @param u  The uplink.
- * @return Its port; NULL if @p u is NULL.
- * @since 1.0
- */
-VSW_API struct vsw_port *vsw_uplink_port(struct vsw_uplink *u);
-
-/**
- * @brief The uplink behind a port.
- * @param port  A port.
- * @return The uplink, or NULL if @p port is NULL or not an uplink.
- * @since 1.0
- */
-VSW_API struct vsw_uplink *vsw_port_to_uplink(struct vsw_port *port);
-
-/** @} */
-
-/**
- * @defgroup beacon Beacon probing
- *
- * The failure detection policy VSW_DETECT_BEACON (ESXi's "beacon probing")
- * finds uplinks whose link is up but that no longer reach the rest of the
- * team. Every interval, each uplink that a port group with beacon probing
- * lists (active or standby) sends a small broadcast beacon on each VLAN
- * those port groups use. An uplink that hears no other uplink's beacon, or
- * whose beacons no other uplink hears, for 3 intervals while at least two
- * other uplinks still hear each other is @e failed on that VLAN: the port
- * groups of that VLAN with beacon probing stop using it, and their ports
- * move (with notify switches and failback as for a link failure). With two
- * uplinks a silence cannot be blamed on either one: both stay in use and
- * the state is @e inconclusive. Beacons are consumed by the uplinks: they
- * never reach a vNIC or a VMkernel port, nor another uplink.
- *
- * The rounds run from vsw_switch_poll(), on the switch's clock
- * (vsw_switch_set_clock()). vsw-teaming(7) describes the frame format and
- * every rule.
- * @{
- */
-
-/** Shortest beacon interval, in milliseconds. */
-#define VSW_BEACON_INTERVAL_MIN 100
-/** Longest beacon interval, in milliseconds. */
-#define VSW_BEACON_INTERVAL_MAX 60000
-/** Beacon interval of a new switch, in milliseconds (ESXi's). */
-#define VSW_BEACON_INTERVAL_DEFAULT 1000
-
-/** What beacon probing says of an uplink, from the least to the most severe. */
-enum vsw_beacon_state {
-	/** Not probed: no port group with beacon probing lists the uplink
-	 *  (on that VLAN), or its link is down. */
-	VSW_BEACON_OFF = 0,
-	/** Probed, but no other uplink of the VLAN has its link up: nothing to
-	 *  compare with, so beacons cannot find anything. */
-	VSW_BEACON_ALONE = 1,
-	/** It hears the other uplinks and they hear it. */
-	VSW_BEACON_OK = 2,
-	/** Silent, but fewer than two uplinks still hear each other, so the
-	 *  fault cannot be located (always so with two uplinks): the uplink
-	 *  stays in use. */
-	VSW_BEACON_INCONCLUSIVE = 3,
-	/** Cut off from the team while the others hear each other: port groups
-	 *  with beacon probing on that VLAN do not use it. */
-	VSW_BEACON_FAILED = 4,
-};
-
-/**
- * @brief Set how often uplinks send beacons.
- *
- * The interval is a property of the switch, like ESXi's, and applies to
- * every probed VLAN; an uplink fails after 3 silent intervals. A shorter
- * interval takes effect at once, a longer one after the current round.
- *
- * @param sw  The switch.
- * @param ms  VSW_BEACON_INTERVAL_MIN to VSW_BEACON_INTERVAL_MAX
- *            milliseconds; a new switch has VSW_BEACON_INTERVAL_DEFAULT.
- * @return 0 on success, or
- *  - @c -EINVAL: @p sw is NULL or @p ms is out of range;
- *  - @c -EBUSY: the switch is delivering frames (called from a receive
- *    callback).
- * @since 1.1
- */
-VSW_API int vsw_switch_set_beacon_interval(struct vsw_switch *sw, unsigned int ms);
-
-/**
- * @brief The beacon interval of a switch.
- * @param sw  The switch.
- * @return The interval in milliseconds; 0 if @p sw is NULL.
- * @since 1.1
- */
-VSW_API unsigned int vsw_switch_beacon_interval(const struct vsw_switch *sw);
-
-/**
- * @brief What beacon probing says of an uplink, over every probed VLAN.
- *
- * The most severe of the uplink's states on the VLANs it probes
- * (VSW_BEACON_FAILED if it failed on any of them). The state changes once
- * per interval, in vsw_switch_poll().
- *
- * @param u  The uplink.
- * @return An enum vsw_beacon_state value; VSW_BEACON_OFF if @p u is NULL.
- * @since 1.1
- */
-VSW_API enum vsw_beacon_state vsw_uplink_beacon_state(const struct vsw_uplink *u);
-
-/**
- * @brief What beacon probing says of an uplink on one VLAN.
- *
- * @param u     The uplink.
- * @param vlan  A port group VLAN ID: 0 to 4094, or 4095, which trunk port
- *              groups probe untagged and is the same as 0.
- * @return An enum vsw_beacon_state value; VSW_BEACON_OFF if @p u is NULL,
- *         @p vlan is above 4095 or the uplink does not probe that VLAN.
- * @since 1.1
- */
-VSW_API enum vsw_beacon_state vsw_uplink_beacon_vlan_state(const struct vsw_uplink *u,
-							    unsigned int vlan);
 
 /** @} */
 
@@ -1303,280 +1124,89 @@ VSW_API unsigned int vsw_vmk_services(const struct vsw_vmk *k);
  */
 VSW_API int vsw_vmk_set_services(struct vsw_vmk *k, unsigned int services);
 
-/**
- * @brief Options of vsw_vmk_iface_create().
- *
- * Zero-initialise and set @c size to sizeof(struct vsw_vmk_iface_opts):
- * later versions may add fields at the end.
- */
-struct vsw_vmk_iface_opts {
-	/** sizeof(struct vsw_vmk_iface_opts), as the caller knows it. */
-	size_t size;
-	/** The TCP/IP stack: NULL, "" or "default" for the calling thread's
-	 *  network namespace; another name for the named network namespace
-	 *  /run/netns/NAME (see vsw_netstack_add()). */
-	const char *netstack;
-	/** The interface's MTU, VSW_MTU_MIN to the switch's MTU; 0 for the
-	 *  switch's MTU. */
-	unsigned int mtu;
-};
-
-/**
- * @brief Give a VMkernel port its interface in the host: a tap named after
- *        the port, in a TCP/IP stack.
- *
- * Creates the tap device @c NAME (the port's name) with the port's MAC
- * address in the stack's network namespace, sets its MTU, brings it up and
- * attaches it to the port as its backend. The host's TCP/IP stack then
- * sends and receives on the port group through it; give it addresses with
- * vsw_vmk_ip_add(). Removing the port (or detaching its backend) deletes
- * the interface and its addresses.
- *
- * For a named stack the calling thread enters its network namespace for
- * the duration of the call and returns to its own; that takes
- * CAP_SYS_ADMIN, and creating a tap CAP_NET_ADMIN.
- *
- * @param k     The VMkernel port.
- * @param opts  Options, or NULL for the default stack and the switch's MTU.
- * @return 0 on success, or
- *  - @c -EINVAL: @p k is NULL, @p opts has a bad size, a stack name that
- *    is not 1 to VSW_NAME_MAX of [A-Za-z0-9._-], or an MTU out of range;
- *    or the port's name is not usable as an interface's (a '/', a space,
- *    or a '%', which the kernel would take as a template);
- *  - @c -ENAMETOOLONG: the port's name is longer than 15 bytes, too long
- *    for an interface;
- *  - @c -EBUSY: the port already has a backend, or the call was made from
- *    a receive callback;
- *  - @c -ENOENT: no such stack, or no /dev/net/tun;
- *  - @c -EPERM, @c -EACCES: not privileged enough;
- *  - @c -ENOMEM: out of memory;
- *  - @c -EINTR: a signal interrupted the wait for the kernel's answer
- *    to the MTU request;
- *  - @c -EPROTO: the kernel's answer was malformed;
- *  - @c -EIO: the tap backend failed without an errno;
- *  - another negative errno from the kernel.
- * @since 1.1
- */
-VSW_API int vsw_vmk_iface_create(struct vsw_vmk *k, const struct vsw_vmk_iface_opts *opts);
-
-/**
- * @brief The TCP/IP stack of a VMkernel port's interface.
- * @param k  The VMkernel port.
- * @return "default" or the stack's name; NULL if @p k is NULL or has no
- *         interface of vsw_vmk_iface_create().
- * @since 1.1
- */
-VSW_API const char *vsw_vmk_netstack(const struct vsw_vmk *k);
-
-/**
- * @brief The MTU of a VMkernel port's interface.
- * @param k  The VMkernel port.
- * @return The MTU libvsw last set, or @c -EINVAL (@p k is NULL) or
- *         @c -ENOENT (no interface: never made, or its backend was
- *         detached).
- * @since 1.1
- */
-VSW_API int vsw_vmk_mtu(const struct vsw_vmk *k);
-
-/**
- * @brief Change the MTU of a VMkernel port's interface.
- * @param k    The VMkernel port.
- * @param mtu  VSW_MTU_MIN to the switch's MTU.
- * @return 0 on success, or @c -EINVAL (@p k is NULL, @p mtu out of range),
- *         @c -ENOENT (no interface: never made, or its backend was
- *         detached), @c -EBUSY (called from a vsw_vmk_ip_foreach() or
- *         vsw_vmk_route_foreach() callback), or the kernel's negative errno:
- *         among them @c -EINTR (a signal interrupted the wait for the
- *         kernel's answer: the MTU may have changed) and @c -EPROTO (a
- *         malformed answer).
- * @since 1.1
- */
-VSW_API int vsw_vmk_set_mtu(struct vsw_vmk *k, unsigned int mtu);
-
-/**
- * @brief Add an IPv4 or IPv6 address to a VMkernel port's interface.
- *
- * IPv6 addresses are usable at once (no duplicate address detection), as
- * static addresses on ESXi are. The stack adds the route to the prefix.
- *
- * @param k     The VMkernel port.
- * @param cidr  Address and prefix length: "192.0.2.10/24", "2001:db8::10/64".
- * @return 0 on success, or @c -EINVAL (@p k is NULL, @p cidr malformed),
- *         @c -ENOENT (no interface: never made, or its backend was
- *         detached), @c -EBUSY (called from a vsw_vmk_ip_foreach() or
- *         vsw_vmk_route_foreach() callback), @c -EEXIST (the interface has that address), or the
- *         kernel's negative errno: among them @c -EINTR (a signal
- *         interrupted the wait for the kernel's answer: the change may
- *         have been made) and @c -EPROTO (a malformed answer).
- * @since 1.1
- */
-VSW_API int vsw_vmk_ip_add(struct vsw_vmk *k, const char *cidr);
-
-/**
- * @brief Remove an address from a VMkernel port's interface.
- * @param k     The VMkernel port.
- * @param cidr  Address and prefix length, as given to vsw_vmk_ip_add().
- * @return 0 on success, or @c -EINVAL, @c -ENOENT, @c -EBUSY as for
- *         vsw_vmk_ip_add(), @c -EADDRNOTAVAIL (the interface has no such
- *         address), or the kernel's negative errno, @c -EINTR and
- *         @c -EPROTO included as for vsw_vmk_ip_add().
- * @since 1.1
- */
-VSW_API int vsw_vmk_ip_remove(struct vsw_vmk *k, const char *cidr);
-
-/**
- * @brief Called by vsw_vmk_ip_foreach() for each address.
- *
- * It must not change the port's interface or the switch: those calls
- * return @c -EBUSY while the walk runs, as from a receive callback.
- *
- * @param cidr  The address and its prefix length, e.g. "192.0.2.10/24".
- * @param user  The caller's pointer.
- * @return 0 to go on, anything else to stop (vsw_vmk_ip_foreach()
- *         returns it).
- */
-typedef int (*vsw_vmk_ip_fn)(const char *cidr, void *user);
-
-/**
- * @brief Visit the addresses of a VMkernel port's interface, as the
- *        kernel has them (IPv6 link-local ones included).
- * @param k     The VMkernel port.
- * @param fn    Called for each address.
- * @param user  Passed to @p fn.
- * @return 0 after the last address, @p fn's non-zero return, or
- *         @c -EINVAL (@p k or @p fn is NULL), @c -ENOENT (no interface:
- *         never made, or its backend was detached), @c -EBUSY (called from
- *         a callback of a walk of this port), or the kernel's negative
- *         errno (@c -EPROTO: a malformed answer).
- * @since 1.1
- */
-VSW_API int vsw_vmk_ip_foreach(struct vsw_vmk *k, vsw_vmk_ip_fn fn, void *user);
-
-/**
- * @brief Add a route through a VMkernel port's interface, in its TCP/IP
- *        stack: a default gateway, or a static route.
- *
- * ESXi gives each TCP/IP stack its own default gateway: here it is a
- * default route through one of the stack's VMkernel ports, in the main
- * routing table of the port's stack. A destination has one route per
- * stack: a second default gateway of a family, through this port or
- * another of the stack, is refused.
- *
- * @param k        The VMkernel port.
- * @param dst      "default", or a network "192.0.2.0/24", "2001:db8::/32".
- * @param gateway  The next hop ("192.0.2.1", "2001:db8::1", "fe80::1"), of
- *                 the family of @p dst; NULL for a network on the link.
- *                 Required for "default".
- * @return 0 on success, or
- *  - @c -EINVAL: @p k or @p dst NULL, malformed, or of two families;
- *    "default" without a gateway;
- *  - @c -ENOENT: no interface (never made, or its backend was detached);
- *  - @c -EBUSY: called from a vsw_vmk_ip_foreach() or
- *    vsw_vmk_route_foreach() callback;
- *  - @c -EEXIST: the stack has a route to @p dst already;
- *  - @c -ENETUNREACH (IPv4), @c -EHOSTUNREACH (IPv6): the gateway is not
- *    on the networks of the port's interface (the kernel's answers);
- *  - @c -EINTR: a signal interrupted the wait for the kernel's answer (the
- *    route may have been added);
- *  - @c -EPROTO: the kernel's answer was malformed;
- *  - another negative errno from the kernel.
- * @since 1.1
- */
-VSW_API int vsw_vmk_route_add(struct vsw_vmk *k, const char *dst, const char *gateway);
-
-/**
- * @brief Remove a route that vsw_vmk_route_add() (or anyone) added through
- *        a VMkernel port's interface.
- * @param k        The VMkernel port.
- * @param dst      As given to vsw_vmk_route_add().
- * @param gateway  As given to vsw_vmk_route_add(); NULL matches a route
- *                 through the interface with any gateway ("default" with
- *                 NULL: the default routes of both families).
- * @return 0 on success, or @c -EINVAL, @c -ENOENT, @c -EBUSY as for
- *         vsw_vmk_route_add(), @c -ESRCH (no such route), or the kernel's
- *         negative errno, @c -EINTR and @c -EPROTO included as for
- *         vsw_vmk_route_add().
- * @since 1.1
- */
-VSW_API int vsw_vmk_route_remove(struct vsw_vmk *k, const char *dst, const char *gateway);
-
-/**
- * @brief Called by vsw_vmk_route_foreach() for each route.
- *
- * It must not change the port's interface or the switch: those calls
- * return @c -EBUSY while the walk runs, as from a receive callback.
- *
- * @param dst      "default" or the network, e.g. "192.0.2.0/24".
- * @param gateway  The next hop, or NULL for a route on the link.
- * @param user     The caller's pointer.
- * @return 0 to go on, anything else to stop (vsw_vmk_route_foreach()
- *         returns it).
- */
-typedef int (*vsw_vmk_route_fn)(const char *dst, const char *gateway, void *user);
-
-/**
- * @brief Visit the routes through a VMkernel port's interface in its
- *        stack's main table, but those the kernel makes for the
- *        interface's own addresses.
- * @param k     The VMkernel port.
- * @param fn    Called for each route.
- * @param user  Passed to @p fn.
- * @return 0 after the last route, @p fn's non-zero return, or @c -EINVAL
- *         (@p k or @p fn is NULL), @c -ENOENT (no interface), @c -EBUSY
- *         (called from a callback of a walk of this port), or the kernel's
- *         negative errno (@c -EPROTO: a malformed answer).
- * @since 1.1
- */
-VSW_API int vsw_vmk_route_foreach(struct vsw_vmk *k, vsw_vmk_route_fn fn, void *user);
-
 /** @} */
 
 /**
- * @defgroup netstack TCP/IP stacks
+ * @defgroup uplink Uplinks (vmnics)
  * @{
- *
- * ESXi separates the traffic of VMkernel ports into TCP/IP stacks
- * (default, vmotion, provisioning, or custom ones), each with its own
- * routing table. A stack here is a network namespace, named as iproute2's
- * `ip netns` names them (/run/netns/NAME): `ip netns exec vmotion ...`
- * runs a command in the vmotion stack. These functions make and remove
- * them; "default" is always the caller's own and is neither.
  */
 
 /**
- * @brief Create the TCP/IP stack @p name: a named network namespace with
- *        its loopback up.
+ * @brief Add an uplink to a switch.
  *
- * Takes CAP_SYS_ADMIN (it mounts the namespace on /run/netns/NAME, making
- * /run/netns a shared mount point first, as `ip netns add` does). The
- * caller's threads stay in their namespaces.
+ * The uplink joins the switch's teaming order as described at
+ * vsw_switch_set_teaming().
  *
- * @param name  1 to VSW_NAME_MAX of [A-Za-z0-9._-], not "default".
- * @return 0 on success, or @c -EINVAL (a bad name), @c -EEXIST (a stack
- *         of that name exists), @c -EPERM, or another negative errno.
- * @since 1.1
+ * @param sw     The switch.
+ * @param name   A port name unique in the switch, e.g. "vmnic0".
+ * @param flags  Must be 0.
+ * @param out    Receives the uplink; may be NULL.
+ * @return 0 on success, or
+ *  - @c -EINVAL: @p sw or @p name is NULL, @p name is empty or holds a
+ *    control character, or @p flags is not 0;
+ *  - @c -ENAMETOOLONG: @p name is longer than VSW_NAME_MAX;
+ *  - @c -EEXIST: the switch has a port of that name;
+ *  - @c -EBUSY: the switch is busy (the call was made from a receive
+ *    callback, its log handler or the callback of a walk of it);
+ *  - @c -ENOMEM: out of memory.
+ * @since 1.0
  */
-VSW_API int vsw_netstack_add(const char *name);
+VSW_API int vsw_uplink_add(struct vsw_switch *sw, const char *name,
+			   unsigned int flags, struct vsw_uplink **out);
 
 /**
- * @brief Remove the TCP/IP stack @p name.
- *
- * Unmounts and deletes /run/netns/NAME, so that the name is free again.
- * The namespace itself lives on while anything uses it: a VMkernel port
- * whose interface is in it keeps it (through the tap and its rtnetlink
- * socket), and the interface keeps working, in a stack that no longer has
- * a name, until the port is removed or its backend detached. Remove those
- * ports first.
- *
- * @param name  A stack's name, not "default".
- * @return 0 on success, or @c -EINVAL (a bad name), @c -ENOENT (no such
- *         stack), @c -EPERM, or another negative errno.
- * @since 1.1
+ * @brief Remove an uplink from its switch and from every teaming order.
+ * @param u  The uplink.
+ * @return 0 on success, or @c -EINVAL (@p u is NULL) or @c -EBUSY (the
+ *         switch is delivering frames: called from a receive callback).
+ * @since 1.0
  */
-VSW_API int vsw_netstack_remove(const char *name);
+VSW_API int vsw_uplink_remove(struct vsw_uplink *u);
+
+/**
+ * @brief Find an uplink by name.
+ * @param sw    The switch.
+ * @param name  The uplink's name.
+ * @param out   Receives the uplink.
+ * @return 0 on success, or
+ *  - @c -EINVAL: an argument is NULL;
+ *  - @c -ENOENT: the switch has no uplink of that name.
+ * @since 1.0
+ */
+VSW_API int vsw_uplink_find(const struct vsw_switch *sw, const char *name,
+			    struct vsw_uplink **out);
+
+/**
+ * @brief Iterate over a switch's uplinks in the order they were added.
+ * @param sw    The switch.
+ * @param prev  The previous uplink, or NULL for the first.
+ * @return The next uplink, or NULL after the last (or if @p sw is NULL).
+ * @since 1.0
+ */
+VSW_API struct vsw_uplink *vsw_uplink_next(const struct vsw_switch *sw,
+					   const struct vsw_uplink *prev);
+
+/**
+ * @brief The common port of an uplink.
+ * @param u  The uplink.
+ * @return Its port; NULL if @p u is NULL.
+ * @since 1.0
+ */
+VSW_API struct vsw_port *vsw_uplink_port(struct vsw_uplink *u);
+
+/**
+ * @brief The uplink behind a port.
+ * @param port  A port.
+ * @return The uplink, or NULL if @p port is NULL or not an uplink.
+ * @since 1.0
+ */
+VSW_API struct vsw_uplink *vsw_port_to_uplink(struct vsw_port *port);
 
 /** @} */
 
+/* ======================================================================
+ * Frames and receive
+ * ====================================================================== */
 
 /**
  * @defgroup frames Frames and the frame path
@@ -1744,6 +1374,414 @@ VSW_API int vsw_switch_set_clock(struct vsw_switch *sw, vsw_clock_fn fn, void *u
  * @since 1.0
  */
 VSW_API struct vsw_uplink *vsw_port_current_uplink(const struct vsw_port *port);
+
+/** @} */
+
+/* ======================================================================
+ * The event loop
+ * ====================================================================== */
+
+/**
+ * @defgroup loop The event loop
+ *
+ * The host program owns the thread. Either it calls vsw_switch_poll() from
+ * its own loop whenever vsw_switch_fd() polls readable, or it hands the
+ * thread to vsw_switch_run() until vsw_switch_stop().
+ * @{
+ */
+
+/**
+ * @brief Run one round of the switch's event loop.
+ *
+ * Waits up to @p timeout_ms for a backend to become readable or a timer to
+ * expire, then receives from every ready backend (a bounded number of
+ * batches each, so that no port starves the others) and forwards what it
+ * received, notices link changes, and runs the timers (MAC aging, link
+ * state polling every 100 ms; on the switch's clock, beacon probing rounds,
+ * LLDP advertising and neighbor expiry, every round).
+ *
+ * @param sw          The switch.
+ * @param timeout_ms  0 to return at once, -1 to wait without limit.
+ * @return The number of frames received, or @c -EINVAL (@p sw NULL),
+ *         @c -EBUSY (called while the switch delivers), a negative errno
+ *         of epoll_create1(2), timerfd_create(2), eventfd(2) or epoll_ctl(2)
+ *         when the loop is set up on the first call, or, since 1.2, the
+ *         negative errno of a failed epoll_wait(2) (1.1 returned 0). A
+ *         signal that interrupts the wait is not a failure: the round
+ *         returns what it received, usually 0.
+ * @since 1.0
+ */
+VSW_API int vsw_switch_poll(struct vsw_switch *sw, int timeout_ms);
+
+/**
+ * @brief One file descriptor that polls readable when the switch has work.
+ *
+ * An epoll descriptor over every backend and the switch's timers; add it to
+ * the host's own poll, select or epoll set and call vsw_switch_poll(sw, 0)
+ * when it is readable. It stays the same for the life of the switch.
+ *
+ * @param sw  The switch.
+ * @return The descriptor, or @c -EINVAL (@p sw NULL) or the negative errno
+ *         of epoll_create1() or timerfd_create().
+ * @since 1.0
+ */
+VSW_API int vsw_switch_fd(struct vsw_switch *sw);
+
+/**
+ * @brief Run the event loop until vsw_switch_stop().
+ * @param sw  The switch.
+ * @return 0 after vsw_switch_stop(), or the negative errno of the
+ *         vsw_switch_poll() that failed: @c -EINVAL (@p sw NULL), @c -EBUSY
+ *         (called while the switch delivers), or an error of the event
+ *         loop's set-up or of epoll_wait(2). Signals do not stop it.
+ * @since 1.0
+ */
+VSW_API int vsw_switch_run(struct vsw_switch *sw);
+
+/**
+ * @brief Make vsw_switch_run() return.
+ *
+ * Safe to call from a signal handler or another thread; the loop returns
+ * after its current round.
+ *
+ * @param sw  The switch.
+ * @return 0 on success, or @c -EINVAL if @p sw is NULL.
+ * @since 1.0
+ */
+VSW_API int vsw_switch_stop(struct vsw_switch *sw);
+
+/** @} */
+
+/* ======================================================================
+ * Backends
+ * ====================================================================== */
+
+/**
+ * @defgroup backend Backends: moving frames to and from the outside
+ *
+ * A backend instance connects a port to the world outside the process: a
+ * tap device, a network interface through AF_PACKET, an in-process memory
+ * wire. The spec string's prefix selects the backend ("memory:wire0",
+ * "tap:vm1"); vsw-backends(7) lists the built-in ones. Backends can also be
+ * opened on their own, without a switch: a test opens one end of a memory
+ * wire to play the physical network behind an uplink.
+ * @{
+ */
+
+struct vsw_backend;
+
+/**
+ * @brief Open a backend instance from a spec.
+ *
+ * @param spec     "TYPE:ARGUMENT", e.g. "memory:wire0" or "tap:vm1".
+ * @param options  Backend-specific "key=value,key=value" options, or NULL.
+ * @param out      Receives the instance.
+ * @return 0 on success, or
+ *  - @c -EINVAL: @p spec or @p out is NULL, @p spec has no ':', or the
+ *    argument or an option is invalid for the backend;
+ *  - @c -ENOENT: no backend of that type is registered;
+ *  - @c -EBUSY: the resource is taken (both ends of a memory wire are open);
+ *  - @c -ENOMEM: out of memory;
+ *  - @c -EIO: the backend's open failed with a positive value (a bug in a
+ *    registered backend);
+ *  - any other negative errno the backend's open reports (e.g. @c -EPERM).
+ * @note Close it with vsw_backend_close(), or hand it to a port with
+ *       vsw_port_attach_backend().
+ * @since 1.0
+ */
+VSW_API int vsw_backend_open(const char *spec, const char *options,
+			     struct vsw_backend **out);
+
+/**
+ * @brief Close a backend instance that no port owns.
+ * @param be  The instance, or NULL (then nothing happens). An instance
+ *            attached to a port is closed by vsw_port_detach() instead, and
+ *            this call ignores it.
+ * @since 1.0
+ */
+VSW_API void vsw_backend_close(struct vsw_backend *be);
+
+/**
+ * @brief The type name of a backend instance, e.g. "memory".
+ * @param be  The instance.
+ * @return A string valid while the instance is open; NULL if @p be is NULL.
+ * @since 1.0
+ */
+VSW_API const char *vsw_backend_type(const struct vsw_backend *be);
+
+/**
+ * @brief Receive up to @p n frames from a backend that no port owns.
+ *
+ * Never blocks. The frames point into the backend's buffers and stay valid
+ * until the next receive on the instance or its close.
+ *
+ * @param be      The instance.
+ * @param frames  Receives up to @p n descriptors.
+ * @param n       Capacity of @p frames.
+ * @return The number of frames received (0 when none is waiting), or
+ *  - @c -EINVAL: @p be or @p frames is NULL;
+ *  - @c -EBUSY: the instance is attached to a port (the switch receives);
+ *  - another negative errno from the backend.
+ * @since 1.0
+ */
+VSW_API int vsw_backend_recv(struct vsw_backend *be, struct vsw_frame *frames,
+			     unsigned int n);
+
+/**
+ * @brief Send frames through a backend that no port owns.
+ *
+ * Never blocks. The backend copies what it keeps; the caller's buffers are
+ * free again when the call returns.
+ *
+ * @param be      The instance.
+ * @param frames  @p n frames.
+ * @param n       Number of frames.
+ * @return The number of frames accepted (fewer than @p n when the backend's
+ *         queue is full), or
+ *  - @c -EINVAL: @p be or @p frames is NULL;
+ *  - @c -EBUSY: the instance is attached to a port;
+ *  - another negative errno from the backend (e.g. @c -ENETDOWN).
+ * @since 1.0
+ */
+VSW_API int vsw_backend_send(struct vsw_backend *be, const struct vsw_frame *frames,
+			     unsigned int n);
+
+/**
+ * @brief The pollable file descriptor of a backend instance.
+ * @param be  The instance.
+ * @return A descriptor that polls readable when frames or events wait, or
+ *         a negative errno: @c -EINVAL if @p be is NULL, @c -EOPNOTSUPP if
+ *         the backend has none.
+ * @since 1.0
+ */
+VSW_API int vsw_backend_fd(const struct vsw_backend *be);
+
+/**
+ * @brief The link (carrier) state a backend reports.
+ * @param be  The instance.
+ * @return 1 when up, 0 when down, or a negative errno (@c -EINVAL if @p be
+ *         is NULL).
+ * @since 1.0
+ */
+VSW_API int vsw_backend_link(struct vsw_backend *be);
+
+/**
+ * @brief Bring a backend's link up or down, where the backend can.
+ *
+ * For a memory wire, this plugs or unplugs the cable: both ends see the
+ * change. A switch notices the change of an attached instance in its next
+ * vsw_switch_poll().
+ *
+ * @param be  The instance.
+ * @param up  1 or 0.
+ * @return 0 on success, or @c -EINVAL (@p be NULL or @p up not 0 or 1),
+ *         @c -EOPNOTSUPP (the backend cannot), or another negative errno.
+ * @since 1.0
+ */
+VSW_API int vsw_backend_set_link(struct vsw_backend *be, int up);
+
+/**
+ * @brief The MAC address of the device behind a backend instance.
+ * @param be   The instance.
+ * @param mac  Receives 6 bytes.
+ * @return 0 on success, or @c -EINVAL (an argument is NULL),
+ *         @c -EOPNOTSUPP (the backend has no device MAC, e.g. memory), or
+ *         another negative errno from the backend.
+ * @since 1.0
+ */
+VSW_API int vsw_backend_mac(struct vsw_backend *be, uint8_t mac[6]);
+
+/**
+ * @brief The MTU of the device behind a backend instance.
+ * @param be  The instance.
+ * @return The MTU in bytes, or @c -EINVAL (@p be is NULL),
+ *         @c -EOPNOTSUPP (the backend has none), or another negative errno.
+ * @since 1.0
+ */
+VSW_API int vsw_backend_mtu(struct vsw_backend *be);
+
+/**
+ * @brief Open a backend from a spec and attach it to a port.
+ *
+ * Frames the switch delivers to the port then go to the backend, and the
+ * switch receives from the backend in vsw_switch_poll(). The port's link
+ * follows the backend's carrier.
+ *
+ * @param port     The port (any kind).
+ * @param spec     As for vsw_backend_open().
+ * @param options  As for vsw_backend_open().
+ * @return 0 on success, @c -EINVAL if @p port is NULL, @c -EBUSY if the port
+ *         already has a backend or the switch is delivering, any error of
+ *         vsw_backend_open() (@c -ENOENT: no such backend type, @c -ENOMEM,
+ *         @c -EIO, ...), or, once the event loop runs, an error of
+ *         epoll_ctl(2) adding the backend's descriptor (e.g. @c -ENOSPC).
+ * @since 1.0
+ */
+VSW_API int vsw_port_attach(struct vsw_port *port, const char *spec, const char *options);
+
+/**
+ * @brief Attach an open backend instance to a port; the port takes it over.
+ * @param port  The port.
+ * @param be    An open instance that no port owns.
+ * @return 0 on success (the port now owns @p be), or @c -EINVAL (an
+ *         argument is NULL), @c -EBUSY (the port has a backend, @p be
+ *         belongs to a port, or the switch is delivering), or, once the
+ *         event loop runs, an error of epoll_ctl(2) adding the backend's
+ *         descriptor (e.g. @c -ENOSPC).
+ * @since 1.0
+ */
+VSW_API int vsw_port_attach_backend(struct vsw_port *port, struct vsw_backend *be);
+
+/**
+ * @brief Detach and close a port's backend.
+ *
+ * On a VMkernel port whose backend is its interface
+ * (vsw_vmk_iface_create()), the interface goes too, and the port can be
+ * given a new one.
+ *
+ * @param port  The port.
+ * @return 0 on success, or @c -EINVAL (@p port NULL), @c -ENOENT (no backend
+ *         attached) or @c -EBUSY (the switch is delivering, or a
+ *         vsw_vmk_ip_foreach() or vsw_vmk_route_foreach() of the port is
+ *         running).
+ * @since 1.0
+ */
+VSW_API int vsw_port_detach(struct vsw_port *port);
+
+/**
+ * @brief The backend attached to a port.
+ * @param port  The port.
+ * @return The instance, or NULL if none is attached or @p port is NULL.
+ * @since 1.0
+ */
+VSW_API struct vsw_backend *vsw_port_backend(const struct vsw_port *port);
+
+/** @} */
+
+/* ======================================================================
+ * Observability: counters, the MAC table, LLDP and its neighbours
+ * ====================================================================== */
+
+/**
+ * @defgroup counters Port counters
+ * @{
+ */
+
+/**
+ * @brief Per-port counters.
+ *
+ * Traffic counters are seen from the switch: @c rx counts what the port
+ * sent into the switch, @c tx what the switch delivered to the port. Each
+ * drop reason counts frames the switch discarded. New counters may be added
+ * at the end in later versions: find the end at run time with
+ * vsw_counter_name() returning NULL.
+ */
+enum vsw_counter {
+	VSW_CTR_RX_PACKETS = 0,      /**< Frames the port sent into the switch. */
+	VSW_CTR_RX_BYTES = 1,        /**< Their bytes. */
+	VSW_CTR_TX_PACKETS = 2,      /**< Frames delivered to the port. */
+	VSW_CTR_TX_BYTES = 3,        /**< Their bytes. */
+	VSW_CTR_RUNT = 4,            /**< Drop: shorter than its headers. */
+	VSW_CTR_BAD_SRC = 5,         /**< Drop: multicast or zero source MAC. */
+	VSW_CTR_OVERSIZE = 6,        /**< Drop: payload above the switch MTU. */
+	VSW_CTR_VLAN_VIOLATION = 7,  /**< Drop: a tag the port may not send. */
+	VSW_CTR_FORGED = 8,          /**< Drop: forged source MAC (policy reject). */
+	VSW_CTR_SHAPED = 9,          /**< Drop: over the traffic shaping rate. */
+	VSW_CTR_REFLECTED = 10,      /**< Drop: a local MAC came back on an uplink. */
+	VSW_CTR_UNKNOWN_DST = 11,    /**< Drop: unknown unicast from an uplink. */
+	VSW_CTR_NO_UPLINK = 12,      /**< Drop: no usable uplink for the frame. */
+	VSW_CTR_NO_RECEIVER = 13,    /**< Drop: a flood that no port may receive. */
+	VSW_CTR_SELF_DST = 14,       /**< Drop: addressed to its own source port. */
+	VSW_CTR_MAC_CHANGE_BLOCKED = 15, /**< Drop (on the receiver): MAC changed, policy reject. */
+	VSW_CTR_LINK_DOWN = 16,      /**< Drop: the port's link is down. */
+	VSW_CTR_TX_ERRORS = 17,      /**< Error: the port's backend refused a frame. */
+	VSW_CTR_RX_ERRORS = 18,      /**< Error: the port's backend failed to receive. */
+	VSW_CTR_LEARN_REFUSED = 19,  /**< Event: a MAC not learned (limit or table full). */
+	VSW_CTR_RARP_SENT = 20,      /**< Event: notify-switches RARP frames sent. */
+	/** Event (uplinks): beacon probes sent, one per probed VLAN per interval. @since 1.1 */
+	VSW_CTR_BEACON_SENT = 21,
+	/** Event (uplinks): beacons heard from another uplink of the switch. @since 1.1 */
+	VSW_CTR_BEACON_RX = 22,
+	/** Event (uplinks): intervals in which the uplink heard no other uplink,
+	 *  counted once per probed VLAN. @since 1.1 */
+	VSW_CTR_BEACON_MISSED = 23,
+	/** Event (uplinks): beacon frames consumed without effect: another
+	 *  switch's, the uplink's own coming back, or malformed. @since 1.1 */
+	VSW_CTR_BEACON_IGNORED = 24,
+	/**
+	 * Event: LLDP frames (ethertype 0x88cc to a group address of 802.1AB)
+	 * the port sent into the switch. The switch consumes them: they are
+	 * never forwarded, and on an uplink they feed its neighbor table.
+	 * @since 1.1
+	 */
+	VSW_CTR_LLDP_RX = 25,
+	/** Event: LLDPDUs the switch advertised on the uplink. @since 1.1 */
+	VSW_CTR_LLDP_TX = 26,
+	/**
+	 * Event: LLDP frames received on the uplink while listening that left
+	 * the neighbor table unchanged: malformed, or from a new neighbor when
+	 * the table was full. Counted in VSW_CTR_LLDP_RX as well.
+	 * @since 1.1
+	 */
+	VSW_CTR_LLDP_DISCARDED = 27,
+	/**
+	 * Error: a frame arrived longer than the port's backend could receive
+	 * whole (its buffer or ring slot), and was dropped by the backend
+	 * rather than handed to the switch cut short. @since 1.2
+	 */
+	VSW_CTR_TRUNCATED = 28,
+	/**
+	 * Error: frames the port's backend lost before it could read them
+	 * (the kernel's socket or ring was full), as the kernel reports them,
+	 * e.g. PACKET_STATISTICS on AF_PACKET. @since 1.2
+	 */
+	VSW_CTR_RX_DROPPED = 29,
+};
+
+/** Number of counters this version of the headers knows. */
+#define VSW_CTR_COUNT 30
+
+/** The class of a counter, as the function vsw_counter_kind returns it. */
+enum vsw_counter_kind {
+	VSW_CTR_KIND_TRAFFIC = 1, /**< rx/tx packets and bytes. */
+	VSW_CTR_KIND_DROP = 2,    /**< A forwarding decision discarded the frame. */
+	VSW_CTR_KIND_ERROR = 3,   /**< A backend failed to move a frame. */
+	VSW_CTR_KIND_EVENT = 4,   /**< Something happened; no frame was lost. */
+};
+
+/**
+ * @brief The name of a counter, e.g. "vlan_violation".
+ * @param ctr  A counter index.
+ * @return A static string, or NULL if @p ctr is not a known counter.
+ * @since 1.0
+ */
+VSW_API const char *vsw_counter_name(enum vsw_counter ctr);
+
+/**
+ * @brief The class of a counter.
+ * @param ctr  A counter index.
+ * @return An enum vsw_counter_kind value, or 0 if @p ctr is unknown.
+ * @since 1.0
+ */
+VSW_API enum vsw_counter_kind vsw_counter_kind(enum vsw_counter ctr);
+
+/**
+ * @brief Read one counter of a port.
+ * @param port  The port.
+ * @param ctr   The counter.
+ * @return Its value; 0 if @p port is NULL or @p ctr unknown.
+ * @since 1.0
+ */
+VSW_API uint64_t vsw_port_counter(const struct vsw_port *port,
+				  enum vsw_counter ctr);
+
+/**
+ * @brief Set every counter of a port to zero.
+ * @param port  The port.
+ * @return 0 on success, or @c -EINVAL: @p port is NULL.
+ * @since 1.0
+ */
+VSW_API int vsw_port_clear_counters(struct vsw_port *port);
 
 /** @} */
 
@@ -1970,280 +2008,6 @@ typedef int (*vsw_lldp_fn)(const struct vsw_lldp_neighbor *n, void *user);
  * @since 1.1
  */
 VSW_API int vsw_uplink_lldp_foreach(struct vsw_uplink *u, vsw_lldp_fn fn, void *user);
-
-/** @} */
-
-
-/**
- * @defgroup backend Backends: moving frames to and from the outside
- *
- * A backend instance connects a port to the world outside the process: a
- * tap device, a network interface through AF_PACKET, an in-process memory
- * wire. The spec string's prefix selects the backend ("memory:wire0",
- * "tap:vm1"); vsw-backends(7) lists the built-in ones. Backends can also be
- * opened on their own, without a switch: a test opens one end of a memory
- * wire to play the physical network behind an uplink.
- * @{
- */
-
-struct vsw_backend;
-
-/**
- * @brief Open a backend instance from a spec.
- *
- * @param spec     "TYPE:ARGUMENT", e.g. "memory:wire0" or "tap:vm1".
- * @param options  Backend-specific "key=value,key=value" options, or NULL.
- * @param out      Receives the instance.
- * @return 0 on success, or
- *  - @c -EINVAL: @p spec or @p out is NULL, @p spec has no ':', or the
- *    argument or an option is invalid for the backend;
- *  - @c -ENOENT: no backend of that type is registered;
- *  - @c -EBUSY: the resource is taken (both ends of a memory wire are open);
- *  - @c -ENOMEM: out of memory;
- *  - @c -EIO: the backend's open failed with a positive value (a bug in a
- *    registered backend);
- *  - any other negative errno the backend's open reports (e.g. @c -EPERM).
- * @note Close it with vsw_backend_close(), or hand it to a port with
- *       vsw_port_attach_backend().
- * @since 1.0
- */
-VSW_API int vsw_backend_open(const char *spec, const char *options,
-			     struct vsw_backend **out);
-
-/**
- * @brief Close a backend instance that no port owns.
- * @param be  The instance, or NULL (then nothing happens). An instance
- *            attached to a port is closed by vsw_port_detach() instead, and
- *            this call ignores it.
- * @since 1.0
- */
-VSW_API void vsw_backend_close(struct vsw_backend *be);
-
-/**
- * @brief The type name of a backend instance, e.g. "memory".
- * @param be  The instance.
- * @return A string valid while the instance is open; NULL if @p be is NULL.
- * @since 1.0
- */
-VSW_API const char *vsw_backend_type(const struct vsw_backend *be);
-
-/**
- * @brief Receive up to @p n frames from a backend that no port owns.
- *
- * Never blocks. The frames point into the backend's buffers and stay valid
- * until the next receive on the instance or its close.
- *
- * @param be      The instance.
- * @param frames  Receives up to @p n descriptors.
- * @param n       Capacity of @p frames.
- * @return The number of frames received (0 when none is waiting), or
- *  - @c -EINVAL: @p be or @p frames is NULL;
- *  - @c -EBUSY: the instance is attached to a port (the switch receives);
- *  - another negative errno from the backend.
- * @since 1.0
- */
-VSW_API int vsw_backend_recv(struct vsw_backend *be, struct vsw_frame *frames,
-			     unsigned int n);
-
-/**
- * @brief Send frames through a backend that no port owns.
- *
- * Never blocks. The backend copies what it keeps; the caller's buffers are
- * free again when the call returns.
- *
- * @param be      The instance.
- * @param frames  @p n frames.
- * @param n       Number of frames.
- * @return The number of frames accepted (fewer than @p n when the backend's
- *         queue is full), or
- *  - @c -EINVAL: @p be or @p frames is NULL;
- *  - @c -EBUSY: the instance is attached to a port;
- *  - another negative errno from the backend (e.g. @c -ENETDOWN).
- * @since 1.0
- */
-VSW_API int vsw_backend_send(struct vsw_backend *be, const struct vsw_frame *frames,
-			     unsigned int n);
-
-/**
- * @brief The pollable file descriptor of a backend instance.
- * @param be  The instance.
- * @return A descriptor that polls readable when frames or events wait, or
- *         a negative errno: @c -EINVAL if @p be is NULL, @c -EOPNOTSUPP if
- *         the backend has none.
- * @since 1.0
- */
-VSW_API int vsw_backend_fd(const struct vsw_backend *be);
-
-/**
- * @brief The link (carrier) state a backend reports.
- * @param be  The instance.
- * @return 1 when up, 0 when down, or a negative errno (@c -EINVAL if @p be
- *         is NULL).
- * @since 1.0
- */
-VSW_API int vsw_backend_link(struct vsw_backend *be);
-
-/**
- * @brief Bring a backend's link up or down, where the backend can.
- *
- * For a memory wire, this plugs or unplugs the cable: both ends see the
- * change. A switch notices the change of an attached instance in its next
- * vsw_switch_poll().
- *
- * @param be  The instance.
- * @param up  1 or 0.
- * @return 0 on success, or @c -EINVAL (@p be NULL or @p up not 0 or 1),
- *         @c -EOPNOTSUPP (the backend cannot), or another negative errno.
- * @since 1.0
- */
-VSW_API int vsw_backend_set_link(struct vsw_backend *be, int up);
-
-/**
- * @brief The MAC address of the device behind a backend instance.
- * @param be   The instance.
- * @param mac  Receives 6 bytes.
- * @return 0 on success, or @c -EINVAL (an argument is NULL),
- *         @c -EOPNOTSUPP (the backend has no device MAC, e.g. memory), or
- *         another negative errno from the backend.
- * @since 1.0
- */
-VSW_API int vsw_backend_mac(struct vsw_backend *be, uint8_t mac[6]);
-
-/**
- * @brief The MTU of the device behind a backend instance.
- * @param be  The instance.
- * @return The MTU in bytes, or @c -EINVAL (@p be is NULL),
- *         @c -EOPNOTSUPP (the backend has none), or another negative errno.
- * @since 1.0
- */
-VSW_API int vsw_backend_mtu(struct vsw_backend *be);
-
-/**
- * @brief Open a backend from a spec and attach it to a port.
- *
- * Frames the switch delivers to the port then go to the backend, and the
- * switch receives from the backend in vsw_switch_poll(). The port's link
- * follows the backend's carrier.
- *
- * @param port     The port (any kind).
- * @param spec     As for vsw_backend_open().
- * @param options  As for vsw_backend_open().
- * @return 0 on success, @c -EINVAL if @p port is NULL, @c -EBUSY if the port
- *         already has a backend or the switch is delivering, any error of
- *         vsw_backend_open() (@c -ENOENT: no such backend type, @c -ENOMEM,
- *         @c -EIO, ...), or, once the event loop runs, an error of
- *         epoll_ctl(2) adding the backend's descriptor (e.g. @c -ENOSPC).
- * @since 1.0
- */
-VSW_API int vsw_port_attach(struct vsw_port *port, const char *spec, const char *options);
-
-/**
- * @brief Attach an open backend instance to a port; the port takes it over.
- * @param port  The port.
- * @param be    An open instance that no port owns.
- * @return 0 on success (the port now owns @p be), or @c -EINVAL (an
- *         argument is NULL), @c -EBUSY (the port has a backend, @p be
- *         belongs to a port, or the switch is delivering), or, once the
- *         event loop runs, an error of epoll_ctl(2) adding the backend's
- *         descriptor (e.g. @c -ENOSPC).
- * @since 1.0
- */
-VSW_API int vsw_port_attach_backend(struct vsw_port *port, struct vsw_backend *be);
-
-/**
- * @brief Detach and close a port's backend.
- *
- * On a VMkernel port whose backend is its interface
- * (vsw_vmk_iface_create()), the interface goes too, and the port can be
- * given a new one.
- *
- * @param port  The port.
- * @return 0 on success, or @c -EINVAL (@p port NULL), @c -ENOENT (no backend
- *         attached) or @c -EBUSY (the switch is delivering, or a
- *         vsw_vmk_ip_foreach() or vsw_vmk_route_foreach() of the port is
- *         running).
- * @since 1.0
- */
-VSW_API int vsw_port_detach(struct vsw_port *port);
-
-/**
- * @brief The backend attached to a port.
- * @param port  The port.
- * @return The instance, or NULL if none is attached or @p port is NULL.
- * @since 1.0
- */
-VSW_API struct vsw_backend *vsw_port_backend(const struct vsw_port *port);
-
-/** @} */
-
-/**
- * @defgroup loop The event loop
- *
- * The host program owns the thread. Either it calls vsw_switch_poll() from
- * its own loop whenever vsw_switch_fd() polls readable, or it hands the
- * thread to vsw_switch_run() until vsw_switch_stop().
- * @{
- */
-
-/**
- * @brief Run one round of the switch's event loop.
- *
- * Waits up to @p timeout_ms for a backend to become readable or a timer to
- * expire, then receives from every ready backend (a bounded number of
- * batches each, so that no port starves the others) and forwards what it
- * received, notices link changes, and runs the timers (MAC aging, link
- * state polling every 100 ms; on the switch's clock, beacon probing rounds,
- * LLDP advertising and neighbor expiry, every round).
- *
- * @param sw          The switch.
- * @param timeout_ms  0 to return at once, -1 to wait without limit.
- * @return The number of frames received, or @c -EINVAL (@p sw NULL),
- *         @c -EBUSY (called while the switch delivers), a negative errno
- *         of epoll_create1(2), timerfd_create(2), eventfd(2) or epoll_ctl(2)
- *         when the loop is set up on the first call, or, since 1.2, the
- *         negative errno of a failed epoll_wait(2) (1.1 returned 0). A
- *         signal that interrupts the wait is not a failure: the round
- *         returns what it received, usually 0.
- * @since 1.0
- */
-VSW_API int vsw_switch_poll(struct vsw_switch *sw, int timeout_ms);
-
-/**
- * @brief One file descriptor that polls readable when the switch has work.
- *
- * An epoll descriptor over every backend and the switch's timers; add it to
- * the host's own poll, select or epoll set and call vsw_switch_poll(sw, 0)
- * when it is readable. It stays the same for the life of the switch.
- *
- * @param sw  The switch.
- * @return The descriptor, or @c -EINVAL (@p sw NULL) or the negative errno
- *         of epoll_create1() or timerfd_create().
- * @since 1.0
- */
-VSW_API int vsw_switch_fd(struct vsw_switch *sw);
-
-/**
- * @brief Run the event loop until vsw_switch_stop().
- * @param sw  The switch.
- * @return 0 after vsw_switch_stop(), or the negative errno of the
- *         vsw_switch_poll() that failed: @c -EINVAL (@p sw NULL), @c -EBUSY
- *         (called while the switch delivers), or an error of the event
- *         loop's set-up or of epoll_wait(2). Signals do not stop it.
- * @since 1.0
- */
-VSW_API int vsw_switch_run(struct vsw_switch *sw);
-
-/**
- * @brief Make vsw_switch_run() return.
- *
- * Safe to call from a signal handler or another thread; the loop returns
- * after its current round.
- *
- * @param sw  The switch.
- * @return 0 on success, or @c -EINVAL if @p sw is NULL.
- * @since 1.0
- */
-VSW_API int vsw_switch_stop(struct vsw_switch *sw);
 
 /** @} */
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include <vsw_backend.h>
+#include <vsw_host.h>
 
 #include "cksuite.h"
 

@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <vsw_host.h>
+
 #include "cksuite.h"
 
 START_TEST(ft_logging_on_one_port)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Description: vsw.h compiles and links as C++ (extern "C", no C-only constructs).
+// Description: vsw.h and vsw_host.h compile and link as C++ (extern "C", no
+// C-only constructs).
 #include <vsw.h>
+#include <vsw_host.h>
 
 int main()
 {

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: MIT
-/* Description: vsw.h compiles alone as pedantic C11 and links (shared or static). */
+/* Description: vsw.h compiles alone as pedantic C11 and links (shared or static);
+ * vsw.h does not pull in vsw_host.h, which compiles on top of it. */
 #include <vsw.h>
+#ifdef VSW_HOST_H
+#error "vsw.h must not include vsw_host.h"
+#endif
+#include <vsw_host.h>
 #include <stdio.h>
 
 int main(void)

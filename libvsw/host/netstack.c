@@ -7,6 +7,7 @@
  * namespace on /run/netns/NAME, so that `ip netns exec vmotion ...` and
  * libvsw see the same stacks.
  */
+#include "vsw_host.h"
 #include "backends/private.h"
 #include "host/netstack.h"
 

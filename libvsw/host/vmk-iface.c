@@ -11,6 +11,7 @@
  * is the port's backend; closing it deletes the interface, and its
  * addresses go with it.
  */
+#include "vsw_host.h"
 #include "core/log.h"
 #include "backends/private.h"
 #include "host/host.h"

@@ -5,6 +5,7 @@
  * static routes. They go into the main table of the port's stack, over
  * the rtnetlink socket that was opened in that stack (vmk-iface.c).
  */
+#include "vsw_host.h"
 #include "core/log.h"
 #include "host/host.h"
 #include "host/rtnl.h"
