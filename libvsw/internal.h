@@ -216,7 +216,8 @@ struct vsw_switch {
 	/* derived state, rebuilt by vsw__switch_rebuild() */
 	bool dirty;
 	bool dying;
-	bool need_clock;             /* shaping or learning anywhere */
+	bool need_clock;             /* shaping or learning anywhere: n_clocked != 0 */
+	uint32_t n_clocked;          /* virtual ports whose group shapes or learns */
 	struct vsw_dom *dom;         /* [4096]; [4095] holds the trunk (VGT) ports */
 	uint32_t n_trunk;
 	uint32_t uplink_cap;         /* capacity of every vsw_pg_team */
@@ -290,7 +291,8 @@ struct vsw_port {
 	/* derived for the frame path; the hottest part is in sw->hot[idx] */
 	uint32_t announced;          /* uplink of the last RARP, VSW_NO_PORT */
 	uint32_t dom_pos;            /* where it stands in its domain's member list */
-	uint32_t promisc_pos;        /* and in its promiscuous list, if there */
+	uint32_t promisc_pos;        /* and in its promiscuous list, VSW_NO_PORT if not */
+	bool clocked;                /* counted in sw->n_clocked */
 	uint32_t n_learned;
 	struct vsw_shaper shaper;
 };
@@ -382,6 +384,13 @@ void vsw__vport_derive_new(struct vsw_port *p);
 /* A virtual port is going: forget it in what was derived, touching nothing
  * else (call before its index is released). */
 void vsw__vport_derive_gone(struct vsw_port *p);
+/* A port's admin state or carrier changed: derive again what depends on it
+ * (a virtual port's announcement; for an uplink, the port groups whose
+ * teaming order names it and their ports), sending the RARPs it calls for. */
+void vsw__port_link_changed(struct vsw_port *p);
+/* A port group's policy or teaming order changed: derive again that port
+ * group and its ports only, sending the RARPs it calls for. */
+void vsw__pg_changed(struct vsw_portgroup *pg);
 /* Learned entries past their port group's aging time. */
 void vsw__fdb_age(struct vsw_switch *sw);
 bool vsw__fdb_expired(const struct vsw_switch *sw, const struct vsw_fdb_entry *e, uint32_t now_s);
