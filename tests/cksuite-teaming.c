@@ -4,12 +4,17 @@
  * (originating port ID, source MAC hash, IP hash over IPv4 and IPv6,
  * explicit order), failover to standby and rehash over the usable actives,
  * failback on and off, the current-uplink rule for floods, and the notify
- * switches RARP frame byte for byte.
+ * switches RARP frame byte for byte. Derived state that follows link flaps
+ * and port group changes incrementally equals a full rebuild's.
  *
  * Port indices are deterministic: uplinks are added first (0, 1, 2), then
  * vNICs a (3) and b (4). Port ID teaming picks active[index % n_active].
  */
+#include <stdlib.h>
+
 #include "cksuite.h"
+#include "core/objects.h"
+#include "datapath/datapath.h"
 
 static const uint8_t mac_a[6] = { 0x00, 0x50, 0x56, 0x00, 0x00, 0x0a };
 static const uint8_t mac_b[6] = { 0x00, 0x50, 0x56, 0x00, 0x00, 0x0b };
@@ -447,6 +452,168 @@ START_TEST(promiscuous_not_gated_by_current_uplink)
 }
 END_TEST
 
+/* ---- incremental derivation equals a full rebuild ---- */
+
+#define INC_UPLINKS 4
+#define INC_PGS 40
+#define INC_PER_PG 3
+#define INC_PORTS (INC_PGS * INC_PER_PG)
+
+/* Everything derived that a flap or a port group change may touch. */
+struct derived {
+	uint32_t cur[INC_PORTS], announced[INC_PORTS];
+	uint8_t up[INC_PORTS + INC_UPLINKS];
+	uint32_t team[INC_PGS][4 * INC_UPLINKS + 2];
+	uint32_t n_member[INC_PGS], promisc[INC_PGS][INC_PORTS + 1];
+	uint64_t rarps;
+	bool need_clock;
+};
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void derived_get(struct vsw_switch *sw, struct vsw_portgroup **pg, struct vsw_port **v,
+			struct vsw_port **u, struct derived *d)
+{
+	memset(d, 0, sizeof(*d));
+	for (int i = 0; i < INC_PORTS; i++) {
+		d->cur[i] = vsw__hot(v[i])->cur_uplink;
+		d->announced[i] = v[i]->announced;
+		d->up[i] = vsw__hot(v[i])->up;
+	}
+	for (int i = 0; i < INC_UPLINKS; i++) {
+		d->up[INC_PORTS + i] = vsw__hot(u[i])->up;
+		d->rarps += vsw_port_counter(u[i], VSW_CTR_RARP_SENT);
+	}
+	for (int g = 0; g < INC_PGS; g++) {
+		const struct vsw_pg_team *t = &pg[g]->tm;
+		const struct vsw_dom *dom = &sw->dom[vsw__pg_domain(pg[g])];
+		uint32_t *x = d->team[g];
+		*x++ = t->n_act;
+		*x++ = t->n_stb;
+		for (uint32_t i = 0; i < t->n_act; i++) {
+			*x++ = t->act[i];
+			*x++ = t->act_ok[i];
+		}
+		for (uint32_t i = 0; i < t->n_stb; i++) {
+			*x++ = t->stb[i];
+			*x++ = t->stb_ok[i];
+		}
+		*x++ = t->first_usable_stb;
+		*x++ = t->n_usable_act;
+		for (uint32_t i = 0; i < t->n_usable_act; i++)
+			*x++ = t->usable_act[i];
+		/* flood order carries no meaning: the lists as sets */
+		d->n_member[g] = dom->n_member;
+		d->promisc[g][0] = dom->n_promisc;
+		memcpy(&d->promisc[g][1], dom->promisc, dom->n_promisc * sizeof(uint32_t));
+		qsort(&d->promisc[g][1], dom->n_promisc, sizeof(uint32_t), cmp_u32);
+	}
+	d->need_clock = sw->need_clock;
+}
+
+/* Port groups of every kind: load balancing, failback, orders that name
+ * the flapped uplink as an active, a standby or not at all; uplinks and
+ * vNICs flap, and port groups change policy. After each step the state is
+ * what a full rebuild derives, and the rebuild has no RARP left to send. */
+START_TEST(incremental_equals_rebuild)
+{
+	static const char *const names[INC_UPLINKS] = { "vmnic0", "vmnic1", "vmnic2", "vmnic3" };
+	static const char *const orders[5][2][3] = {
+		{ { NULL } },                                    /* inherited: all active */
+		{ { "vmnic0", "vmnic1" }, { "vmnic2" } },
+		{ { "vmnic3" }, { "vmnic1", "vmnic0" } },
+		{ { NULL }, { "vmnic2", "vmnic3" } },            /* standbys only */
+		{ { "vmnic2" }, { NULL } },                      /* names one uplink */
+	};
+	static const unsigned int n_order[5][2] = { { 0, 0 }, { 2, 1 }, { 1, 2 }, { 0, 2 }, { 1, 0 } };
+	static struct derived inc, full;
+	struct vsw_switch *sw = ck_switch("s");
+	struct vsw_portgroup *pg[INC_PGS];
+	struct vsw_port *u[INC_UPLINKS], *v[INC_PORTS];
+	struct vsw_uplink *up;
+	struct vsw_vnic *vn;
+	uint32_t seed = 12345;
+	char name[16];
+
+	for (int i = 0; i < INC_UPLINKS; i++) {
+		ck_ok(vsw_uplink_add(sw, names[i], 0, &up));
+		u[i] = vsw_uplink_port(up);
+	}
+	for (int g = 0; g < INC_PGS; g++) {
+		int o = (g / 8) % 5;
+		snprintf(name, sizeof(name), "pg%d", g);
+		ck_ok(vsw_portgroup_add(sw, name, g == 0 ? 0 : g == 1 ? VSW_VLAN_TRUNK : (unsigned)g,
+					0, &pg[g]));
+		ck_ok(vsw_portgroup_policy_set(pg[g], VSW_POL_LOAD_BALANCING, (uint64_t)(g % 4)));
+		ck_ok(vsw_portgroup_policy_set(pg[g], VSW_POL_FAILBACK, (uint64_t)((g / 4) % 2)));
+		if (o)
+			ck_ok(vsw_portgroup_set_teaming(pg[g], orders[o][0], n_order[o][0],
+							orders[o][1], n_order[o][1]));
+		for (int k = 0; k < INC_PER_PG; k++) {
+			int i = g * INC_PER_PG + k;
+			uint8_t mac[6] = { 0x00, 0x50, 0x56, 0x01, (uint8_t)(i >> 8), (uint8_t)i };
+			snprintf(name, sizeof(name), "v%d", i);
+			ck_ok(vsw_vnic_add(pg[g], name, mac, 0, &vn));
+			v[i] = vsw_vnic_port(vn);
+		}
+	}
+	for (int step = 0; step < 600; step++) {
+		uint32_t r, what;
+		seed = seed * 1103515245u + 12345u;
+		r = seed >> 8;
+		what = r % 10;
+		r /= 10;
+		if (what < 6) {
+			struct vsw_port *p = u[r % INC_UPLINKS];
+			ck_ok(vsw_port_set_link(p, !vsw_port_link(p)));
+		} else if (what < 8) {
+			struct vsw_port *p = v[r % INC_PORTS];
+			ck_ok(vsw_port_set_link(p, !vsw_port_link(p)));
+		} else {
+			struct vsw_portgroup *g = pg[r % INC_PGS];
+			uint64_t val;
+			r /= INC_PGS;
+			switch (r % 4) {
+			case 0:
+				ck_ok(vsw_portgroup_policy_get(g, VSW_POL_PROMISCUOUS, &val, NULL));
+				ck_ok(vsw_portgroup_policy_set(g, VSW_POL_PROMISCUOUS, !val));
+				break;
+			case 1:
+				ck_ok(vsw_portgroup_policy_get(g, VSW_POL_FAILBACK, &val, NULL));
+				ck_ok(vsw_portgroup_policy_set(g, VSW_POL_FAILBACK, !val));
+				break;
+			case 2:
+				ck_ok(vsw_portgroup_policy_set(g, VSW_POL_LOAD_BALANCING,
+							       (uint64_t)(r / 4 % 4)));
+				break;
+			default:
+				ck_ok(vsw_portgroup_policy_get(g, VSW_POL_MAC_LEARNING, &val, NULL));
+				ck_ok(vsw_portgroup_policy_set(g, VSW_POL_MAC_LEARNING, !val));
+				break;
+			}
+		}
+		derived_get(sw, pg, v, u, &inc);
+		vsw__switch_config_changed(sw); /* a full rebuild */
+		derived_get(sw, pg, v, u, &full);
+		for (int i = 0; i < INC_PORTS; i++)
+			ck_assert_msg(inc.cur[i] == full.cur[i] && inc.announced[i] == full.announced[i],
+				      "step %d: %s (port group %d) uses %u, announced %u; a rebuild "
+				      "says %u, %u", step, vsw_port_name(v[i]), i / INC_PER_PG,
+				      inc.cur[i], inc.announced[i], full.cur[i], full.announced[i]);
+		for (int g = 0; g < INC_PGS; g++)
+			ck_assert_msg(!memcmp(inc.team[g], full.team[g], sizeof(inc.team[g])),
+				      "step %d: port group %d's teaming state", step, g);
+		ck_assert_msg(!memcmp(&inc, &full, sizeof(inc)), "step %d: derived state", step);
+	}
+	vsw_switch_free(sw);
+}
+END_TEST
+
 Suite *vsw_teaming_suite(void)
 {
 	Suite *s = suite_create("teaming");
@@ -466,6 +633,7 @@ Suite *vsw_teaming_suite(void)
 	tcase_add_test(tc, promiscuous_not_gated_by_current_uplink);
 	tcase_add_test(tc, ip_hash_on_standby_takes_its_floods);
 	tcase_add_test(tc, no_reconfiguration_from_a_rarp_receiver);
+	tcase_add_test(tc, incremental_equals_rebuild);
 	suite_add_tcase(s, tc);
 	return s;
 }

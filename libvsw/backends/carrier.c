@@ -16,7 +16,7 @@ bool vsw__port_refresh_carrier(struct vsw_port *p)
 		return false;
 	p->carrier = up;
 	vsw__info(p->sw, "%s: link %s", p->name, up ? "up" : "down");
-	vsw__switch_config_changed(p->sw);
+	vsw__port_link_changed(p);
 	return true;
 }
 

@@ -116,7 +116,8 @@ struct vsw_switch {
 	/* derived state (datapath/derive.c) */
 	bool dirty;
 	bool dying;
-	bool need_clock;             /* shaping or learning anywhere */
+	bool need_clock;             /* shaping or learning anywhere: n_clocked != 0 */
+	uint32_t n_clocked;          /* virtual ports whose group shapes or learns */
 	struct vsw_dom *dom;         /* [4096]; [4095] holds the trunk (VGT) ports */
 	uint32_t n_trunk;
 	uint32_t uplink_cap;         /* capacity of every vsw_pg_team */
@@ -192,7 +193,8 @@ struct vsw_port {
 	/* derived for the frame path; the hottest part is in sw->hot[idx] */
 	uint32_t announced;          /* uplink of the last RARP, VSW_NO_PORT */
 	uint32_t dom_pos;            /* where it stands in its domain's member list */
-	uint32_t promisc_pos;        /* and in its promiscuous list, if there */
+	uint32_t promisc_pos;        /* and in its promiscuous list, VSW_NO_PORT if not */
+	bool clocked;                /* counted in sw->n_clocked */
 	uint32_t n_learned;
 	struct vsw_shaper shaper;
 };

@@ -135,7 +135,7 @@ int vsw_portgroup_policy_set(struct vsw_portgroup *pg, enum vsw_policy key, uint
 	vsw__pg_refresh_policy(pg);
 	if (!pg->eff.mac_learning)
 		vsw__fdb_forget_pg(pg->sw, pg);
-	vsw__switch_config_changed(pg->sw);
+	vsw__pg_changed(pg);
 	return 0;
 }
 
@@ -160,6 +160,6 @@ int vsw_portgroup_policy_clear(struct vsw_portgroup *pg, enum vsw_policy key)
 	vsw__pg_refresh_policy(pg);
 	if (!pg->eff.mac_learning)
 		vsw__fdb_forget_pg(pg->sw, pg);
-	vsw__switch_config_changed(pg->sw);
+	vsw__pg_changed(pg);
 	return 0;
 }

@@ -221,7 +221,7 @@ int vsw_port_set_link(struct vsw_port *port, int up)
 	if (port->admin_up == (bool)up)
 		return 0;
 	port->admin_up = up;
-	vsw__switch_config_changed(port->sw);
+	vsw__port_link_changed(port);
 	return 0;
 }
 

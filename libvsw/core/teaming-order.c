@@ -122,7 +122,7 @@ int vsw_portgroup_set_teaming(struct vsw_portgroup *pg, const char *const *activ
 	vsw__team_free(&pg->team);
 	pg->team = t;
 	pg->team_override = true;
-	vsw__switch_config_changed(pg->sw);
+	vsw__pg_changed(pg);
 	return 0;
 }
 
@@ -134,7 +134,7 @@ int vsw_portgroup_clear_teaming(struct vsw_portgroup *pg)
 		return -EBUSY;
 	vsw__team_free(&pg->team);
 	pg->team_override = false;
-	vsw__switch_config_changed(pg->sw);
+	vsw__pg_changed(pg);
 	return 0;
 }
 

@@ -42,6 +42,13 @@ void vsw__vport_derive_new(struct vsw_port *p);
 /* A virtual port is going: forget it in what was derived, touching nothing
  * else (call before its index is released). */
 void vsw__vport_derive_gone(struct vsw_port *p);
+/* A port's admin state or carrier changed: derive again what depends on it
+ * (a virtual port's announcement; for an uplink, the port groups whose
+ * teaming order names it and their ports), sending the RARPs it calls for. */
+void vsw__port_link_changed(struct vsw_port *p);
+/* A port group's policy or teaming order changed: derive again that port
+ * group and its ports only, sending the RARPs it calls for. */
+void vsw__pg_changed(struct vsw_portgroup *pg);
 
 /* ---- deliver.c ---- */
 /* Deliver frames to one port now (backend, callback), counting tx. */

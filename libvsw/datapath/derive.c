@@ -6,11 +6,17 @@
  * lists, and which ports must announce their MAC on a new uplink (the RARP
  * itself is control/'s, through the control hook).
  *
- * A configuration change rebuilds all of it (vsw__switch_rebuild); adding a
- * virtual port only appends and removing one only takes it out, so that
- * building or emptying a switch with tens of thousands of ports stays linear. Capacity for the lists is reserved by the
- * configuration call before it changes anything, so a rebuild never
- * allocates and cannot fail.
+ * A change derives again only what depends on it: adding a virtual port
+ * appends it, removing one drops it from its lists (vsw__vport_derive_new,
+ * vsw__vport_derive_gone); a port's link state changes its own announcement
+ * and, for an uplink, the teaming state of the port groups whose order names
+ * that uplink and, unless none of their choices can change, the uplink of
+ * their ports (vsw__port_link_changed); a port group's policy or teaming
+ * order changes that port group and its ports (vsw__pg_changed). The cost follows what
+ * depends on the change, not the size of the switch. Any other change
+ * rebuilds all of it (vsw__switch_rebuild). Capacity for the lists is
+ * reserved by the configuration call before it changes anything, so
+ * deriving never allocates and cannot fail.
  */
 #include "core/alloc.h"
 #include "core/objects.h"
@@ -86,6 +92,14 @@ int vsw__team_reserve(struct vsw_switch *sw)
 		}
 	}
 	return 0;
+}
+
+/* What control/ derives from this state (what beacon probing probes)
+ * follows at its next poll. */
+static void control_rederive(struct vsw_switch *sw)
+{
+	if (sw->ctl.derived)
+		sw->ctl.derived(sw);
 }
 
 /* ---- derivation ---- */
@@ -171,6 +185,7 @@ static void dom_append(struct vsw_switch *sw, struct vsw_port *p)
 
 	p->dom_pos = d->n_member;
 	d->member[d->n_member++] = p->idx;
+	p->promisc_pos = VSW_NO_PORT;
 	if (p->pg->eff.promiscuous) {
 		p->promisc_pos = d->n_promisc;
 		d->promisc[d->n_promisc++] = p->idx;
@@ -179,10 +194,24 @@ static void dom_append(struct vsw_switch *sw, struct vsw_port *p)
 		sw->n_trunk++;
 }
 
-static void vport_derive(struct vsw_switch *sw, struct vsw_port *p)
+/* Whether the port's group shapes or learns, counted in sw->n_clocked. */
+static void port_set_clocked(struct vsw_switch *sw, struct vsw_port *p, bool on)
+{
+	if (p->clocked == on)
+		return;
+	p->clocked = on;
+	if (on)
+		sw->n_clocked++;
+	else
+		sw->n_clocked--;
+	sw->need_clock = sw->n_clocked != 0;
+}
+
+/* What a virtual port derives from its port group's policy, its domain
+ * lists aside. */
+static void vport_derive_policy(struct vsw_switch *sw, struct vsw_port *p)
 {
 	const struct vsw_pg_eff *e = &p->pg->eff;
-
 	struct vsw_hot *h = vsw__hot(p);
 
 	h->domain = vsw__pg_domain(p->pg);
@@ -199,10 +228,14 @@ static void vport_derive(struct vsw_switch *sw, struct vsw_port *p)
 	} else if (!e->shaping) {
 		p->shaper.on = false;
 	}
-	if (e->shaping || e->mac_learning)
-		sw->need_clock = true;
+	port_set_clocked(sw, p, e->shaping || e->mac_learning);
+}
+
+static void vport_derive(struct vsw_switch *sw, struct vsw_port *p)
+{
+	vport_derive_policy(sw, p);
 	dom_append(sw, p);
-	h->cur_uplink = port_choose_uplink(p);
+	vsw__hot(p)->cur_uplink = port_choose_uplink(p);
 }
 
 /* Announce a port's MAC on its uplink when that uplink changed (or the port
@@ -265,12 +298,146 @@ void vsw__vport_derive_gone(struct vsw_port *p)
 	if (sw->dirty)
 		return;
 	list_drop(sw, d->member, &d->n_member, p->dom_pos, false);
-	if (p->pg->eff.promiscuous)
+	if (p->promisc_pos != VSW_NO_PORT)
 		list_drop(sw, d->promisc, &d->n_promisc, p->promisc_pos, true);
 	if (domain == VSW_DOMAIN_ANY)
 		sw->n_trunk--;
-	if (sw->ctl.derived)
-		sw->ctl.derived(sw); /* beacon probing re-derives what it probes */
+	port_set_clocked(sw, p, false);
+	control_rederive(sw);
+}
+
+/* Whether derived state can follow a change incrementally now: not while a
+ * rebuild is pending, frames are being delivered or the switch goes. */
+static bool incremental_ok(const struct vsw_switch *sw)
+{
+	return !sw->dirty && !sw->dying && !sw->in_flush;
+}
+
+/* A port group's ports' uplinks derived again; with 'policy', also what
+ * they derive from its policy. Then the RARPs, once every port has chosen
+ * (a receiver of one may look at any port's uplink). */
+static void pg_rederive_ports(struct vsw_switch *sw, struct vsw_portgroup *pg, bool policy)
+{
+	struct vsw_list *x;
+
+	vsw_list_for_each(x, &pg->ports) {
+		struct vsw_port *p = vsw_container_of(x, struct vsw_port, kind_node);
+		if (policy) {
+			struct vsw_dom *d = &sw->dom[vsw__hot(p)->domain];
+			vport_derive_policy(sw, p);
+			/* room is there: the promiscuous list holds as many as the members */
+			if (pg->eff.promiscuous && p->promisc_pos == VSW_NO_PORT) {
+				p->promisc_pos = d->n_promisc;
+				d->promisc[d->n_promisc++] = p->idx;
+			} else if (!pg->eff.promiscuous && p->promisc_pos != VSW_NO_PORT) {
+				list_drop(sw, d->promisc, &d->n_promisc, p->promisc_pos, true);
+				p->promisc_pos = VSW_NO_PORT;
+			}
+		}
+		vsw__hot(p)->cur_uplink = port_choose_uplink(p);
+	}
+	vsw_list_for_each(x, &pg->ports)
+		vport_announce(sw, vsw_container_of(x, struct vsw_port, kind_node));
+}
+
+/* What the choice of a port group's ports reads of its teaming state, seen
+ * from one uplink 'u' whose usability alone may have changed. */
+struct team_view {
+	int u_at;            /* 1: u is an active, -1: a standby, 0: not named */
+	bool u_ok;           /* u usable for the port group */
+	bool all_act_ok;     /* some active, and every one usable */
+	uint32_t first_stb;  /* first usable standby */
+	uint32_t first;      /* first usable active, else first_stb */
+};
+
+static struct team_view team_view(const struct vsw_pg_team *t, uint32_t u)
+{
+	struct team_view v = { .all_act_ok = t->n_act != 0, .first_stb = t->first_usable_stb };
+
+	for (uint32_t i = 0; i < t->n_act; i++) {
+		v.all_act_ok &= t->act_ok[i] != 0;
+		if (t->act[i] == u) {
+			v.u_at = 1;
+			v.u_ok = t->act_ok[i];
+		}
+	}
+	for (uint32_t i = 0; i < t->n_stb; i++)
+		if (t->stb[i] == u) {
+			v.u_at = -1;
+			v.u_ok = t->stb_ok[i];
+		}
+	v.first = t->n_usable_act ? t->usable_act[0] : t->first_usable_stb;
+	return v;
+}
+
+/*
+ * Uplink 'u' changed link state: the teaming state of a port group whose
+ * order names it, derived again, and its ports when their choice can
+ * change (port_choose_uplink reads nothing else that moved):
+ * - u's usability for the group unchanged (beacon-failed already): nothing;
+ * - without failback a port keeps a usable uplink, and every port holds a
+ *   usable one or none (none only when the group had no usable uplink), so
+ *   only u going down, or the group gaining its first usable uplink, moves
+ *   ports;
+ * - explicit and IP hash: every port takes the first usable uplink in order;
+ * - port ID and source MAC (vsw__team_pick): an active's change moves the
+ *   ports hashed onto it; a standby's matters only through the first usable
+ *   standby, which a port takes only when its hashed active is unusable.
+ */
+static void pg_uplink_changed(struct vsw_switch *sw, struct vsw_portgroup *pg, uint32_t u)
+{
+	const struct vsw_pg_eff *e = &pg->eff;
+	struct team_view was = team_view(&pg->tm, u), now;
+	bool moves;
+
+	if (!was.u_at)
+		return;
+	pg_derive_team(sw, pg);
+	now = team_view(&pg->tm, u);
+	if (was.u_ok == now.u_ok)
+		return;
+	if (!e->failback)
+		moves = !now.u_ok || was.first == VSW_NO_PORT;
+	else if (e->load_balancing == VSW_LB_EXPLICIT || e->load_balancing == VSW_LB_IP_HASH)
+		moves = was.first != now.first;
+	else
+		moves = now.u_at > 0 || (was.first_stb != now.first_stb && !now.all_act_ok);
+	if (moves)
+		pg_rederive_ports(sw, pg, false);
+}
+
+void vsw__port_link_changed(struct vsw_port *p)
+{
+	struct vsw_switch *sw = p->sw;
+	struct vsw_list *x;
+
+	if (!incremental_ok(sw)) {
+		vsw__switch_config_changed(sw);
+		return;
+	}
+	vsw__hot(p)->up = p->admin_up && p->carrier;
+	control_rederive(sw);
+	if (vsw__port_is_virtual(p)) {
+		/* no other port depends on a virtual port's link */
+		vport_announce(sw, p);
+		return;
+	}
+	/* an uplink's usability feeds only the port groups whose order names it */
+	vsw_list_for_each(x, &sw->portgroups)
+		pg_uplink_changed(sw, vsw_container_of(x, struct vsw_portgroup, node), p->idx);
+}
+
+void vsw__pg_changed(struct vsw_portgroup *pg)
+{
+	struct vsw_switch *sw = pg->sw;
+
+	if (!incremental_ok(sw)) {
+		vsw__switch_config_changed(sw);
+		return;
+	}
+	control_rederive(sw); /* the port group may start or stop beacon probing */
+	pg_derive_team(sw, pg);
+	pg_rederive_ports(sw, pg, true);
 }
 
 void vsw__switch_rebuild(struct vsw_switch *sw)
@@ -279,14 +446,15 @@ void vsw__switch_rebuild(struct vsw_switch *sw)
 
 	sw->dirty = false;
 	sw->need_clock = false;
-	if (sw->ctl.derived)
-		sw->ctl.derived(sw); /* beacon probing re-derives what it probes */
+	sw->n_clocked = 0;
+	control_rederive(sw);
 	sw->n_trunk = 0;
 	for (unsigned int d = 0; d <= VSW_DOMAIN_ANY; d++)
 		sw->dom[d].n_member = sw->dom[d].n_promisc = 0;
 	vsw_list_for_each(x, &sw->ports) {
 		struct vsw_port *p = vsw_container_of(x, struct vsw_port, sw_node);
 		vsw__hot(p)->up = p->admin_up && p->carrier;
+		p->clocked = false;
 	}
 	vsw_list_for_each(x, &sw->portgroups)
 		pg_derive_team(sw, vsw_container_of(x, struct vsw_portgroup, node));
