@@ -11,7 +11,7 @@
 #     member added at the end of a size-versioned struct (vsw_switch_opts...)
 #     is compatible, but fails here too: refresh with ABI_FORCE=1 (README).
 # The public headers are given to abidiff, so that it judges only the types
-# users see: the opaque structs behind the handles (internal.h) change at
+# users see: the opaque structs behind the handles (libvsw/core/objects.h) change at
 # will, and their DWARF would otherwise read as an ABI break.
 # VSW_ABI_COMPAT_ONLY=1 checks compatibility alone (make abi-baseline does,
 # before it replaces the baseline).
