@@ -62,6 +62,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "vsw_version.h"
 
@@ -84,9 +85,19 @@ extern "C" {
  * VSW_OPTS(vsw_switch_opts, o, .mtu = 9000);
  * vsw_switch_new("vSwitch0", &o, &sw);
  * @endcode
+ * Every byte is zeroed first, padding included: the library refuses
+ * (@c -EINVAL) an options struct with a non-zero byte past the last field
+ * it knows, which is how a field added in a later version reads to it. A
+ * struct filled by hand must be zeroed with memset() the same way. Uses a
+ * GNU statement expression (GCC and Clang, C and C++), so it declares
+ * automatic variables only: a static struct is zeroed already, write it out
+ * with <tt>.size = sizeof(name)</tt>.
  */
 #define VSW_OPTS(TYPE, NAME, ...) \
-	struct TYPE NAME = { .size = sizeof(struct TYPE), __VA_ARGS__ }
+	struct TYPE NAME = __extension__ ({ \
+		memset(&NAME, 0, sizeof(struct TYPE)); \
+		(struct TYPE){ .size = sizeof(struct TYPE), __VA_ARGS__ }; \
+	})
 
 /* ======================================================================
  * Lifecycle and errors: version, limits, logging (errors: see the file comment)

@@ -373,9 +373,10 @@ static void keep_warning(struct vsw_switch *sw, enum vsw_log_level level, void *
 
 START_TEST(mtu_above_backend_is_logged)
 {
-	static VSW_OPTS(vsw_backend_ops, ops, .name = "narrow", .open = narrow_open,
-			.close = narrow_close, .recv = narrow_recv, .send = narrow_send,
-			.mtu = narrow_mtu);
+	static const struct vsw_backend_ops ops = {
+		.size = sizeof(ops), .name = "narrow", .open = narrow_open, .close = narrow_close,
+		.recv = narrow_recv, .send = narrow_send, .mtu = narrow_mtu,
+	};
 	struct vsw_uplink *u;
 	struct vsw_switch *sw = ck_switch("s");
 

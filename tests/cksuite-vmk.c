@@ -44,10 +44,40 @@ START_TEST(ft_logging_on_one_port)
 }
 END_TEST
 
+/* A field a later version adds in today's tail padding is not ignored:
+ * the library knows the struct up to the end of its last field. */
+START_TEST(iface_opts_tail_padding)
+{
+	struct vsw_switch *sw = ck_switch("vSwitch0");
+	size_t known = offsetof(struct vsw_vmk_iface_opts, mtu) + sizeof(unsigned int);
+	struct {
+		struct vsw_vmk_iface_opts o;
+		uint64_t later;
+	} big;
+	unsigned char *b = (unsigned char *)&big;
+	struct vsw_portgroup *pg;
+	struct vsw_vmk *k;
+	uint8_t m[6];
+
+	ck_ok(vsw_portgroup_add(sw, "Mgmt", 0, 0, &pg));
+	ck_mac(m, 1);
+	ck_ok(vsw_vmk_add(pg, "vmk0", m, VSW_VMK_MANAGEMENT, 0, &k));
+	for (size_t i = known; i < sizeof(big); i++) {
+		memset(&big, 0, sizeof(big));
+		big.o.size = i + 1;
+		b[i] = 1; /* the first byte of a field this library does not know */
+		ck_assert_int_eq(vsw_vmk_iface_create(k, &big.o), -EINVAL);
+	}
+	/* sizeof(struct) on LP64 holds 4 bytes of tail padding past 'mtu' */
+	ck_assert_uint_ge(sizeof(struct vsw_vmk_iface_opts), known);
+	vsw_switch_free(sw);
+}
+END_TEST
+
 START_TEST(iface_errors)
 {
 	struct vsw_switch *sw = ck_switch("vSwitch0");
-	struct vsw_vmk_iface_opts o = { .size = sizeof(o) };
+	VSW_OPTS(vsw_vmk_iface_opts, o);
 	struct vsw_portgroup *pg;
 	struct vsw_vmk *k, *longname;
 	uint8_t m[6];
@@ -229,7 +259,7 @@ static int change_from_walk(const char *cidr, void *user)
 
 START_TEST(iface_in_a_stack)
 {
-	struct vsw_vmk_iface_opts o = { .size = sizeof(o) };
+	VSW_OPTS(vsw_vmk_iface_opts, o);
 	struct vsw_switch *sw;
 	struct vsw_portgroup *pg;
 	struct vsw_vmk *k;
@@ -348,7 +378,7 @@ START_TEST(iface_detached)
 	struct vsw_switch *sw;
 	struct vsw_portgroup *pg;
 	struct vsw_vmk *k;
-	struct vsw_vmk_iface_opts o = { .size = sizeof(o) };
+	VSW_OPTS(vsw_vmk_iface_opts, o);
 	const char *stack = stack_d_name;
 	uint8_t m[6];
 
@@ -382,7 +412,7 @@ END_TEST
  * the interfaces already lowered go back up: all or nothing. */
 START_TEST(switch_mtu_vmk_fails)
 {
-	struct vsw_vmk_iface_opts o = { .size = sizeof(o) };
+	VSW_OPTS(vsw_vmk_iface_opts, o);
 	struct vsw_switch *sw;
 	struct vsw_portgroup *pg;
 	struct vsw_vmk *k0, *k1;
@@ -432,6 +462,7 @@ Suite *vsw_vmk_suite(void)
 	tcase_add_unchecked_fixture(tc, stacks_setup, stacks_teardown);
 	tcase_add_test(tc, ft_logging_on_one_port);
 	tcase_add_test(tc, iface_errors);
+	tcase_add_test(tc, iface_opts_tail_padding);
 	tcase_add_test(tc, iface_in_a_stack);
 	tcase_add_test(tc, iface_detached);
 	tcase_add_test(tc, switch_mtu_vmk_fails);

@@ -42,7 +42,14 @@ static inline int vsw__check_port_mac(const uint8_t mac[6])
 	return 0;
 }
 
-/* 0 or -EINVAL for a caller's sized options struct. */
+/* The end of a struct member: the size a caller's options struct must have
+ * to hold it. The known size of an options struct is where its last field
+ * ends, not sizeof, whose tail padding a later field may take. */
+#define vsw__offsetofend(TYPE, FIELD) (offsetof(TYPE, FIELD) + sizeof(((TYPE *)0)->FIELD))
+
+/* 0 or -EINVAL for a caller's sized options struct: every byte past what
+ * this library knows ('known_size', vsw__offsetofend() of its last field)
+ * must be zero, as a newer caller's unknown fields would be ignored. */
 static inline int vsw__check_opts_size(const void *opts, size_t user_size, size_t known_size)
 {
 	const unsigned char *p = opts;

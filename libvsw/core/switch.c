@@ -27,7 +27,8 @@ int vsw_switch_new(const char *name, const struct vsw_switch_opts *opts,
 	if (err)
 		return err;
 	if (opts) {
-		err = vsw__check_opts_size(opts, opts->size, sizeof(*opts));
+		err = vsw__check_opts_size(opts, opts->size,
+					   vsw__offsetofend(struct vsw_switch_opts, max_macs));
 		if (err)
 			return err;
 	}

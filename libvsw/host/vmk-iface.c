@@ -92,10 +92,11 @@ int vsw_vmk_iface_create(struct vsw_vmk *k, const struct vsw_vmk_iface_opts *opt
 	if (!k)
 		return -EINVAL;
 	if (opts) {
-		err = vsw__check_opts_size(opts, opts->size, sizeof(o));
+		size_t known = vsw__offsetofend(struct vsw_vmk_iface_opts, mtu);
+		err = vsw__check_opts_size(opts, opts->size, known);
 		if (err)
 			return err;
-		memcpy(&o, opts, opts->size < sizeof(o) ? opts->size : sizeof(o));
+		memcpy(&o, opts, opts->size < known ? opts->size : known);
 	}
 	if (!vsw__netstack_is_default(o.netstack) && vsw__netstack_check_name(o.netstack))
 		return -EINVAL;
