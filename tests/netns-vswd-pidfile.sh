@@ -70,23 +70,46 @@ wait_for 5 sh -c "! kill -0 $DPID 2>/dev/null" || fail "daemon did not stop"
 [ ! -e "$TMP/vswd.pid" ] || fail "pid file left behind"
 
 info "two vswds started at once: never both serving"
+# Each round has its own socket and its own logs: a log reused from the
+# round before (its vswd served there) read as "serving" before the new
+# vswd had even opened it, and counted one vswd twice. Serving is judged
+# on this round's socket path only; the loser must exit 1 saying who holds
+# the lock, and the winner must still answer on the socket afterwards (the
+# loser neither bound nor removed it).
 both=0
 : >"$TMP/gate"
+# settled PID LOG SOCKET: the vswd gave up (exited) or serves SOCKET
+settled() { ! kill -0 "$1" 2>/dev/null || grep -qF "listening on $3" "$2" 2>/dev/null; }
 for i in $(seq 30); do
 	S="$TMP/twin$i.sock"
 	# both wait for the gate's lock, and start together when it is let go
 	exec 9>"$TMP/gate"; flock 9
-	sh -c 'flock -s "$1" true; exec "$2" -f -s "$3" 2>"$4"' sh "$TMP/gate" "$VSWD" "$S" "$TMP/a.log" 9>&- & a=$!
-	sh -c 'flock -s "$1" true; exec "$2" -f -s "$3" 2>"$4"' sh "$TMP/gate" "$VSWD" "$S" "$TMP/b.log" 9>&- & b=$!
+	for t in a b; do
+		sh -c ': >"$5"; flock -s "$1" true; exec "$2" -f -s "$3" 2>"$4"' sh \
+			"$TMP/gate" "$VSWD" "$S" "$TMP/$t$i.log" "$TMP/$t$i.ready" 9>&- &
+		eval "$t=\$!"
+	done
 	PIDS="$PIDS $a $b"
+	wait_for 10 test -e "$TMP/a$i.ready" -a -e "$TMP/b$i.ready" || fail "round $i: did not start"
 	sleep 0.05
 	exec 9>&-
-	# each one either serves (and says so) or gives up (and exits)
-	settled() { ! kill -0 "$1" 2>/dev/null || grep -q "listening on" "$2"; }
-	wait_for 10 settled $a "$TMP/a.log" && wait_for 10 settled $b "$TMP/b.log" || fail "round $i: no end"
-	alive=$(cat "$TMP/a.log" "$TMP/b.log" | grep -c "listening on" || true)
-	[ "$alive" -eq 2 ] && both=$((both + 1))
-	[ "$alive" -ge 1 ] || fail "round $i: neither serves"
+	wait_for 10 settled $a "$TMP/a$i.log" "$S" && wait_for 10 settled $b "$TMP/b$i.log" "$S" ||
+		fail "round $i: no end"
+	alive=$(cat "$TMP/a$i.log" "$TMP/b$i.log" | grep -cF "listening on $S" || true)
+	if [ "$alive" -eq 2 ]; then
+		both=$((both + 1))
+		echo "  round $i: both say they serve $S:"; sed 's/^/    /' "$TMP/a$i.log" "$TMP/b$i.log"
+	elif [ "$alive" -eq 1 ]; then
+		if grep -qF "listening on $S" "$TMP/a$i.log"; then win=$a loser=$b l=b; else win=$b loser=$a l=a; fi
+		set +e; wait $loser; rc=$?; set -e
+		[ $rc -eq 1 ] || fail "round $i: the loser exited $rc: $(cat "$TMP/$l$i.log")"
+		grep -qF "another vswd serves $S" "$TMP/$l$i.log" ||
+			fail "round $i: the loser did not give up on the lock: $(cat "$TMP/$l$i.log")"
+		kill -0 $win && "$CTL" -s "$S" list >/dev/null ||
+			fail "round $i: the winner does not answer on $S after the loser left"
+	else
+		fail "round $i: neither serves: $(cat "$TMP/a$i.log" "$TMP/b$i.log")"
+	fi
 	kill $a $b 2>/dev/null; wait $a $b 2>/dev/null || true
 done
 echo "  both served in $both of 30 rounds"
