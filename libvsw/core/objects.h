@@ -87,6 +87,9 @@ struct vsw__host_ops {
 	int (*lower_mtu)(struct vsw_switch *sw, unsigned int mtu);
 };
 
+/* One bit per policy key in a port group's override set. */
+_Static_assert(VSW_POL_COUNT <= 64, "the override set holds 64 policy keys");
+
 /* ---- the objects ---- */
 struct vsw_switch {
 	char name[VSW_NAME_MAX + 1];
@@ -164,7 +167,7 @@ struct vsw_portgroup {
 	unsigned int n_ports;
 
 	struct vsw_policy_vals policy;
-	uint32_t policy_set;         /* bit per enum vsw_policy overridden here */
+	uint64_t policy_set;         /* bit per enum vsw_policy overridden here */
 	struct vsw_pg_eff eff;
 
 	bool team_override;

@@ -58,7 +58,7 @@ int vsw__policy_check(enum vsw_policy key, uint64_t value)
 
 static uint64_t eff_value(const struct vsw_portgroup *pg, unsigned int k)
 {
-	return (pg->policy_set & (1u << k)) ? pg->policy.v[k] : pg->sw->policy.v[k];
+	return (pg->policy_set & (UINT64_C(1) << k)) ? pg->policy.v[k] : pg->sw->policy.v[k];
 }
 
 void vsw__pg_refresh_policy(struct vsw_portgroup *pg)
@@ -131,7 +131,7 @@ int vsw_portgroup_policy_set(struct vsw_portgroup *pg, enum vsw_policy key, uint
 	if (vsw__busy(pg->sw))
 		return -EBUSY;
 	pg->policy.v[key] = value;
-	pg->policy_set |= 1u << key;
+	pg->policy_set |= UINT64_C(1) << key;
 	vsw__pg_refresh_policy(pg);
 	if (!pg->eff.mac_learning)
 		vsw__fdb_forget_pg(pg->sw, pg);
@@ -146,7 +146,7 @@ int vsw_portgroup_policy_get(const struct vsw_portgroup *pg, enum vsw_policy key
 		return -EINVAL;
 	*value = eff_value(pg, key);
 	if (inherited)
-		*inherited = !(pg->policy_set & (1u << key));
+		*inherited = !(pg->policy_set & (UINT64_C(1) << key));
 	return 0;
 }
 
@@ -156,7 +156,7 @@ int vsw_portgroup_policy_clear(struct vsw_portgroup *pg, enum vsw_policy key)
 		return -EINVAL;
 	if (vsw__busy(pg->sw))
 		return -EBUSY;
-	pg->policy_set &= ~(1u << key);
+	pg->policy_set &= ~(UINT64_C(1) << key);
 	vsw__pg_refresh_policy(pg);
 	if (!pg->eff.mac_learning)
 		vsw__fdb_forget_pg(pg->sw, pg);
