@@ -1787,6 +1787,26 @@ VSW_API uint64_t vsw_port_counter(const struct vsw_port *port,
 				  enum vsw_counter ctr);
 
 /**
+ * @brief Read all of a port's counters in one call, as they stand at one
+ *        instant.
+ *
+ * Entry @c i of @p out receives counter @c i (enum vsw_counter), for
+ * @c i below both @p n and the number of counters this library has; entries
+ * beyond what the library has are set to 0, so a program built against
+ * newer headers reads zeros for counters an older library lacks.
+ *
+ * @param port  The port.
+ * @param out   Receives @p n counters.
+ * @param n     Entries in @p out (VSW_CTR_COUNT for all that the headers know).
+ * @return The number of counters the library has (its VSW_CTR_COUNT, which
+ *         may exceed @p n: a program built against older headers then
+ *         learns that more exist), or @c -EINVAL: @p port is NULL, or
+ *         @p out is NULL with @p n non-zero.
+ * @since 1.3
+ */
+VSW_API int vsw_port_counters(const struct vsw_port *port, uint64_t *out, unsigned int n);
+
+/**
  * @brief Set every counter of a port to zero.
  * @param port  The port.
  * @return 0 on success, or @c -EINVAL: @p port is NULL.

@@ -62,6 +62,15 @@ uint64_t vsw_port_counter(const struct vsw_port *port, enum vsw_counter ctr)
 	return port->ctr[ctr];
 }
 
+int vsw_port_counters(const struct vsw_port *port, uint64_t *out, unsigned int n)
+{
+	if (!port || (!out && n))
+		return -EINVAL;
+	for (unsigned int i = 0; i < n; i++)
+		out[i] = i < VSW_CTR_COUNT ? vsw_port_counter(port, (enum vsw_counter)i) : 0;
+	return VSW_CTR_COUNT;
+}
+
 int vsw_port_clear_counters(struct vsw_port *port)
 {
 	if (!port)

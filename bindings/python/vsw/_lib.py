@@ -145,6 +145,7 @@ _PROTOTYPES = {
     "vsw_counter_name": (c_char_p, [c_int]),
     "vsw_counter_kind": (c_int, [c_int]),
     "vsw_port_counter": (c_uint64, [c_void_p, c_int]),
+    "vsw_port_counters": (c_int, [c_void_p, ctypes.POINTER(c_uint64), ctypes.c_uint]),
     "vsw_port_clear_counters": (c_int, [c_void_p]),
     "vsw_uplink_add": (c_int, [c_void_p, c_char_p, c_uint, ctypes.POINTER(c_void_p)]),
     "vsw_uplink_remove": (c_int, [c_void_p]),

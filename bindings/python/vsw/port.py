@@ -72,9 +72,12 @@ class Port(Handle):
 
     @property
     def counters(self):
-        """Every counter of the port, as {name: value}."""
+        """Every counter of the port, as {name: value}, read in one call
+        (vsw_port_counters), so the values belong to one instant."""
+        vals = (ctypes.c_uint64 * len(Counter))()
         with self._use() as p:
-            return {c.name.lower(): lib.vsw_port_counter(p, int(c)) for c in Counter}
+            check(lib.vsw_port_counters(p, vals, len(Counter)), "vsw_port_counters", self._name)
+        return {c.name.lower(): vals[int(c)] for c in Counter}
 
     def counter(self, which):
         """One counter (a Counter) of the port."""
