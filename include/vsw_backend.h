@@ -47,8 +47,12 @@ extern "C" {
 /**
  * @brief The operations of a backend type.
  *
- * Fill with VSW_OPTS(vsw_backend_ops, ops, .name = ..., ...). The table and
- * the name must stay valid until vsw_backend_unregister().
+ * Fill with VSW_OPTS(vsw_backend_ops, ops, .name = ..., ...), or as a static
+ * table with <tt>.size = sizeof(ops)</tt>. vsw_backend_register() copies the
+ * table and the name: they need not outlive the call (the functions they
+ * point to must stay until vsw_backend_unregister()). A table from older
+ * headers (smaller @c size) registers too: the members it lacks are optional
+ * hooks, absent.
  */
 struct vsw_backend_ops {
 	/** sizeof(struct vsw_backend_ops) as the backend's author knew it. */
@@ -140,7 +144,8 @@ struct vsw_backend_ops {
 
 /**
  * @brief Add a backend type.
- * @param ops  The operations; they must outlive the registration.
+ * @param ops  The operations, copied (since 1.3; before, they had to outlive
+ *             the registration).
  * @return 0 on success, or
  *  - @c -EINVAL: @p ops is NULL, its @c size is smaller than the 1.0 struct
  *    or larger with non-zero unknown bytes, its name is not 1 to 15 of

@@ -375,6 +375,34 @@ START_TEST(register_errors)
 }
 END_TEST
 
+/* The registry keeps its own copy of a caller's table and name: a table on
+ * the stack (VSW_OPTS) may go once registered. */
+static void register_from_stack(void)
+{
+	char name[16] = "stacked";
+	VSW_OPTS(vsw_backend_ops, o, .name = name, .open = q_open, .close = q_close, .fd = q_fd,
+		 .recv = q_recv, .send = q_send, .link_state = q_link);
+
+	ck_ok(vsw_backend_register(&o));
+	/* what the caller does with its table afterwards is its own business */
+	memset(&o, 0xa5, sizeof(o));
+	memset(name, 'x', sizeof(name) - 1);
+}
+
+START_TEST(register_copies_the_table)
+{
+	struct vsw_backend *be;
+
+	register_from_stack();
+	ck_ok(vsw_backend_open("stacked:ok", NULL, &be));
+	ck_assert_str_eq(vsw_backend_type(be), "stacked");
+	ck_assert_int_ge(vsw_backend_fd(be), 0);
+	ck_assert_int_eq(vsw_backend_link(be), 1);
+	vsw_backend_close(be);
+	ck_ok(vsw_backend_unregister("stacked"));
+}
+END_TEST
+
 START_TEST(switch_fd_in_host_poll_loop)
 {
 	struct vsw_switch *sw = ck_switch("s");
@@ -513,6 +541,7 @@ Suite *vsw_backend_suite(void)
 	tcase_add_test(tc, memory_link_drives_failover);
 	tcase_add_test(tc, registered_backend_carries_frames);
 	tcase_add_test(tc, register_errors);
+	tcase_add_test(tc, register_copies_the_table);
 	tcase_add_test(tc, switch_fd_in_host_poll_loop);
 	tcase_add_test(tc, run_and_stop);
 	tcase_add_test(tc, poll_errors);

@@ -12,6 +12,7 @@
 #include "backends/backends.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 extern const struct vsw_backend_ops vsw__memory_ops;
@@ -25,7 +26,16 @@ struct reg {
 	unsigned int n_open;
 	bool builtin;
 	struct reg *next;
+	/* a registered type's table, copied whole: members a smaller (older)
+	 * caller's table lacks are NULL, the defaults of optional hooks */
+	struct vsw_backend_ops table;
+	char name[16];
 };
+
+/* The first version of the struct (1.0): what every caller's table holds. */
+#define OPS_1_0_SIZE vsw__offsetofend(struct vsw_backend_ops, mtu)
+/* What this library knows of it: the end of its last member. */
+#define OPS_KNOWN_SIZE vsw__offsetofend(struct vsw_backend_ops, mtu)
 
 static struct reg builtins[] = {
 	{ .ops = &vsw__memory_ops, .builtin = true },
@@ -72,8 +82,9 @@ int vsw_backend_register(const struct vsw_backend_ops *ops)
 
 	if (!ops || ops->size < sizeof(size_t))
 		return -EINVAL;
-	/* 1.0 is the first version of the struct: it must be whole */
-	if (ops->size < sizeof(*ops) || vsw__check_opts_size(ops, ops->size, sizeof(*ops)))
+	/* 1.0 is the first version of the struct: it must be whole; a newer
+	 * caller's members this library does not know must be zero */
+	if (ops->size < OPS_1_0_SIZE || vsw__check_opts_size(ops, ops->size, OPS_KNOWN_SIZE))
 		return -EINVAL;
 	if (!name_ok(ops->name) || !ops->open || !ops->close || !ops->recv || !ops->send)
 		return -EINVAL;
@@ -83,7 +94,13 @@ int vsw_backend_register(const struct vsw_backend_ops *ops)
 	} else if (!(r = vsw__calloc(1, sizeof(*r)))) {
 		err = -ENOMEM;
 	} else {
-		r->ops = ops;
+		/* copied, so that a caller's table of any version is read once,
+		 * here, and the hooks it lacks read as NULL ever after */
+		memcpy(&r->table, ops, ops->size < OPS_KNOWN_SIZE ? ops->size : OPS_KNOWN_SIZE);
+		r->table.size = sizeof(r->table);
+		snprintf(r->name, sizeof(r->name), "%s", ops->name);
+		r->table.name = r->name;
+		r->ops = &r->table;
 		r->next = registered;
 		registered = r;
 	}
