@@ -20,6 +20,7 @@
 #include <vsw.h>
 
 #include "bench-config.h"
+#include "bench-offload.h"
 
 #define BATCH VSW_BATCH_MAX
 #define FRAME_LEN 60
@@ -312,6 +313,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: vsw-bench [--json] [--runs N] [--seconds S] [SCENARIO...]\n"
 		   "       vsw-bench [--json] --config\n"
+		   "       vsw-bench [--json] [--runs N] [--seconds S] --offload\n"
 		   "scenarios: baseline unicast vst_push vst_pop broadcast8 macs_N (N >= 2)\n"
 		   "default: baseline unicast vst_push vst_pop broadcast8 and macs_16 .. macs_65536\n");
 }
@@ -328,17 +330,19 @@ int main(int argc, char **argv)
 		{ "seconds", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "config", no_argument, NULL, 'c' },
+		{ "offload", no_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *names[64];
-	int n = 0, json = 0, runs = 7, c, config = 0;
+	int n = 0, json = 0, runs = 7, c, config = 0, offload = 0;
 	double seconds = 0.2, base_mpps;
 	static struct scenario sc[64];
 	unsigned long allocs;
 
-	while ((c = getopt_long(argc, argv, "jr:s:hc", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jr:s:hco", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': config = 1; break;
+		case 'o': offload = 1; break;
 		case 'j': json = 1; break;
 		case 'r': runs = atoi(optarg); break;
 		case 's': seconds = atof(optarg); break;
@@ -352,6 +356,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (offload)
+		return bench_offload(json, runs, seconds);
 	/* the baseline always runs first: every figure is also a ratio to it */
 	names[n++] = "baseline";
 	if (optind < argc) {
