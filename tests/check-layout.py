@@ -11,7 +11,7 @@ objects (nm: who defines and who uses each symbol) and the sources:
    function pointers (the control hook, backend ops);
  - a backend implementation includes only vsw_backend.h, vsw.h and
    backends/private.h (packet-socket.h for the packet-socket pair) and calls
-   nothing outside backends/; host/ calls the core only through public
+   nothing outside backends/ but the frame helpers of datapath/offload.c; host/ calls the core only through public
    functions or core/core.h;
  - a comment that names a source file names one that exists, and a header
    section "---- FILE.c ----" declares only functions FILE.c defines.
@@ -32,6 +32,8 @@ build = os.environ.get("top_builddir") or top
 src = os.path.join(top, "libvsw")
 ORDER = ["host", "core", "control", "backends", "datapath"]
 BACKEND_FRAMEWORK = {"registry.c", "instance.c", "attach.c", "carrier.c", "loop.c"}
+# what a backend may call outside backends/: finishing offloaded frames
+FRAME_HELPERS = {"datapath/offload.c"}
 BACKEND_HEADERS = {"vsw.h", "vsw_backend.h", "backends/private.h", "backends/packet-socket.h",
                    "config.h"}
 
@@ -120,7 +122,8 @@ def check_calls(calls, files):
                 problems.append("%s is outside the five folders" % (a if fa not in ORDER else b))
             elif ORDER.index(fb) < ORDER.index(fa):
                 problems.append("%s calls up into %s: %s" % (a, b, " ".join(sorted(syms))))
-            if fa == "backends" and os.path.basename(a) not in BACKEND_FRAMEWORK:
+            if fa == "backends" and os.path.basename(a) not in BACKEND_FRAMEWORK and \
+                    b not in FRAME_HELPERS:
                 problems.append("backend %s calls %s: %s" % (a, b, " ".join(sorted(syms))))
             if fa == "host" and fb == "core":
                 for s in syms:

@@ -2,8 +2,9 @@
 /*
  * private.h - all a backend implementation includes besides vsw_backend.h:
  * the library's allocator, the one option parser (options.c), the network
- * device helpers (netdev.c) and whether a port owns the instance. Backends
- * see nothing of the switch's internals.
+ * device helpers (netdev.c), finishing frames that arrive with a
+ * virtio_net_hdr (vnet.c, over the datapath's offload helpers) and whether
+ * a port owns the instance. Backends see nothing of the switch's internals.
  */
 #ifndef VSW_BACKENDS_PRIVATE_H
 #define VSW_BACKENDS_PRIVATE_H
@@ -21,6 +22,7 @@
 #include "vsw_backend.h"
 #include "core/alloc.h"
 #include "core/check.h"
+#include "datapath/offload.h"
 
 /* Whether a port owns the instance (else a program uses it on its own). */
 bool vsw__backend_owned(const struct vsw_backend *be);
@@ -47,5 +49,19 @@ int vsw__netdev_mac(const char *ifname, uint8_t mac[6]);
 int vsw__netdev_mtu(const char *ifname);
 /* 0 or -EINVAL for an interface name (1 to IFNAMSIZ-1 bytes, no '/' or space). */
 int vsw__netdev_name_ok(const char *ifname);
+
+/* ---- frames with a virtio_net_hdr (vnet.c) ---- */
+/* The legacy virtio_net_hdr at 'hdr' (host byte order) as offload metadata;
+ * -EINVAL for a GSO type the switch does not finish (UFO). */
+int vsw__vnet_offload(const void *hdr, struct vsw__offload *o);
+/*
+ * Finish a received frame into complete frames: as it is when it needs
+ * nothing, its checksum completed in place, or segmented into 'out' ('cap'
+ * bytes) as vsw__gso_segment() does. The frames go to 'f' (at most 'max');
+ * returns their number, -EINVAL when the metadata lies, -ENOSPC when 'out'
+ * or 'f' is too small.
+ */
+int vsw__vnet_finish(uint8_t *d, uint32_t len, const struct vsw__offload *o, uint8_t *out,
+		     size_t cap, struct vsw_frame *f, unsigned int max);
 
 #endif
