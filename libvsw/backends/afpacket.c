@@ -99,6 +99,7 @@ struct afp {
 	uint8_t *rx;
 	size_t rx_len;
 	unsigned int rx_frames, rx_frame_size, rx_cur, rx_held;
+	unsigned int rx_unit;  /* the bytes per frame the ring is sized by */
 	unsigned int frames_req, tov; /* the frames= and block_tov= asked for */
 	/* receive, V3: blocks */
 	unsigned int n_blocks, blk_cur, blk_left;
@@ -194,11 +195,16 @@ static void afp_free(struct afp *a)
 /* The slot size for frames of up to 'frame_max' bytes, ring header and
  * headroom included; with offloads, a super-frame and its virtio_net_hdr
  * fit too. */
+static unsigned int plain_slot_size(unsigned int frame_max)
+{
+	return pow2_at_least(frame_max + TPACKET_ALIGN(sizeof(struct tpacket2_hdr)) + 64);
+}
+
 static unsigned int slot_size(const struct afp *a, unsigned int frame_max)
 {
 	if (a->vnet)
 		frame_max = (frame_max > GSO_FRAME_MAX ? frame_max : GSO_FRAME_MAX) + VNET_HLEN;
-	return pow2_at_least(frame_max + TPACKET_ALIGN(sizeof(struct tpacket2_hdr)) + 64);
+	return plain_slot_size(frame_max);
 }
 
 /* The scratch copy of a frame whose S-tag goes back: at most frame_max. */
@@ -207,9 +213,20 @@ static size_t scratch_room(const struct afp *a)
 	return (size_t)a->frame_max + 4;
 }
 
-/* Ask the kernel for a receive ring of 'frame_size' slots (or free it,
- * frame_size 0), and note its geometry. */
-static int rx_ring_set(struct afp *a, unsigned int frame_size)
+/* The bytes per frame a ring for frames of up to 'frame_max' is sized by:
+ * its slot, except that V3 packs frames into blocks, whatever the slot
+ * size: with offloads a V3 ring takes the bytes it takes without them, in
+ * blocks that hold a super-frame. */
+static unsigned int ring_unit(const struct afp *a, unsigned int frame_max)
+{
+	if (a->version == TPACKET_V3 && a->vnet)
+		return plain_slot_size(frame_max);
+	return slot_size(a, frame_max);
+}
+
+/* Ask the kernel for a receive ring of 'frame_size' slots, sized by 'unit'
+ * bytes per frame (or free it, frame_size 0), and note its geometry. */
+static int rx_ring_set(struct afp *a, unsigned int frame_size, unsigned int unit)
 {
 	unsigned int page = (unsigned int)sysconf(_SC_PAGESIZE);
 	unsigned int frames = a->frames_req;
@@ -219,15 +236,15 @@ static int rx_ring_set(struct afp *a, unsigned int frame_size)
 	} req;
 
 	memset(&req, 0, sizeof(req));
-	if (frame_size && (size_t)frames * frame_size > RING_BYTES)
-		frames = RING_BYTES / frame_size < 64 ? 64 : RING_BYTES / frame_size;
+	if (frame_size && (size_t)frames * unit > RING_BYTES)
+		frames = RING_BYTES / unit < 64 ? 64 : RING_BYTES / unit;
 	if (frame_size && a->version == TPACKET_V2) {
 		req.r2.tp_frame_size = frame_size;
 		req.r2.tp_frame_nr = frames;
 		req.r2.tp_block_size = frame_size < page ? page : frame_size;
 		req.r2.tp_block_nr = frames * frame_size / req.r2.tp_block_size;
 	} else if (frame_size) {
-		unsigned int blocks = (unsigned int)((size_t)frames * frame_size / V3_BLOCK_SIZE);
+		unsigned int blocks = (unsigned int)((size_t)frames * unit / V3_BLOCK_SIZE);
 		if (blocks < 4)
 			blocks = 4;
 		req.r3.tp_block_size = V3_BLOCK_SIZE;
@@ -242,6 +259,7 @@ static int rx_ring_set(struct afp *a, unsigned int frame_size)
 	if (!frame_size)
 		return 0;
 	a->rx_frame_size = frame_size;
+	a->rx_unit = unit;
 	if (a->version == TPACKET_V2) {
 		a->rx_frames = frames;
 		a->rx_len = (size_t)frames * frame_size;
@@ -286,16 +304,19 @@ static int afp_rings(struct afp *a)
 	 * (the kernel refuses it after) */
 	if (a->vnet && setsockopt(a->fd, SOL_PACKET, PACKET_VNET_HDR, &loss, sizeof(loss)) < 0)
 		return -errno;
-	err = rx_ring_set(a, slot_size(a, a->frame_max));
+	err = rx_ring_set(a, slot_size(a, a->frame_max), ring_unit(a, a->frame_max));
 	if (err)
 		return err;
 	if (a->tx_ring) {
 		/* sized at open: a later, larger MTU's longest frames do not
 		 * fit it and count as tx_errors (tx=mmsg has no such limit) */
+		/* the switch's frames are complete: with offloads, no room for
+		 * super-frames, only for the empty virtio_net_hdr */
+		unsigned int fs = a->vnet ? plain_slot_size(a->frame_max + VNET_HLEN) : a->rx_frame_size;
 		struct tpacket_req t = {
-			.tp_frame_size = a->rx_frame_size,
+			.tp_frame_size = fs,
 			.tp_frame_nr = 1024,
-			.tp_block_size = a->rx_frame_size < page ? page : a->rx_frame_size,
+			.tp_block_size = fs < page ? page : fs,
 		};
 		t.tp_block_nr = t.tp_frame_nr * t.tp_frame_size / t.tp_block_size;
 		if (setsockopt(a->fd, SOL_PACKET, PACKET_TX_RING, &t, sizeof(t)) < 0)
@@ -347,9 +368,9 @@ static uint64_t rx_waiting(struct afp *a)
  * be had, the old size is asked for again and the error returned; if that
  * fails too the socket is left without a ring (a->map NULL).
  */
-static int rx_rebuild(struct afp *a, unsigned int size)
+static int rx_rebuild(struct afp *a, unsigned int size, unsigned int unit)
 {
-	unsigned int old = a->rx_frame_size;
+	unsigned int old = a->rx_frame_size, old_unit = a->rx_unit;
 	uint64_t lost = a->map ? rx_waiting(a) : 0;
 	bool ring = true; /* a ring is set up, to be mapped */
 	int err;
@@ -357,10 +378,10 @@ static int rx_rebuild(struct afp *a, unsigned int size)
 	if (a->map)
 		munmap(a->map, a->map_len);
 	a->map = NULL;
-	err = rx_ring_set(a, 0);
+	err = rx_ring_set(a, 0, 0);
 	if (!err) {
-		err = rx_ring_set(a, size);
-		ring = !err || (old && rx_ring_set(a, old) == 0);
+		err = rx_ring_set(a, size, unit);
+		ring = !err || (old && rx_ring_set(a, old, old_unit) == 0);
 	}
 	if (ring) {
 		int e = map_rings(a);
@@ -389,8 +410,8 @@ static int rx_follow(struct afp *a)
 
 	if (!scratch)
 		return -ENOMEM;
-	if (size != a->rx_frame_size || !a->map)
-		err = rx_rebuild(a, size);
+	if (size != a->rx_frame_size || ring_unit(a, fmax) != a->rx_unit || !a->map)
+		err = rx_rebuild(a, size, ring_unit(a, fmax));
 	if (err) {
 		vsw__free(scratch);
 		return err; /* the old limit stays; the next link poll tries again */
