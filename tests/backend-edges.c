@@ -21,6 +21,12 @@
  *    counters name every frame not delivered (truncated by the backend,
  *    oversize by the switch).
  *
+ * GSO super-frames (TCP over IPv4 with a partial checksum, from a peer
+ * with TSO) are dropped as truncated by raw and afpacket offloads=off; the
+ * afpacket backend with offloads (its default) hands them over as their
+ * segments, each checked: lengths, payload, sequence numbers, IPv4 and
+ * TCP checksums (truncated when a segment is longer than the MTU allows).
+ *
  * Then the kernel's drops: 200,000 broadcasts blasted into the uplink's
  * veth while the switch does not read for a while; the interface's
  * received count must equal the port's rx_packets + rx_dropped + truncated.
@@ -337,11 +343,83 @@ struct sent {
 	uint32_t id;
 	int fate;
 };
-enum { ARRIVES, KERNEL_DROPS, TRUNCATED, OVERSIZE };
+enum { ARRIVES, KERNEL_DROPS, TRUNCATED, OVERSIZE, SEGMENTED };
+/* the backend under test segments GSO super-frames (afpacket, offloads on) */
+static bool segments;
+#define GSO_HDR 54u   /* Ethernet, IPv4, TCP of the super-frames sent */
+#define GSO_MSS 1448u
 
 static uint32_t next_id = 1;
 static int gso_skipped;
 static uint8_t buf[FMAX], want[FMAX];
+
+/* A TCP/IPv4 super-frame of 'len' bytes (PSH, ACK) whose payload depends
+ * on 'id'; its TCP checksum field holds the pseudo-header's sum, as Linux
+ * leaves it for a partial checksum. */
+static unsigned int fold(unsigned int sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+static unsigned int sum16(const uint8_t *p, size_t n, unsigned int sum)
+{
+	for (size_t j = 0; j + 1 < n; j += 2)
+		sum += (unsigned int)p[j] << 8 | p[j + 1];
+	if (n & 1)
+		sum += (unsigned int)p[n - 1] << 8;
+	return fold(sum);
+}
+
+static void build_gso(uint8_t *f, size_t len, uint32_t id)
+{
+	build(f, len, UNTAGGED, id, 0x0800);
+	memset(f + 14, 0, 40);
+	f[14] = 0x45;                       /* IPv4, 20-byte header */
+	put16(f + 16, (unsigned int)(len - 14));
+	f[22] = 64;                          /* TTL */
+	f[23] = 6;                           /* TCP */
+	memcpy(f + 26, "\x0a\x4d\x00\x01\x0a\x4d\x00\x02", 8);
+	put16(f + 24, ~sum16(f + 14, 20, 0) & 0xffff);
+	put16(f + 34, 40000), put16(f + 36, 5001);
+	put16(f + 38, (unsigned int)(id >> 16)), put16(f + 40, id & 0xffff); /* seq */
+	f[46] = 0x50;                        /* TCP header of 20 bytes */
+	f[47] = 0x18;                        /* PSH, ACK */
+	put16(f + 48, 65535);
+	put16(f + 50, sum16(f + 26, 8, 6 + (unsigned int)(len - 34)));
+}
+
+/* The segments of super-frame 'sup' ('len' bytes) at got[*k...]: checked,
+ * consumed. */
+static void check_segments(const uint8_t *sup, size_t len, size_t *k, const char *stage,
+			   const char *what)
+{
+	size_t payload = len - GSO_HDR, nseg = (payload + GSO_MSS - 1) / GSO_MSS;
+	uint32_t seq0 = (uint32_t)sup[38] << 24 | (uint32_t)sup[39] << 16 | (uint32_t)sup[40] << 8 | sup[41];
+
+	for (size_t j = 0; j < nseg; j++, (*k)++) {
+		size_t pl = j + 1 < nseg ? GSO_MSS : payload - j * GSO_MSS;
+		const uint8_t *g;
+		if (*k >= n_got) {
+			fail("%s (%s): segment %zu of %zu of a %zu-byte super-frame not received",
+			     stage, what, j, nseg, len);
+			return;
+		}
+		g = got[*k].data;
+		uint32_t seq = (uint32_t)g[38] << 24 | (uint32_t)g[39] << 16 | (uint32_t)g[40] << 8 | g[41];
+		if (got[*k].len != GSO_HDR + pl || memcmp(g, sup, 14) ||
+		    memcmp(g + GSO_HDR, sup + GSO_HDR + j * GSO_MSS, pl) ||
+		    ((unsigned int)g[16] << 8 | g[17]) != 40 + pl || seq != seq0 + j * GSO_MSS ||
+		    sum16(g + 14, 20, 0) != 0xffff ||
+		    sum16(g + 34, 20 + pl, sum16(g + 26, 8, 6 + (unsigned int)(20 + pl))) != 0xffff ||
+		    (g[47] & 0x08) != (j + 1 == nseg ? 0x08 : 0)) {
+			fail("%s (%s): segment %zu of %zu of a %zu-byte super-frame is wrong (%zu bytes)",
+			     stage, what, j, nseg, len, got[*k].len);
+			return;
+		}
+	}
+}
 
 /* What becomes of a frame of 'len' bytes on the wire, by the rules the
  * backends promise (vsw-backend-afpacket(7), vsw-backend-raw(7)). */
@@ -414,6 +492,11 @@ static void group_end(struct rx *r, const char *stage)
 	if (!rx_until(r, fid))
 		fail("%s: the fence never came (%s; %zu frames came)", stage, r->what, n_got);
 	for (size_t i = 0; i < ns; i++) {
+		if (s[i].fate == SEGMENTED) {
+			build_gso(want, s[i].len, s[i].id);
+			check_segments(want, s[i].len, &k, stage, r->what);
+			continue;
+		}
 		if (s[i].fate != ARRIVES)
 			continue;
 		build(want, s[i].len, s[i].variant, s[i].id, 0x88b5);
@@ -470,8 +553,9 @@ static void full_batch(struct rx *r, int iface_mtu, const char *stage)
 /*
  * GSO super-frames, as a peer with TSO on (or GRO on this side) passes
  * them: one TCP/IPv4 frame of each length, longer than any MTU the backend
- * follows here, so each is dropped whole and counted as truncated, never
- * handed over cut to a slot or buffer. Skipped (0) where the peer's veth
+ * follows here. Without offloads each is dropped whole and counted as
+ * truncated, never handed over cut to a slot or buffer; with them, each
+ * comes as its segments (or is truncated if they exceed the MTU). Skipped (0) where the peer's veth
  * has no TSO (no ethtool to turn it on).
  */
 static int gso_group(struct rx *r, int iface_mtu, const char *stage)
@@ -490,32 +574,19 @@ static int gso_group(struct rx *r, int iface_mtu, const char *stage)
 		uint8_t *f = buf + sizeof(vh);
 		if (len <= (size_t)r->followed + 22)
 			continue;
+		uint32_t id = next_id++;
 		memcpy(buf, &vh, sizeof(vh));
-		build(f, len, UNTAGGED, next_id++, 0x0800);
-		memset(f + 14, 0, 40);
-		f[14] = 0x45;                       /* IPv4, 20-byte header */
-		put16(f + 16, (unsigned int)(len - 14));
-		f[22] = 64;                          /* TTL */
-		f[23] = 6;                           /* TCP */
-		memcpy(f + 26, "\x0a\x4d\x00\x01\x0a\x4d\x00\x02", 8);
-		unsigned int sum = 0;
-		for (int j = 0; j < 20; j += 2)
-			sum += (unsigned int)f[14 + j] << 8 | f[15 + j];
-		while (sum >> 16)
-			sum = (sum & 0xffff) + (sum >> 16);
-		put16(f + 24, ~sum & 0xffff);
-		put16(f + 34, 40000), put16(f + 36, 5001);
-		f[46] = 0x50;                        /* TCP header of 20 bytes */
-		f[47] = 0x18;                        /* PSH, ACK */
-		put16(f + 48, 65535);
+		build_gso(f, len, id);
 		if (send(gso_fd, buf, sizeof(vh) + len, 0) < 0) {
 			if (errno == EMSGSIZE || errno == ENOBUFS || errno == EINVAL)
 				return 0; /* the peer segments it: no TSO there */
 			fail("%s: send a %zu-byte GSO frame: %s", stage, len, strerror(errno));
 			continue;
 		}
-		s[ns++] = (struct sent){ len, UNTAGGED, 0, TRUNCATED };
-		want_trunc++;
+		/* segmented only where a segment is a frame the MTU allows */
+		int f_ = segments && GSO_HDR + GSO_MSS <= (size_t)r->followed + 22 ? SEGMENTED : TRUNCATED;
+		s[ns++] = (struct sent){ len, UNTAGGED, id, f_ };
+		want_trunc += f_ == TRUNCATED;
 		sent++;
 	}
 	(void)iface_mtu;
@@ -627,6 +698,7 @@ static void story(const char *spec, const char *opts, bool with_switch)
 	char name[96];
 	double t = now();
 
+	segments = !strcmp(spec, "afpacket") && !(opts && strstr(opts, "offloads=off"));
 	set_mtu(ctl_self, ifname, 1500);
 	rx_open(&r, spec, opts, with_switch);
 	r.followed = 1500;
@@ -725,6 +797,8 @@ int main(int argc, char **argv)
 		/* 512 slots: a group (up to 161 frames) lands while the
 		 * previous one still holds its slots until the next receive */
 		{ "afpacket", "tx=ring,frames=512" }, { "raw", NULL },
+		/* as before offloads: GSO super-frames truncated */
+		{ "afpacket", "offloads=off" },
 	};
 	/* BACKEND_EDGES_ONLY=N: the N-th backend of the list alone; =blast:
 	 * the kernel's drops alone */
@@ -739,6 +813,7 @@ int main(int argc, char **argv)
 	if (!only || blast_only) {
 		blast("afpacket", NULL);
 		blast("afpacket", "rx=v3");
+		blast("afpacket", "offloads=off");
 		blast("raw", NULL);
 	}
 	printf("%.1f s\n", now() - t0);

@@ -23,16 +23,39 @@
  * and travel in the frame descriptor (VSW_FRAME_VLAN_TCI) without a copy.
  * A frame is handed to the switch whole or not at all: one longer than the
  * interface's MTU allows (vsw__packet_frame_max), cut by the kernel to its
- * slot (a GSO super-frame: turn TSO, GSO and GRO off on the interfaces that
- * feed a software switch) or too long to get its S-tag back is dropped and
- * counted as truncated. The rings follow the interface's MTU: the link poll
+ * slot or too long to get its S-tag back is dropped and counted as
+ * truncated.
+ *
+ * Offloads (offloads=on, the default): the socket has PACKET_VNET_HDR, so
+ * the interface (and a veth's peer) keeps TSO, GSO, GRO and checksum
+ * offload. The kernel writes a virtio_net_hdr right before each frame in
+ * its slot and hands over 64 KiB TCP super-frames and frames whose L4
+ * checksum is partial. The backend finishes them in software (vnet.c,
+ * offload.c) so the switch sees complete frames: a partial checksum is
+ * completed in the slot; a super-frame is segmented into the receive's
+ * arena, or, when its segments do not fit what is left of the batch, left
+ * in the ring for the next receive; one with more segments than a batch
+ * holds (a small MSS) goes to the spill and is handed out over the next
+ * receives. Header offsets count from the untagged bytes: segments carry
+ * the super-frame's stripped 802.1Q tag out of band, and an S-tag is put
+ * back into each segment after segmentation. Metadata the bytes contradict
+ * is counted as rx_errors; a super-frame whose segments would be longer
+ * than the MTU allows is truncated. Every frame sent gets an empty
+ * virtio_net_hdr (the switch's frames are complete). Slots hold a 64 KiB
+ * super-frame: 128 KiB each in V2 (512 slots within RING_BYTES); the arena
+ * takes ARENA_BYTES (512 KiB) and the spill SPILL_BYTES (about 320 KiB)
+ * plus 1024 descriptors (16 KiB). With offloads=off nothing of this exists
+ * and the kernel's super-frames are dropped as truncated: turn TSO, GSO and
+ * GRO off on the interfaces then.
+ *
+ * The rings follow the interface's MTU: the link poll
  * (the loop's 100 ms tick, or at once after a truncated frame) reads it,
  * and a change rebuilds the receive ring for the new size. The kernel's own
  * drops (a full ring) are read there too and counted as rx_dropped.
  *
  * Options: rx=v2|v3, tx=ring|mmsg, frames=N (ring slots, 64 to 65536,
  * default 4096, fewer when they would take more than RING_BYTES),
- * block_tov=MS (1 to 1000).
+ * block_tov=MS (1 to 1000), offloads=on|off (default on).
  */
 #include "backends/private.h"
 #include "backends/packet-socket.h"
@@ -49,6 +72,17 @@
  * slots of 16 KiB at an MTU of 9000, 512 of 128 KiB at 65535 */
 #define RING_BYTES (64u << 20)
 
+#define VNET_HLEN 10u /* struct virtio_net_hdr, before each frame */
+/* The longest super-frame a slot takes whole: 64 KiB of IP (the kernel's
+ * default gso_max_size) behind the Ethernet header and two tags. */
+#define GSO_FRAME_MAX (65536u + 14u + 8u)
+/* The segments of one receive's super-frames: a batch of 1514-byte
+ * segments, or about seven 64 KiB super-frames. */
+#define ARENA_BYTES (512u << 10)
+/* The segments of one super-frame with more segments than a batch holds:
+ * its bytes and VSW__GSO_MAX_SEGS headers of at most 256 bytes. */
+#define SPILL_BYTES ((size_t)GSO_FRAME_MAX + (size_t)VSW__GSO_MAX_SEGS * 256u)
+
 struct afp {
 	struct vsw_backend *be;
 	int fd;
@@ -56,6 +90,7 @@ struct afp {
 	int ifindex;
 	int version;           /* TPACKET_V2 or TPACKET_V3 for receive */
 	bool tx_ring;
+	bool vnet;             /* PACKET_VNET_HDR: offloads on */
 
 	uint8_t *map;          /* rx ring, then tx ring */
 	size_t map_len;
@@ -64,6 +99,7 @@ struct afp {
 	uint8_t *rx;
 	size_t rx_len;
 	unsigned int rx_frames, rx_frame_size, rx_cur, rx_held;
+	unsigned int rx_unit;  /* the bytes per frame the ring is sized by */
 	unsigned int frames_req, tov; /* the frames= and block_tov= asked for */
 	/* receive, V3: blocks */
 	unsigned int n_blocks, blk_cur, blk_left;
@@ -78,6 +114,18 @@ struct afp {
 	struct iovec *iov;
 
 	uint8_t *scratch;      /* frames whose outer S-tag is put back */
+	/* offloads: segments of this receive's super-frames */
+	uint8_t *arena;
+	size_t arena_used;
+	/* ... and of one with more segments than a batch, handed out over the
+	 * next receives (with the super-frame's stripped tag) */
+	uint8_t *spill;
+	struct vsw_frame *spill_f;
+	unsigned int n_spill, spill_pos;
+	bool spill_out;        /* the last receive handed out some of it */
+	uint32_t spill_status;
+	uint16_t spill_tci, spill_tpid;
+	uint64_t errors;       /* offload metadata that lies, counted at the end */
 	unsigned int frame_max; /* longest frame handed over, as on the wire */
 	int mtu;               /* the interface MTU the rings are sized for */
 	uint64_t truncated;    /* dropped in this receive, counted at its end */
@@ -107,6 +155,7 @@ static int afp_parse(struct afp *a, const char *options, unsigned int *frames, u
 
 	a->version = TPACKET_V2;
 	a->tx_ring = false;
+	a->vnet = true;
 	*frames = 4096;
 	*tov = 1;
 	while ((r = vsw__opt_next(&options, key, sizeof(key), val, sizeof(val))) > 0) {
@@ -119,6 +168,8 @@ static int afp_parse(struct afp *a, const char *options, unsigned int *frames, u
 			*frames = pow2_at_least((unsigned int)v);
 		} else if (!strcmp(key, "block_tov") && (v = vsw__opt_long(val, 1, 1000)) > 0) {
 			*tov = (unsigned int)v;
+		} else if (!strcmp(key, "offloads") && (!strcmp(val, "on") || !strcmp(val, "off"))) {
+			a->vnet = !strcmp(val, "on");
 		} else {
 			return -EINVAL;
 		}
@@ -133,16 +184,27 @@ static void afp_free(struct afp *a)
 	if (a->fd >= 0)
 		close(a->fd);
 	vsw__free(a->scratch);
+	vsw__free(a->arena);
+	vsw__free(a->spill);
+	vsw__free(a->spill_f);
 	vsw__free(a->msgs);
 	vsw__free(a->iov);
 	vsw__free(a);
 }
 
 /* The slot size for frames of up to 'frame_max' bytes, ring header and
- * headroom included. */
-static unsigned int slot_size(unsigned int frame_max)
+ * headroom included; with offloads, a super-frame and its virtio_net_hdr
+ * fit too. */
+static unsigned int plain_slot_size(unsigned int frame_max)
 {
 	return pow2_at_least(frame_max + TPACKET_ALIGN(sizeof(struct tpacket2_hdr)) + 64);
+}
+
+static unsigned int slot_size(const struct afp *a, unsigned int frame_max)
+{
+	if (a->vnet)
+		frame_max = (frame_max > GSO_FRAME_MAX ? frame_max : GSO_FRAME_MAX) + VNET_HLEN;
+	return plain_slot_size(frame_max);
 }
 
 /* The scratch copy of a frame whose S-tag goes back: at most frame_max. */
@@ -151,9 +213,20 @@ static size_t scratch_room(const struct afp *a)
 	return (size_t)a->frame_max + 4;
 }
 
-/* Ask the kernel for a receive ring of 'frame_size' slots (or free it,
- * frame_size 0), and note its geometry. */
-static int rx_ring_set(struct afp *a, unsigned int frame_size)
+/* The bytes per frame a ring for frames of up to 'frame_max' is sized by:
+ * its slot, except that V3 packs frames into blocks, whatever the slot
+ * size: with offloads a V3 ring takes the bytes it takes without them, in
+ * blocks that hold a super-frame. */
+static unsigned int ring_unit(const struct afp *a, unsigned int frame_max)
+{
+	if (a->version == TPACKET_V3 && a->vnet)
+		return plain_slot_size(frame_max);
+	return slot_size(a, frame_max);
+}
+
+/* Ask the kernel for a receive ring of 'frame_size' slots, sized by 'unit'
+ * bytes per frame (or free it, frame_size 0), and note its geometry. */
+static int rx_ring_set(struct afp *a, unsigned int frame_size, unsigned int unit)
 {
 	unsigned int page = (unsigned int)sysconf(_SC_PAGESIZE);
 	unsigned int frames = a->frames_req;
@@ -163,15 +236,15 @@ static int rx_ring_set(struct afp *a, unsigned int frame_size)
 	} req;
 
 	memset(&req, 0, sizeof(req));
-	if (frame_size && (size_t)frames * frame_size > RING_BYTES)
-		frames = RING_BYTES / frame_size < 64 ? 64 : RING_BYTES / frame_size;
+	if (frame_size && (size_t)frames * unit > RING_BYTES)
+		frames = RING_BYTES / unit < 64 ? 64 : RING_BYTES / unit;
 	if (frame_size && a->version == TPACKET_V2) {
 		req.r2.tp_frame_size = frame_size;
 		req.r2.tp_frame_nr = frames;
 		req.r2.tp_block_size = frame_size < page ? page : frame_size;
 		req.r2.tp_block_nr = frames * frame_size / req.r2.tp_block_size;
 	} else if (frame_size) {
-		unsigned int blocks = (unsigned int)((size_t)frames * frame_size / V3_BLOCK_SIZE);
+		unsigned int blocks = (unsigned int)((size_t)frames * unit / V3_BLOCK_SIZE);
 		if (blocks < 4)
 			blocks = 4;
 		req.r3.tp_block_size = V3_BLOCK_SIZE;
@@ -186,6 +259,7 @@ static int rx_ring_set(struct afp *a, unsigned int frame_size)
 	if (!frame_size)
 		return 0;
 	a->rx_frame_size = frame_size;
+	a->rx_unit = unit;
 	if (a->version == TPACKET_V2) {
 		a->rx_frames = frames;
 		a->rx_len = (size_t)frames * frame_size;
@@ -226,16 +300,23 @@ static int afp_rings(struct afp *a)
 	if (setsockopt(a->fd, SOL_PACKET, PACKET_VERSION, &ver, sizeof(ver)) < 0 ||
 	    (a->tx_ring && setsockopt(a->fd, SOL_PACKET, PACKET_LOSS, &loss, sizeof(loss)) < 0))
 		return -errno;
-	err = rx_ring_set(a, slot_size(a->frame_max));
+	/* a virtio_net_hdr before every frame, both ways; before the rings
+	 * (the kernel refuses it after) */
+	if (a->vnet && setsockopt(a->fd, SOL_PACKET, PACKET_VNET_HDR, &loss, sizeof(loss)) < 0)
+		return -errno;
+	err = rx_ring_set(a, slot_size(a, a->frame_max), ring_unit(a, a->frame_max));
 	if (err)
 		return err;
 	if (a->tx_ring) {
 		/* sized at open: a later, larger MTU's longest frames do not
 		 * fit it and count as tx_errors (tx=mmsg has no such limit) */
+		/* the switch's frames are complete: with offloads, no room for
+		 * super-frames, only for the empty virtio_net_hdr */
+		unsigned int fs = a->vnet ? plain_slot_size(a->frame_max + VNET_HLEN) : a->rx_frame_size;
 		struct tpacket_req t = {
-			.tp_frame_size = a->rx_frame_size,
+			.tp_frame_size = fs,
 			.tp_frame_nr = 1024,
-			.tp_block_size = a->rx_frame_size < page ? page : a->rx_frame_size,
+			.tp_block_size = fs < page ? page : fs,
 		};
 		t.tp_block_nr = t.tp_frame_nr * t.tp_frame_size / t.tp_block_size;
 		if (setsockopt(a->fd, SOL_PACKET, PACKET_TX_RING, &t, sizeof(t)) < 0)
@@ -287,9 +368,9 @@ static uint64_t rx_waiting(struct afp *a)
  * be had, the old size is asked for again and the error returned; if that
  * fails too the socket is left without a ring (a->map NULL).
  */
-static int rx_rebuild(struct afp *a, unsigned int size)
+static int rx_rebuild(struct afp *a, unsigned int size, unsigned int unit)
 {
-	unsigned int old = a->rx_frame_size;
+	unsigned int old = a->rx_frame_size, old_unit = a->rx_unit;
 	uint64_t lost = a->map ? rx_waiting(a) : 0;
 	bool ring = true; /* a ring is set up, to be mapped */
 	int err;
@@ -297,10 +378,10 @@ static int rx_rebuild(struct afp *a, unsigned int size)
 	if (a->map)
 		munmap(a->map, a->map_len);
 	a->map = NULL;
-	err = rx_ring_set(a, 0);
+	err = rx_ring_set(a, 0, 0);
 	if (!err) {
-		err = rx_ring_set(a, size);
-		ring = !err || (old && rx_ring_set(a, old) == 0);
+		err = rx_ring_set(a, size, unit);
+		ring = !err || (old && rx_ring_set(a, old, old_unit) == 0);
 	}
 	if (ring) {
 		int e = map_rings(a);
@@ -323,14 +404,14 @@ static int rx_rebuild(struct afp *a, unsigned int size)
  * scratch copy and, when they no longer fit the slots, the ring. */
 static int rx_follow(struct afp *a)
 {
-	unsigned int fmax = vsw__packet_frame_max(a->mtu_want), size = slot_size(fmax);
+	unsigned int fmax = vsw__packet_frame_max(a->mtu_want), size = slot_size(a, fmax);
 	uint8_t *scratch = vsw__calloc(VSW_BATCH_MAX, (size_t)fmax + 4);
 	int err = 0;
 
 	if (!scratch)
 		return -ENOMEM;
-	if (size != a->rx_frame_size || !a->map)
-		err = rx_rebuild(a, size);
+	if (size != a->rx_frame_size || ring_unit(a, fmax) != a->rx_unit || !a->map)
+		err = rx_rebuild(a, size, ring_unit(a, fmax));
 	if (err) {
 		vsw__free(scratch);
 		return err; /* the old limit stays; the next link poll tries again */
@@ -375,8 +456,15 @@ static int afp_open(struct vsw_backend *be, const char *arg, const char *options
 	a->tov = tov;
 	a->scratch = vsw__calloc(VSW_BATCH_MAX, scratch_room(a));
 	a->msgs = vsw__calloc(VSW_BATCH_MAX, sizeof(*a->msgs));
-	a->iov = vsw__calloc(VSW_BATCH_MAX, sizeof(*a->iov));
-	if (!a->scratch || !a->msgs || !a->iov) {
+	/* with offloads, two per frame: the empty virtio_net_hdr and the frame */
+	a->iov = vsw__calloc(2 * VSW_BATCH_MAX, sizeof(*a->iov));
+	if (a->vnet) {
+		a->arena = vsw__calloc(1, ARENA_BYTES);
+		a->spill = vsw__calloc(1, SPILL_BYTES);
+		a->spill_f = vsw__calloc(VSW__GSO_MAX_SEGS, sizeof(*a->spill_f));
+	}
+	if (!a->scratch || !a->msgs || !a->iov ||
+	    (a->vnet && (!a->arena || !a->spill || !a->spill_f))) {
 		err = -ENOMEM;
 		goto fail;
 	}
@@ -410,28 +498,143 @@ static int afp_fd(struct vsw_backend *be)
 	return afp_of(be)->fd;
 }
 
+/* Describe frame f[k] (maybe one segment of a super-frame) with the tag the
+ * kernel stripped: an S-tag goes back into its bytes, in scratch copy k.
+ * Its length on the wire was checked against frame_max, which the copy
+ * takes with the tag. */
+static int vlan_out(struct afp *a, struct vsw_frame *f, unsigned int k, uint32_t status,
+		    uint16_t tci, uint16_t tpid)
+{
+	return vsw__packet_vlan(&f[k], status, tci, tpid, a->scratch + (size_t)k * scratch_room(a),
+				scratch_room(a));
+}
+
+/* Hand out segments left in the spill, with their super-frame's tag. */
+static void spill_out(struct afp *a, struct vsw_frame *f, unsigned int n, unsigned int *k)
+{
+	while (*k < n && a->spill_pos < a->n_spill) {
+		f[*k] = a->spill_f[a->spill_pos++];
+		vlan_out(a, f, *k, a->spill_status, a->spill_tci, a->spill_tpid);
+		(*k)++;
+		a->spill_out = true;
+	}
+}
+
 /*
- * Hand the frame in a ring slot to the switch as f[*k], whole, or drop it
- * and count it as truncated: cut to its slot by the kernel (snaplen < len),
- * longer than the interface's MTU allows, or too long for the scratch copy
- * that puts its S-tag back.
+ * A GSO super-frame from a slot: checked, then segmented into the arena as
+ * f[*k...]. Returns false to leave it in the ring for the next receive when
+ * its segments do not fit what is left of this one's batch or arena; a
+ * super-frame with more segments than a whole batch goes to the spill.
  */
-static void take(struct afp *a, struct vsw_frame *f, unsigned int *k, uint8_t *data,
-		 uint32_t snaplen, uint32_t len, uint32_t status, uint16_t tci, uint16_t tpid)
+static bool take_gso(struct afp *a, struct vsw_frame *f, unsigned int n, unsigned int *k,
+		     uint8_t *data, uint32_t len, struct vsw__offload *o, uint32_t status,
+		     uint16_t tci, uint16_t tpid)
+{
+	int hl = vsw__offload_hdr_len(data, len), s;
+	uint32_t nseg, seg_max;
+	size_t room;
+
+	/* the kernel gives hdr_len as a hint (the skb's linear part) */
+	if (hl < 0) {
+		a->errors++;
+		return true;
+	}
+	o->hdr_len = (uint16_t)hl;
+	if (vsw__offload_check(data, len, o)) {
+		a->errors++;
+		return true;
+	}
+	/* the longest segment must be a frame the interface's MTU allows */
+	seg_max = (uint32_t)hl + o->gso_size;
+	if (vsw__packet_wire_len(seg_max < len ? seg_max : len, status) > a->frame_max) {
+		a->truncated++;
+		return true;
+	}
+	nseg = (len - (uint32_t)hl + o->gso_size - 1u) / o->gso_size;
+	room = vsw__gso_room(len, o);
+	if (nseg <= n - *k && room <= ARENA_BYTES - a->arena_used) {
+		s = vsw__gso_segment(data, len, o, a->arena + a->arena_used,
+				     ARENA_BYTES - a->arena_used, f + *k, n - *k);
+		if (s < 0) {
+			a->errors++;
+			return true;
+		}
+		a->arena_used += (room + 7) & ~(size_t)7;
+		for (unsigned int j = 0; j < (unsigned int)s; j++)
+			vlan_out(a, f, *k + j, status, tci, tpid);
+		*k += (unsigned int)s;
+		return true;
+	}
+	if (*k)
+		return false; /* the next receive has a batch and an arena of its own */
+	if (room > SPILL_BYTES) {
+		a->truncated++;
+		return true;
+	}
+	s = vsw__gso_segment(data, len, o, a->spill, SPILL_BYTES, a->spill_f, VSW__GSO_MAX_SEGS);
+	if (s < 0) {
+		a->errors++;
+		return true;
+	}
+	a->n_spill = (unsigned int)s;
+	a->spill_pos = 0;
+	a->spill_status = status;
+	a->spill_tci = tci;
+	a->spill_tpid = tpid;
+	spill_out(a, f, n, k);
+	return true;
+}
+
+/*
+ * Hand the frame in a ring slot to the switch as f[*k] (or, a super-frame,
+ * as its segments), whole, or drop it: counted as truncated when the
+ * kernel cut it to its slot (snaplen < len), when it is longer than the
+ * interface's MTU allows or too long for the scratch copy that puts its
+ * S-tag back; as rx_errors when its offload metadata lies. Returns false
+ * when the frame stays in the ring for the next receive.
+ */
+static bool take(struct afp *a, struct vsw_frame *f, unsigned int n, unsigned int *k,
+		 uint8_t *data, uint32_t snaplen, uint32_t len, uint32_t status, uint16_t tci,
+		 uint16_t tpid)
 {
 	struct vsw_frame *x = &f[*k];
 
-	if (snaplen < len || vsw__packet_wire_len(len, status) > a->frame_max) {
+	if (snaplen < len) {
 		a->truncated++;
-		return;
+		return true;
+	}
+	if (a->vnet) {
+		struct vsw__offload o;
+		if (vsw__vnet_offload(data - VNET_HLEN, &o) < 0) {
+			a->errors++;
+			return true;
+		}
+		if (o.gso_type != VSW__GSO_NONE)
+			return take_gso(a, f, n, k, data, len, &o, status, tci, tpid);
+		if (o.flags & VSW__OFL_NEEDS_CSUM) {
+			if (vsw__packet_wire_len(len, status) > a->frame_max) {
+				a->truncated++;
+				return true;
+			}
+			if (vsw__offload_check(data, len, &o)) {
+				a->errors++;
+				return true;
+			}
+			/* in the slot: it is ours until the next receive */
+			vsw__csum_complete(data, len, &o);
+		}
+	}
+	if (vsw__packet_wire_len(len, status) > a->frame_max) {
+		a->truncated++;
+		return true;
 	}
 	*x = (struct vsw_frame){ .data = data, .len = len };
-	if (vsw__packet_vlan(x, status, tci, tpid, a->scratch + (size_t)*k * scratch_room(a),
-			     scratch_room(a))) {
+	if (vlan_out(a, f, *k, status, tci, tpid)) {
 		a->truncated++;
-		return;
+		return true;
 	}
 	(*k)++;
+	return true;
 }
 
 /* Slots handed out by the previous call go back to the kernel. */
@@ -445,9 +648,8 @@ static void release_v2(struct afp *a)
 	}
 }
 
-static int recv_v2(struct afp *a, struct vsw_frame *f, unsigned int n)
+static int recv_v2(struct afp *a, struct vsw_frame *f, unsigned int n, unsigned int k)
 {
-	unsigned int k = 0;
 
 	release_v2(a);
 	for (unsigned int i = a->rx_cur; k < n && a->rx_held < a->rx_frames;
@@ -456,9 +658,10 @@ static int recv_v2(struct afp *a, struct vsw_frame *f, unsigned int n)
 		uint32_t st = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
 		if (!(st & TP_STATUS_USER))
 			break;
+		if (!take(a, f, n, &k, (uint8_t *)h + h->tp_mac, h->tp_snaplen, h->tp_len, st,
+			  h->tp_vlan_tci, h->tp_vlan_tpid))
+			break;
 		a->rx_held++;
-		take(a, f, &k, (uint8_t *)h + h->tp_mac, h->tp_snaplen, h->tp_len, st,
-		     h->tp_vlan_tci, h->tp_vlan_tpid);
 	}
 	/* only dropped frames: their slots need not wait for the next call */
 	if (!k)
@@ -483,9 +686,8 @@ static void release_v3(struct afp *a)
 
 /* Frames from as many blocks as the kernel has handed over, up to n: a
  * burst split over blocks by the block timer comes in one call. */
-static int recv_v3(struct afp *a, struct vsw_frame *f, unsigned int n)
+static int recv_v3(struct afp *a, struct vsw_frame *f, unsigned int n, unsigned int k)
 {
-	unsigned int k = 0;
 
 	release_v3(a);
 	/* a block consumed now is not released before the next call: stop
@@ -502,8 +704,9 @@ static int recv_v3(struct afp *a, struct vsw_frame *f, unsigned int n)
 		}
 		while (a->blk_left && k < n) {
 			struct tpacket3_hdr *h = a->blk_pkt;
-			take(a, f, &k, (uint8_t *)h + h->tp_mac, h->tp_snaplen, h->tp_len,
-			     h->tp_status, h->hv1.tp_vlan_tci, h->hv1.tp_vlan_tpid);
+			if (!take(a, f, n, &k, (uint8_t *)h + h->tp_mac, h->tp_snaplen, h->tp_len,
+				  h->tp_status, h->hv1.tp_vlan_tci, h->hv1.tp_vlan_tpid))
+				goto stop; /* this block's next frame, at the next call */
 			a->blk_pkt = (void *)((uint8_t *)h + h->tp_next_offset);
 			a->blk_left--;
 		}
@@ -515,6 +718,7 @@ static int recv_v3(struct afp *a, struct vsw_frame *f, unsigned int n)
 			a->blk_cur = (a->blk_cur + 1) % a->n_blocks;
 		}
 	}
+stop:
 	if (!k)
 		release_v3(a);
 	return (int)k;
@@ -532,7 +736,18 @@ static int afp_recv(struct vsw_backend *be, struct vsw_frame *f, unsigned int n)
 		if (rx_follow(a) && !a->map)
 			return -ENOMEM;
 	}
-	k = a->version == TPACKET_V2 ? recv_v2(a, f, n) : recv_v3(a, f, n);
+	/* the frames of the previous call are done with: the arena is free,
+	 * and so is the spill once none of it is left to hand out */
+	unsigned int from_spill = 0;
+	a->arena_used = 0;
+	a->spill_out = false;
+	if (a->spill_pos < a->n_spill)
+		spill_out(a, f, n, &from_spill);
+	k = a->version == TPACKET_V2 ? recv_v2(a, f, n, from_spill) : recv_v3(a, f, n, from_spill);
+	if (a->errors) {
+		vsw_backend_count(be, VSW_CTR_RX_ERRORS, a->errors);
+		a->errors = 0;
+	}
 	if (a->truncated) {
 		vsw_backend_count(be, VSW_CTR_TRUNCATED, a->truncated);
 		a->truncated = 0;
@@ -559,10 +774,14 @@ static int send_ring(struct afp *a, const struct vsw_frame *f, unsigned int n)
 		uint32_t st = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
 		if (st != TP_STATUS_AVAILABLE && st != TP_STATUS_WRONG_FORMAT)
 			break; /* the ring is full: the kernel is still sending */
-		if (f[i].len > a->tx_frame_size - TPACKET2_HDRLEN)
+		uint8_t *d = (uint8_t *)h + TPACKET2_HDRLEN - sizeof(struct sockaddr_ll);
+		uint32_t hl = a->vnet ? VNET_HLEN : 0;
+		if (f[i].len + hl > a->tx_frame_size - TPACKET2_HDRLEN)
 			break;
-		memcpy((uint8_t *)h + TPACKET2_HDRLEN - sizeof(struct sockaddr_ll), f[i].data, f[i].len);
-		h->tp_len = f[i].len;
+		/* with offloads, an empty virtio_net_hdr first: a complete frame */
+		memset(d, 0, hl);
+		memcpy(d + hl, f[i].data, f[i].len);
+		h->tp_len = f[i].len + hl;
 		__atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
 		a->tx_cur = (a->tx_cur + 1) % a->tx_frames;
 	}
@@ -586,9 +805,15 @@ static int send_mmsg(struct afp *a, const struct vsw_frame *f, unsigned int n)
 {
 	int r;
 
+	static const uint8_t complete[VNET_HLEN]; /* an empty virtio_net_hdr */
+	unsigned int per = a->vnet ? 2 : 1;
+
 	for (unsigned int i = 0; i < n; i++) {
-		a->iov[i] = (struct iovec){ .iov_base = (void *)f[i].data, .iov_len = f[i].len };
-		a->msgs[i].msg_hdr = (struct msghdr){ .msg_iov = &a->iov[i], .msg_iovlen = 1 };
+		struct iovec *v = &a->iov[per * i];
+		if (a->vnet)
+			*v++ = (struct iovec){ .iov_base = (void *)complete, .iov_len = sizeof(complete) };
+		*v = (struct iovec){ .iov_base = (void *)f[i].data, .iov_len = f[i].len };
+		a->msgs[i].msg_hdr = (struct msghdr){ .msg_iov = &a->iov[per * i], .msg_iovlen = per };
 	}
 	r = sendmmsg(a->fd, a->msgs, n, MSG_DONTWAIT);
 	if (r < 0)
@@ -610,6 +835,8 @@ static bool rx_in_use(struct vsw_backend *be, struct afp *a)
 {
 	if (vsw__backend_owned(be))
 		return false;
+	if (a->spill_out)
+		return true; /* segments in the spill may have S-tag copies */
 	return a->version == TPACKET_V2 ? a->rx_held > 0 : a->blk_pkt || a->blk_done;
 }
 

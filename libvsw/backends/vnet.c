@@ -10,6 +10,10 @@
 
 #include <linux/virtio_net.h>
 
+#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
+#define VIRTIO_NET_HDR_GSO_UDP_L4 5 /* Linux 5.18: UDP segmentation (USO) */
+#endif
+
 int vsw__vnet_offload(const void *hdr, struct vsw__offload *o)
 {
 	struct virtio_net_hdr h;
@@ -32,6 +36,9 @@ int vsw__vnet_offload(const void *hdr, struct vsw__offload *o)
 		break;
 	case VIRTIO_NET_HDR_GSO_TCPV6:
 		o->gso_type = VSW__GSO_TCPV6;
+		break;
+	case VIRTIO_NET_HDR_GSO_UDP_L4: /* from a packet socket: a UDP_SEGMENT sender */
+		o->gso_type = VSW__GSO_UDP_L4;
 		break;
 	default: /* UFO, and what a later kernel may add: not offered, refused */
 		return -EINVAL;
