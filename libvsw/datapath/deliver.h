@@ -70,7 +70,7 @@ static inline void ensure_room(struct vsw_switch *sw, uint32_t outputs, uint32_t
 }
 
 /* Copy the frame with its outer 802.1Q tag replaced by 'tci', or removed. */
-static inline const uint8_t *rewrite(struct vsw_switch *sw, const struct pkt *k, bool tagged,
+static const uint8_t *rewrite(struct vsw_switch *sw, const struct pkt *k, bool tagged,
 			      uint16_t tci, uint32_t *olen)
 {
 	uint8_t *o = sw->arena + sw->arena_used;
