@@ -530,27 +530,21 @@ static bool take_gso(struct afp *a, struct vsw_frame *f, unsigned int n, unsigne
 		     uint8_t *data, uint32_t len, struct vsw__offload *o, uint32_t status,
 		     uint16_t tci, uint16_t tpid)
 {
-	int hl = vsw__offload_hdr_len(data, len), s;
 	uint32_t nseg, seg_max;
 	size_t room;
+	int s;
 
-	/* the kernel gives hdr_len as a hint (the skb's linear part) */
-	if (hl < 0) {
-		a->errors++;
-		return true;
-	}
-	o->hdr_len = (uint16_t)hl;
-	if (vsw__offload_check(data, len, o)) {
+	if (vsw__vnet_trust(data, len, o)) {
 		a->errors++;
 		return true;
 	}
 	/* the longest segment must be a frame the interface's MTU allows */
-	seg_max = (uint32_t)hl + o->gso_size;
+	seg_max = (uint32_t)o->hdr_len + o->gso_size;
 	if (vsw__packet_wire_len(seg_max < len ? seg_max : len, status) > a->frame_max) {
 		a->truncated++;
 		return true;
 	}
-	nseg = (len - (uint32_t)hl + o->gso_size - 1u) / o->gso_size;
+	nseg = (len - (uint32_t)o->hdr_len + o->gso_size - 1u) / o->gso_size;
 	room = vsw__gso_room(len, o);
 	if (nseg <= n - *k && room <= ARENA_BYTES - a->arena_used) {
 		s = vsw__gso_segment(data, len, o, a->arena + a->arena_used,

@@ -54,6 +54,10 @@ int vsw__netdev_name_ok(const char *ifname);
 /* The legacy virtio_net_hdr at 'hdr' (host byte order) as offload metadata;
  * -EINVAL for a GSO type the switch does not finish (UFO). */
 int vsw__vnet_offload(const void *hdr, struct vsw__offload *o);
+/* Replace a GSO frame's hdr_len, which the kernel gives as a hint, with the
+ * real header length, and check the metadata against the bytes: 0, or
+ * -EINVAL when it lies. */
+int vsw__vnet_trust(const uint8_t *d, uint32_t len, struct vsw__offload *o);
 /*
  * Finish a received frame into complete frames: as it is when it needs
  * nothing, its checksum completed in place, or segmented into 'out' ('cap'

@@ -50,11 +50,25 @@ int vsw__vnet_offload(const void *hdr, struct vsw__offload *o)
 	return 0;
 }
 
+int vsw__vnet_trust(const uint8_t *d, uint32_t len, struct vsw__offload *o)
+{
+	int hl;
+
+	if (o->gso_type != VSW__GSO_NONE) {
+		/* the kernel's hdr_len is a hint (skb_headlen()): the real one
+		 * is read from the bytes, which the check then holds it to */
+		hl = vsw__offload_hdr_len(d, len);
+		if (hl < 0)
+			return -EINVAL;
+		o->hdr_len = (uint16_t)hl;
+	}
+	return vsw__offload_check(d, len, o) ? -EINVAL : 0;
+}
+
 int vsw__vnet_finish(uint8_t *d, uint32_t len, const struct vsw__offload *o, uint8_t *out,
 		     size_t cap, struct vsw_frame *f, unsigned int max)
 {
 	struct vsw__offload real = *o;
-	int hl;
 
 	if (!max)
 		return -ENOSPC;
@@ -62,15 +76,7 @@ int vsw__vnet_finish(uint8_t *d, uint32_t len, const struct vsw__offload *o, uin
 		f[0] = (struct vsw_frame){ .data = d, .len = len };
 		return 1;
 	}
-	if (o->gso_type != VSW__GSO_NONE) {
-		/* the kernel's hdr_len is a hint (skb_headlen()): the real one
-		 * is read from the bytes, which the check then holds it to */
-		hl = vsw__offload_hdr_len(d, len);
-		if (hl < 0)
-			return -EINVAL;
-		real.hdr_len = (uint16_t)hl;
-	}
-	if (vsw__offload_check(d, len, &real))
+	if (vsw__vnet_trust(d, len, &real))
 		return -EINVAL;
 	if (real.gso_type == VSW__GSO_NONE) {
 		vsw__csum_complete(d, len, &real);
