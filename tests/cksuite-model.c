@@ -458,6 +458,43 @@ START_TEST(port_find_iterate_link)
 }
 END_TEST
 
+/* vsw_port_counters() at its limits: exactly VSW_CTR_COUNT entries, one
+ * fewer (a program built against older headers), one more (newer headers:
+ * the entry the library lacks reads 0), and none. */
+START_TEST(counters_snapshot_limits)
+{
+	struct vsw_switch *sw = ck_switch("s");
+	uint64_t v[VSW_CTR_COUNT + 2];
+	struct vsw_portgroup *pg;
+	struct vsw_vnic *a;
+	struct vsw_port *p;
+	uint8_t buf[64];
+
+	ck_ok(vsw_portgroup_add(sw, "pg", 0, 0, &pg));
+	ck_ok(vsw_vnic_add(pg, "a", (const uint8_t[6]){ 2, 0, 0, 0, 0, 1 }, 0, &a));
+	p = vsw_vnic_port(a);
+	memset(buf, 0xff, 6);
+	memcpy(buf + 6, (const uint8_t[6]){ 2, 0, 0, 0, 0, 1 }, 6);
+	buf[12] = 0x08;
+	buf[13] = 0;
+	ck_send(p, buf, 60);
+	ck_send(p, buf, 10); /* a runt */
+	for (unsigned int n = VSW_CTR_COUNT - 1; n <= VSW_CTR_COUNT + 1; n++) {
+		memset(v, 0xa5, sizeof(v));
+		ck_assert_int_eq(vsw_port_counters(p, v, n), VSW_CTR_COUNT);
+		for (unsigned int i = 0; i < n; i++)
+			ck_assert_uint_eq(v[i], i < VSW_CTR_COUNT ? vsw_port_counter(p, i) : 0);
+		ck_assert_uint_eq(v[n], 0xa5a5a5a5a5a5a5a5ull); /* nothing past n */
+	}
+	ck_assert_uint_eq(v[VSW_CTR_RX_PACKETS], 2);
+	ck_assert_uint_eq(v[VSW_CTR_RUNT], 1);
+	ck_assert_int_eq(vsw_port_counters(p, NULL, 0), VSW_CTR_COUNT);
+	ck_assert_int_eq(vsw_port_counters(p, NULL, 1), -EINVAL);
+	ck_assert_int_eq(vsw_port_counters(NULL, v, 1), -EINVAL);
+	vsw_switch_free(sw);
+}
+END_TEST
+
 START_TEST(counters_names_kinds)
 {
 	struct vsw_switch *sw = ck_switch("s");
@@ -618,6 +655,7 @@ Suite *vsw_model_suite(void)
 	tcase_add_test(tc, uplink_add_find_remove);
 	tcase_add_test(tc, port_find_iterate_link);
 	tcase_add_test(tc, counters_names_kinds);
+	tcase_add_test(tc, counters_snapshot_limits);
 	tcase_add_test(tc, teaming_order);
 	tcase_add_test(tc, switch_free_frees_everything);
 	suite_add_tcase(s, tc);
