@@ -47,7 +47,7 @@ static void arp(uint8_t f[FRAME_LEN], const uint8_t dst[6], uint8_t op, const st
 	memcpy(f + 38, tpa, 4);
 }
 
-static void guest_rx(struct vsw_port *port, const struct vsw_frame *frames, unsigned int n,
+static unsigned int guest_rx(struct vsw_port *port, const struct vsw_frame *frames, unsigned int n,
 		     void *user)
 {
 	struct nic *nic = user;
@@ -72,6 +72,7 @@ static void guest_rx(struct vsw_port *port, const struct vsw_frame *frames, unsi
 			nic->tx_queued = true;
 		}
 	}
+	return n;
 }
 
 static int guest_tx(struct nic *nic, const uint8_t *f)

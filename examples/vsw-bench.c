@@ -78,12 +78,13 @@ static uint64_t now_ns(void)
 
 static uint64_t delivered;
 
-static void count_rx(struct vsw_port *port, const struct vsw_frame *f, unsigned int n, void *user)
+static unsigned int count_rx(struct vsw_port *port, const struct vsw_frame *f, unsigned int n, void *user)
 {
 	(void)port;
 	(void)f;
 	(void)user;
 	delivered += n;
+	return n;
 }
 
 static void mac_of(uint8_t mac[6], uint32_t n)

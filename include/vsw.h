@@ -1246,21 +1246,77 @@ VSW_API struct vsw_uplink *vsw_port_to_uplink(struct vsw_port *port);
 #define VSW_FRAME_VLAN_TCI 0x0001u
 
 /**
- * @brief One Ethernet frame: a descriptor pointing at bytes someone else owns.
+ * @brief Flag of struct vsw_frame: the L4 checksum is partial (Linux's
+ * CHECKSUM_PARTIAL, virtio's NEEDS_CSUM).
+ *
+ * The Internet checksum of the bytes from vsw_frame.csum_start to the end
+ * is still to be stored at csum_start + csum_offset; the field holds the
+ * pseudo-header's sum. The switch completes it in software for a port that
+ * does not accept VSW_OFFLOAD_CSUM. @since 2.0
+ */
+#define VSW_FRAME_CSUM_PARTIAL 0x0002u
+
+/**
+ * @brief Flag of struct vsw_frame: the frame's checksums were verified
+ * (virtio's DATA_VALID); a receiver need not verify them again. Only a hint:
+ * it is passed to ports that accept VSW_OFFLOAD_CSUM and cleared for the
+ * others. @since 2.0
+ */
+#define VSW_FRAME_CSUM_VALID 0x0004u
+
+/**
+ * @brief Flag of struct vsw_frame: a TCP super-frame whose sender set ECN's
+ * CWR (virtio's GSO_ECN); its first segment carries CWR. @since 2.0
+ */
+#define VSW_FRAME_GSO_ECN 0x0008u
+
+/** @brief GSO type of a super-frame (vsw_frame.gso_type). @since 2.0 */
+enum vsw_gso_type {
+	VSW_GSO_NONE = 0,   /**< A frame of its own, not a super-frame. */
+	VSW_GSO_TCPV4 = 1,  /**< TCP over IPv4, cut into gso_size segments. */
+	VSW_GSO_TCPV6 = 2,  /**< TCP over IPv6 (no extension headers). */
+	VSW_GSO_UDP_L4 = 3, /**< UDP, each segment a datagram (Linux UDP_SEGMENT). */
+};
+
+/**
+ * @brief One Ethernet frame: a descriptor pointing at bytes someone else owns,
+ * with the offload metadata of Linux's virtio_net_hdr.
  *
  * @c data starts at the destination MAC; there is no preamble and no FCS.
- * This struct is fixed for the life of the ABI (it is used in arrays).
+ * A plain frame has every member after @c len zero (initialize descriptors
+ * with designated initializers or memset). The offsets count from the first
+ * byte at @c data, so they move by 4 when the switch pushes or pops a tag.
+ * A frame whose metadata does not match its bytes is dropped and counted
+ * (VSW_CTR_BAD_OFFLOAD): the switch never trusts it.
+ *
+ * This struct is fixed for the life of the 2.x ABI (it is used in arrays);
+ * its @c reserved bytes are what later 2.x versions may give a meaning, and
+ * must be zero.
  */
 struct vsw_frame {
 	/** The first byte of the Ethernet header. */
 	const uint8_t *data;
-	/** Number of bytes at @c data. */
+	/** Number of bytes at @c data (a super-frame: all its segments' payload). */
 	uint32_t len;
 	/** With VSW_FRAME_VLAN_TCI: the stripped tag's TCI (PCP, DEI, VID). */
 	uint16_t vlan_tci;
 	/** VSW_FRAME_* flags; 0 for a plain frame. */
 	uint16_t flags;
+	/** With VSW_FRAME_CSUM_PARTIAL: where the checksummed bytes start. @since 2.0 */
+	uint16_t csum_start;
+	/** With VSW_FRAME_CSUM_PARTIAL: the checksum field's offset from
+	 *  @c csum_start (16 for TCP, 6 for UDP). @since 2.0 */
+	uint16_t csum_offset;
+	/** With a GSO type: bytes of Ethernet, tags, IP and TCP/UDP headers. @since 2.0 */
+	uint16_t hdr_len;
+	/** With a GSO type: payload bytes per segment (the last may be shorter). @since 2.0 */
+	uint16_t gso_size;
+	/** enum vsw_gso_type. @since 2.0 */
+	uint8_t gso_type;
+	/** Zero. */
+	uint8_t reserved[7];
 };
+
 
 /**
  * @brief Send a batch of frames into the switch from one port.
@@ -1284,8 +1340,13 @@ struct vsw_frame {
  * @return 0 on success (whatever became of the frames), or
  *  - @c -EINVAL: @p port is NULL, @p frames is NULL with @p n above 0, or
  *    @p n is above VSW_BATCH_MAX (no frame is processed);
- *  - @c -EBUSY: called from a receive callback or backend of the same
- *    switch while it delivers (no frame is processed).
+ *  - @c -EBUSY: called while the switch is busy otherwise than delivering
+ *    (from a MAC-table or LLDP walk's callback, for instance).
+ * Called from a receive callback or a backend's @c send of the same switch
+ * while it delivers, the frames are copied into the switch's input queue
+ * and forwarded when that delivery ends, and 0 is returned (since 2.0; 1.x
+ * returned @c -EBUSY). Frames that do not fit are counted in the port's rx
+ * counters and VSW_CTR_QUEUE_FULL.
  * @note No allocation, lock or system call happens per frame.
  * @since 1.0
  */
@@ -1296,17 +1357,26 @@ VSW_API int vsw_port_input(struct vsw_port *port, const struct vsw_frame *frames
  * @brief A receive callback: the switch delivers a batch of frames to a port.
  *
  * The frames and their bytes are valid only during the call; copy what you
- * keep. Frames never carry VSW_FRAME_VLAN_TCI: tags are in the bytes. The
- * callback must not add, remove or reconfigure objects of the same switch
- * nor call vsw_port_input() on it (that returns @c -EBUSY).
+ * keep. Frames never carry VSW_FRAME_VLAN_TCI: tags are in the bytes. They
+ * carry offload metadata only of the kinds the port accepts
+ * (vsw_port_set_offloads(); none by default): the switch finishes the rest.
+ *
+ * The callback may call vsw_port_input() on the same switch (a device model
+ * answering a frame): that input is queued and forwarded when the current
+ * delivery ends (VSW_CTR_QUEUE_FULL when the queue is full). It must not
+ * add, remove or reconfigure objects of the same switch (those calls return
+ * @c -EBUSY).
  *
  * @param port    The receiving port.
  * @param frames  The frames, in the order the switch forwarded them.
  * @param n       Number of frames, at least 1.
  * @param user    The pointer given when the callback was set.
+ * @return How many frames it took, from the first: @p n for all. The rest
+ *         are counted in VSW_CTR_TX_FULL and not in the port's tx counters.
+ * @since 2.0 (1.x returned void)
  */
-typedef void (*vsw_rx_fn)(struct vsw_port *port, const struct vsw_frame *frames,
-			  unsigned int n, void *user);
+typedef unsigned int (*vsw_rx_fn)(struct vsw_port *port, const struct vsw_frame *frames,
+				  unsigned int n, void *user);
 
 /**
  * @brief Receive the frames the switch delivers to a port through a callback.
@@ -1342,6 +1412,52 @@ VSW_API int vsw_vnic_set_rx(struct vsw_vnic *v, vsw_rx_fn fn, void *user);
  * @since 1.0
  */
 VSW_API int vsw_vmk_set_rx(struct vsw_vmk *k, vsw_rx_fn fn, void *user);
+
+/** @brief Offload: frames with VSW_FRAME_CSUM_PARTIAL. @since 2.0 */
+#define VSW_OFFLOAD_CSUM (1ull << 0)
+/** @brief Offload: VSW_GSO_TCPV4 super-frames (with VSW_OFFLOAD_CSUM). @since 2.0 */
+#define VSW_OFFLOAD_TSO4 (1ull << 1)
+/** @brief Offload: VSW_GSO_TCPV6 super-frames (with VSW_OFFLOAD_CSUM). @since 2.0 */
+#define VSW_OFFLOAD_TSO6 (1ull << 2)
+/** @brief Offload: TCP super-frames with VSW_FRAME_GSO_ECN. @since 2.0 */
+#define VSW_OFFLOAD_TSO_ECN (1ull << 3)
+/** @brief Offload: VSW_GSO_UDP_L4 super-frames (with VSW_OFFLOAD_CSUM). @since 2.0 */
+#define VSW_OFFLOAD_USO (1ull << 4)
+/** @brief Every offload this version of the headers knows. @since 2.0 */
+#define VSW_OFFLOAD_ALL (VSW_OFFLOAD_CSUM | VSW_OFFLOAD_TSO4 | VSW_OFFLOAD_TSO6 | \
+			 VSW_OFFLOAD_TSO_ECN | VSW_OFFLOAD_USO)
+
+/**
+ * @brief Say which offloaded frames a port's receiver takes as they are.
+ *
+ * A frame with offload metadata goes to a port as it is when the port
+ * accepts its kind; otherwise the switch completes its checksum or cuts
+ * the super-frame into segments in software first (VSW_CTR_SW_CSUM,
+ * VSW_CTR_SW_SEGMENTED). A GSO type is accepted only together with
+ * VSW_OFFLOAD_CSUM, and a TCP super-frame with VSW_FRAME_GSO_ECN only with
+ * VSW_OFFLOAD_TSO_ECN too.
+ *
+ * A port without a backend (a receive callback) accepts nothing until this
+ * is called. Attaching a backend sets what the backend accepts (its
+ * @c offloads operation, vsw_backend.h); this call may then narrow it, never
+ * widen it beyond the backend's.
+ *
+ * @param port      The port.
+ * @param offloads  VSW_OFFLOAD_* bits.
+ * @return 0 on success, or @c -EINVAL: @p port is NULL or @p offloads has
+ *         bits outside VSW_OFFLOAD_ALL; @c -EBUSY: called while the switch
+ *         delivers.
+ * @since 2.0
+ */
+VSW_API int vsw_port_set_offloads(struct vsw_port *port, uint64_t offloads);
+
+/**
+ * @brief The offloaded frames a port's receiver takes as they are.
+ * @param port  The port.
+ * @return VSW_OFFLOAD_* bits; 0 if @p port is NULL.
+ * @since 2.0
+ */
+VSW_API uint64_t vsw_port_offloads(const struct vsw_port *port);
 
 /**
  * @brief A clock: monotonic time in nanoseconds.
@@ -1423,6 +1539,23 @@ VSW_API struct vsw_uplink *vsw_port_current_uplink(const struct vsw_port *port);
  * @since 1.0
  */
 VSW_API int vsw_switch_poll(struct vsw_switch *sw, int timeout_ms);
+
+/**
+ * @brief How long the host's loop may sleep before calling vsw_switch_poll().
+ *
+ * For a host that polls vsw_switch_fd() in its own loop: the time until the
+ * switch's next timer (LLDP, beacons, MAC aging, a backend's @c run), so
+ * that it need not wake on a fixed tick. An idle switch whose backends all
+ * have descriptors has no timer at all: link changes of kernel interfaces
+ * arrive as rtnetlink events on vsw_switch_fd().
+ *
+ * @param sw  The switch.
+ * @return Milliseconds (rounded up), 0 if work is pending now, -1 for no
+ *         deadline (wait for vsw_switch_fd() alone), or @c -EINVAL
+ *         (@p sw NULL).
+ * @since 2.0
+ */
+VSW_API int vsw_switch_timeout_ms(struct vsw_switch *sw);
 
 /**
  * @brief One file descriptor that polls readable when the switch has work.
@@ -1747,10 +1880,43 @@ enum vsw_counter {
 	 * e.g. PACKET_STATISTICS on AF_PACKET. @since 1.2
 	 */
 	VSW_CTR_RX_DROPPED = 29,
+	/**
+	 * Drop: offload metadata that does not match the frame's bytes
+	 * (csum_start past the end, gso_size 0 or larger than the payload,
+	 * hdr_len other than the real headers, a GSO type on a frame that is
+	 * not TCP or UDP over IP, unknown flags or GSO type, reserved bytes
+	 * set). Counted on the port the frame came from. @since 2.0
+	 */
+	VSW_CTR_BAD_OFFLOAD = 30,
+	/**
+	 * Drop (on the receiver): a frame with offload metadata the port does
+	 * not accept, which the switch could not finish for it in software.
+	 * @since 2.0
+	 */
+	VSW_CTR_OFFLOAD_FAILED = 31,
+	/** Event (on the receiver): super-frames the switch segmented in
+	 *  software because the port does not accept their GSO type. @since 2.0 */
+	VSW_CTR_SW_SEGMENTED = 32,
+	/** Event (on the receiver): partial checksums the switch completed in
+	 *  software because the port does not accept VSW_OFFLOAD_CSUM. @since 2.0 */
+	VSW_CTR_SW_CSUM = 33,
+	/**
+	 * Drop (on the receiver): frames the port's receiver did not take —
+	 * the backend's queue was full (its @c send took fewer) or the receive
+	 * callback returned fewer than it was given. The switch keeps nothing:
+	 * they are lost, not failed (compare VSW_CTR_TX_ERRORS). @since 2.0
+	 */
+	VSW_CTR_TX_FULL = 34,
+	/**
+	 * Drop: frames given to vsw_port_input() from inside a delivery of the
+	 * same switch (a receive callback answering) when the switch's queue
+	 * for such input was full. @since 2.0
+	 */
+	VSW_CTR_QUEUE_FULL = 35,
 };
 
 /** Number of counters this version of the headers knows. */
-#define VSW_CTR_COUNT 30
+#define VSW_CTR_COUNT 36
 
 /** The class of a counter, as the function vsw_counter_kind returns it. */
 enum vsw_counter_kind {

@@ -51,8 +51,8 @@ extern "C" {
  * table with <tt>.size = sizeof(ops)</tt>. vsw_backend_register() copies the
  * table and the name: they need not outlive the call (the functions they
  * point to must stay until vsw_backend_unregister()). A table from older
- * headers (smaller @c size) registers too: the members it lacks are optional
- * hooks, absent.
+ * 2.x headers (smaller @c size, at least the 2.0 table) registers too: the
+ * members it lacks are optional hooks, absent.
  */
 struct vsw_backend_ops {
 	/** sizeof(struct vsw_backend_ops) as the backend's author knew it. */
@@ -101,13 +101,18 @@ struct vsw_backend_ops {
 	/**
 	 * @brief Send frames without blocking. Required.
 	 *
-	 * Frames never carry VSW_FRAME_VLAN_TCI. The frames stay the
-	 * caller's, on success and on failure.
+	 * Frames never carry VSW_FRAME_VLAN_TCI, and from the switch they
+	 * carry offload metadata only of the kinds @c offloads accepts. The
+	 * frames stay the caller's, on success and on failure. May call
+	 * vsw_backend_count() and vsw_backend_notify().
 	 * @param be      The instance.
 	 * @param frames  The frames.
 	 * @param n       Their number, 1 to VSW_BATCH_MAX.
-	 * @return The number accepted, from the first; the switch counts the
-	 *         rest in the port's tx_errors. Or a negative errno: none sent.
+	 * @return The number accepted, from the first. Fewer than @p n means
+	 *         the queue is full: the switch counts the rest in the port's
+	 *         VSW_CTR_TX_FULL, keeps nothing, and asks to be told when the
+	 *         queue has room (@c want_writable). A negative errno: none
+	 *         sent, counted in VSW_CTR_TX_ERRORS (@c -EAGAIN: full).
 	 */
 	int (*send)(struct vsw_backend *be, const struct vsw_frame *frames, unsigned int n);
 
@@ -140,6 +145,49 @@ struct vsw_backend_ops {
 	 * @return The MTU in bytes, or a negative errno.
 	 */
 	int (*mtu)(struct vsw_backend *be);
+
+	/* ---- 2.0: the frozen base of the 2.x table ends here, after @c run ---- */
+
+	/**
+	 * @brief The offloaded frames @c send takes as they are. May be NULL:
+	 *        none (the switch finishes every frame first).
+	 *
+	 * Called when a port attaches the instance. VSW_OFFLOAD_* bits;
+	 * vsw_port_set_offloads() may narrow them for one port. Calls nothing.
+	 * @param be  The instance.
+	 * @return VSW_OFFLOAD_* bits.
+	 * @since 2.0
+	 */
+	uint64_t (*offloads)(struct vsw_backend *be);
+
+	/**
+	 * @brief Ask to be told when @c send can take frames again. May be NULL.
+	 *
+	 * Called after a @c send that took fewer frames than offered. The
+	 * backend calls vsw_backend_writable() once it has room again (from
+	 * any thread). Without this operation the switch waits for @c fd to
+	 * poll writable instead (a backend without @c fd is taken to have room
+	 * at the next round). Until then the event loop does not receive more
+	 * frames for the blocked port than it can forward (see
+	 * vsw_switch_poll()). May call vsw_backend_writable() at once.
+	 * @param be  The instance.
+	 * @since 2.0
+	 */
+	void (*want_writable)(struct vsw_backend *be);
+
+	/**
+	 * @brief Periodic work (timers, reconnection). May be NULL.
+	 *
+	 * Called by vsw_switch_poll() when the time it last returned has come,
+	 * and once when a port attaches the instance. May call
+	 * vsw_backend_count(), vsw_backend_notify() and vsw_backend_writable().
+	 * @param be      The instance.
+	 * @param now_ns  The switch's clock (vsw_switch_set_clock()).
+	 * @return The switch-clock time at which to run next, or UINT64_MAX
+	 *         for never (until vsw_backend_notify()).
+	 * @since 2.0
+	 */
+	uint64_t (*run)(struct vsw_backend *be, uint64_t now_ns);
 };
 
 /**
@@ -147,7 +195,7 @@ struct vsw_backend_ops {
  * @param ops  The operations, copied (since 1.3; before, they had to outlive
  *             the registration).
  * @return 0 on success, or
- *  - @c -EINVAL: @p ops is NULL, its @c size is smaller than the 1.0 struct
+ *  - @c -EINVAL: @p ops is NULL, its @c size is smaller than the 2.0 struct (through @c run)
  *    or larger with non-zero unknown bytes, its name is not 1 to 15 of
  *    [a-z0-9_-], or @c open, @c close, @c recv or @c send is NULL;
  *  - @c -EEXIST: a type of that name is registered (built-ins included);
@@ -194,6 +242,17 @@ VSW_API void vsw_backend_set_priv(struct vsw_backend *be, void *priv);
  * @since 1.0
  */
 VSW_API void vsw_backend_notify(struct vsw_backend *be);
+
+/**
+ * @brief Tell the switch that the instance's @c send has room again.
+ *
+ * The answer to @c want_writable. Safe from any thread and from the
+ * instance's own operations; a call when the switch did not ask is
+ * harmless.
+ * @param be  The instance.
+ * @since 2.0
+ */
+VSW_API void vsw_backend_writable(struct vsw_backend *be);
 
 /**
  * @brief Count frames the backend itself lost on the port that owns it.

@@ -236,12 +236,13 @@ struct rx {
 	int followed;             /* the MTU the backend follows (as we made it) */
 };
 
-static void on_rx(struct vsw_port *p, const struct vsw_frame *f, unsigned int n, void *u)
+static unsigned int on_rx(struct vsw_port *p, const struct vsw_frame *f, unsigned int n, void *u)
 {
 	(void)p;
 	(void)u;
 	for (unsigned int i = 0; i < n; i++)
 		record(&f[i]);
+	return n;
 }
 
 static void rx_open(struct rx *r, const char *spec, const char *opts, bool with_switch)
@@ -286,7 +287,7 @@ static void rx_close(struct rx *r)
 static bool rx_until(struct rx *r, uint32_t id)
 {
 	double end = now() + 3;
-	struct vsw_frame f[256];
+	struct vsw_frame f[256] = { 0 };
 
 	/* a V3 ring hands a block over when its timer (1 ms) fires: let the
 	 * whole group land before the first receive, so that one receive
@@ -317,7 +318,7 @@ static void rx_follow(struct rx *r, int mtu)
 	if (r->be) {
 		/* a program receiving on its own hands back its frames with a
 		 * receive (none is waiting here); the link poll then follows */
-		struct vsw_frame f[4];
+		struct vsw_frame f[4] = { 0 };
 		int n = vsw_backend_recv(r->be, f, 4);
 		for (int i = 0; i < n; i++)
 			record(&f[i]);

@@ -36,7 +36,7 @@ static uint32_t eth(uint8_t *buf, const uint8_t *dst, const uint8_t *src)
 START_TEST(memory_wire_standalone)
 {
 	struct vsw_backend *a, *b, *c;
-	struct vsw_frame in[4], out[4];
+	struct vsw_frame in[4] = { 0 }, out[4] = { 0 };
 	uint8_t buf[64];
 
 	ck_ok(vsw_backend_open("memory:w1", "ring=4", &a)); /* the first open sizes the wire */
@@ -113,7 +113,7 @@ START_TEST(uplink_on_memory_wire)
 	struct vsw_uplink *u;
 	struct vsw_vnic *a;
 	struct vsw_backend *phys;
-	struct vsw_frame f, out[8];
+	struct vsw_frame f = { 0 }, out[8] = { 0 };
 	uint8_t buf[64];
 	int n;
 
@@ -170,7 +170,7 @@ START_TEST(memory_link_drives_failover)
 	struct vsw_uplink *u0, *u1;
 	struct vsw_vnic *a;
 	struct vsw_backend *p0, *p1;
-	struct vsw_frame out[8];
+	struct vsw_frame out[8] = { 0 };
 	const char *act[] = { "vmnic0" }, *stb[] = { "vmnic1" };
 
 	ck_ok(vsw_uplink_add(sw, "vmnic0", 0, &u0));
@@ -410,7 +410,7 @@ START_TEST(switch_fd_in_host_poll_loop)
 	struct vsw_uplink *u;
 	struct vsw_vnic *a;
 	struct vsw_backend *phys;
-	struct vsw_frame f;
+	struct vsw_frame f = { 0 };
 	uint8_t buf[64];
 	int fd, rounds = 0;
 
@@ -442,12 +442,13 @@ START_TEST(switch_fd_in_host_poll_loop)
 }
 END_TEST
 
-static void stop_on_rx(struct vsw_port *port, const struct vsw_frame *f, unsigned int n, void *user)
+static unsigned int stop_on_rx(struct vsw_port *port, const struct vsw_frame *f, unsigned int n, void *user)
 {
 	(void)f;
 	(void)n;
 	(void)user;
 	ck_ok(vsw_switch_stop(vsw_port_switch(port)));
+	return n;
 }
 
 static void *stop_later(void *arg)
@@ -464,7 +465,7 @@ START_TEST(run_and_stop)
 	struct vsw_uplink *u;
 	struct vsw_vnic *a;
 	struct vsw_backend *phys;
-	struct vsw_frame f;
+	struct vsw_frame f = { 0 };
 	uint8_t buf[64];
 	pthread_t th;
 

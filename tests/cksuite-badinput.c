@@ -64,12 +64,13 @@ static const uint8_t mac_est[6] = { 0x00, 0x50, 0x56, 0x00, 0x00, 0x20 };
 static const uint8_t mac_trunk[6] = { 0x00, 0x50, 0x56, 0x00, 0x00, 0x40 };
 static unsigned int n_delivered;
 
-static void count(struct vsw_port *p, const struct vsw_frame *f, unsigned int n, void *user)
+static unsigned int count(struct vsw_port *p, const struct vsw_frame *f, unsigned int n, void *user)
 {
 	(void)p;
 	(void)f;
 	(void)user;
 	n_delivered += n;
+	return n;
 }
 
 START_TEST(bad_frames)
@@ -171,9 +172,10 @@ struct null_row {
 #define NR(id, expr) static long nr_##id(void) { return (long)(expr); }
 #define R(id, call, want) { call, nr_##id, (long)(want) }
 
-static void noop_rx(struct vsw_port *p, const struct vsw_frame *f, unsigned int n, void *u)
+static unsigned int noop_rx(struct vsw_port *p, const struct vsw_frame *f, unsigned int n, void *u)
 {
 	(void)p; (void)f; (void)n; (void)u;
+	return n;
 }
 static int noop_fdb(const struct vsw_fdb_entry_info *e, void *u)
 {

@@ -43,7 +43,7 @@ struct seen {
 	int want_tag;            /* -1 any, 0 untagged, 1 tagged */
 };
 
-static void on_rx(struct vsw_port *port, const struct vsw_frame *f, unsigned int n, void *user)
+static unsigned int on_rx(struct vsw_port *port, const struct vsw_frame *f, unsigned int n, void *user)
 {
 	struct seen *s = user;
 
@@ -65,6 +65,7 @@ static void on_rx(struct vsw_port *port, const struct vsw_frame *f, unsigned int
 				break;
 			}
 	}
+	return n;
 }
 
 /*
@@ -84,7 +85,7 @@ START_TEST(arena_three_rewrites_at_the_limit)
 	struct vsw_uplink *u;
 	struct seen s_t2 = { .want_tag = 1 }, s_v = { .want_tag = 0 }, s_u = { .want_tag = 1 };
 	static uint8_t fill[9008], last[9018];
-	struct vsw_frame f[256];
+	struct vsw_frame f[256] = { 0 };
 	const uint32_t L = 9001, target = (1u << 20) - (3 * L + 13);
 	unsigned int nf = 0;
 	uint32_t used = 0;

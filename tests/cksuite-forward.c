@@ -696,25 +696,143 @@ START_TEST(batch_limits)
 }
 END_TEST
 
-static int reentry_result = 1;
-static void reenter(struct vsw_port *port, const struct vsw_frame *f, unsigned int n, void *user)
+/* b answers every frame from its callback: the answers are queued and
+ * forwarded when the delivery ends; configuration calls stay refused. */
+static unsigned int answers = 0, answer_copies = 1;
+static unsigned int answer(struct vsw_port *port, const struct vsw_frame *f, unsigned int n,
+			   void *user)
 {
-	(void)n;
+	static uint8_t reply[2048];
+	struct vsw_frame r[VSW_BATCH_MAX] = { 0 };
+
 	(void)user;
-	reentry_result = vsw_port_input(port, f, 1);
 	ck_assert_int_eq(vsw_vnic_remove(vsw_port_to_vnic(port)), -EBUSY);
+	ck_assert_int_eq(vsw_port_set_offloads(port, 0), -EBUSY);
+	for (unsigned int i = 0; i < n; i++) {
+		ck_assert_uint_le(f[i].len, sizeof(reply));
+		memcpy(reply, f[i].data + 6, 6);
+		memcpy(reply + 6, f[i].data, 6);
+		memcpy(reply + 12, f[i].data + 12, f[i].len - 12);
+		for (unsigned int k = 0; k < answer_copies; k++)
+			r[k] = (struct vsw_frame){ .data = reply, .len = f[i].len };
+		/* the frames are copied: the buffer may change at once */
+		ck_ok(vsw_port_input(port, r, answer_copies));
+		memset(reply, 0, sizeof(reply));
+		answers++;
+	}
+	return n;
 }
 
-START_TEST(reentry_refused)
+START_TEST(reentry_queued)
 {
 	uint8_t buf[64];
 	struct fx x;
 
 	fx_setup(&x, 0, 1);
-	ck_ok(vsw_port_set_rx(x.b, reenter, NULL));
+	ck_ok(vsw_port_set_rx(x.b, answer, NULL));
+	eth(buf, mac_b, mac_a, 46);
+	answers = 0;
+	answer_copies = 1;
+	ck_send(x.a, buf, 60);
+	ck_assert_uint_eq(answers, 1);
+	/* the answer reached a before vsw_port_input() returned */
+	ck_assert_uint_eq(cap_a.n, 1);
+	ck_assert_mem_eq(cap_a.f[0].data, mac_a, 6);
+	ck_assert_mem_eq(cap_a.f[0].data + 6, mac_b, 6);
+	ck_assert_uint_eq(vsw_port_counter(x.b, VSW_CTR_RX_PACKETS), 1);
+	ck_assert_uint_eq(vsw_port_counter(x.b, VSW_CTR_QUEUE_FULL), 0);
+	vsw_switch_free(x.sw);
+}
+END_TEST
+
+/* The queue holds VSW_BATCH_MAX frames: one answer of that many fits
+ * exactly, one frame more is counted queue_full (and in rx). */
+START_TEST(reentry_queue_limit)
+{
+	uint8_t buf[64];
+	struct fx x;
+
+	for (unsigned int extra = 0; extra <= 1; extra++) {
+		fx_setup(&x, 0, 1);
+		ck_ok(vsw_port_set_rx(x.b, answer, NULL));
+		eth(buf, mac_b, mac_a, 46);
+		answers = 0;
+		answer_copies = VSW_BATCH_MAX;
+		ck_send(x.a, buf, 60);
+		if (extra) {
+			/* a second frame to b, answered with one more batch */
+			answer_copies = 1;
+			ck_send(x.a, buf, 60);
+		}
+		ck_assert_uint_eq(vsw_port_counter(x.b, VSW_CTR_QUEUE_FULL), 0);
+		ck_assert_uint_eq(vsw_port_counter(x.b, VSW_CTR_RX_PACKETS), VSW_BATCH_MAX + extra);
+		ck_assert_uint_eq(vsw_port_counter(x.a, VSW_CTR_TX_PACKETS), VSW_BATCH_MAX + extra);
+		vsw_switch_free(x.sw);
+	}
+}
+END_TEST
+
+/* b answers a batch of two with two batches: the second does not fit. */
+static unsigned int answer_twice(struct vsw_port *port, const struct vsw_frame *f,
+				 unsigned int n, void *user)
+{
+	static uint8_t reply[64];
+	struct vsw_frame r[VSW_BATCH_MAX];
+
+	(void)user;
+	memcpy(reply, f[0].data + 6, 6);
+	memcpy(reply + 6, f[0].data, 6);
+	memcpy(reply + 12, f[0].data + 12, 60 - 12);
+	for (unsigned int k = 0; k < VSW_BATCH_MAX; k++)
+		r[k] = (struct vsw_frame){ .data = reply, .len = 60 };
+	ck_ok(vsw_port_input(port, r, VSW_BATCH_MAX));
+	ck_ok(vsw_port_input(port, r, 1));
+	return n;
+}
+
+START_TEST(reentry_queue_full_counted)
+{
+	uint8_t buf[64];
+	struct fx x;
+
+	fx_setup(&x, 0, 1);
+	ck_ok(vsw_port_set_rx(x.b, answer_twice, NULL));
 	eth(buf, mac_b, mac_a, 46);
 	ck_send(x.a, buf, 60);
-	ck_assert_int_eq(reentry_result, -EBUSY);
+	ck_assert_uint_eq(vsw_port_counter(x.b, VSW_CTR_QUEUE_FULL), 1);
+	ck_assert_uint_eq(vsw_port_counter(x.b, VSW_CTR_RX_PACKETS), VSW_BATCH_MAX + 1);
+	ck_assert_uint_eq(vsw_port_counter(x.a, VSW_CTR_TX_PACKETS), VSW_BATCH_MAX);
+	vsw_switch_free(x.sw);
+}
+END_TEST
+
+/* A receive callback that takes fewer frames than it is given: the rest
+ * are tx_full, not tx. */
+static unsigned int take_one(struct vsw_port *port, const struct vsw_frame *f, unsigned int n,
+			     void *user)
+{
+	(void)port;
+	(void)f;
+	(void)n;
+	(void)user;
+	return 1;
+}
+
+START_TEST(rx_callback_takes_fewer)
+{
+	uint8_t buf[64];
+	struct vsw_frame f[3] = { 0 };
+	struct fx x;
+
+	fx_setup(&x, 0, 1);
+	ck_ok(vsw_port_set_rx(x.b, take_one, NULL));
+	eth(buf, mac_b, mac_a, 46);
+	for (int i = 0; i < 3; i++)
+		f[i] = (struct vsw_frame){ .data = buf, .len = 60 };
+	ck_ok(vsw_port_input(x.a, f, 3));
+	ck_assert_uint_eq(vsw_port_counter(x.b, VSW_CTR_TX_PACKETS), 1);
+	ck_assert_uint_eq(vsw_port_counter(x.b, VSW_CTR_TX_BYTES), 60);
+	ck_assert_uint_eq(vsw_port_counter(x.b, VSW_CTR_TX_FULL), 2);
 	vsw_switch_free(x.sw);
 }
 END_TEST
@@ -723,7 +841,7 @@ END_TEST
 START_TEST(accounting_every_frame)
 {
 	static uint8_t buf[VSW_BATCH_MAX][80];
-	struct vsw_frame f[VSW_BATCH_MAX];
+	struct vsw_frame f[VSW_BATCH_MAX] = { 0 };
 	struct fx x;
 	unsigned int seed = 12345;
 
@@ -821,7 +939,10 @@ Suite *vsw_forward_suite(void)
 	tcase_add_test(tc, mac_learning_moves);
 	tcase_add_test(tc, fdb_walk_and_flush);
 	tcase_add_test(tc, batch_limits);
-	tcase_add_test(tc, reentry_refused);
+	tcase_add_test(tc, reentry_queued);
+	tcase_add_test(tc, reentry_queue_limit);
+	tcase_add_test(tc, reentry_queue_full_counted);
+	tcase_add_test(tc, rx_callback_takes_fewer);
 	tcase_add_test(tc, accounting_every_frame);
 	tcase_add_test(tc, large_flood_over_staging);
 	suite_add_tcase(s, tc);

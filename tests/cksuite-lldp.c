@@ -668,13 +668,14 @@ END_TEST
 static struct fx *busy_fx;
 static int busy_rc[3];
 
-static void try_from_callback(struct vsw_port *port, const struct vsw_frame *f, unsigned int n,
+static unsigned int try_from_callback(struct vsw_port *port, const struct vsw_frame *f, unsigned int n,
 			      void *user)
 {
 	(void)port, (void)f, (void)n, (void)user;
 	busy_rc[0] = vsw_switch_set_lldp_mode(busy_fx->sw, VSW_LLDP_BOTH);
 	busy_rc[1] = vsw_switch_set_lldp_interval(busy_fx->sw, 7);
 	busy_rc[2] = vsw_uplink_remove(busy_fx->u0);
+	return n;
 }
 
 START_TEST(busy_while_delivering)

@@ -82,7 +82,7 @@ static void put32(uint8_t *p, uint32_t v)
 START_TEST(stream_framing_edge_cases)
 {
 	struct vsw_backend *be;
-	struct vsw_frame f[8];
+	struct vsw_frame f[8] = { 0 };
 	static uint8_t buf[40000];
 	int c;
 
@@ -177,7 +177,7 @@ START_TEST(stream_partial_writes_keep_frames_whole)
 {
 	struct vsw_backend *be;
 	static uint8_t frames[256][1500];
-	struct vsw_frame f[256];
+	struct vsw_frame f[256] = { 0 };
 	char spec[160];
 	int c, sent = 0, rcv = 1024;
 
@@ -230,7 +230,7 @@ END_TEST
 START_TEST(stream_one_vm_per_port)
 {
 	struct vsw_backend *be;
-	struct vsw_frame f[2];
+	struct vsw_frame f[2] = { 0 };
 	uint8_t frame[64] = { 0 }, b;
 	char spec[160];
 	int c1, c2;
@@ -260,7 +260,7 @@ START_TEST(stream_client_reconnects)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct vsw_backend *be;
-	struct vsw_frame f[2];
+	struct vsw_frame f[2] = { 0 };
 	uint8_t buf[64];
 	char spec[160];
 	int l, c;
@@ -303,7 +303,7 @@ START_TEST(dgram_unix_and_never_empty)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct vsw_backend *be;
-	struct vsw_frame f[4];
+	struct vsw_frame f[4] = { 0 };
 	uint8_t buf[2000], in[2000];
 	char spec[300];
 	int s;
@@ -416,7 +416,7 @@ START_TEST(tcp_loopback_and_spec_errors)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	struct vsw_backend *be = NULL;
-	struct vsw_frame f[1];
+	struct vsw_frame f[1] = { 0 };
 	uint8_t buf[64];
 	char spec[64];
 	int c, port = 0;
@@ -483,7 +483,7 @@ START_TEST(stream_tx_frame_limits)
 	enum { SLOT = 9216 };
 	static uint8_t big[65536], in[SLOT + 4];
 	struct vsw_backend *be;
-	struct vsw_frame f[3];
+	struct vsw_frame f[3] = { 0 };
 	char spec[160];
 	int c, accepted = 0, r, tiny = 4096;
 
@@ -544,7 +544,7 @@ START_TEST(dgram_tx_frame_limits)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	static uint8_t big[65536], in[65536];
 	struct vsw_backend *be;
-	struct vsw_frame f[3];
+	struct vsw_frame f[3] = { 0 };
 	char spec[300];
 	int s;
 
@@ -874,7 +874,7 @@ START_TEST(socket_files_symlink_race)
 	ck_assert(S_ISSOCK(after.st_mode));
 	ck_assert_uint_eq(after.st_mode & 07777, 0640);
 	int c = unix_client(sock, SOCK_STREAM); /* the linked name reaches the socket */
-	struct vsw_frame f;
+	struct vsw_frame f = { 0 };
 	recv_some(be, &f, 1);
 	ck_assert_int_eq(vsw_backend_link(be), 1);
 	close(c);

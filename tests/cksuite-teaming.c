@@ -406,7 +406,7 @@ START_TEST(ip_hash_on_standby_takes_its_floods)
 END_TEST
 
 static int config_result = 1;
-static void reconfigure_from_rx(struct vsw_port *port, const struct vsw_frame *f, unsigned int n,
+static unsigned int reconfigure_from_rx(struct vsw_port *port, const struct vsw_frame *f, unsigned int n,
 				void *user)
 {
 	static const uint8_t m[6] = { 0x00, 0x50, 0x56, 0x00, 0x00, 0x77 };
@@ -418,6 +418,7 @@ static void reconfigure_from_rx(struct vsw_port *port, const struct vsw_frame *f
 	ck_assert_int_eq(vsw_portgroup_policy_set(pg, VSW_POL_FAILBACK, 0), -EBUSY);
 	ck_assert_int_eq(vsw_port_set_link(port, 0), -EBUSY);
 	ck_assert_int_eq(vsw_uplink_remove(vsw_port_to_uplink(port)), -EBUSY);
+	return n;
 }
 
 START_TEST(no_reconfiguration_from_a_rarp_receiver)

@@ -48,7 +48,7 @@ int ck_under_debugger(void)
 
 const uint8_t ck_bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
-static void cap_rx(struct vsw_port *port, const struct vsw_frame *f, unsigned int n, void *user)
+static unsigned int cap_rx(struct vsw_port *port, const struct vsw_frame *f, unsigned int n, void *user)
 {
 	struct ck_cap *c = user;
 
@@ -63,6 +63,7 @@ static void cap_rx(struct vsw_port *port, const struct vsw_frame *f, unsigned in
 		}
 		c->n++;
 	}
+	return n;
 }
 
 void ck_capture(struct vsw_port *port, struct ck_cap *cap)

@@ -24,6 +24,8 @@ int vsw_port_attach_backend(struct vsw_port *port, struct vsw_backend *be)
 		return err;
 	}
 	vsw__hot(port)->be = be;
+	port->be_offloads = be->ops->offloads ? be->ops->offloads(be) & VSW_OFFLOAD_ALL : 0;
+	port->offloads = port->be_offloads;
 	vsw__info(port->sw, "%s: attached to a %s backend", port->name, be->ops->name);
 	vsw__port_check_mtu(port);
 	vsw__port_refresh_carrier(port);
@@ -67,6 +69,8 @@ int vsw_port_detach(struct vsw_port *port)
 	vsw__loop_del(port->sw, port);
 	port->be = NULL;
 	vsw__hot(port)->be = NULL;
+	port->offloads = 0;
+	port->be_offloads = 0;
 	be->port = NULL;
 	vsw__backend_free(be);
 	vsw__port_refresh_carrier(port);

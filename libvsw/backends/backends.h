@@ -23,6 +23,7 @@ struct vsw_backend {
 	int notified;                /* atomic: vsw_backend_notify() pending */
 	bool in_epoll;
 	bool parked;                 /* failing with its link down: not polled */
+	bool tx_blocked;             /* send took fewer: waiting for room (deliver.c) */
 	int fd;
 };
 

@@ -16,7 +16,8 @@
  *
  * Options: "ring=N" slots per direction (a power of two, 2 to 4096, default
  * 256), taken from the open that creates the wire; frames longer than 16384
- * bytes are refused.
+ * bytes are refused. A frame's offload metadata crosses the wire with it,
+ * but the backend declares no offloads: the switch sends it complete frames.
  */
 #include "backends/private.h"
 
@@ -28,17 +29,11 @@
 #define MEM_SLOT 16384u
 #define MEM_NAME_MAX 64
 
-struct mem_slot {
-	uint32_t len;
-	uint16_t vlan_tci;
-	uint16_t flags;
-};
-
 struct mem_ring {
 	uint32_t size;
 	uint32_t head; /* written by the producer, atomically */
 	uint32_t tail; /* written by the consumer, atomically */
-	struct mem_slot *meta;
+	struct vsw_frame *meta;   /* each slot's descriptor, offload metadata and all */
 	uint8_t *buf;
 };
 
@@ -248,7 +243,7 @@ static int mem_send(struct vsw_backend *be, const struct vsw_frame *f, unsigned 
 		if (f[i].len > MEM_SLOT)
 			break;
 		memcpy(r->buf + (size_t)s * MEM_SLOT, f[i].data, f[i].len);
-		r->meta[s] = (struct mem_slot){ f[i].len, f[i].vlan_tci, f[i].flags };
+		r->meta[s] = f[i];
 		head++;
 	}
 	if (i) {
@@ -284,10 +279,8 @@ static int mem_recv(struct vsw_backend *be, struct vsw_frame *f, unsigned int n)
 	}
 	for (uint32_t i = 0; i < k; i++) {
 		uint32_t s = (tail + i) & (r->size - 1);
+		f[i] = r->meta[s];
 		f[i].data = r->buf + (size_t)s * MEM_SLOT;
-		f[i].len = r->meta[s].len;
-		f[i].vlan_tci = r->meta[s].vlan_tci;
-		f[i].flags = r->meta[s].flags;
 	}
 	e->held = k;
 	return (int)k;

@@ -32,10 +32,10 @@ struct reg {
 	char name[16];
 };
 
-/* The first version of the struct (1.0): what every caller's table holds. */
-#define OPS_1_0_SIZE vsw__offsetofend(struct vsw_backend_ops, mtu)
+/* The frozen base of the 2.x struct: what every caller's table holds. */
+#define OPS_2_0_SIZE vsw__offsetofend(struct vsw_backend_ops, run)
 /* What this library knows of it: the end of its last member. */
-#define OPS_KNOWN_SIZE vsw__offsetofend(struct vsw_backend_ops, mtu)
+#define OPS_KNOWN_SIZE vsw__offsetofend(struct vsw_backend_ops, run)
 
 static struct reg builtins[] = {
 	{ .ops = &vsw__memory_ops, .builtin = true },
@@ -82,9 +82,9 @@ int vsw_backend_register(const struct vsw_backend_ops *ops)
 
 	if (!ops || ops->size < sizeof(size_t))
 		return -EINVAL;
-	/* 1.0 is the first version of the struct: it must be whole; a newer
-	 * caller's members this library does not know must be zero */
-	if (ops->size < OPS_1_0_SIZE || vsw__check_opts_size(ops, ops->size, OPS_KNOWN_SIZE))
+	/* 2.0 is the base of the struct: it must be whole; a newer caller's
+	 * members this library does not know must be zero */
+	if (ops->size < OPS_2_0_SIZE || vsw__check_opts_size(ops, ops->size, OPS_KNOWN_SIZE))
 		return -EINVAL;
 	if (!name_ok(ops->name) || !ops->open || !ops->close || !ops->recv || !ops->send)
 		return -EINVAL;

@@ -39,6 +39,12 @@ static const struct {
 	[VSW_CTR_LLDP_DISCARDED] = { "lldp_discarded", VSW_CTR_KIND_EVENT },
 	[VSW_CTR_TRUNCATED] = { "truncated", VSW_CTR_KIND_ERROR },
 	[VSW_CTR_RX_DROPPED] = { "rx_dropped", VSW_CTR_KIND_ERROR },
+	[VSW_CTR_BAD_OFFLOAD] = { "bad_offload", VSW_CTR_KIND_DROP },
+	[VSW_CTR_OFFLOAD_FAILED] = { "offload_failed", VSW_CTR_KIND_DROP },
+	[VSW_CTR_SW_SEGMENTED] = { "sw_segmented", VSW_CTR_KIND_EVENT },
+	[VSW_CTR_SW_CSUM] = { "sw_csum", VSW_CTR_KIND_EVENT },
+	[VSW_CTR_TX_FULL] = { "tx_full", VSW_CTR_KIND_DROP },
+	[VSW_CTR_QUEUE_FULL] = { "queue_full", VSW_CTR_KIND_DROP },
 };
 
 const char *vsw_counter_name(enum vsw_counter ctr)

@@ -134,6 +134,11 @@ struct vsw_switch {
 	struct vsw_frame *out;
 	uint8_t *arena;
 	uint32_t arena_used;
+	bool batch_ofl;              /* a frame of this batch carries offload metadata */
+	struct vsw_frame *fin;       /* [VSW_FIN_FRAMES] finished for one port (finish.c) */
+	uint8_t *fin_buf;            /* [VSW_FIN_BUF]: their bytes */
+	bool in_deliver;             /* handing frames to a port (deliver.c) */
+	struct vsw_backlog *backlog; /* input given during a delivery (backlog.c) */
 
 	vsw_clock_fn clock_fn;
 	void *clock_user;
@@ -192,6 +197,8 @@ struct vsw_port {
 	uint64_t mac48;              /* the same as an integer, for the frame path */
 	bool admin_up;
 	bool carrier;
+	uint64_t offloads;           /* VSW_OFFLOAD_* its receiver takes as they are */
+	uint64_t be_offloads;        /* what the attached backend takes (its ops) */
 
 	/* derived for the frame path; the hottest part is in sw->hot[idx] */
 	uint32_t announced;          /* uplink of the last RARP, VSW_NO_PORT */

@@ -80,6 +80,7 @@ void vsw__port_fini(struct vsw_port *p)
 	vsw__names_remove(p->sw, p);
 	p->sw->port_by_idx[p->idx] = NULL;
 	p->sw->hot[p->idx].port = NULL;
+	vsw__backlog_forget(p->sw, p);
 	if (p->idx < p->sw->idx_hint)
 		p->sw->idx_hint = p->idx;
 }
@@ -228,6 +229,24 @@ int vsw_port_set_link(struct vsw_port *port, int up)
 int vsw_port_link(const struct vsw_port *port)
 {
 	return port && port->admin_up && port->carrier;
+}
+
+int vsw_port_set_offloads(struct vsw_port *port, uint64_t offloads)
+{
+	if (!port || (offloads & ~(uint64_t)VSW_OFFLOAD_ALL))
+		return -EINVAL;
+	if (port->sw->in_flush)
+		return -EBUSY;
+	/* narrowing only, below what an attached backend takes */
+	if (port->be)
+		offloads &= port->be_offloads;
+	port->offloads = offloads;
+	return 0;
+}
+
+uint64_t vsw_port_offloads(const struct vsw_port *port)
+{
+	return port ? port->offloads : 0;
 }
 
 int vsw_port_set_rx(struct vsw_port *port, vsw_rx_fn fn, void *user)

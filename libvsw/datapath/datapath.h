@@ -57,6 +57,18 @@ void vsw__port_deliver(struct vsw_switch *sw, struct vsw_hot *h, const struct vs
 /* Hand every staged output to its port, grouped by port, order kept. */
 void vsw__flush_outputs(struct vsw_switch *sw);
 
+/* ---- backlog.c ---- */
+/* Queue input given during a delivery (counted queue_full when full). */
+void vsw__backlog_add(struct vsw_switch *sw, struct vsw_port *p, const struct vsw_frame *f,
+		      unsigned int n);
+/* Whether input waits to be forwarded. */
+bool vsw__backlog_pending(const struct vsw_switch *sw);
+/* Forward what waits (not from inside a delivery). */
+void vsw__backlog_run(struct vsw_switch *sw);
+/* A port is going: what it queued is dropped unseen. */
+void vsw__backlog_forget(struct vsw_switch *sw, const struct vsw_port *p);
+void vsw__backlog_free(struct vsw_switch *sw);
+
 /* ---- clock.c ---- */
 uint64_t vsw__now(struct vsw_switch *sw);
 

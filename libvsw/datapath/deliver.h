@@ -32,6 +32,7 @@ struct pkt {
 	uint32_t dst;        /* port index, VSW_NO_PORT (unknown) or DST_FLOOD */
 	uint64_t dkey;       /* MAC-table key of (domain, destination) */
 	uint64_t src;        /* source MAC as an integer */
+	const struct vsw_frame *ofl; /* the frame, if it carries offload metadata */
 };
 
 /* Rewritten copies of the frame being forwarded, built on first use. */
@@ -40,7 +41,8 @@ struct variants {
 	uint32_t len[VAR_N];
 };
 
-static inline void stage(struct vsw_switch *sw, uint32_t port, const uint8_t *data, uint32_t len)
+static inline void stage(struct vsw_switch *sw, uint32_t port, const uint8_t *data, uint32_t len,
+			 const struct vsw_frame *ofl)
 {
 	/* only a flood into a domain larger than the staging array gets here;
 	 * the arena is left alone, so the frame's variants stay valid */
@@ -48,7 +50,8 @@ static inline void stage(struct vsw_switch *sw, uint32_t port, const uint8_t *da
 		vsw__flush_outputs(sw);
 	if (sw->hot[port].n_pending++ == 0)
 		sw->dirty_ports[sw->n_dirty++] = port;
-	sw->stage[sw->n_stage++] = (struct vsw_staged){ .port = port, .len = len, .data = data };
+	sw->stage[sw->n_stage++] =
+		(struct vsw_staged){ .port = port, .len = len, .data = data, .ofl = ofl };
 }
 
 /* Arena bytes one rewritten copy of a 'len'-byte frame takes: a tag may be
@@ -146,7 +149,7 @@ static inline __attribute__((always_inline)) int to_vport(struct vsw_switch *sw,
 	}
 	/* a trunk port gets the domain's tag; everyone else untagged */
 	data = variant(sw, k, v, q->domain == VSW_DOMAIN_ANY && k->domain ? VAR_TAG : VAR_UNTAG, &len);
-	stage(sw, r, data, len);
+	stage(sw, r, data, len, k->ofl);
 	return 1;
 }
 

@@ -504,7 +504,10 @@ int vsw__switch_fastpath_init(struct vsw_switch *sw)
 	sw->out = vsw__calloc(VSW_STAGE_MAX, sizeof(*sw->out));
 	sw->dirty_ports = vsw__calloc(VSW_STAGE_MAX, sizeof(*sw->dirty_ports));
 	sw->arena = vsw__calloc(1, VSW_ARENA_SIZE);
-	if (!sw->dom || !sw->stage || !sw->out || !sw->dirty_ports || !sw->arena) {
+	sw->fin = vsw__calloc(VSW_FIN_FRAMES, sizeof(*sw->fin));
+	sw->fin_buf = vsw__calloc(1, VSW_FIN_BUF);
+	if (!sw->dom || !sw->stage || !sw->out || !sw->dirty_ports || !sw->arena || !sw->fin ||
+	    !sw->fin_buf) {
 		vsw__switch_fastpath_fini(sw);
 		return -ENOMEM;
 	}
@@ -523,6 +526,11 @@ void vsw__switch_fastpath_fini(struct vsw_switch *sw)
 	vsw__free(sw->out);
 	vsw__free(sw->dirty_ports);
 	vsw__free(sw->arena);
+	vsw__free(sw->fin);
+	vsw__free(sw->fin_buf);
+	vsw__backlog_free(sw);
+	sw->fin = NULL;
+	sw->fin_buf = NULL;
 	sw->dom = NULL;
 	sw->stage = NULL;
 	sw->out = NULL;

@@ -20,6 +20,7 @@
 #include "datapath/datapath.h"
 #include "datapath/deliver.h"
 #include "datapath/frame.h"
+#include "datapath/offload.h"
 #include "datapath/shaper.h"
 
 /* ---- classification shared by both directions ---- */
@@ -27,7 +28,7 @@
 /* Sanity and VLAN classification. 'vst_domain' is the domain of a VST/EST
  * source port (which may send no tag), or VSW_DOMAIN_ANY for trunk ports
  * and uplinks, which take the domain from the frame's tag. */
-static inline void parse(const struct vsw_switch *sw, const struct vsw_frame *f, struct pkt *k,
+static inline void parse(struct vsw_switch *sw, const struct vsw_frame *f, struct pkt *k,
 			 uint16_t vst_domain)
 {
 	const uint8_t *d = f->data;
@@ -36,14 +37,32 @@ static inline void parse(const struct vsw_switch *sw, const struct vsw_frame *f,
 	uint16_t et;
 	bool inband;
 
+	uint32_t l2len = len;
+	uint64_t tail;
+
 	k->d = d;
 	k->len = len;
 	k->drop = NO_DROP;
 	k->tag = TAG_NONE;
 	k->tci = 0;
+	k->ofl = NULL;
 	if (len < VSW_ETH_HLEN) {
 		k->drop = VSW_CTR_RUNT;
 		return;
+	}
+	/* offload metadata: flags other than the tag's, a GSO type or a
+	 * reserved byte, all seen in one load past the flags */
+	memcpy(&tail, &f->gso_type, sizeof(tail));
+	if (__builtin_expect((f->flags & ~VSW_FRAME_VLAN_TCI) | tail, 0)) {
+		if (!vsw__frame_offload_ok(f)) {
+			k->drop = VSW_CTR_BAD_OFFLOAD;
+			return;
+		}
+		k->ofl = f;
+		sw->batch_ofl = true;
+		/* a super-frame is as long as each segment it makes */
+		if (f->gso_type)
+			l2len = (uint32_t)f->hdr_len + f->gso_size;
 	}
 	et = vsw_be16(d + VSW_ETHERTYPE_OFF);
 	inband = et == VSW_ETH_P_8021Q || et == VSW_ETH_P_8021AD;
@@ -57,7 +76,7 @@ static inline void parse(const struct vsw_switch *sw, const struct vsw_frame *f,
 		return;
 	}
 	/* the +4 allowance applies once, however many tags */
-	if (len - VSW_ETH_HLEN + (oob ? VSW_VLAN_HLEN : 0) >
+	if (l2len - VSW_ETH_HLEN + (oob ? VSW_VLAN_HLEN : 0) >
 	    sw->mtu + ((inband || oob) ? VSW_VLAN_HLEN : 0)) {
 		k->drop = VSW_CTR_OVERSIZE;
 		return;
@@ -282,7 +301,7 @@ static void from_vport(struct vsw_switch *sw, struct vsw_port *p, struct pkt *pk
 			p->ctr[VSW_CTR_NO_UPLINK]++;
 		} else {
 			data = variant(sw, k, &v, (int)to_uplink_var, &len);
-			stage(sw, u, data, len);
+			stage(sw, u, data, len, k->ofl);
 		}
 		if (r != DST_FLOOD)
 			promisc_copies(sw, k, &v, p->idx, VSW_NO_PORT);
@@ -400,8 +419,13 @@ int vsw_port_input(struct vsw_port *p, const struct vsw_frame *frames, unsigned 
 	if (!p || (n && !frames) || n > VSW_BATCH_MAX)
 		return -EINVAL;
 	sw = p->sw;
-	if (sw->in_flush)
-		return -EBUSY;
+	if (sw->in_flush) {
+		if (!sw->in_deliver)
+			return -EBUSY;
+		/* a receiver answering: forwarded when this delivery ends */
+		vsw__backlog_add(sw, p, frames, n);
+		return 0;
+	}
 	if (sw->dirty)
 		vsw__switch_sync(sw);
 	if (!n)
@@ -432,5 +456,8 @@ int vsw_port_input(struct vsw_port *p, const struct vsw_frame *frames, unsigned 
 	}
 	vsw__flush_outputs(sw);
 	sw->arena_used = 0;
+	sw->batch_ofl = false;
+	if (__builtin_expect(sw->backlog != NULL, 0))
+		vsw__backlog_run(sw);
 	return 0;
 }

@@ -378,3 +378,31 @@ int vsw__gso_segment(const uint8_t *d, uint32_t len, const struct vsw__offload *
 	}
 	return (int)nseg;
 }
+
+void vsw__offload_of(const struct vsw_frame *f, struct vsw__offload *o)
+{
+	o->flags = (uint8_t)((f->flags & VSW_FRAME_CSUM_PARTIAL ? VSW__OFL_NEEDS_CSUM : 0) |
+			     (f->flags & VSW_FRAME_CSUM_VALID ? VSW__OFL_DATA_VALID : 0));
+	o->gso_type = f->gso_type;  /* enum vsw__gso numbers them as enum vsw_gso_type */
+	o->gso_ecn = (f->flags & VSW_FRAME_GSO_ECN) != 0;
+	o->hdr_len = f->hdr_len;
+	o->gso_size = f->gso_size;
+	o->csum_start = f->csum_start;
+	o->csum_offset = f->csum_offset;
+}
+
+bool vsw__frame_offload_ok(const struct vsw_frame *f)
+{
+	struct vsw__offload o;
+
+	if (f->flags & ~(VSW_FRAME_VLAN_TCI | VSW_FRAME_CSUM_PARTIAL | VSW_FRAME_CSUM_VALID |
+			 VSW_FRAME_GSO_ECN))
+		return false;
+	if (f->gso_type > VSW_GSO_UDP_L4)
+		return false;
+	for (size_t i = 0; i < sizeof(f->reserved); i++)
+		if (f->reserved[i])
+			return false;
+	vsw__offload_of(f, &o);
+	return vsw__offload_check(f->data, f->len, &o) == 0;
+}

@@ -14,6 +14,7 @@
 #ifndef VSW_DATAPATH_OFFLOAD_H
 #define VSW_DATAPATH_OFFLOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,7 +24,7 @@
 #define VSW__OFL_NEEDS_CSUM 0x01u  /* the L4 checksum is partial: complete it */
 #define VSW__OFL_DATA_VALID 0x02u  /* the checksum was verified: nothing to do */
 
-/* vsw__offload.gso_type */
+/* vsw__offload.gso_type, numbered as the public enum vsw_gso_type */
 enum vsw__gso {
 	VSW__GSO_NONE = 0,
 	VSW__GSO_TCPV4 = 1,
@@ -118,6 +119,13 @@ void vsw__csum_complete(uint8_t *d, uint32_t len, const struct vsw__offload *o);
  */
 int vsw__gso_segment(const uint8_t *d, uint32_t len, const struct vsw__offload *o,
 		     uint8_t *out, size_t cap, struct vsw_frame *frames, unsigned int max);
+
+/* A frame's metadata in this form (VSW_FRAME_* flags to VSW__OFL_*). */
+void vsw__offload_of(const struct vsw_frame *f, struct vsw__offload *o);
+
+/* Whether a frame's offload metadata may be trusted: known flags and GSO
+ * type, reserved bytes zero, and vsw__offload_check() of its bytes. */
+bool vsw__frame_offload_ok(const struct vsw_frame *f);
 
 /* Bytes vsw__gso_segment() needs in 'out' for this frame: len + (segments
  * - 1) * hdr_len; len without a GSO type. From the metadata alone (exact for

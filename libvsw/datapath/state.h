@@ -62,7 +62,14 @@ struct vsw_staged {
 	uint32_t port;
 	uint32_t len;
 	const uint8_t *data;
+	const struct vsw_frame *ofl; /* the input frame if it has offload metadata */
 };
+
+/* Scratch for frames finished in software for one port (finish.c): the
+ * segments of the largest super-frame (VSW__GSO_MAX_SEGS of them, whose
+ * bytes, len + (segs - 1) * hdr_len, stay under 64 KiB + 62 + 1023 * 142). */
+#define VSW_FIN_FRAMES 1024u
+#define VSW_FIN_BUF (256u << 10)
 
 #define VSW_STAGE_MAX 4096
 #define VSW_ARENA_SIZE (1u << 20)

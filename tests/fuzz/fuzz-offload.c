@@ -43,7 +43,7 @@ static void oracle(const uint8_t *d, uint32_t len, const struct vsw__offload *o)
 
 	if (vsw__offload_check(d, len, o) < 0) {
 		uint8_t b[64];
-		struct vsw_frame f[2];
+		struct vsw_frame f[2] = { 0 };
 
 		if ((o->flags || o->gso_type || o->gso_ecn) &&
 		    vsw__gso_segment(d, len, o, b, sizeof(b), f, 2) != -EINVAL)

@@ -125,7 +125,7 @@ static bool same_as_delivered(const struct ref *r, const struct vsw_frame *f)
 	return f->len == r->len && !memcmp(f->data, d, r->len);
 }
 
-static void on_obs(struct vsw_port *port, const struct vsw_frame *f, unsigned int n, void *user)
+static unsigned int on_obs(struct vsw_port *port, const struct vsw_frame *f, unsigned int n, void *user)
 {
 	(void)port;
 	(void)user;
@@ -139,6 +139,7 @@ static void on_obs(struct vsw_port *port, const struct vsw_frame *f, unsigned in
 			abort(); /* not a frame the peer sent, or out of order */
 		next_ref++;
 	}
+	return n;
 }
 
 /* QEMU's framing over 'len' bytes: the whole frames, and how many were too
