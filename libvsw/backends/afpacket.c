@@ -30,23 +30,19 @@
  * the interface (and a veth's peer) keeps TSO, GSO, GRO and checksum
  * offload. The kernel writes a virtio_net_hdr right before each frame in
  * its slot and hands over 64 KiB TCP super-frames and frames whose L4
- * checksum is partial. The backend finishes them in software (vnet.c,
- * offload.c) so the switch sees complete frames: a partial checksum is
- * completed in the slot; a super-frame is segmented into the receive's
- * arena, or, when its segments do not fit what is left of the batch, left
- * in the ring for the next receive; one with more segments than a batch
- * holds (a small MSS) goes to the spill and is handed out over the next
- * receives. Header offsets count from the untagged bytes: segments carry
- * the super-frame's stripped 802.1Q tag out of band, and an S-tag is put
- * back into each segment after segmentation. Metadata the bytes contradict
- * is counted as rx_errors; a super-frame whose segments would be longer
- * than the MTU allows is truncated. Every frame sent gets an empty
- * virtio_net_hdr (the switch's frames are complete). Slots hold a 64 KiB
- * super-frame: 128 KiB each in V2 (512 slots within RING_BYTES); the arena
- * takes ARENA_BYTES (512 KiB) and the spill SPILL_BYTES (about 320 KiB)
- * plus 1024 descriptors (16 KiB). With offloads=off nothing of this exists
- * and the kernel's super-frames are dropped as truncated: turn TSO, GSO and
- * GRO off on the interfaces then.
+ * checksum is partial; the header becomes the frame's offload metadata
+ * (vnet.c) and the frame goes to the switch as it is, in its slot. The
+ * switch passes it on to ports that take it and finishes it for the
+ * others. A super-frame is measured against the MTU by its longest
+ * segment (hdr_len + gso_size); one with an S-tag that its scratch copy
+ * cannot hold is dropped as truncated. Frames sent carry their metadata
+ * in the header, so the kernel segments on the way out only where the
+ * device behind cannot take a super-frame; the backend takes every offload
+ * but UDP segmentation. A frame longer than a TX ring slot (a super-frame)
+ * leaves through sendmmsg(2) instead, in order. Slots hold a 64 KiB
+ * super-frame: 128 KiB each in V2 (512 slots within RING_BYTES). With
+ * offloads=off the kernel's super-frames are dropped as truncated: turn
+ * TSO, GSO and GRO off on the interfaces then.
  *
  * The rings follow the interface's MTU: the link poll
  * (the loop's 100 ms tick, or at once after a truncated frame) reads it,
@@ -76,12 +72,6 @@
 /* The longest super-frame a slot takes whole: 64 KiB of IP (the kernel's
  * default gso_max_size) behind the Ethernet header and two tags. */
 #define GSO_FRAME_MAX (65536u + 14u + 8u)
-/* The segments of one receive's super-frames: a batch of 1514-byte
- * segments, or about seven 64 KiB super-frames. */
-#define ARENA_BYTES (512u << 10)
-/* The segments of one super-frame with more segments than a batch holds:
- * its bytes and VSW__GSO_MAX_SEGS headers of at most 256 bytes. */
-#define SPILL_BYTES ((size_t)GSO_FRAME_MAX + (size_t)VSW__GSO_MAX_SEGS * 256u)
 
 struct afp {
 	struct vsw_backend *be;
@@ -114,18 +104,8 @@ struct afp {
 	struct iovec *iov;
 
 	uint8_t *scratch;      /* frames whose outer S-tag is put back */
-	/* offloads: segments of this receive's super-frames */
-	uint8_t *arena;
-	size_t arena_used;
-	/* ... and of one with more segments than a batch, handed out over the
-	 * next receives (with the super-frame's stripped tag) */
-	uint8_t *spill;
-	struct vsw_frame *spill_f;
-	unsigned int n_spill, spill_pos;
-	bool spill_out;        /* the last receive handed out some of it */
-	uint32_t spill_status;
-	uint16_t spill_tci, spill_tpid;
-	uint64_t errors;       /* offload metadata that lies, counted at the end */
+	uint8_t *vnet_hdrs;    /* the virtio_net_hdr of each frame sent by sendmmsg */
+	uint64_t errors;       /* virtio_net_hdrs without a name, counted at the end */
 	unsigned int frame_max; /* longest frame handed over, as on the wire */
 	int mtu;               /* the interface MTU the rings are sized for */
 	uint64_t truncated;    /* dropped in this receive, counted at its end */
@@ -184,9 +164,7 @@ static void afp_free(struct afp *a)
 	if (a->fd >= 0)
 		close(a->fd);
 	vsw__free(a->scratch);
-	vsw__free(a->arena);
-	vsw__free(a->spill);
-	vsw__free(a->spill_f);
+	vsw__free(a->vnet_hdrs);
 	vsw__free(a->msgs);
 	vsw__free(a->iov);
 	vsw__free(a);
@@ -458,13 +436,8 @@ static int afp_open(struct vsw_backend *be, const char *arg, const char *options
 	a->msgs = vsw__calloc(VSW_BATCH_MAX, sizeof(*a->msgs));
 	/* with offloads, two per frame: the empty virtio_net_hdr and the frame */
 	a->iov = vsw__calloc(2 * VSW_BATCH_MAX, sizeof(*a->iov));
-	if (a->vnet) {
-		a->arena = vsw__calloc(1, ARENA_BYTES);
-		a->spill = vsw__calloc(1, SPILL_BYTES);
-		a->spill_f = vsw__calloc(VSW__GSO_MAX_SEGS, sizeof(*a->spill_f));
-	}
-	if (!a->scratch || !a->msgs || !a->iov ||
-	    (a->vnet && (!a->arena || !a->spill || !a->spill_f))) {
+	a->vnet_hdrs = vsw__calloc(VSW_BATCH_MAX, VNET_HLEN);
+	if (!a->scratch || !a->msgs || !a->iov || !a->vnet_hdrs) {
 		err = -ENOMEM;
 		goto fail;
 	}
@@ -509,126 +482,40 @@ static int vlan_out(struct afp *a, struct vsw_frame *f, unsigned int k, uint32_t
 				scratch_room(a));
 }
 
-/* Hand out segments left in the spill, with their super-frame's tag. */
-static void spill_out(struct afp *a, struct vsw_frame *f, unsigned int n, unsigned int *k)
-{
-	while (*k < n && a->spill_pos < a->n_spill) {
-		f[*k] = a->spill_f[a->spill_pos++];
-		vlan_out(a, f, *k, a->spill_status, a->spill_tci, a->spill_tpid);
-		(*k)++;
-		a->spill_out = true;
-	}
-}
-
 /*
- * A GSO super-frame from a slot: checked, then segmented into the arena as
- * f[*k...]. Returns false to leave it in the ring for the next receive when
- * its segments do not fit what is left of this one's batch or arena; a
- * super-frame with more segments than a whole batch goes to the spill.
+ * Hand the frame in a ring slot to the switch as f[*k], whole, with its
+ * offload metadata, or drop it: counted as truncated when the kernel cut
+ * it to its slot (snaplen < len), when it (a super-frame: its longest
+ * segment) is longer than the interface's MTU allows, or too long for the
+ * scratch copy that puts its S-tag back; as rx_errors when its
+ * virtio_net_hdr has a GSO type without a name here. Whether the metadata
+ * matches the bytes is the switch's to check.
  */
-static bool take_gso(struct afp *a, struct vsw_frame *f, unsigned int n, unsigned int *k,
-		     uint8_t *data, uint32_t len, struct vsw__offload *o, uint32_t status,
-		     uint16_t tci, uint16_t tpid)
-{
-	uint32_t nseg, seg_max;
-	size_t room;
-	int s;
-
-	if (vsw__vnet_trust(data, len, o)) {
-		a->errors++;
-		return true;
-	}
-	/* the longest segment must be a frame the interface's MTU allows */
-	seg_max = (uint32_t)o->hdr_len + o->gso_size;
-	if (vsw__packet_wire_len(seg_max < len ? seg_max : len, status) > a->frame_max) {
-		a->truncated++;
-		return true;
-	}
-	nseg = (len - (uint32_t)o->hdr_len + o->gso_size - 1u) / o->gso_size;
-	room = vsw__gso_room(len, o);
-	if (nseg <= n - *k && room <= ARENA_BYTES - a->arena_used) {
-		s = vsw__gso_segment(data, len, o, a->arena + a->arena_used,
-				     ARENA_BYTES - a->arena_used, f + *k, n - *k);
-		if (s < 0) {
-			a->errors++;
-			return true;
-		}
-		a->arena_used += (room + 7) & ~(size_t)7;
-		for (unsigned int j = 0; j < (unsigned int)s; j++)
-			vlan_out(a, f, *k + j, status, tci, tpid);
-		*k += (unsigned int)s;
-		return true;
-	}
-	if (*k)
-		return false; /* the next receive has a batch and an arena of its own */
-	if (room > SPILL_BYTES) {
-		a->truncated++;
-		return true;
-	}
-	s = vsw__gso_segment(data, len, o, a->spill, SPILL_BYTES, a->spill_f, VSW__GSO_MAX_SEGS);
-	if (s < 0) {
-		a->errors++;
-		return true;
-	}
-	a->n_spill = (unsigned int)s;
-	a->spill_pos = 0;
-	a->spill_status = status;
-	a->spill_tci = tci;
-	a->spill_tpid = tpid;
-	spill_out(a, f, n, k);
-	return true;
-}
-
-/*
- * Hand the frame in a ring slot to the switch as f[*k] (or, a super-frame,
- * as its segments), whole, or drop it: counted as truncated when the
- * kernel cut it to its slot (snaplen < len), when it is longer than the
- * interface's MTU allows or too long for the scratch copy that puts its
- * S-tag back; as rx_errors when its offload metadata lies. Returns false
- * when the frame stays in the ring for the next receive.
- */
-static bool take(struct afp *a, struct vsw_frame *f, unsigned int n, unsigned int *k,
-		 uint8_t *data, uint32_t snaplen, uint32_t len, uint32_t status, uint16_t tci,
-		 uint16_t tpid)
+static void take(struct afp *a, struct vsw_frame *f, unsigned int *k, uint8_t *data,
+		 uint32_t snaplen, uint32_t len, uint32_t status, uint16_t tci, uint16_t tpid)
 {
 	struct vsw_frame *x = &f[*k];
+	uint32_t wire = len;
 
 	if (snaplen < len) {
 		a->truncated++;
-		return true;
-	}
-	if (a->vnet) {
-		struct vsw__offload o;
-		if (vsw__vnet_offload(data - VNET_HLEN, &o) < 0) {
-			a->errors++;
-			return true;
-		}
-		if (o.gso_type != VSW__GSO_NONE)
-			return take_gso(a, f, n, k, data, len, &o, status, tci, tpid);
-		if (o.flags & VSW__OFL_NEEDS_CSUM) {
-			if (vsw__packet_wire_len(len, status) > a->frame_max) {
-				a->truncated++;
-				return true;
-			}
-			if (vsw__offload_check(data, len, &o)) {
-				a->errors++;
-				return true;
-			}
-			/* in the slot: it is ours until the next receive */
-			vsw__csum_complete(data, len, &o);
-		}
-	}
-	if (vsw__packet_wire_len(len, status) > a->frame_max) {
-		a->truncated++;
-		return true;
+		return;
 	}
 	*x = (struct vsw_frame){ .data = data, .len = len };
-	if (vlan_out(a, f, *k, status, tci, tpid)) {
+	if (a->vnet) {
+		if (vsw__vnet_to_frame(data - VNET_HLEN, x)) {
+			a->errors++;
+			return;
+		}
+		if (x->gso_type && (uint32_t)x->hdr_len + x->gso_size < len)
+			wire = (uint32_t)x->hdr_len + x->gso_size;
+	}
+	if (vsw__packet_wire_len(wire, status) > a->frame_max ||
+	    vlan_out(a, f, *k, status, tci, tpid)) {
 		a->truncated++;
-		return true;
+		return;
 	}
 	(*k)++;
-	return true;
 }
 
 /* Slots handed out by the previous call go back to the kernel. */
@@ -642,8 +529,9 @@ static void release_v2(struct afp *a)
 	}
 }
 
-static int recv_v2(struct afp *a, struct vsw_frame *f, unsigned int n, unsigned int k)
+static int recv_v2(struct afp *a, struct vsw_frame *f, unsigned int n)
 {
+	unsigned int k = 0;
 
 	release_v2(a);
 	for (unsigned int i = a->rx_cur; k < n && a->rx_held < a->rx_frames;
@@ -652,9 +540,8 @@ static int recv_v2(struct afp *a, struct vsw_frame *f, unsigned int n, unsigned 
 		uint32_t st = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
 		if (!(st & TP_STATUS_USER))
 			break;
-		if (!take(a, f, n, &k, (uint8_t *)h + h->tp_mac, h->tp_snaplen, h->tp_len, st,
-			  h->tp_vlan_tci, h->tp_vlan_tpid))
-			break;
+		take(a, f, &k, (uint8_t *)h + h->tp_mac, h->tp_snaplen, h->tp_len, st,
+		     h->tp_vlan_tci, h->tp_vlan_tpid);
 		a->rx_held++;
 	}
 	/* only dropped frames: their slots need not wait for the next call */
@@ -680,8 +567,9 @@ static void release_v3(struct afp *a)
 
 /* Frames from as many blocks as the kernel has handed over, up to n: a
  * burst split over blocks by the block timer comes in one call. */
-static int recv_v3(struct afp *a, struct vsw_frame *f, unsigned int n, unsigned int k)
+static int recv_v3(struct afp *a, struct vsw_frame *f, unsigned int n)
 {
+	unsigned int k = 0;
 
 	release_v3(a);
 	/* a block consumed now is not released before the next call: stop
@@ -698,9 +586,8 @@ static int recv_v3(struct afp *a, struct vsw_frame *f, unsigned int n, unsigned 
 		}
 		while (a->blk_left && k < n) {
 			struct tpacket3_hdr *h = a->blk_pkt;
-			if (!take(a, f, n, &k, (uint8_t *)h + h->tp_mac, h->tp_snaplen, h->tp_len,
-				  h->tp_status, h->hv1.tp_vlan_tci, h->hv1.tp_vlan_tpid))
-				goto stop; /* this block's next frame, at the next call */
+			take(a, f, &k, (uint8_t *)h + h->tp_mac, h->tp_snaplen, h->tp_len,
+			     h->tp_status, h->hv1.tp_vlan_tci, h->hv1.tp_vlan_tpid);
 			a->blk_pkt = (void *)((uint8_t *)h + h->tp_next_offset);
 			a->blk_left--;
 		}
@@ -712,7 +599,6 @@ static int recv_v3(struct afp *a, struct vsw_frame *f, unsigned int n, unsigned 
 			a->blk_cur = (a->blk_cur + 1) % a->n_blocks;
 		}
 	}
-stop:
 	if (!k)
 		release_v3(a);
 	return (int)k;
@@ -730,14 +616,7 @@ static int afp_recv(struct vsw_backend *be, struct vsw_frame *f, unsigned int n)
 		if (rx_follow(a) && !a->map)
 			return -ENOMEM;
 	}
-	/* the frames of the previous call are done with: the arena is free,
-	 * and so is the spill once none of it is left to hand out */
-	unsigned int from_spill = 0;
-	a->arena_used = 0;
-	a->spill_out = false;
-	if (a->spill_pos < a->n_spill)
-		spill_out(a, f, n, &from_spill);
-	k = a->version == TPACKET_V2 ? recv_v2(a, f, n, from_spill) : recv_v3(a, f, n, from_spill);
+	k = a->version == TPACKET_V2 ? recv_v2(a, f, n) : recv_v3(a, f, n);
 	if (a->errors) {
 		vsw_backend_count(be, VSW_CTR_RX_ERRORS, a->errors);
 		a->errors = 0;
@@ -759,6 +638,12 @@ static int afp_recv(struct vsw_backend *be, struct vsw_frame *f, unsigned int n)
 	return k;
 }
 
+/* Whether frame 'f' fits a TX ring slot, with its virtio_net_hdr. */
+static bool ring_fits(const struct afp *a, const struct vsw_frame *f)
+{
+	return f->len + (a->vnet ? VNET_HLEN : 0) <= a->tx_frame_size - TPACKET2_HDRLEN;
+}
+
 static int send_ring(struct afp *a, const struct vsw_frame *f, unsigned int n)
 {
 	unsigned int i;
@@ -770,10 +655,8 @@ static int send_ring(struct afp *a, const struct vsw_frame *f, unsigned int n)
 			break; /* the ring is full: the kernel is still sending */
 		uint8_t *d = (uint8_t *)h + TPACKET2_HDRLEN - sizeof(struct sockaddr_ll);
 		uint32_t hl = a->vnet ? VNET_HLEN : 0;
-		if (f[i].len + hl > a->tx_frame_size - TPACKET2_HDRLEN)
-			break;
-		/* with offloads, an empty virtio_net_hdr first: a complete frame */
-		memset(d, 0, hl);
+		if (a->vnet)
+			vsw__vnet_from_frame(&f[i], d);
 		memcpy(d + hl, f[i].data, f[i].len);
 		h->tp_len = f[i].len + hl;
 		__atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
@@ -797,15 +680,16 @@ static int send_ring(struct afp *a, const struct vsw_frame *f, unsigned int n)
 
 static int send_mmsg(struct afp *a, const struct vsw_frame *f, unsigned int n)
 {
-	int r;
-
-	static const uint8_t complete[VNET_HLEN]; /* an empty virtio_net_hdr */
 	unsigned int per = a->vnet ? 2 : 1;
+	int r;
 
 	for (unsigned int i = 0; i < n; i++) {
 		struct iovec *v = &a->iov[per * i];
-		if (a->vnet)
-			*v++ = (struct iovec){ .iov_base = (void *)complete, .iov_len = sizeof(complete) };
+		if (a->vnet) {
+			uint8_t *h = a->vnet_hdrs + (size_t)i * VNET_HLEN;
+			vsw__vnet_from_frame(&f[i], h);
+			*v++ = (struct iovec){ .iov_base = h, .iov_len = VNET_HLEN };
+		}
 		*v = (struct iovec){ .iov_base = (void *)f[i].data, .iov_len = f[i].len };
 		a->msgs[i].msg_hdr = (struct msghdr){ .msg_iov = &a->iov[per * i], .msg_iovlen = per };
 	}
@@ -815,11 +699,39 @@ static int send_mmsg(struct afp *a, const struct vsw_frame *f, unsigned int n)
 	return r;
 }
 
+/* With a TX ring, runs of frames that fit its slots go through it and the
+ * others (super-frames) through sendmmsg, in order; a run that is not
+ * taken whole ends the send. */
 static int afp_send(struct vsw_backend *be, const struct vsw_frame *f, unsigned int n)
 {
 	struct afp *a = afp_of(be);
+	unsigned int done = 0;
 
-	return a->tx_ring ? send_ring(a, f, n) : send_mmsg(a, f, n);
+	if (!a->tx_ring)
+		return send_mmsg(a, f, n);
+	while (done < n) {
+		bool ring = ring_fits(a, &f[done]);
+		unsigned int run = 1;
+		int r;
+
+		while (done + run < n && ring_fits(a, &f[done + run]) == ring)
+			run++;
+		r = ring ? send_ring(a, f + done, run) : send_mmsg(a, f + done, run);
+		if (r < 0)
+			return done ? (int)done : r;
+		done += (unsigned int)r;
+		if ((unsigned int)r < run)
+			break;
+	}
+	return (int)done;
+}
+
+/* What the kernel takes with a virtio_net_hdr on a packet socket's send
+ * (packet_snd() and tpacket_snd() hand it to virtio_net_hdr_to_skb()). */
+static uint64_t afp_offloads(struct vsw_backend *be)
+{
+	return afp_of(be)->vnet ? VSW_OFFLOAD_CSUM | VSW_OFFLOAD_TSO4 | VSW_OFFLOAD_TSO6 |
+					  VSW_OFFLOAD_TSO_ECN : 0;
 }
 
 /* Frames of the last receive are still someone's: a program receiving
@@ -829,8 +741,6 @@ static bool rx_in_use(struct vsw_backend *be, struct afp *a)
 {
 	if (vsw__backend_owned(be))
 		return false;
-	if (a->spill_out)
-		return true; /* segments in the spill may have S-tag copies */
 	return a->version == TPACKET_V2 ? a->rx_held > 0 : a->blk_pkt || a->blk_done;
 }
 
@@ -891,4 +801,5 @@ const struct vsw_backend_ops vsw__afpacket_ops = {
 	.link_state = afp_link_state,
 	.mac = afp_mac,
 	.mtu = afp_mtu,
+	.offloads = afp_offloads,
 };

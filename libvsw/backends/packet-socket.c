@@ -92,7 +92,7 @@ int vsw__packet_vlan(struct vsw_frame *f, uint32_t status, uint16_t tci, uint16_
 		return 0;
 	if (!(status & TP_STATUS_VLAN_TPID_VALID) || tpid == 0 || tpid == 0x8100) {
 		f->vlan_tci = tci;
-		f->flags = VSW_FRAME_VLAN_TCI;
+		f->flags |= VSW_FRAME_VLAN_TCI;
 		return 0;
 	}
 	/* an 802.1ad (or other) outer tag goes back into the bytes; the frame
@@ -107,6 +107,11 @@ int vsw__packet_vlan(struct vsw_frame *f, uint32_t status, uint16_t tci, uint16_
 	memcpy(scratch + 16, f->data + 12, f->len - 12);
 	f->data = scratch;
 	f->len += 4;
+	/* offload offsets count from the first byte: the tag moves them */
+	if (f->flags & VSW_FRAME_CSUM_PARTIAL)
+		f->csum_start += 4;
+	if (f->gso_type)
+		f->hdr_len += 4;
 	return 0;
 }
 

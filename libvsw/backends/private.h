@@ -51,21 +51,13 @@ int vsw__netdev_mtu(const char *ifname);
 int vsw__netdev_name_ok(const char *ifname);
 
 /* ---- frames with a virtio_net_hdr (vnet.c) ---- */
-/* The legacy virtio_net_hdr at 'hdr' (host byte order) as offload metadata;
- * -EINVAL for a GSO type the switch does not finish (UFO). */
-int vsw__vnet_offload(const void *hdr, struct vsw__offload *o);
-/* Replace a GSO frame's hdr_len, which the kernel gives as a hint, with the
- * real header length, and check the metadata against the bytes: 0, or
- * -EINVAL when it lies. */
-int vsw__vnet_trust(const uint8_t *d, uint32_t len, struct vsw__offload *o);
-/*
- * Finish a received frame into complete frames: as it is when it needs
- * nothing, its checksum completed in place, or segmented into 'out' ('cap'
- * bytes) as vsw__gso_segment() does. The frames go to 'f' (at most 'max');
- * returns their number, -EINVAL when the metadata lies, -ENOSPC when 'out'
- * or 'f' is too small.
- */
-int vsw__vnet_finish(uint8_t *d, uint32_t len, const struct vsw__offload *o, uint8_t *out,
-		     size_t cap, struct vsw_frame *f, unsigned int max);
+/* The legacy virtio_net_hdr at 'hdr' (host byte order) as the offload
+ * metadata of 'f', whose data and len are set and the rest zero; hdr_len is
+ * the real header length read from the bytes. -EINVAL for a GSO type the
+ * frame contract has no name for (UFO). Nothing is checked: the switch
+ * checks it all (VSW_CTR_BAD_OFFLOAD). */
+int vsw__vnet_to_frame(const void *hdr, struct vsw_frame *f);
+/* The virtio_net_hdr (10 bytes at 'hdr') of frame 'f'. */
+void vsw__vnet_from_frame(const struct vsw_frame *f, void *hdr);
 
 #endif

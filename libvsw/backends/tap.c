@@ -15,12 +15,13 @@
  * checksum offload and TSO (TUNSETOFFLOAD), so the stack behind it keeps
  * its offloads and sends one 64 KiB TCP super-frame where it would send
  * forty-five frames: fewer system calls on both sides. Each frame read
- * comes with a virtio_net_hdr; the backend completes a partial checksum or
- * segments a super-frame in software (vnet.c) and hands the switch
- * complete frames. Segments that do not fit the batch wait for the next
- * receive. Frames written to the tap are complete, with an empty header.
- * With offloads=off the kernel finishes everything before the tap, as
- * before.
+ * comes with a virtio_net_hdr, which becomes the frame's offload metadata
+ * (vnet.c): the switch passes the super-frame as it is to ports that take
+ * it and finishes it for the others. Frames written to the tap carry their
+ * metadata in the header too: the backend takes every offload but UDP
+ * segmentation, and the kernel finishes what the stack behind the tap
+ * cannot take. With offloads=off the kernel finishes everything before the
+ * tap, and the switch everything before it writes.
  *
  * The tap's carrier is the switch port's cable: vsw_backend_set_link()
  * switches it (TUNSETCARRIER). Closing the instance deletes a tap that the
@@ -42,23 +43,17 @@
 
 #define TAP_SLOT 9216u /* an MTU 9000 frame with headers and tags */
 /* The receive arena of one batch: VSW_BATCH_MAX frames of TAP_SLOT bytes
- * without offloads; with them, a read may bring a 64 KiB super-frame. */
+ * without offloads; with them, a read may bring a 64 KiB super-frame, so a
+ * batch ends when the arena cannot take one more (36 of them). */
 #define TAP_ARENA ((size_t)VSW_BATCH_MAX * TAP_SLOT)
 #define TAP_READ_MAX (65536u + 64u)
 #define TAP_VNET_HLEN 10u /* struct virtio_net_hdr */
-/* Room for the segments of the largest super-frame. */
-#define TAP_SPILL_ROOM ((size_t)TAP_READ_MAX + (size_t)VSW__GSO_MAX_SEGS * 256u)
 
 struct tap {
 	int fd;
 	char ifname[IFNAMSIZ];
 	uint8_t *buf;          /* the receive arena of one batch */
 	bool vnet;             /* IFF_VNET_HDR: frames come with offload metadata */
-	/* segments of a super-frame that did not fit in the last batch */
-	uint8_t *spill;
-	struct vsw_frame *spill_f;
-	unsigned int n_spill, spill_pos;
-	bool spill_live;       /* frames handed out may point into the spill */
 	int carrier;
 	bool dead;             /* the tap was deleted under us */
 };
@@ -104,11 +99,7 @@ static int tap_open(struct vsw_backend *be, const char *arg, const char *options
 		return -ENOMEM;
 	t->fd = -1;
 	t->buf = vsw__calloc(1, TAP_ARENA);
-	if (offloads) {
-		t->spill = vsw__calloc(1, TAP_SPILL_ROOM);
-		t->spill_f = vsw__calloc(VSW__GSO_MAX_SEGS, sizeof(*t->spill_f));
-	}
-	if (!t->buf || (offloads && (!t->spill || !t->spill_f))) {
+	if (!t->buf) {
 		err = -ENOMEM;
 		goto fail;
 	}
@@ -155,8 +146,6 @@ fail:
 	if (t->fd >= 0)
 		close(t->fd);
 	vsw__free(t->buf);
-	vsw__free(t->spill);
-	vsw__free(t->spill_f);
 	vsw__free(t);
 	return err;
 }
@@ -167,8 +156,6 @@ static void tap_close(struct vsw_backend *be)
 
 	close(t->fd);
 	vsw__free(t->buf);
-	vsw__free(t->spill);
-	vsw__free(t->spill_f);
 	vsw__free(t);
 }
 
@@ -177,63 +164,13 @@ static int tap_fd(struct vsw_backend *be)
 	return tap_of(be)->fd;
 }
 
-/* Hand out segments left from the last batch; true if some are still left. */
-static bool spill_out(struct tap *t, struct vsw_frame *f, unsigned int n, unsigned int *k)
-{
-	while (*k < n && t->spill_pos < t->n_spill)
-		f[(*k)++] = t->spill_f[t->spill_pos++];
-	return t->spill_pos < t->n_spill;
-}
-
-/* Finish one frame read with its virtio_net_hdr into f[*k...]; returns the
- * arena bytes its segments took, or 0. Segments that do not fit the batch
- * or the arena go to the spill and wait for the next receive. */
-static size_t vnet_frame(struct vsw_backend *be, struct tap *t, const uint8_t *hdr, uint8_t *b,
-			 uint32_t len, size_t room, struct vsw_frame *f, unsigned int n, unsigned int *k)
-{
-	struct vsw__offload o;
-	int s;
-
-	if (vsw__vnet_offload(hdr, &o) < 0) {
-		vsw_backend_count(be, VSW_CTR_RX_ERRORS, 1);
-		return 0;
-	}
-	s = vsw__vnet_finish(b, len, &o, b + len, room, f + *k, n - *k);
-	if (s == -ENOSPC) {
-		s = vsw__vnet_finish(b, len, &o, t->spill, TAP_SPILL_ROOM, t->spill_f,
-				     VSW__GSO_MAX_SEGS);
-		if (s > 0) {
-			t->n_spill = (unsigned int)s;
-			t->spill_pos = 0;
-			t->spill_live = true;
-			spill_out(t, f, n, k);
-			return 0;
-		}
-	}
-	if (s < 0) {
-		/* metadata the frame's bytes contradict: never forwarded */
-		vsw_backend_count(be, VSW_CTR_RX_ERRORS, 1);
-		return 0;
-	}
-	*k += (unsigned int)s;
-	return f[*k - 1].data + f[*k - 1].len > b + len ?
-	       (size_t)(f[*k - 1].data + f[*k - 1].len - (b + len)) : 0;
-}
-
 static int tap_recv(struct vsw_backend *be, struct vsw_frame *f, unsigned int n)
 {
 	struct tap *t = tap_of(be);
 	size_t used = 0, rmax = t->vnet ? TAP_READ_MAX : TAP_SLOT;
 	unsigned int k = 0;
 
-	/* the spill is reused only once a receive hands none of it out: the
-	 * frames of the last one have been forwarded by now */
-	if (t->spill_pos < t->n_spill) {
-		spill_out(t, f, n, &k);
-		return (int)k;
-	}
-	t->spill_live = false;
-	while (k < n && used + rmax <= TAP_ARENA && !t->spill_live) {
+	while (k < n && used + rmax <= TAP_ARENA) {
 		uint8_t *b = t->buf + used;
 		uint8_t hdr[TAP_VNET_HLEN];
 		struct iovec iov[2] = { { hdr, sizeof(hdr) }, { b, rmax } };
@@ -250,33 +187,40 @@ static int tap_recv(struct vsw_backend *be, struct vsw_frame *f, unsigned int n)
 		}
 		if (r == 0)
 			break;
-		if (!t->vnet) {
-			f[k++] = (struct vsw_frame){ .data = b, .len = (uint32_t)r };
-			used += ((size_t)r + 7) & ~(size_t)7;
-			continue;
+		if (t->vnet) {
+			if ((size_t)r <= sizeof(hdr)) {
+				vsw_backend_count(be, VSW_CTR_RX_ERRORS, 1);
+				continue;
+			}
+			r -= (ssize_t)sizeof(hdr);
 		}
-		if ((size_t)r <= sizeof(hdr)) {
+		f[k] = (struct vsw_frame){ .data = b, .len = (uint32_t)r };
+		if (t->vnet && vsw__vnet_to_frame(hdr, &f[k])) {
 			vsw_backend_count(be, VSW_CTR_RX_ERRORS, 1);
 			continue;
 		}
-		r -= (ssize_t)sizeof(hdr);
-		used += (size_t)r;
-		used += vnet_frame(be, t, hdr, b, (uint32_t)r, TAP_ARENA - used, f, n, &k);
-		used = (used + 7) & ~(size_t)7;
+		k++;
+		used += ((size_t)r + 7) & ~(size_t)7;
 	}
 	return (int)k;
 }
 
 static int tap_send(struct vsw_backend *be, const struct vsw_frame *f, unsigned int n)
 {
-	static const uint8_t no_offload[TAP_VNET_HLEN];
 	struct tap *t = tap_of(be);
+	uint8_t hdr[TAP_VNET_HLEN];
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		struct iovec iov[2] = { { (void *)no_offload, sizeof(no_offload) },
-					{ (void *)f[i].data, f[i].len } };
-		ssize_t r = t->vnet ? writev(t->fd, iov, 2) : write(t->fd, f[i].data, f[i].len);
+		struct iovec iov[2] = { { hdr, sizeof(hdr) }, { (void *)f[i].data, f[i].len } };
+		ssize_t r;
+
+		if (t->vnet) {
+			vsw__vnet_from_frame(&f[i], hdr);
+			r = writev(t->fd, iov, 2);
+		} else {
+			r = write(t->fd, f[i].data, f[i].len);
+		}
 		if (r < 0) {
 			if (errno == EAGAIN || errno == ENOBUFS)
 				break;
@@ -287,6 +231,15 @@ static int tap_send(struct vsw_backend *be, const struct vsw_frame *f, unsigned 
 		}
 	}
 	return (int)i;
+}
+
+/* What the kernel behind the tap takes unfinished (tun_get_user() hands
+ * it to virtio_net_hdr_to_skb()): all but UDP segmentation, which not
+ * every kernel knows there. */
+static uint64_t tap_offloads(struct vsw_backend *be)
+{
+	return tap_of(be)->vnet ? VSW_OFFLOAD_CSUM | VSW_OFFLOAD_TSO4 | VSW_OFFLOAD_TSO6 |
+					  VSW_OFFLOAD_TSO_ECN : 0;
 }
 
 static int tap_link_state(struct vsw_backend *be)
@@ -334,4 +287,5 @@ const struct vsw_backend_ops vsw__tap_ops = {
 	.set_link = tap_set_link,
 	.mac = tap_mac,
 	.mtu = tap_mtu,
+	.offloads = tap_offloads,
 };

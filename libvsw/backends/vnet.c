@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * vnet.c - frames that arrive with a virtio_net_hdr (a tap with
- * IFF_VNET_HDR, an AF_PACKET socket with PACKET_VNET_HDR): the header is
- * read, checked against the bytes, and the frame finished in software into
- * complete frames, a partial checksum completed or a TCP super-frame
- * segmented, because the switch forwards complete frames only.
+ * vnet.c - the virtio_net_hdr that a tap with IFF_VNET_HDR and an AF_PACKET
+ * socket with PACKET_VNET_HDR put before each frame, read into a frame's
+ * offload metadata on receive and written from it on send. The switch
+ * checks the metadata against the bytes (datapath/offload.c) and finishes
+ * in software what a destination port does not take; the backends only
+ * translate.
  */
 #include "backends/private.h"
 
@@ -14,74 +15,77 @@
 #define VIRTIO_NET_HDR_GSO_UDP_L4 5 /* Linux 5.18: UDP segmentation (USO) */
 #endif
 
-int vsw__vnet_offload(const void *hdr, struct vsw__offload *o)
+int vsw__vnet_to_frame(const void *hdr, struct vsw_frame *f)
 {
 	struct virtio_net_hdr h;
+	int hl;
 
 	/* the legacy header, in the host's byte order (tap and AF_PACKET
 	 * both give it so unless told otherwise) */
 	memcpy(&h, hdr, sizeof(h));
-	memset(o, 0, sizeof(*o));
-	if (h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
-		o->flags |= VSW__OFL_NEEDS_CSUM;
+	if (h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+		f->flags |= VSW_FRAME_CSUM_PARTIAL;
+		f->csum_start = h.csum_start;
+		f->csum_offset = h.csum_offset;
+	}
 	if (h.flags & VIRTIO_NET_HDR_F_DATA_VALID)
-		o->flags |= VSW__OFL_DATA_VALID;
-	o->gso_ecn = (h.gso_type & VIRTIO_NET_HDR_GSO_ECN) != 0;
+		f->flags |= VSW_FRAME_CSUM_VALID;
 	switch (h.gso_type & ~VIRTIO_NET_HDR_GSO_ECN) {
 	case VIRTIO_NET_HDR_GSO_NONE:
-		o->gso_type = VSW__GSO_NONE;
-		break;
+		return 0;
 	case VIRTIO_NET_HDR_GSO_TCPV4:
-		o->gso_type = VSW__GSO_TCPV4;
+		f->gso_type = VSW_GSO_TCPV4;
 		break;
 	case VIRTIO_NET_HDR_GSO_TCPV6:
-		o->gso_type = VSW__GSO_TCPV6;
+		f->gso_type = VSW_GSO_TCPV6;
 		break;
 	case VIRTIO_NET_HDR_GSO_UDP_L4: /* from a packet socket: a UDP_SEGMENT sender */
-		o->gso_type = VSW__GSO_UDP_L4;
+		f->gso_type = VSW_GSO_UDP_L4;
 		break;
-	default: /* UFO, and what a later kernel may add: not offered, refused */
+	default: /* UFO, and what a later kernel may add: no name for it */
 		return -EINVAL;
 	}
-	o->hdr_len = h.hdr_len;
-	o->gso_size = h.gso_size;
-	o->csum_start = h.csum_start;
-	o->csum_offset = h.csum_offset;
+	if (h.gso_type & VIRTIO_NET_HDR_GSO_ECN)
+		f->flags |= VSW_FRAME_GSO_ECN;
+	f->gso_size = h.gso_size;
+	/* Linux gives hdr_len as a hint (skb_headlen(), often more than the
+	 * headers): the real one is read from the bytes, which the switch
+	 * then holds the rest of the metadata to; a frame without one keeps
+	 * the hint and is refused there */
+	hl = vsw__offload_hdr_len(f->data, f->len);
+	f->hdr_len = hl > 0 ? (uint16_t)hl : h.hdr_len;
 	return 0;
 }
 
-int vsw__vnet_trust(const uint8_t *d, uint32_t len, struct vsw__offload *o)
+void vsw__vnet_from_frame(const struct vsw_frame *f, void *hdr)
 {
-	int hl;
+	struct virtio_net_hdr h = { 0 };
 
-	if (o->gso_type != VSW__GSO_NONE) {
-		/* the kernel's hdr_len is a hint (skb_headlen()): the real one
-		 * is read from the bytes, which the check then holds it to */
-		hl = vsw__offload_hdr_len(d, len);
-		if (hl < 0)
-			return -EINVAL;
-		o->hdr_len = (uint16_t)hl;
+	if (f->flags & VSW_FRAME_CSUM_PARTIAL) {
+		h.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+		h.csum_start = f->csum_start;
+		h.csum_offset = f->csum_offset;
+	} else if (f->flags & VSW_FRAME_CSUM_VALID) {
+		h.flags = VIRTIO_NET_HDR_F_DATA_VALID;
 	}
-	return vsw__offload_check(d, len, o) ? -EINVAL : 0;
-}
-
-int vsw__vnet_finish(uint8_t *d, uint32_t len, const struct vsw__offload *o, uint8_t *out,
-		     size_t cap, struct vsw_frame *f, unsigned int max)
-{
-	struct vsw__offload real = *o;
-
-	if (!max)
-		return -ENOSPC;
-	if (o->gso_type == VSW__GSO_NONE && !(o->flags & VSW__OFL_NEEDS_CSUM)) {
-		f[0] = (struct vsw_frame){ .data = d, .len = len };
-		return 1;
+	switch (f->gso_type) {
+	case VSW_GSO_TCPV4:
+		h.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+		break;
+	case VSW_GSO_TCPV6:
+		h.gso_type = VIRTIO_NET_HDR_GSO_TCPV6;
+		break;
+	case VSW_GSO_UDP_L4:
+		h.gso_type = VIRTIO_NET_HDR_GSO_UDP_L4;
+		break;
+	default:
+		break;
 	}
-	if (vsw__vnet_trust(d, len, &real))
-		return -EINVAL;
-	if (real.gso_type == VSW__GSO_NONE) {
-		vsw__csum_complete(d, len, &real);
-		f[0] = (struct vsw_frame){ .data = d, .len = len };
-		return 1;
+	if (h.gso_type) {
+		if (f->flags & VSW_FRAME_GSO_ECN)
+			h.gso_type |= VIRTIO_NET_HDR_GSO_ECN;
+		h.gso_size = f->gso_size;
+		h.hdr_len = f->hdr_len;
 	}
-	return vsw__gso_segment(d, len, &real, out, cap, f, max);
+	memcpy(hdr, &h, sizeof(h));
 }

@@ -404,5 +404,9 @@ bool vsw__frame_offload_ok(const struct vsw_frame *f)
 		if (f->reserved[i])
 			return false;
 	vsw__offload_of(f, &o);
-	return vsw__offload_check(f->data, f->len, &o) == 0;
+	if (vsw__offload_check(f->data, f->len, &o))
+		return false;
+	/* a "super-frame" of one segment is not one (Linux's tcp_gso_segment()
+	 * refuses it too): the check has made sure hdr_len < len */
+	return !f->gso_type || f->len - f->hdr_len > f->gso_size;
 }

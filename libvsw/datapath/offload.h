@@ -124,7 +124,8 @@ int vsw__gso_segment(const uint8_t *d, uint32_t len, const struct vsw__offload *
 void vsw__offload_of(const struct vsw_frame *f, struct vsw__offload *o);
 
 /* Whether a frame's offload metadata may be trusted: known flags and GSO
- * type, reserved bytes zero, and vsw__offload_check() of its bytes. */
+ * type, reserved bytes zero, vsw__offload_check() of its bytes, and with a
+ * GSO type more payload than one segment. */
 bool vsw__frame_offload_ok(const struct vsw_frame *f);
 
 /* Bytes vsw__gso_segment() needs in 'out' for this frame: len + (segments
