@@ -7,7 +7,10 @@
  * gso_size 1448, so 1514-byte frames for a 1500 MTU; the same over IPv6;
  * UDP-L4 with 1472-byte datagrams) are segmented again and again into one
  * output buffer, and partial checksums of 1500-byte and 64 KiB frames are
- * completed. Gbit/s counts the super-frame's (or frame's) bytes.
+ * completed. Gbit/s counts the super-frame's (or frame's) bytes. The path_*
+ * scenarios send the 64 KiB TCPv4 super-frame through a switch, vNIC to
+ * vNIC: to a port that takes TSO (checked, passed on as it is) and to one
+ * that does not (checked and segmented for it in the frame path).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +29,10 @@
 struct oscen {
 	const char *name, *what;
 	int segment;                    /* 1: vsw__gso_segment, 0: vsw__csum_complete */
+	int path;                       /* through a switch: 1 to a TSO port, 2 to a plain one */
+	struct vsw_switch *sw;
+	struct vsw_port *in;
+	struct vsw_frame f;
 	int v6, udp;
 	uint32_t frame_len;             /* csum: the frame's length */
 	uint8_t *d;
@@ -53,6 +60,36 @@ static void put16(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)(v >> 8);
 	p[1] = (uint8_t)v;
+}
+
+static unsigned int path_rx(struct vsw_port *port, const struct vsw_frame *f, unsigned int n,
+			    void *user)
+{
+	(void)port;
+	(void)user;
+	sink += n + f[0].len;
+	return n;
+}
+
+/* A switch for a path_* scenario: vNIC a (the frame's source) to vNIC b
+ * (its destination), b taking TSO (path 1) or nothing (path 2). */
+static int path_setup(struct oscen *s)
+{
+	const uint8_t *dst = s->d, *src = s->d + 6;
+	struct vsw_portgroup *pg;
+	struct vsw_vnic *a, *b;
+
+	if (vsw_switch_new("bench", NULL, &s->sw) || vsw_portgroup_add(s->sw, "pg", 0, 0, &pg) ||
+	    vsw_vnic_add(pg, "a", src, 0, &a) || vsw_vnic_add(pg, "b", dst, 0, &b) ||
+	    vsw_vnic_set_rx(b, path_rx, NULL) ||
+	    vsw_port_set_offloads(vsw_vnic_port(b), s->path == 1 ? VSW_OFFLOAD_ALL : 0))
+		return -1;
+	s->in = vsw_vnic_port(a);
+	s->f = (struct vsw_frame){ .data = s->d, .len = s->len, .flags = VSW_FRAME_CSUM_PARTIAL,
+				   .gso_type = VSW_GSO_TCPV4, .gso_size = s->o.gso_size,
+				   .hdr_len = s->o.hdr_len, .csum_start = s->o.csum_start,
+				   .csum_offset = s->o.csum_offset };
+	return 0;
 }
 
 /* A TCP (with timestamps) or UDP frame over IPv4 or IPv6 of 'len' bytes;
@@ -113,7 +150,7 @@ static int build(struct oscen *s, uint32_t len, uint16_t gs)
 	};
 	if (vsw__offload_check(s->d, len, &s->o) < 0 || vsw__gso_room(len, &s->o) > sizeof(out))
 		return -1;
-	return 0;
+	return s->path ? path_setup(s) : 0;
 }
 
 static double run_once(struct oscen *s, uint64_t iters)
@@ -121,7 +158,10 @@ static double run_once(struct oscen *s, uint64_t iters)
 	double t = now_ns();
 	uint32_t acc = 0;
 
-	if (s->segment) {
+	if (s->path) {
+		for (uint64_t i = 0; i < iters; i++)
+			vsw_port_input(s->in, &s->f, 1);
+	} else if (s->segment) {
 		for (uint64_t i = 0; i < iters; i++) {
 			int n = vsw__gso_segment(s->d, s->len, &s->o, out, sizeof(out), frames, SEG_MAX);
 			acc += (uint32_t)n + frames[0].data[50];
@@ -159,6 +199,10 @@ int bench_offload(int json, int runs, double seconds)
 		  .what = "complete a TCPv4 checksum, 1514-byte frame" },
 		{ .name = "csum_64k", .frame_len = 14 + 65535,
 		  .what = "complete a TCPv4 checksum, 64 KiB frame" },
+		{ .name = "path_pass", .segment = 1, .path = 1, .frame_len = 14 + 65535,
+		  .what = "the super-frame through a switch to a TSO port, as it is" },
+		{ .name = "path_split", .segment = 1, .path = 2, .frame_len = 14 + 65535,
+		  .what = "the super-frame through a switch to a plain port, segmented" },
 	};
 	const size_t n = sizeof(sc) / sizeof(sc[0]);
 
@@ -172,6 +216,8 @@ int bench_offload(int json, int runs, double seconds)
 		}
 		s->segs = s->segment ? (unsigned int)vsw__gso_segment(s->d, s->len, &s->o, out,
 								     sizeof(out), frames, SEG_MAX) : 1;
+		if (s->path == 1)
+			s->segs = 1;
 		warm = run_once(s, 200);
 		s->iters = (uint64_t)(seconds * 1e9 / warm);
 		if (s->iters < 100)
@@ -199,6 +245,7 @@ int bench_offload(int json, int runs, double seconds)
 		else
 			printf("%-10s %9.2f %11.1f %9.3f %7u  %s\n", s->name, gbps, ns,
 			       s->segs * 1e3 / ns, s->segs, s->what);
+		vsw_switch_free(s->sw);
 		free(s->d);
 	}
 	if (json)

@@ -310,6 +310,9 @@ NR(input_frames, vsw_port_input(g_port, NULL, 1))
 NR(set_rx, vsw_port_set_rx(NULL, noop_rx, NULL))
 NR(vnic_set_rx, vsw_vnic_set_rx(NULL, noop_rx, NULL))
 NR(vmk_set_rx, vsw_vmk_set_rx(NULL, noop_rx, NULL))
+NR(set_offloads, vsw_port_set_offloads(NULL, 0))
+NR(set_offloads_bits, vsw_port_set_offloads(g_port, VSW_OFFLOAD_ALL + 1))
+NR(offloads, vsw_port_offloads(NULL))
 NR(set_clock, vsw_switch_set_clock(NULL, NULL, NULL))
 NR(cur_up, vsw_port_current_uplink(NULL))
 NR(fdb_each_sw, vsw_switch_fdb_foreach(NULL, noop_fdb, NULL))
@@ -462,6 +465,9 @@ static const struct null_row nulls[] = {
 	R(set_rx, "vsw_port_set_rx(NULL)", -EINVAL),
 	R(vnic_set_rx, "vsw_vnic_set_rx(NULL)", -EINVAL),
 	R(vmk_set_rx, "vsw_vmk_set_rx(NULL)", -EINVAL),
+	R(set_offloads, "vsw_port_set_offloads(NULL)", -EINVAL),
+	R(set_offloads_bits, "vsw_port_set_offloads(unknown bit)", -EINVAL),
+	R(offloads, "vsw_port_offloads(NULL)", 0),
 	R(set_clock, "vsw_switch_set_clock(NULL)", -EINVAL),
 	R(cur_up, "vsw_port_current_uplink(NULL)", 0),
 	R(fdb_each_sw, "vsw_switch_fdb_foreach(NULL sw)", -EINVAL),
