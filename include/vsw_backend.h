@@ -66,6 +66,8 @@ struct vsw_backend_ops {
 	 * @param be       The new instance, its private pointer NULL.
 	 * @param arg      The spec after "TYPE:" (may be empty, never NULL).
 	 * @param options  The options string given to vsw_backend_open(), or NULL.
+	 * May call vsw_backend_set_priv() and vsw_backend_notify(); no
+	 * switch owns the instance yet.
 	 * @return 0, or a negative errno; on failure @c close is not called and
 	 *         the backend must have released what it took.
 	 */
@@ -73,6 +75,8 @@ struct vsw_backend_ops {
 
 	/**
 	 * @brief Release everything the instance holds. Required; cannot fail.
+	 *
+	 * Calls nothing of the library but vsw_backend_priv().
 	 * @param be  The instance.
 	 */
 	void (*close)(struct vsw_backend *be);
@@ -82,7 +86,8 @@ struct vsw_backend_ops {
 	 *
 	 * It must poll readable whenever @c recv would return frames or the
 	 * link state changed. A backend without one is received from on every
-	 * round of vsw_switch_poll(), which then waits at most 1 ms.
+	 * round of vsw_switch_poll(), which then waits at most 1 ms. Calls
+	 * nothing.
 	 * @param be  The instance.
 	 * @return The descriptor, or a negative errno if there is none.
 	 */
@@ -90,8 +95,16 @@ struct vsw_backend_ops {
 
 	/**
 	 * @brief Receive up to @p n frames without blocking. Required.
+	 *
+	 * Fill every member of each descriptor (a designated initializer
+	 * zeroes what a frame does not use): a frame whose device handed it
+	 * over unfinished carries its offload metadata (a partial checksum,
+	 * a GSO super-frame), which the switch checks against the bytes
+	 * (VSW_CTR_BAD_OFFLOAD) and finishes for the ports that need it. May
+	 * call vsw_backend_count() and vsw_backend_notify(), never
+	 * vsw_port_input() (the switch forwards what this returns).
 	 * @param be      The instance.
-	 * @param frames  Descriptors to fill (data, len, vlan_tci, flags).
+	 * @param frames  Descriptors to fill.
 	 * @param n       Their number, 1 to VSW_BATCH_MAX.
 	 * @return The number received (0 if none), or a negative errno, which
 	 *         the switch counts in the port's rx_errors.
@@ -118,6 +131,8 @@ struct vsw_backend_ops {
 
 	/**
 	 * @brief The carrier state. May be NULL: always up.
+	 *
+	 * May call vsw_backend_count() (drops read with the state).
 	 * @param be  The instance.
 	 * @return 1 up, 0 down, or a negative errno (taken as down).
 	 */
@@ -125,6 +140,8 @@ struct vsw_backend_ops {
 
 	/**
 	 * @brief Bring the link up or down. May be NULL: @c -EOPNOTSUPP.
+	 *
+	 * May call vsw_backend_notify().
 	 * @param be  The instance.
 	 * @param up  1 or 0.
 	 * @return 0 or a negative errno.
@@ -133,6 +150,8 @@ struct vsw_backend_ops {
 
 	/**
 	 * @brief The MAC address of the underlying device. May be NULL.
+	 *
+	 * Calls nothing.
 	 * @param be   The instance.
 	 * @param mac  Receives 6 bytes.
 	 * @return 0 or a negative errno.
@@ -141,6 +160,8 @@ struct vsw_backend_ops {
 
 	/**
 	 * @brief The MTU of the underlying device. May be NULL.
+	 *
+	 * Calls nothing.
 	 * @param be  The instance.
 	 * @return The MTU in bytes, or a negative errno.
 	 */
