@@ -40,10 +40,12 @@ void vsw__port_deliver(struct vsw_switch *sw, struct vsw_hot *q, const struct vs
 				q->be->ops->want_writable(q->be);
 		}
 	} else if (q->rx_fn) {
+		/* the port's counters are a cold line: touched only on a shortfall */
 		sent = q->rx_fn(q->port, f, n, q->rx_user);
-		if (sent > n)
+		if (__builtin_expect(sent < n, 0))
+			q->port->ctr[VSW_CTR_TX_FULL] += n - sent;
+		else
 			sent = n;
-		q->port->ctr[VSW_CTR_TX_FULL] += n - sent;
 	}
 	sw->in_flush = was;
 	sw->in_deliver = was_delivering;
