@@ -2,15 +2,18 @@
 # SPDX-License-Identifier: MIT
 # Description: TCP through an afpacket uplink with the kernel's default
 # offloads on the veth (TSO, GSO, GRO, checksum offload: the far end's
-# stack sends 64 KiB super-frames with partial checksums, which the
-# backend finishes in software). A namespace on a tap vNIC (offloads on
-# too) runs iperf3 for 5 s each way with "the physical network", a
-# namespace behind the uplink's veth: untagged, with an 88-byte MSS (a
-# super-frame of 700 segments, more than a batch: the spill), and on
-# VLAN 10: a VST port group on each side of the veth, the far one a second
-# switch in the far namespace, on its own afpacket uplink (the tag on the
-# wire, stripped by the kernel on receive). No frame may count as
-# rx_errors or truncated.
+# stack sends 64 KiB super-frames with partial checksums). The 2.0 frame
+# contract: the super-frames cross the switch as they are to the ports
+# that take them (the afpacket uplink, vm1's tap) and are segmented by the
+# switch for the one that does not (vm2's tap, offloads=off). A namespace
+# on the tap vNIC vm1 runs iperf3 for 5 s each way with "the physical
+# network", a namespace behind the uplink's veth: untagged, with an 88-byte
+# MSS (super-frames of hundreds of segments), and on VLAN 10 (vm2): a VST
+# port group on each side of the veth, the far one a second switch in the
+# far namespace, on its own afpacket uplink (the tag on the wire, stripped
+# by the kernel on receive). No frame may count as rx_errors, truncated,
+# bad_offload or offload_failed; vm1 must get super-frames (more than 3000
+# bytes a frame on average, none segmented for it), vm2 segments.
 . "$(dirname "$0")/netns-lib.sh"
 MODE_OPTS=${AFP_OPTS:-}
 command -v iperf3 >/dev/null || { echo "SKIP: iperf3 missing"; exit 77; }
@@ -32,7 +35,7 @@ done
 echo "veth ${P}u/${P}p: $(grep -E '^(tcp-segmentation-offload|generic-segmentation-offload|tx-checksumming):' "$TMP/fp" | tr '\n' ' ')"
 
 start_switch --pg A=0 --pg v10=10 --uplink "vmnic0=afpacket:${P}u${MODE_OPTS:+:$MODE_OPTS}" \
-	--vnic "A/vm1=tap:${P}a" --vnic "v10/vm2=tap:${P}b"
+	--vnic "A/vm1=tap:${P}a" --vnic "v10/vm2=tap:${P}b:offloads=off"
 in_ns "${P}h1" "${P}a" 10.77.3.1/24
 ip link set "${P}b" netns "${P}h1" && ip -n "${P}h1" addr add 10.77.4.1/24 dev "${P}b" &&
 	ip -n "${P}h1" link set "${P}b" up || fail "vm2's tap"
@@ -88,8 +91,16 @@ stop_switch
 cat "$TMP/counters"
 [ "$(counter vm2 tx_packets)" -gt 1000 ] || fail "vm2 (VLAN 10) got $(counter vm2 tx_packets) frames"
 for p in vmnic0 vm1 vm2; do
-	for c in rx_errors truncated; do
+	for c in rx_errors truncated bad_offload offload_failed; do
 		[ "$(counter $p $c)" = 0 ] || fail "$p: $c $(counter $p $c)"
 	done
+done
+[ "$(counter vm1 sw_segmented)" = 0 ] || fail "vm1 takes TSO, yet $(counter vm1 sw_segmented) were segmented for it"
+avg=$(( $(counter vm1 tx_bytes) / $(counter vm1 tx_packets) ))
+echo "vm1: $avg bytes a frame on average"
+[ "$avg" -gt 3000 ] || fail "vm1 got no super-frames ($avg bytes a frame)"
+[ "$(counter vm2 sw_segmented)" -gt 0 ] || fail "vm2 (offloads=off) got no segmented super-frames"
+for c in rx_errors truncated bad_offload offload_failed; do
+	grep -q "^pnic0 $c " "$TMP/counters2" && fail "pnic0: $c"
 done
 echo PASS

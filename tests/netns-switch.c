@@ -56,27 +56,33 @@ static struct vsw_portgroup *pg_named(const char *name)
 	return pg;
 }
 
-static void add_uplink(char *arg)
+/* afpacket:veth0:rx=v3 -> spec afpacket:veth0, options rx=v3 (NULL if none) */
+static char *split_options(char *spec)
 {
-	char *spec = split(arg, '='), *opts = NULL;
-	struct vsw_uplink *u;
+	char *c = strchr(spec, ':'), *opts = NULL;
 
-	/* afpacket:veth0:rx=v3 -> spec afpacket:veth0, options rx=v3 */
-	char *c = strchr(spec, ':');
 	if (c && (opts = strchr(c + 1, ':')))
 		*opts++ = 0;
+	return opts;
+}
+
+static void add_uplink(char *arg)
+{
+	char *spec = split(arg, '='), *opts = split_options(spec);
+	struct vsw_uplink *u;
+
 	CHECK(vsw_uplink_add(sw, arg, 0, &u), arg);
 	CHECK(vsw_port_attach(vsw_uplink_port(u), spec, opts), spec);
 }
 
 static void add_vnic(char *arg)
 {
-	char *spec = split(arg, '='), *name = split(arg, '/');
+	char *spec = split(arg, '='), *name = split(arg, '/'), *opts = split_options(spec);
 	struct vsw_backend *be;
 	struct vsw_vnic *v;
 	uint8_t mac[6];
 
-	CHECK(vsw_backend_open(spec, NULL, &be), spec);
+	CHECK(vsw_backend_open(spec, opts, &be), spec);
 	CHECK(vsw_backend_mac(be, mac), "backend MAC");
 	CHECK(vsw_vnic_add(pg_named(arg), name, mac, 0, &v), name);
 	CHECK(vsw_port_attach_backend(vsw_vnic_port(v), be), name);
