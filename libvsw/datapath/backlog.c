@@ -2,8 +2,8 @@
 /*
  * backlog.c - input given to vsw_port_input() while the switch delivers
  * (a device model answering from its receive callback): the frames are
- * copied here and forwarded when the outermost vsw_port_input() or poll
- * round ends, in order. Bounded in frames and bytes; what does not fit is
+ * copied here, and input.c forwards them when the outermost
+ * vsw_port_input() or poll round ends, in order. Bounded in frames and bytes; what does not fit is
  * counted on its port (rx and queue_full), so every frame is accounted for.
  * Allocated on first use: a switch nobody answers from pays nothing.
  */
@@ -16,6 +16,7 @@
 
 struct vsw_backlog {
 	unsigned int n;
+	unsigned int pos;      /* where the run under way has come to */
 	size_t used;
 	bool draining;
 	struct vsw_port *port[BACKLOG_FRAMES];
@@ -53,23 +54,37 @@ bool vsw__backlog_pending(const struct vsw_switch *sw)
 	return sw->backlog && sw->backlog->n;
 }
 
-void vsw__backlog_run(struct vsw_switch *sw)
+bool vsw__backlog_begin(struct vsw_switch *sw)
 {
 	struct vsw_backlog *b = sw->backlog;
 
 	if (!b || !b->n || b->draining)
-		return;
-	/* what this forwarding queues again is appended and forwarded in the
-	 * same run: the queue's bounds end it */
+		return false;
 	b->draining = true;
-	for (unsigned int i = 0; i < b->n;) {
-		unsigned int k = 1;
-		while (i + k < b->n && b->port[i + k] == b->port[i] && k < VSW_BATCH_MAX)
-			k++;
-		if (b->port[i])
-			vsw_port_input(b->port[i], &b->f[i], k);
-		i += k;
-	}
+	b->pos = 0;
+	return true;
+}
+
+unsigned int vsw__backlog_next(struct vsw_switch *sw, struct vsw_port **p,
+			       const struct vsw_frame **f)
+{
+	struct vsw_backlog *b = sw->backlog;
+	unsigned int i = b->pos, k = 1;
+
+	if (i >= b->n)
+		return 0;
+	while (i + k < b->n && b->port[i + k] == b->port[i] && k < VSW_BATCH_MAX)
+		k++;
+	*p = b->port[i];
+	*f = &b->f[i];
+	b->pos = i + k;
+	return k;
+}
+
+void vsw__backlog_end(struct vsw_switch *sw)
+{
+	struct vsw_backlog *b = sw->backlog;
+
 	b->n = 0;
 	b->used = 0;
 	b->draining = false;

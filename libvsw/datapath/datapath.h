@@ -51,11 +51,17 @@ void vsw__port_link_changed(struct vsw_port *p);
 void vsw__pg_changed(struct vsw_portgroup *pg);
 
 /* ---- deliver.c ---- */
+/* Hand every staged output to its port, grouped by port, order kept. */
+void vsw__flush_outputs(struct vsw_switch *sw);
+
+/* ---- handoff.c ---- */
 /* Deliver frames to one port now (backend, callback), counting tx. */
 void vsw__port_deliver(struct vsw_switch *sw, struct vsw_hot *h, const struct vsw_frame *f,
 			unsigned int n);
-/* Hand every staged output to its port, grouped by port, order kept. */
-void vsw__flush_outputs(struct vsw_switch *sw);
+
+/* ---- input.c ---- */
+/* Forward the input queued during deliveries (not from inside one). */
+void vsw__backlog_run(struct vsw_switch *sw);
 
 /* ---- backlog.c ---- */
 /* Queue input given during a delivery (counted queue_full when full). */
@@ -63,8 +69,15 @@ void vsw__backlog_add(struct vsw_switch *sw, struct vsw_port *p, const struct vs
 		      unsigned int n);
 /* Whether input waits to be forwarded. */
 bool vsw__backlog_pending(const struct vsw_switch *sw);
-/* Forward what waits (not from inside a delivery). */
-void vsw__backlog_run(struct vsw_switch *sw);
+/* Start forwarding what waits: false if nothing does or a run is under way. */
+bool vsw__backlog_begin(struct vsw_switch *sw);
+/* The next run of queued frames from one port (at most VSW_BATCH_MAX): their
+ * number, 0 at the end; *p is NULL for a port removed since. What the run
+ * queues meanwhile is appended and comes too. */
+unsigned int vsw__backlog_next(struct vsw_switch *sw, struct vsw_port **p,
+			       const struct vsw_frame **f);
+/* The run is over: the queue is empty. */
+void vsw__backlog_end(struct vsw_switch *sw);
 /* A port is going: what it queued is dropped unseen. */
 void vsw__backlog_forget(struct vsw_switch *sw, const struct vsw_port *p);
 void vsw__backlog_free(struct vsw_switch *sw);

@@ -408,6 +408,22 @@ static void from_uplink(struct vsw_switch *sw, struct vsw_port *p, struct pkt *p
 	}
 }
 
+void vsw__backlog_run(struct vsw_switch *sw)
+{
+	struct vsw_port *p;
+	const struct vsw_frame *f;
+	unsigned int k;
+
+	/* what this forwarding queues again is appended and forwarded in the
+	 * same run: the queue's bounds end it */
+	if (!vsw__backlog_begin(sw))
+		return;
+	while ((k = vsw__backlog_next(sw, &p, &f)))
+		if (p)
+			vsw_port_input(p, f, k);
+	vsw__backlog_end(sw);
+}
+
 int vsw_port_input(struct vsw_port *p, const struct vsw_frame *frames, unsigned int n)
 {
 	struct pkt pk[VSW_BATCH_MAX];
