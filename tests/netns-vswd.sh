@@ -55,6 +55,7 @@ offl() { ctl --json list | python3 -c 'import json, sys
 d = json.load(sys.stdin)
 print(*[",".join(p["offloads"]) for s in d["vswitches"] for g in s["portgroups"]
         for p in g["ports"] if p["name"] == sys.argv[1]])' "$1"; }
+[ "$(offl vm1)" = "csum,tso4,tso6,tso_ecn" ] || fail "vm1: a tap with its offloads on takes '$(offl vm1)'"
 [ "$(offl vm3)" = "" ] || fail "vm3: a tap with offloads=off takes $(offl vm3)"
 [ "$(offl vm4)" = "csum,tso4" ] || fail "vm4 takes '$(offl vm4)'"
 ctl list | grep -q 'vnic vm4 .* offloads=csum,tso4$' || fail "list: vm4's offloads"
