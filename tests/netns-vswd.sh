@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Description: vswd driven by vswctl end to end: a switch built from the
 # CLI carries pings between two namespaces on tap vNICs; read commands in
-# text and JSON; exit statuses 1 (bad input, naming the word) and 2 (no
+# text and JSON; backend options passed through and --offloads shown by
+# list; exit statuses 1 (bad input, naming the word) and 2 (no
 # daemon); a non-root peer may read but not change; a bad configuration
 # line is reported with its line number and nothing is left half-built;
 # daemon mode with a pid file; SIGTERM removes taps and the socket.
@@ -45,6 +46,26 @@ ctl fdb --json | python3 -m json.tool >/dev/null || fail "fdb --json"
 ctl policy get vSwitch0 Prod | grep -q 'forged_transmits *reject *(set here)' || fail "policy get"
 ctl policy get vSwitch0 Prod | grep -q 'promiscuous *reject *(inherited)' || fail "policy inherited"
 ctl --json policy get vSwitch0 Prod | python3 -m json.tool >/dev/null || fail "policy --json"
+
+info "backend options pass through; --offloads within what the backend carries"
+ctl vnic add vSwitch0 Prod vm3 --backend "tap:${P}c" --options offloads=off --offloads all ||
+	fail "vnic add --options offloads=off --offloads all"
+ctl vnic add vSwitch0 Prod vm4 --offloads csum,tso4 || fail "vnic add --offloads"
+offl() { ctl --json list | python3 -c 'import json, sys
+d = json.load(sys.stdin)
+print(*[",".join(p["offloads"]) for s in d["vswitches"] for g in s["portgroups"]
+        for p in g["ports"] if p["name"] == sys.argv[1]])' "$1"; }
+[ "$(offl vm1)" = "csum,tso4,tso6,tso_ecn" ] || fail "vm1: a tap with its offloads on takes '$(offl vm1)'"
+[ "$(offl vm3)" = "" ] || fail "vm3: a tap with offloads=off takes $(offl vm3)"
+[ "$(offl vm4)" = "csum,tso4" ] || fail "vm4 takes '$(offl vm4)'"
+ctl list | grep -q 'vnic vm4 .* offloads=csum,tso4$' || fail "list: vm4's offloads"
+ctl vnic set vSwitch0 vm4 --offloads none || fail "vnic set --offloads none"
+[ "$(offl vm4)" = "" ] || fail "vm4 still takes '$(offl vm4)'"
+ctl list | grep -q 'vnic vm4 .*offloads' && fail "list: vm4 shows offloads it has not"
+set +e; out=$(ctl vnic add vSwitch0 Prod vm5 --backend "tap:${P}d" --options offloads=maybe 2>&1); rc=$?; set -e
+[ $rc -eq 1 ] || fail "a backend option the tap refuses: exit $rc ($out)"
+ctl stats vSwitch0 vm3 | grep -q 'bad_offload' || fail "stats: no bad_offload counter"
+ctl vnic remove vSwitch0 vm3 && ctl vnic remove vSwitch0 vm4 || fail "vnic remove vm3 vm4"
 
 info "JSON is UTF-8 even for names that are not; an empty active list"
 ctl portgroup add vSwitch0 "$(printf 'caf\303 \377q"\\')" || fail "portgroup add (bytes)"

@@ -109,14 +109,20 @@ static bool option_ok(const struct vswcmd *c, const char *opt)
 	case OBJ_PORTGROUP:
 		return !strcmp(opt, "vlan") && c->verb != VERB_REMOVE;
 	case OBJ_UPLINK:
+		if (!strcmp(opt, "offloads"))
+			return c->verb == VERB_ADD || c->verb == VERB_SET;
 		if (c->verb == VERB_ADD)
 			return !strcmp(opt, "backend") || !strcmp(opt, "options");
 		return c->verb == VERB_SET && !strcmp(opt, "link");
 	case OBJ_VNIC:
+		if (!strcmp(opt, "offloads"))
+			return c->verb == VERB_ADD || c->verb == VERB_SET;
 		if (c->verb == VERB_ADD)
 			return !strcmp(opt, "mac") || !strcmp(opt, "backend") || !strcmp(opt, "options");
 		return c->verb == VERB_SET && (!strcmp(opt, "mac") || !strcmp(opt, "link"));
 	case OBJ_VMK:
+		if (!strcmp(opt, "offloads"))
+			return c->verb == VERB_ADD || c->verb == VERB_SET;
 		if (c->verb == VERB_ADD)
 			return !strcmp(opt, "mac") || !strcmp(opt, "services") ||
 			       !strcmp(opt, "backend") || !strcmp(opt, "options") ||
@@ -179,6 +185,10 @@ static int take_option(struct vswcmd *c, const char *opt, const char *val, char 
 		c->backend = val;
 	} else if (!strcmp(opt, "options")) {
 		c->options = val;
+	} else if (!strcmp(opt, "offloads")) {
+		if (cmdval_offloads(val, &c->offloads))
+			ERR("bad offload list '%s' (csum,tso4,tso6,tso_ecn,uso, all or none)", val);
+		c->has_offloads = true;
 	} else if (!strcmp(opt, "netstack")) {
 		if (cmdval_stack_name(val))
 			ERR("bad TCP/IP stack name '%s' (1-%d of A-Z a-z 0-9 . _ -)", val, VSW_NAME_MAX);
@@ -376,7 +386,7 @@ int vswcmd_parse_words(int n, char *const *words, struct vswcmd *c, char *err, s
 	if (c->verb == VERB_SET) {
 		bool any = c->has_mtu || c->has_vlan || c->has_mac || c->has_link || c->has_services ||
 			   c->has_ips || c->has_gateways || c->has_beacon_interval || c->has_lldp || c->has_lldp_interval ||
-			   c->obj == OBJ_POLICY;
+			   c->has_offloads || c->obj == OBJ_POLICY;
 		if (!any)
 			ERR("%s set: nothing to set", objects[o].word);
 	}

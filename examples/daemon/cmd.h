@@ -10,25 +10,28 @@
  *             | set NAME [--mtu N] [--beacon-interval MS] [--lldp MODE] [--lldp-interval SEC]
  *   portgroup add SWITCH NAME [--vlan N] | remove SWITCH NAME
  *             | set SWITCH NAME --vlan N
- *   uplink    add SWITCH NAME --backend SPEC [--options OPTS]
- *             | remove SWITCH NAME | set SWITCH NAME --link up|down
+ *   uplink    add SWITCH NAME --backend SPEC [--options OPTS] [--offloads LIST]
+ *             | remove SWITCH NAME | set SWITCH NAME [--link up|down] [--offloads LIST]
  *             | neighbors [SWITCH [NAME]]
  *   vnic      add SWITCH PORTGROUP NAME [--mac MAC] [--backend SPEC] [--options OPTS]
- *             | remove SWITCH NAME | set SWITCH NAME [--mac MAC] [--link up|down]
+ *                 [--offloads LIST]
+ *             | remove SWITCH NAME
+ *             | set SWITCH NAME [--mac MAC] [--link up|down] [--offloads LIST]
  *   vmk       add SWITCH PORTGROUP NAME [--mac MAC] [--services LIST]
  *                 [--netstack NAME] [--ip ADDR/PREFIX,...|none] [--mtu N]
- *                 [--gateway GW[,GW6]|none]
+ *                 [--gateway GW[,GW6]|none] [--offloads LIST]
  *             | add SWITCH PORTGROUP NAME [--mac MAC] [--services LIST]
- *                 --backend SPEC [--options OPTS]
+ *                 --backend SPEC [--options OPTS] [--offloads LIST]
  *             | remove SWITCH NAME
  *             | set SWITCH NAME [--services LIST] [--ip LIST|none] [--mtu N]
- *                   [--gateway GW[,GW6]|none]
+ *                   [--gateway GW[,GW6]|none] [--offloads LIST]
  *   policy    get SWITCH [PORTGROUP] | set SWITCH [PORTGROUP] KEY=VALUE...
  *             | clear SWITCH PORTGROUP KEY...
  *   list | stats [SWITCH [PORT]] | fdb [SWITCH]
  *   vde       add SWITCH PORTGROUP DIR | remove SWITCH DIR
  *   netstack  add NAME | remove NAME
  *
+ * --offloads LIST: csum,tso4,tso6,tso_ecn,uso, all or none (VSW_OFFLOAD_*).
  * Read commands take --json. Words are separated by blanks; double quotes
  * group words ("VM Network"), a backslash escapes the next character, and
  * '#' at the start of a word begins a comment.
@@ -76,11 +79,12 @@ struct vswcmd {
 
 	/* options; 'has_*' tells whether they were given */
 	bool has_mtu, has_vlan, has_mac, has_services, has_link, has_beacon_interval, has_lldp,
-		has_lldp_interval, has_max_macs;
+		has_lldp_interval, has_max_macs, has_offloads;
 	unsigned int mtu, vlan, services, beacon_interval, lldp_interval;
 	unsigned int max_macs;   /* --max-macs: learned addresses the MAC table holds */
 	int link;
 	int lldp;                /* enum vsw_lldp_mode */
+	uint64_t offloads;       /* --offloads: VSW_OFFLOAD_* bits */
 	uint8_t mac[6];
 	const char *backend, *options;
 	const char *netstack;    /* --netstack: the vmk's interface's TCP/IP stack */
@@ -130,5 +134,11 @@ int vswcmd_parse_mac(const char *s, uint8_t mac[6]);
 
 /* The name of an LLDP mode: "none", "listen", "advertise" or "both". */
 const char *vswcmd_lldp_mode(int mode);
+
+/* The name of one VSW_OFFLOAD_* bit ("csum", "tso4", "tso6", "tso_ecn",
+ * "uso"), or NULL for a bit this version does not know. */
+const char *vswcmd_offload_name(uint64_t bit);
+/* VSW_OFFLOAD_* bits as --offloads takes them: "csum,tso4", or "none". */
+const char *vswcmd_offloads(uint64_t mask, char *buf, size_t len);
 
 #endif

@@ -2,7 +2,7 @@
 /*
  * cmdval.c - the values of the vswctl grammar (see cmdval.h): numbers
  * with k/M/G suffixes, MAC addresses, policy keys and their values,
- * service lists, name lists, addresses, TCP/IP stack names.
+ * service lists, offload lists, name lists, addresses, TCP/IP stack names.
  */
 #include "cmdval.h"
 
@@ -187,6 +187,74 @@ int cmdval_services(const char *s, unsigned int *mask)
 		if (!(b & VSW_VMK_SERVICES_ALL))
 			return -1;
 		*mask |= b;
+	}
+	return 0;
+}
+
+/* The words of --offloads, by bit (vsw_port_set_offloads(3)). */
+static const struct {
+	uint64_t bit;
+	const char *name;
+} offload_names[] = {
+	{ VSW_OFFLOAD_CSUM, "csum" }, { VSW_OFFLOAD_TSO4, "tso4" }, { VSW_OFFLOAD_TSO6, "tso6" },
+	{ VSW_OFFLOAD_TSO_ECN, "tso_ecn" }, { VSW_OFFLOAD_USO, "uso" },
+};
+#define N_OFFLOADS (sizeof(offload_names) / sizeof(offload_names[0]))
+
+const char *vswcmd_offload_name(uint64_t bit)
+{
+	for (size_t i = 0; i < N_OFFLOADS; i++)
+		if (offload_names[i].bit == bit)
+			return offload_names[i].name;
+	return NULL;
+}
+
+const char *vswcmd_offloads(uint64_t mask, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	if (!len)
+		return buf;
+	*buf = 0;
+	for (size_t i = 0; i < N_OFFLOADS; i++)
+		if (mask & offload_names[i].bit) {
+			int k = snprintf(buf + at, len - at, "%s%s", at ? "," : "", offload_names[i].name);
+			if (k < 0 || (size_t)k >= len - at) {
+				buf[at] = 0; /* whole names only */
+				break;
+			}
+			at += (size_t)k;
+		}
+	if (!at)
+		snprintf(buf, len, "none");
+	return buf;
+}
+
+int cmdval_offloads(const char *s, uint64_t *mask)
+{
+	char tmp[128];
+
+	if (strlen(s) >= sizeof(tmp))
+		return -1;
+	strcpy(tmp, s);
+	*mask = 0;
+	if (!strcmp(s, "none"))
+		return 0;
+	if (!strcmp(s, "all")) {
+		*mask = VSW_OFFLOAD_ALL;
+		return 0;
+	}
+	/* an empty item is a typo, as in cmdval_list() */
+	if (!*s || *s == ',' || s[strlen(s) - 1] == ',' || strstr(s, ",,"))
+		return -1;
+	for (char *t = strtok(tmp, ","); t; t = strtok(NULL, ",")) {
+		size_t i;
+		for (i = 0; i < N_OFFLOADS; i++)
+			if (!strcmp(offload_names[i].name, t))
+				break;
+		if (i == N_OFFLOADS)
+			return -1;
+		*mask |= offload_names[i].bit;
 	}
 	return 0;
 }

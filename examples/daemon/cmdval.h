@@ -40,4 +40,8 @@ int cmdval_stack_name(const char *s);
 /* An LLDP mode's number (enum vsw_lldp_mode) from its name, or -1. */
 int cmdval_lldp_mode(const char *s);
 
+/* "csum,tso4,tso6,tso_ecn,uso" (any of them), "all" or "none" into
+ * VSW_OFFLOAD_* bits. */
+int cmdval_offloads(const char *s, uint64_t *mask);
+
 #endif

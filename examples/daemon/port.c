@@ -28,6 +28,21 @@ static int need_port(struct vsw_switch *sw, const char *name, enum vsw_port_kind
 	return 0;
 }
 
+/* --offloads: what the port's receiver takes as it is, within what its
+ * backend takes (the library narrows it to that; list shows the result).
+ * After the backend is attached, which sets the backend's own. */
+static int set_offloads(struct vsw_port *p, const struct vswcmd *c, char *err, size_t errlen)
+{
+	int e;
+
+	if (!c->has_offloads)
+		return 0;
+	e = vsw_port_set_offloads(p, c->offloads);
+	if (e)
+		ERR("%s: offloads: %s", vsw_port_name(p), vswd_why(e));
+	return 0;
+}
+
 /* Options for a backend: the user's, plus mac= for a tap given a MAC. */
 static void backend_options(const struct vswcmd *c, char *buf, size_t len)
 {
@@ -117,8 +132,13 @@ static int port_add(struct vswd *d, const struct vswcmd *c, char *err, size_t er
 			vsw_vnic_remove(vsw_port_to_vnic(port));
 		ERR("backend '%s': %s", c->backend, strerror(-e));
 	}
-	if (vmk && vswd_vmk_iface(d, vsw_port_to_vmk(port), c, err, errlen) < 0) {
-		vsw_vmk_remove(vsw_port_to_vmk(port)); /* all or nothing */
+	if ((vmk && vswd_vmk_iface(d, vsw_port_to_vmk(port), c, err, errlen) < 0) ||
+	    set_offloads(port, c, err, errlen) < 0) {
+		/* all or nothing */
+		if (vmk)
+			vsw_vmk_remove(vsw_port_to_vmk(port));
+		else
+			vsw_vnic_remove(vsw_port_to_vnic(port));
 		return -1;
 	}
 	return 0;
@@ -150,6 +170,10 @@ int vswd_port_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errl
 			vsw_uplink_remove(u);
 			ERR("backend '%s': %s", c->backend, e == -ENOENT ? "no such backend type, device or file" : strerror(-e));
 		}
+		if (set_offloads(vsw_uplink_port(u), c, err, errlen) < 0) {
+			vsw_uplink_remove(u);
+			return -1;
+		}
 		return 0;
 	}
 	if (need_port(s->sw, name, kinds[c->obj], &p, err, errlen))
@@ -163,7 +187,8 @@ int vswd_port_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errl
 		return e ? (snprintf(err, errlen, "%s: %s", name, vswd_why(e)), -1) : 0;
 	}
 	if (c->obj == OBJ_VMK)
-		return vswd_vmk_set(d, vsw_port_to_vmk(p), c, err, errlen);
+		return vswd_vmk_set(d, vsw_port_to_vmk(p), c, err, errlen) < 0 ? -1 :
+		       set_offloads(p, c, err, errlen);
 	/* set: check everything, then change */
 	if (c->has_mac) {
 		char m[18];
@@ -174,5 +199,5 @@ int vswd_port_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errl
 	}
 	if (c->has_link)
 		vsw_port_set_link(p, c->link);
-	return 0;
+	return set_offloads(p, c, err, errlen);
 }

@@ -37,6 +37,19 @@ static void beacon_vlans(struct json *j, struct vsw_switch *sw, struct vsw_uplin
 	json_end(j);
 }
 
+/* "offloads": the port's VSW_OFFLOAD_* bits as --offloads names them. */
+static void offloads(struct json *j, struct vsw_port *p)
+{
+	uint64_t m = vsw_port_offloads(p);
+
+	json_key(j, "offloads");
+	json_array(j);
+	for (uint64_t b = 1; b && b <= m; b <<= 1)
+		if ((m & b) && vswcmd_offload_name(b))
+			json_str(j, vswcmd_offload_name(b));
+	json_end(j);
+}
+
 static void list_uplink(struct json *j, struct vsw_switch *sw, struct vsw_uplink *u)
 {
 	struct vsw_port *p = vsw_uplink_port(u);
@@ -47,6 +60,7 @@ static void list_uplink(struct json *j, struct vsw_switch *sw, struct vsw_uplink
 	json_kstr(j, "state", view_uplink_state(u));
 	json_kstr(j, "beacon", view_beacon_word(vsw_uplink_beacon_state(u)));
 	beacon_vlans(j, sw, u);
+	offloads(j, p);
 	json_end(j);
 }
 
@@ -90,6 +104,7 @@ static void list_port(struct json *j, struct vsw_port *p)
 	json_kstr(j, "kind", vsw_port_kind(p) == VSW_PORT_VMK ? "vmk" : "vnic");
 	json_kstr(j, "mac", m);
 	json_kstr(j, "link", vsw_port_link(p) ? "up" : "down");
+	offloads(j, p);
 	if (vsw_port_kind(p) == VSW_PORT_VMK)
 		list_vmk(j, vsw_port_to_vmk(p));
 	json_end(j);

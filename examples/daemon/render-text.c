@@ -40,7 +40,28 @@ static void list_port(struct outbuf *o, struct vsw_port *p)
 				out_printf(o, "%s%s", i ? "," : " gw=", v.gws[i]);
 		}
 	}
+	if (vsw_port_offloads(p)) {
+		char ofl[64];
+		out_printf(o, " offloads=%s", vswcmd_offloads(vsw_port_offloads(p), ofl, sizeof(ofl)));
+	}
 	out_printf(o, "\n");
+}
+
+/* A line of the uplinks' offloads, when one of them takes any. */
+static void list_uplink_offloads(struct outbuf *o, struct vsw_switch *sw)
+{
+	struct vsw_uplink *u;
+	char ofl[64];
+
+	for (u = vsw_uplink_next(sw, NULL); u; u = vsw_uplink_next(sw, u))
+		if (vsw_port_offloads(vsw_uplink_port(u)))
+			break;
+	if (!u)
+		return;
+	out_printf(o, "\n%-20s offloads", "");
+	for (u = vsw_uplink_next(sw, NULL); u; u = vsw_uplink_next(sw, u))
+		out_printf(o, " %s=%s", vsw_port_name(vsw_uplink_port(u)),
+			   vswcmd_offloads(vsw_port_offloads(vsw_uplink_port(u)), ofl, sizeof(ofl)));
 }
 
 /* A port group's line: its uplinks, "active / standby". */
@@ -74,6 +95,7 @@ static void list_switch(struct outbuf *o, const struct vswd_switch *s, bool firs
 		if (strcmp(st, "up"))
 			out_printf(o, "(%s)", st);
 	}
+	list_uplink_offloads(o, sw);
 	if (view_any_probes(sw))
 		out_printf(o, "\n%-20s beacon probing every %u ms", "", vsw_switch_beacon_interval(sw));
 	out_printf(o, "\n\n  %-24s %-8s %-11s %s\n", "PortGroup Name", "VLAN ID", "Used Ports", "Uplinks");

@@ -14,7 +14,7 @@ import tarfile
 import zipfile
 
 NAME = "vsw"
-VERSION = "1.2.0"
+VERSION = "2.0.0"
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TAG = "py3-none-any"
 

@@ -75,14 +75,30 @@ class TestImportGraph(unittest.TestCase):
 
     def test_public_names(self):
         self.assertEqual(sorted(vsw.__all__), sorted([
-            "Backend", "Port", "PortGroup", "Switch", "Uplink", "Vmk", "VNic",
+            "Backend", "Frame", "Port", "PortGroup", "Switch", "Uplink", "Vmk", "VNic",
             "BATCH_MAX", "VLAN_NONE", "VLAN_TRUNK", "BeaconState", "Counter", "CounterKind",
-            "FailureDetection", "LldpMode", "LoadBalancing", "LogLevel", "Policy", "PortKind",
-            "Service", "UplinkRole", "VswError", "VswExistsError", "VswNotFoundError",
-            "VswPermissionError", "version", "library_version", "netstack_add",
-            "netstack_remove"]))
+            "FailureDetection", "FrameFlag", "GsoType", "LldpMode", "LoadBalancing", "LogLevel",
+            "Offload", "Policy", "PortKind", "Service", "UplinkRole", "VswError", "VswExistsError",
+            "VswNotFoundError", "VswPermissionError", "version", "library_version",
+            "netstack_add", "netstack_remove"]))
         for name in vsw.__all__:
             self.assertTrue(hasattr(vsw, name), name)
+
+
+class TestVersion(unittest.TestCase):
+    def test_one_version_everywhere(self):
+        # the package, its build backend and pyproject.toml state one
+        # version, whose major is the library's ABI the package speaks
+        import re
+        from vsw import _lib
+        root = os.path.dirname(PKG)
+        with open(os.path.join(root, "pyproject.toml")) as f:
+            pyproject = re.search(r'^version = "([^"]+)"', f.read(), re.M).group(1)
+        with open(os.path.join(root, "_build", "vsw_build.py")) as f:
+            backend = re.search(r'^VERSION = "([^"]+)"', f.read(), re.M).group(1)
+        self.assertEqual({vsw.__version__, pyproject, backend}, {vsw.__version__})
+        self.assertEqual(_lib.KNOWN_MAJORS, (int(vsw.__version__.split(".")[0]),))
+        self.assertEqual(vsw.library_version().split(".")[0], vsw.__version__.split(".")[0])
 
 
 class TestWalk(unittest.TestCase):

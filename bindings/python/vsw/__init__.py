@@ -2,7 +2,7 @@
 """vsw: Python bindings for libvsw, the embeddable VMware-style virtual switch.
 
 Pure Python over ctypes: no compiler needed. The library is loaded from
-``LIBVSW_PATH`` if set, else as the installed ``libvsw.so.1``.
+``LIBVSW_PATH`` if set, else as the installed ``libvsw.so.2``.
 
     import vsw
 
@@ -13,6 +13,12 @@ Pure Python over ctypes: no compiler needed. The library is loaded from
         b.on_receive = lambda port, frames: print(port.name, len(frames))
         a.send([bytes.fromhex("005056000002" "005056000001" "0800") + bytes(46)])
 
+Frames go in as bytes, or as :class:`Frame` objects that carry offload
+metadata (a partial checksum, a TSO/USO super-frame); they come out as
+:class:`Frame` objects. A port's receiver takes offloaded frames as they
+are only of the kinds in ``port.offloads`` (:class:`Offload`): the switch
+checksums or segments the others in software.
+
 Every libvsw error is raised as :class:`VswError` (an :class:`OSError` with
 ``errno`` set). See help(vsw.Switch) and the man pages vsw(7), vsw-forwarding(7).
 """
@@ -20,29 +26,30 @@ Every libvsw error is raised as :class:`VswError` (an :class:`OSError` with
 from ._lib import lib as _clib
 from .backend import Backend
 from .enums import (BATCH_MAX, VLAN_NONE, VLAN_TRUNK, BeaconState, Counter, CounterKind,
-                    FailureDetection, LldpMode, LoadBalancing, LogLevel, Policy, PortKind,
-                    Service, UplinkRole)
+                    FailureDetection, FrameFlag, GsoType, LldpMode, LoadBalancing, LogLevel,
+                    Offload, Policy, PortKind, Service, UplinkRole)
 from .errors import VswError, VswExistsError, VswNotFoundError, VswPermissionError
+from .frame import Frame
 from .host import netstack_add, netstack_remove
 from .port import Port, Uplink, Vmk, VNic
 from .portgroup import PortGroup
 from .switch import Switch
 
 __all__ = [
-    "Backend", "Port", "PortGroup", "Switch", "Uplink", "Vmk", "VNic",
+    "Backend", "Frame", "Port", "PortGroup", "Switch", "Uplink", "Vmk", "VNic",
     "BATCH_MAX", "VLAN_NONE", "VLAN_TRUNK", "BeaconState", "Counter", "CounterKind",
-    "FailureDetection", "LldpMode", "LoadBalancing", "LogLevel", "Policy", "PortKind", "Service",
-    "UplinkRole",
+    "FailureDetection", "FrameFlag", "GsoType", "LldpMode", "LoadBalancing", "LogLevel",
+    "Offload", "Policy", "PortKind", "Service", "UplinkRole",
     "VswError", "VswExistsError", "VswNotFoundError", "VswPermissionError",
     "version", "library_version", "netstack_add", "netstack_remove",
 ]
 
 #: Version of this package (follows the library it was released with).
-__version__ = "1.2.0"
+__version__ = "2.0.0"
 
 
 def library_version():
-    """The version string of the libvsw that was loaded, e.g. "1.1.0"."""
+    """The version string of the libvsw that was loaded, e.g. "2.0.0"."""
     return _clib.vsw_version().decode()
 
 

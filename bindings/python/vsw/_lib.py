@@ -11,11 +11,12 @@ message rather than called with the wrong ABI.
 import ctypes
 import os
 
-#: Major versions of libvsw whose ABI this package speaks.
-KNOWN_MAJORS = (1,)
-#: The oldest minor version of those that has every function declared below
-#: (1.1 added VMkernel interfaces, TCP/IP stacks, beacon probing and LLDP).
-MIN_MINOR = 1
+#: Major versions of libvsw whose ABI this package speaks: 2.0 changed struct
+#: vsw_frame (32 bytes, offload metadata) and the receive callback's return
+#: type, so libvsw.so.1 cannot be driven by this package, nor the reverse.
+KNOWN_MAJORS = (2,)
+#: The oldest minor version of those that has every function declared below.
+MIN_MINOR = 0
 
 c_int = ctypes.c_int
 c_uint = ctypes.c_uint
@@ -26,14 +27,22 @@ c_uint64 = ctypes.c_uint64
 c_size_t = ctypes.c_size_t
 
 
-class Frame(ctypes.Structure):
-    """struct vsw_frame: one frame descriptor (fixed for the life of the ABI)."""
+class CFrame(ctypes.Structure):
+    """struct vsw_frame: one frame descriptor and its offload metadata (32
+    bytes, fixed for the life of the 2.x ABI; arrays of it cross the API).
+    Python code sees vsw.Frame instead (frame.py)."""
 
     _fields_ = [
         ("data", ctypes.c_void_p),
         ("len", ctypes.c_uint32),
         ("vlan_tci", ctypes.c_uint16),
         ("flags", ctypes.c_uint16),
+        ("csum_start", ctypes.c_uint16),
+        ("csum_offset", ctypes.c_uint16),
+        ("hdr_len", ctypes.c_uint16),
+        ("gso_size", ctypes.c_uint16),
+        ("gso_type", ctypes.c_uint8),
+        ("reserved", ctypes.c_uint8 * 7),
     ]
 
 
@@ -89,7 +98,8 @@ class LldpNeighbor(ctypes.Structure):
     ]
 
 
-RX_FN = ctypes.CFUNCTYPE(None, c_void_p, ctypes.POINTER(Frame), c_uint, c_void_p)
+# vsw_rx_fn returns how many frames the receiver took (libvsw 2.0)
+RX_FN = ctypes.CFUNCTYPE(c_uint, c_void_p, ctypes.POINTER(CFrame), c_uint, c_void_p)
 FDB_FN = ctypes.CFUNCTYPE(c_int, ctypes.POINTER(FdbEntryInfo), c_void_p)
 CLOCK_FN = ctypes.CFUNCTYPE(c_uint64, c_void_p)
 IP_FN = ctypes.CFUNCTYPE(c_int, c_char_p, c_void_p)
@@ -176,8 +186,10 @@ _PROTOTYPES = {
     "vsw_vmk_route_foreach": (c_int, [c_void_p, ROUTE_FN, c_void_p]),
     "vsw_netstack_add": (c_int, [c_char_p]),
     "vsw_netstack_remove": (c_int, [c_char_p]),
-    "vsw_port_input": (c_int, [c_void_p, ctypes.POINTER(Frame), c_uint]),
+    "vsw_port_input": (c_int, [c_void_p, ctypes.POINTER(CFrame), c_uint]),
     "vsw_port_set_rx": (c_int, [c_void_p, RX_FN, c_void_p]),
+    "vsw_port_set_offloads": (c_int, [c_void_p, c_uint64]),
+    "vsw_port_offloads": (c_uint64, [c_void_p]),
     "vsw_switch_set_clock": (c_int, [c_void_p, CLOCK_FN, c_void_p]),
     "vsw_port_current_uplink": (c_void_p, [c_void_p]),
     "vsw_switch_fdb_foreach": (c_int, [c_void_p, FDB_FN, c_void_p]),
@@ -190,8 +202,8 @@ _PROTOTYPES = {
     "vsw_backend_open": (c_int, [c_char_p, c_char_p, ctypes.POINTER(c_void_p)]),
     "vsw_backend_close": (None, [c_void_p]),
     "vsw_backend_type": (c_char_p, [c_void_p]),
-    "vsw_backend_recv": (c_int, [c_void_p, ctypes.POINTER(Frame), c_uint]),
-    "vsw_backend_send": (c_int, [c_void_p, ctypes.POINTER(Frame), c_uint]),
+    "vsw_backend_recv": (c_int, [c_void_p, ctypes.POINTER(CFrame), c_uint]),
+    "vsw_backend_send": (c_int, [c_void_p, ctypes.POINTER(CFrame), c_uint]),
     "vsw_backend_fd": (c_int, [c_void_p]),
     "vsw_backend_link": (c_int, [c_void_p]),
     "vsw_backend_set_link": (c_int, [c_void_p, c_int]),

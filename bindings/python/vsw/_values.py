@@ -10,10 +10,12 @@ to libvsw goes through one of these first.
 import ctypes
 import operator
 
-from ._lib import Frame
-from .enums import BATCH_MAX
+from ._lib import CFrame
+from .enums import BATCH_MAX, FrameFlag
+from .frame import Frame
 
-_FRAME_VLAN_TCI = 0x0001
+_VLAN_TCI = int(FrameFlag.VLAN_TCI)
+_CSUM_PARTIAL = int(FrameFlag.CSUM_PARTIAL)
 
 
 def uint(v, bits=32, what="value"):
@@ -87,23 +89,24 @@ def frame_list(frames):
 
 
 def batches(frames):
-    """The frames of a send() as (Frame array, buffers) pairs of at most
+    """The frames of a send() as (CFrame array, buffers) pairs of at most
     BATCH_MAX frames each, every frame checked before any is sent."""
     frames = frame_list(frames)
     return [frames_in(frames[i:i + BATCH_MAX]) for i in range(0, len(frames), BATCH_MAX)]
 
 
 def frames_in(frames):
-    """A ctypes Frame array for a list of bytes-likes or (bytes-like,
-    vlan_tci) items, and the buffers it points into (keep them alive during
-    the call). Lengths are checked before anything is copied."""
-    arr = (Frame * len(frames))()
+    """A ctypes CFrame array for a list of bytes-likes, Frame objects (with
+    their offload metadata) or (bytes-like, vlan_tci) items, and the buffers
+    it points into (keep them alive during the call). Lengths are checked
+    before anything is copied."""
+    arr = (CFrame * len(frames))()
     keep = []
     for i, f in enumerate(frames):
         tci = None
         if isinstance(f, tuple):
             if len(f) != 2:
-                raise TypeError("a frame is bytes or (bytes, vlan_tci)")
+                raise TypeError("a frame is bytes, a Frame or (bytes, vlan_tci)")
             f, tci = f
             tci = uint(tci, 16, "vlan_tci")
         if isinstance(f, (str, int)):
@@ -113,18 +116,36 @@ def frames_in(frames):
             b = f if type(f) is bytes else mv.tobytes()
         ptr = ctypes.c_char_p(b)   # points into b, no copy
         keep.append((b, ptr))
-        arr[i].data = ctypes.cast(ptr, ctypes.c_void_p).value
-        arr[i].len = len(b)
+        d = arr[i]
+        d.data = ctypes.cast(ptr, ctypes.c_void_p).value
+        d.len = len(b)
+        if isinstance(f, Frame):
+            d.flags = f.flags
+            d.csum_start = f.csum_start
+            d.csum_offset = f.csum_offset
+            d.hdr_len = f.hdr_len
+            d.gso_size = f.gso_size
+            d.gso_type = f.gso_type
+            if tci is None:
+                tci = f.vlan_tci
         if tci is not None:
-            arr[i].vlan_tci = tci
-            arr[i].flags = _FRAME_VLAN_TCI
+            d.vlan_tci = tci
+            d.flags |= _VLAN_TCI
     return arr, keep
 
 
-def frame_bytes(fr):
-    """The bytes of one received Frame, with a stripped tag put back."""
+def frame_out(fr):
+    """One received CFrame as a Frame, with a stripped tag put back into
+    the bytes (and the offsets moved by its 4 bytes, as the switch does)."""
     data = ctypes.string_at(fr.data, fr.len)
-    if fr.flags & _FRAME_VLAN_TCI and len(data) >= 12:
+    flags, start, hlen = fr.flags, fr.csum_start, fr.hdr_len
+    if flags & _VLAN_TCI and len(data) >= 12:
         tag = bytes((0x81, 0x00, fr.vlan_tci >> 8, fr.vlan_tci & 0xFF))
         data = data[:12] + tag + data[12:]
-    return data
+        if flags & _CSUM_PARTIAL:
+            start += 4
+        if fr.gso_type:
+            hlen += 4
+    flags &= ~_VLAN_TCI
+    return Frame(data, flags=flags, csum_start=start, csum_offset=fr.csum_offset,
+                 hdr_len=hlen, gso_size=fr.gso_size, gso_type=fr.gso_type)

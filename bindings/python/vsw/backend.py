@@ -14,7 +14,7 @@ import threading
 from . import _values as V
 from ._guard import Call
 from ._handle import open_backends
-from ._lib import Frame, lib
+from ._lib import CFrame, lib
 from .enums import BATCH_MAX
 from .errors import check
 
@@ -69,7 +69,7 @@ class Backend:
         self._lock = threading.RLock()
         self._sw = None      # the switch whose port owns the instance
         self._why = None     # why the object is unusable
-        self._bufs = (Frame * BATCH_MAX)()
+        self._bufs = (CFrame * BATCH_MAX)()
         self._ptr = p.value
         open_backends.add(self)
 
@@ -133,8 +133,8 @@ class Backend:
             return V.dec(lib.vsw_backend_type(p))
 
     def send(self, frames):
-        """Send frames (a list of bytes, or of (bytes, vlan_tci)); returns how
-        many were taken."""
+        """Send frames (a list of bytes, of Frame objects with their offload
+        metadata, or of (bytes, vlan_tci)); returns how many were taken."""
         batches = V.batches(frames)
         total = 0
         with self._use() as p:
@@ -148,12 +148,13 @@ class Backend:
 
     def recv(self, max_frames=BATCH_MAX):
         """Receive waiting frames (never blocks): a list of at most
-        max_frames bytes, tags in the bytes."""
+        max_frames Frame objects (bytes with their offload metadata), tags
+        in the bytes."""
         n = min(V.uint(max_frames, what="max_frames"), BATCH_MAX)
         with self._use() as p:
             n = check(lib.vsw_backend_recv(p, self._bufs, n), "vsw_backend_recv", self._spec,
                       max_frames)
-            return [V.frame_bytes(self._bufs[i]) for i in range(n)]
+            return [V.frame_out(self._bufs[i]) for i in range(n)]
 
     def fileno(self):
         """A descriptor that polls readable when frames wait."""

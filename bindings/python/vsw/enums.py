@@ -116,6 +116,12 @@ class Counter(enum.IntEnum):
     LLDP_DISCARDED = 27
     TRUNCATED = 28
     RX_DROPPED = 29
+    BAD_OFFLOAD = 30
+    OFFLOAD_FAILED = 31
+    SW_SEGMENTED = 32
+    SW_CSUM = 33
+    TX_FULL = 34
+    QUEUE_FULL = 35
 
 
 class CounterKind(enum.IntEnum):
@@ -125,6 +131,36 @@ class CounterKind(enum.IntEnum):
     DROP = 2
     ERROR = 3
     EVENT = 4
+
+
+class Offload(enum.IntFlag):
+    """Offloaded frames a port's receiver takes as they are (VSW_OFFLOAD_*
+    bits; Port.offloads). The switch finishes the others in software."""
+
+    CSUM = 1 << 0      # frames with FrameFlag.CSUM_PARTIAL (or CSUM_VALID)
+    TSO4 = 1 << 1      # GsoType.TCPV4 super-frames (with CSUM)
+    TSO6 = 1 << 2      # GsoType.TCPV6 super-frames (with CSUM)
+    TSO_ECN = 1 << 3   # TCP super-frames with FrameFlag.GSO_ECN
+    USO = 1 << 4       # GsoType.UDP_L4 super-frames (with CSUM)
+    ALL = CSUM | TSO4 | TSO6 | TSO_ECN | USO
+
+
+class GsoType(enum.IntEnum):
+    """The GSO type of a super-frame (enum vsw_gso_type; Frame.gso_type)."""
+
+    NONE = 0
+    TCPV4 = 1
+    TCPV6 = 2
+    UDP_L4 = 3
+
+
+class FrameFlag(enum.IntFlag):
+    """Flags of a frame (VSW_FRAME_*; Frame.flags)."""
+
+    VLAN_TCI = 0x0001       # the outer 802.1Q tag was stripped: Frame.vlan_tci
+    CSUM_PARTIAL = 0x0002   # the L4 checksum is to be completed (csum_start, csum_offset)
+    CSUM_VALID = 0x0004     # the checksums were verified
+    GSO_ECN = 0x0008        # a TCP super-frame whose sender set CWR
 
 
 class Service(enum.IntFlag):

@@ -6,6 +6,7 @@ makes its handle (Switch._port) and finds its port group (Switch._portgroup).
 
 import ctypes
 import ipaddress
+import operator
 import weakref
 
 from . import _values as V
@@ -14,7 +15,7 @@ from ._handle import Handle
 from ._lib import LLDP_FN, RX_FN, lib
 from ._walk import walk
 from .backend import Backend
-from .enums import BeaconState, Counter, PortKind, Service
+from .enums import BeaconState, Counter, Offload, PortKind, Service
 from .errors import check
 from .host import VmkInterface
 
@@ -91,10 +92,13 @@ class Port(Handle):
             check(lib.vsw_port_clear_counters(p), "vsw_port_clear_counters", self._name)
 
     def send(self, frames):
-        """Send frames into the switch from this port: a list of bytes, or of
-        (bytes, vlan_tci) for a frame whose outer 802.1Q tag was stripped.
-        Any number of frames; a switch closed by a receive callback meanwhile
-        takes no more."""
+        """Send frames into the switch from this port: a list of bytes, of
+        Frame objects (bytes with offload metadata: a partial checksum, a
+        TSO/USO super-frame), or of (bytes, vlan_tci) for a frame whose
+        outer 802.1Q tag was stripped. Any number of frames; a switch closed
+        by a receive callback meanwhile takes no more. From a receive
+        callback of the same switch, the frames are queued and forwarded
+        when the delivery that ran the callback ends."""
         batches = V.batches(frames)
         sw = self._sw
         with self._use() as p:
@@ -106,8 +110,13 @@ class Port(Handle):
 
     @property
     def on_receive(self):
-        """A callable(port, [bytes]) given the frames the switch delivers to this
-        port, when it has no backend; None to stop."""
+        """A callable(port, frames) given the frames the switch delivers to
+        this port (a list of Frame: bytes with their offload metadata), when
+        it has no backend; None to stop. It returns how many it took, from
+        the first: None means all; the rest count as Counter.TX_FULL. If it
+        raises, it took none, and the call that delivered re-raises. Frames
+        come with offload metadata only of the kinds in the port's
+        offloads (none by default): the switch finishes the others."""
         return self._rx
 
     @on_receive.setter
@@ -119,18 +128,37 @@ class Port(Handle):
             ref = weakref.ref(self)
 
             def trampoline(port_ptr, frames, n, user):
+                # the frames the Python side never saw were not taken
                 try:
                     port = ref()
-                    if port is not None and port._rx is not None and not sw._closing:
-                        port._rx(port, [V.frame_bytes(frames[i]) for i in range(n)])
+                    if port is None or port._rx is None or sw._closing:
+                        return 0
+                    took = port._rx(port, [V.frame_out(frames[i]) for i in range(n)])
+                    return _taken(took, n)
                 except BaseException as e:  # re-raised by the delivering call
                     capture(sw, e)
+                    return 0
             cfunc = RX_FN(trampoline)
         with self._use() as p:
             check(lib.vsw_port_set_rx(p, cfunc if cfunc else RX_FN(), None), "vsw_port_set_rx",
                   self._name, fn)
             retire(sw, self._rx_cfunc)
             self._rx, self._rx_cfunc = fn, cfunc
+
+    @property
+    def offloads(self):
+        """The offloaded frames the port's receiver takes as they are
+        (Offload flags; none for a port without a backend until set). Set it
+        to narrow or widen them; with a backend, never beyond what the
+        backend takes. The switch finishes the other frames in software."""
+        with self._use() as p:
+            return Offload(lib.vsw_port_offloads(p))
+
+    @offloads.setter
+    def offloads(self, value):
+        v = V.uint(value, 64, what="offloads")
+        with self._use() as p:
+            check(lib.vsw_port_set_offloads(p, v), "vsw_port_set_offloads", self._name, value)
 
     @property
     def current_uplink(self):
@@ -167,6 +195,19 @@ class Port(Handle):
         with self._use() as p:
             be = lib.vsw_port_backend(p)
             return V.dec(lib.vsw_backend_type(be)) if be else None
+
+
+def _taken(took, n):
+    """What a receive callback returned, as the number of frames it took."""
+    if took is None:
+        return n
+    if isinstance(took, bool):
+        raise TypeError("a receive callback returns how many frames it took (or None "
+                        "for all), not a bool")
+    took = operator.index(took)
+    if not 0 <= took <= n:
+        raise ValueError("a receive callback given %d frames said it took %d" % (n, took))
+    return took
 
 
 def _text(b):
