@@ -1882,7 +1882,7 @@ enum vsw_counter {
 	VSW_CTR_RX_DROPPED = 29,
 	/**
 	 * Drop: offload metadata that does not match the frame's bytes
-	 * (csum_start past the end, gso_size 0 or larger than the payload,
+	 * (csum_start past the end, gso_size 0 or not smaller than the payload,
 	 * hdr_len other than the real headers, a GSO type on a frame that is
 	 * not TCP or UDP over IP, unknown flags or GSO type, reserved bytes
 	 * set). Counted on the port the frame came from. @since 2.0
