@@ -23,9 +23,12 @@
  *
  * GSO super-frames (TCP over IPv4 with a partial checksum, from a peer
  * with TSO) are dropped as truncated by raw and afpacket offloads=off; the
- * afpacket backend with offloads (its default) hands them over as their
- * segments, each checked: lengths, payload, sequence numbers, IPv4 and
- * TCP checksums (truncated when a segment is longer than the MTU allows).
+ * afpacket backend with offloads (its default) hands them over whole with
+ * their metadata (checked: bytes, GSO type and size, the real hdr_len, the
+ * partial checksum's offsets), and through the switch to a port without
+ * offloads they come as their segments, each checked: lengths, payload,
+ * sequence numbers, IPv4 and TCP checksums (truncated when a segment is
+ * longer than the MTU allows).
  *
  * Then the kernel's drops: 200,000 broadcasts blasted into the uplink's
  * veth while the switch does not read for a while; the interface's
@@ -183,6 +186,7 @@ static void build(uint8_t *b, size_t len, int variant, uint32_t id, unsigned int
 struct got {
 	uint8_t *data;
 	size_t len;
+	struct vsw_frame meta;    /* its offload metadata (data unused) */
 };
 static struct got *got;
 static size_t n_got, cap_got;
@@ -216,7 +220,7 @@ static void record(const struct vsw_frame *f)
 	} else {
 		memcpy(d, f->data, f->len);
 	}
-	got[n_got++] = (struct got){ d, len };
+	got[n_got++] = (struct got){ d, len, *f };
 }
 
 static void forget(void)
@@ -345,7 +349,7 @@ struct sent {
 	int fate;
 };
 enum { ARRIVES, KERNEL_DROPS, TRUNCATED, OVERSIZE, SEGMENTED };
-/* the backend under test segments GSO super-frames (afpacket, offloads on) */
+/* the backend under test takes GSO super-frames (afpacket, offloads on) */
 static bool segments;
 #define GSO_HDR 54u   /* Ethernet, IPv4, TCP of the super-frames sent */
 #define GSO_MSS 1448u
@@ -391,13 +395,28 @@ static void build_gso(uint8_t *f, size_t len, uint32_t id)
 	put16(f + 50, sum16(f + 26, 8, 6 + (unsigned int)(len - 34)));
 }
 
-/* The segments of super-frame 'sup' ('len' bytes) at got[*k...]: checked,
+/* Super-frame 'sup' ('len' bytes) at got[*k...]: as it was sent, with its
+ * metadata (hdr_len the real one), from a backend on its own; as its
+ * segments from a switch to a port that takes no offloads. Checked,
  * consumed. */
 static void check_segments(const uint8_t *sup, size_t len, size_t *k, const char *stage,
 			   const char *what)
 {
 	size_t payload = len - GSO_HDR, nseg = (payload + GSO_MSS - 1) / GSO_MSS;
 	uint32_t seq0 = (uint32_t)sup[38] << 24 | (uint32_t)sup[39] << 16 | (uint32_t)sup[40] << 8 | sup[41];
+
+	if (*k < n_got && got[*k].meta.gso_type) {
+		const struct vsw_frame *m = &got[*k].meta;
+		if (got[*k].len != len || memcmp(got[*k].data, sup, len) ||
+		    m->gso_type != VSW_GSO_TCPV4 || m->gso_size != GSO_MSS ||
+		    m->hdr_len != GSO_HDR || m->flags != VSW_FRAME_CSUM_PARTIAL ||
+		    m->csum_start != 34 || m->csum_offset != 16)
+			fail("%s (%s): a %zu-byte super-frame came as %zu bytes, gso %u/%u/%u, "
+			     "flags %#x, csum %u+%u", stage, what, len, got[*k].len, m->gso_type,
+			     m->gso_size, m->hdr_len, m->flags, m->csum_start, m->csum_offset);
+		(*k)++;
+		return;
+	}
 
 	for (size_t j = 0; j < nseg; j++, (*k)++) {
 		size_t pl = j + 1 < nseg ? GSO_MSS : payload - j * GSO_MSS;
@@ -556,7 +575,9 @@ static void full_batch(struct rx *r, int iface_mtu, const char *stage)
  * them: one TCP/IPv4 frame of each length, longer than any MTU the backend
  * follows here. Without offloads each is dropped whole and counted as
  * truncated, never handed over cut to a slot or buffer; with them, each
- * comes as its segments (or is truncated if they exceed the MTU). Skipped (0) where the peer's veth
+ * comes whole with its metadata from the backend on its own, as its
+ * segments through the switch to a port that takes no offloads (or is
+ * truncated if they exceed the MTU). Skipped (0) where the peer's veth
  * has no TSO (no ethtool to turn it on).
  */
 static int gso_group(struct rx *r, int iface_mtu, const char *stage)
