@@ -31,7 +31,8 @@ top = os.environ.get("top_srcdir") or os.path.dirname(os.path.dirname(os.path.ab
 build = os.environ.get("top_builddir") or top
 src = os.path.join(top, "libvsw")
 ORDER = ["host", "core", "control", "backends", "datapath"]
-BACKEND_FRAMEWORK = {"registry.c", "instance.c", "attach.c", "carrier.c", "loop.c"}
+BACKEND_FRAMEWORK = {"registry.c", "instance.c", "attach.c", "carrier.c", "loop.c",
+                     "linkwatch.c"}
 # what a backend may call outside backends/: finishing offloaded frames
 FRAME_HELPERS = {"datapath/offload.c"}
 BACKEND_HEADERS = {"vsw.h", "vsw_backend.h", "backends/private.h", "backends/packet-socket.h",

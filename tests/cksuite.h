@@ -46,6 +46,7 @@ Suite *vsw_vmk_suite(void);
 Suite *vsw_edges_suite(void);
 Suite *vsw_offload_suite(void);
 Suite *vsw_ofl_path_suite(void);
+Suite *vsw_loop_suite(void);
 
 #define CK_CAP_FRAMES 32
 #define CK_FRAME_MAX 9100

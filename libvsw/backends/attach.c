@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * attach.c - handing a backend instance to a port and taking it back: the
- * port then owns it, the event loop watches its descriptor, and the port's
- * carrier follows the backend's link.
+ * port then owns it, the event loop watches its descriptor and runs its
+ * run hook, and the port's carrier follows the backend's link.
  */
 #include "core/log.h"
 #include "backends/backends.h"
@@ -16,11 +16,12 @@ int vsw_port_attach_backend(struct vsw_port *port, struct vsw_backend *be)
 	if (port->be || be->port || port->sw->in_flush)
 		return -EBUSY;
 	port->be = be;
-	be->port = port;
+	/* atomic: vsw_backend_notify() reads it from any thread */
+	__atomic_store_n(&be->port, port, __ATOMIC_RELEASE);
 	err = vsw__loop_add(port->sw, port);
 	if (err) {
 		port->be = NULL;
-		be->port = NULL;
+		__atomic_store_n(&be->port, NULL, __ATOMIC_RELEASE);
 		return err;
 	}
 	vsw__hot(port)->be = be;
@@ -29,6 +30,7 @@ int vsw_port_attach_backend(struct vsw_port *port, struct vsw_backend *be)
 	vsw__info(port->sw, "%s: attached to a %s backend", port->name, be->ops->name);
 	vsw__port_check_mtu(port);
 	vsw__port_refresh_carrier(port);
+	vsw__loop_attached(port);
 	return 0;
 }
 
@@ -71,7 +73,7 @@ int vsw_port_detach(struct vsw_port *port)
 	vsw__hot(port)->be = NULL;
 	port->offloads = 0;
 	port->be_offloads = 0;
-	be->port = NULL;
+	__atomic_store_n(&be->port, NULL, __ATOMIC_RELEASE);
 	vsw__backend_free(be);
 	vsw__port_refresh_carrier(port);
 	return 0;

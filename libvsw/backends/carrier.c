@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * carrier.c - a port's link and MTU against its backend's: the carrier is
- * re-read at attach, at link polls and on notification, and a change
+ * re-read at attach and whenever the event loop (loop.c) reads the link:
+ * on notification, on an rtnetlink event of the backend's interface, after
+ * traffic and at the polls of backends it cannot watch; a change
  * re-derives the frame path's state; an MTU below the switch's is logged.
  */
 #include "core/log.h"

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * instance.c - what a backend implementation calls on its own instance
- * (vsw_backend.h): its private pointer, the wake-up of a descriptor-less
- * backend, counting what it drops on its port, and whether a port owns it.
+ * (vsw_backend.h): its private pointer, telling the switch that its link
+ * changed or that its send has room again (a flag and a wake-up of the
+ * event loop, from any thread), counting what it drops on its port, and
+ * whether a port owns it.
  * Kept apart from the registry, which names every built-in backend, so that
  * calls between backends/ files go one way.
  */
@@ -23,8 +25,18 @@ void vsw_backend_set_priv(struct vsw_backend *be, void *priv)
 
 void vsw_backend_notify(struct vsw_backend *be)
 {
-	if (be)
-		__atomic_store_n(&be->notified, 1, __ATOMIC_RELEASE);
+	if (!be)
+		return;
+	__atomic_store_n(&be->notified, 1, __ATOMIC_RELEASE);
+	vsw__backend_wake(be);
+}
+
+void vsw_backend_writable(struct vsw_backend *be)
+{
+	if (!be)
+		return;
+	__atomic_store_n(&be->writable, 1, __ATOMIC_RELEASE);
+	vsw__backend_wake(be);
 }
 
 int vsw_backend_count(struct vsw_backend *be, enum vsw_counter ctr, uint64_t n)
@@ -39,5 +51,5 @@ int vsw_backend_count(struct vsw_backend *be, enum vsw_counter ctr, uint64_t n)
 
 bool vsw__backend_owned(const struct vsw_backend *be)
 {
-	return be->port != NULL;
+	return __atomic_load_n(&be->port, __ATOMIC_ACQUIRE) != NULL;
 }

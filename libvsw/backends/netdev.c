@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * netdev.c - interface queries through ioctl(2) on a short-lived datagram
- * socket. These run at open, at link polls (a few times a second) and on
- * errors, never per frame.
+ * socket, in the calling thread's network namespace. These run at open,
+ * when the event loop reads a backend's link (on an rtnetlink event, 100 ms
+ * after traffic, on errors), never per frame.
  */
 #include "backends/private.h"
 

@@ -28,6 +28,7 @@
 #include "core/alloc.h"
 #include "core/check.h"
 #include "core/log.h"
+#include "backends/backends.h"
 #include "control/beacon.h"
 #include "datapath/datapath.h"
 #include "datapath/frame.h"
@@ -614,6 +615,15 @@ void vsw__beacon_poll(struct vsw_switch *sw)
 		usability_changed(sw);
 }
 
+uint64_t vsw__beacon_next_ns(const struct vsw_switch *sw)
+{
+	/* a derivation that failed (no memory) is tried again with the next
+	 * round, not in a loop */
+	if (sw->bcn.stale && !sw->bcn.warned)
+		return 0;
+	return sw->bcn.on ? sw->bcn.next_ns : UINT64_MAX;
+}
+
 /* ---- the API ---- */
 
 int vsw_switch_set_beacon_interval(struct vsw_switch *sw, unsigned int ms)
@@ -628,8 +638,10 @@ int vsw_switch_set_beacon_interval(struct vsw_switch *sw, unsigned int ms)
 	sw->bcn.interval_ns = ns;
 	if (sw->bcn.on) {
 		now = vsw__now(sw);
-		if (sw->bcn.next_ns > now + ns)
+		if (sw->bcn.next_ns > now + ns) {
 			sw->bcn.next_ns = now + ns;
+			vsw__loop_kick(sw); /* the loop's timer waits for the old round */
+		}
 	}
 	return 0;
 }

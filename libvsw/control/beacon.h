@@ -72,6 +72,9 @@ void vsw__beacon_fini(struct vsw_switch *sw);
 /* Derive the probe set if stale; run a round when one is due. Called by
  * every vsw_switch_poll(); costs one flag test while nothing probes. */
 void vsw__beacon_poll(struct vsw_switch *sw);
+/* When vsw__beacon_poll() has work next, on the switch's clock: 0 while
+ * the probe set is stale, the next round while probing, else UINT64_MAX. */
+uint64_t vsw__beacon_next_ns(const struct vsw_switch *sw);
 /* A beacon that arrived on uplink 'p': 'pl' is its payload (after the
  * ethertype), 'domain' the VLAN it came in. Returns the counter it counts
  * under (VSW_CTR_BEACON_RX or VSW_CTR_BEACON_IGNORED). */

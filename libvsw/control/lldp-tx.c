@@ -16,6 +16,7 @@
  */
 #include "core/check.h"
 #include "core/log.h"
+#include "backends/backends.h"
 #include "control/lldp.h"
 #include "datapath/datapath.h"
 #include "datapath/frame.h"
@@ -181,6 +182,28 @@ void vsw__lldp_tick(struct vsw_switch *sw)
 	}
 }
 
+uint64_t vsw__lldp_next_ns(const struct vsw_switch *sw)
+{
+	bool adv = sw->lldp.mode & VSW_LLDP_ADVERTISE;
+	uint64_t next = UINT64_MAX;
+
+	if (!adv && !sw->lldp.n_nbr)
+		return next;
+	for (struct vsw_uplink *u = vsw__uplink_next(sw, NULL); u; u = vsw__uplink_next(sw, u)) {
+		const struct vsw_lldp_port *lp = &u->lldp;
+		bool up = vsw__port_link(&u->port);
+
+		if (adv && up != lp->was_up)
+			return 0; /* came up: advertise at once; went down: noted */
+		if (adv && up && lp->next_tx_ns < next)
+			next = lp->next_tx_ns;
+		for (uint32_t i = 0; i < lp->n; i++)
+			if (lp->nbr[i].expires_ns < next)
+				next = lp->nbr[i].expires_ns;
+	}
+	return next;
+}
+
 void vsw__lldp_uplink_removed(struct vsw_uplink *u)
 {
 	struct vsw_switch *sw = u->port.sw;
@@ -222,8 +245,10 @@ int vsw_switch_set_lldp_mode(struct vsw_switch *sw, enum vsw_lldp_mode mode)
 	sw->lldp.mode = (uint8_t)mode;
 	if ((old & VSW_LLDP_LISTEN) && !(mode & VSW_LLDP_LISTEN))
 		vsw__lldp_forget_all(sw);
-	if ((old ^ (unsigned int)mode) & VSW_LLDP_ADVERTISE)
+	if ((old ^ (unsigned int)mode) & VSW_LLDP_ADVERTISE) {
 		advertise_all(sw, mode & VSW_LLDP_ADVERTISE);
+		vsw__loop_kick(sw); /* the loop's timer: the next LLDPDU, or none */
+	}
 	if (old != (unsigned int)mode) {
 		static const char *const names[] = { "none", "listen", "advertise", "both" };
 		vsw__info(sw, "LLDP mode %s", names[mode]);
@@ -246,8 +271,10 @@ int vsw_switch_set_lldp_interval(struct vsw_switch *sw, unsigned int interval_se
 		return 0;
 	sw->lldp.interval_s = interval_sec;
 	/* the time to live changed: tell the neighbors now */
-	if (sw->lldp.mode & VSW_LLDP_ADVERTISE)
+	if (sw->lldp.mode & VSW_LLDP_ADVERTISE) {
 		advertise_all(sw, true);
+		vsw__loop_kick(sw);
+	}
 	return 0;
 }
 

@@ -88,6 +88,10 @@ void vsw__lldp_forget_all(struct vsw_switch *sw);
 void vsw__lldp_init(struct vsw_switch *sw);
 /* Advertising and expiry, once per event loop round; cheap when idle. */
 void vsw__lldp_tick(struct vsw_switch *sw);
+/* When vsw__lldp_tick() has work next, on the switch's clock: 0 when an
+ * advertising uplink's link changed since the last tick, else the earliest
+ * LLDPDU due or neighbor expiring; UINT64_MAX for none. */
+uint64_t vsw__lldp_next_ns(const struct vsw_switch *sw);
 /* Before an uplink goes: its shutdown LLDPDU, its neighbors forgotten. */
 void vsw__lldp_uplink_removed(struct vsw_uplink *u);
 /* The switch's clock, remembered for vsw__lldp_rebase(). */

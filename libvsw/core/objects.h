@@ -45,6 +45,7 @@
 #include "datapath/control-hook.h"
 #include "control/beacon.h"
 #include "control/lldp.h"
+#include "backends/backends.h"
 
 /* ---- policies (policy.c) ---- */
 struct vsw_policy_vals {
@@ -154,9 +155,10 @@ struct vsw_switch {
 	/* event loop (backends/loop.c) */
 	int epfd;
 	int timerfd;
-	int wakefd;
+	int wakefd;                  /* read atomically: notifications from any thread */
 	volatile int stop;
 	uint32_t n_fdless;
+	struct vsw__loop loop;       /* deadlines, rtnetlink, wake-ups (backends/backends.h) */
 
 	vsw_log_fn log_fn;
 	void *log_user;

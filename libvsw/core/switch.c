@@ -47,7 +47,7 @@ int vsw_switch_new(const char *name, const struct vsw_switch_opts *opts,
 	vsw_list_init(&sw->ports);
 	vsw_list_init(&sw->uplinks);
 	vsw__policy_defaults(&sw->policy);
-	sw->epfd = sw->timerfd = sw->wakefd = -1;
+	vsw__loop_setup(sw);
 	vsw__control_init(sw);
 	if (vsw__fdb_init(&sw->fdb, max_macs) < 0) {
 		vsw__free(sw);

@@ -47,6 +47,9 @@ struct vsw__ctl_ops {
 	void (*announce)(struct vsw_port *vport, struct vsw_port *uplink);
 	/* Timers, run by the event loop at each wake-up. */
 	void (*tick)(struct vsw_switch *sw);
+	/* When tick has something to do next, on the switch's clock: 0 at
+	 * once, UINT64_MAX never (the event loop sets its timer for it). */
+	uint64_t (*next_ns)(struct vsw_switch *sw);
 };
 
 #endif
