@@ -5,13 +5,16 @@
  * its own poll(2) loop over vsw_switch_fd(), as a host program would).
  *
  *   netns-switch [--mtu N] [--duration SEC] [--ready FILE] [--host-loop]
- *                [--pg NAME=VLAN]... [--uplink NAME=SPEC[:OPTIONS]]...
+ *                [--poll-ms MS] [--pg NAME=VLAN]... [--uplink NAME=SPEC[:OPTIONS]]...
  *                [--vnic PG/NAME=SPEC]... [--team PG=ACT1,ACT2[/STB1,...]]...
  *                [--policy PG:KEY=VALUE]...
  *
- * A vNIC's MAC is its backend's (the tap's) MAC. On SIGTERM, SIGINT or the
- * end of --duration it prints every port's non-zero counters as
- * "PORT COUNTER VALUE" lines and exits.
+ * A vNIC's MAC is its backend's (the tap's) MAC. --poll-ms is the longest
+ * wait of one round (200 ms unless given; -1 for none: the switch then
+ * wakes for its own work only, and the duration is checked when it does).
+ * On SIGTERM, SIGINT or the end of --duration it prints every port's
+ * non-zero counters as "PORT COUNTER VALUE" lines, and "switch rounds N"
+ * (the rounds it ran), and exits.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -142,6 +145,7 @@ int main(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "ready", required_argument, NULL, 'r' },
 		{ "host-loop", no_argument, NULL, 'H' },
+		{ "poll-ms", required_argument, NULL, 'w' },
 		{ "pg", required_argument, NULL, 'p' },
 		{ "uplink", required_argument, NULL, 'u' },
 		{ "vnic", required_argument, NULL, 'v' },
@@ -150,7 +154,8 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *ready = NULL;
-	int duration = 60, host_loop = 0, c;
+	int duration = 60, host_loop = 0, wait_ms = 200, c;
+	unsigned long rounds = 0;
 	struct sigaction sa = { .sa_handler = on_signal };
 	time_t end;
 
@@ -162,6 +167,7 @@ int main(int argc, char **argv)
 		case 'd': duration = atoi(optarg); break;
 		case 'r': ready = optarg; break;
 		case 'H': host_loop = 1; break;
+		case 'w': wait_ms = atoi(optarg); break;
 		case 'p': {
 			char *vlan = split(optarg, '=');
 			CHECK(vsw_portgroup_add(sw, optarg, (unsigned int)atoi(vlan), 0, NULL), optarg);
@@ -189,13 +195,19 @@ int main(int argc, char **argv)
 		struct pollfd p = { .fd = vsw_switch_fd(sw), .events = POLLIN };
 		CHECK(p.fd, "switch fd");
 		while (!stop && time(NULL) < end)
-			if (poll(&p, 1, 200) > 0)
+			if (poll(&p, 1, wait_ms) > 0) {
 				CHECK(vsw_switch_poll(sw, 0), "poll");
+				rounds++;
+			}
 	} else {
-		while (!stop && time(NULL) < end)
-			CHECK(vsw_switch_poll(sw, 200), "poll");
+		while (!stop && time(NULL) < end) {
+			CHECK(vsw_switch_poll(sw, wait_ms), "poll");
+			rounds++;
+		}
 	}
 	print_counters();
+	printf("switch rounds %lu\n", rounds);
+	fflush(stdout);
 	vsw_switch_free(sw);
 	return 0;
 }
