@@ -1474,9 +1474,14 @@ typedef uint64_t (*vsw_clock_fn)(void *user);
  * the clock once per batch when shaping or MAC learning is on somewhere
  * (and not at all otherwise), plus at most once a second to age learned
  * addresses when a port reaches its MAC limit; LLDP reads it per LLDP
- * frame received and once per vsw_switch_poll() round while it advertises
- * or knows a neighbor. The old clock is never called again, so its owner
- * may release it before this call.
+ * frame received; the event loop reads it in each vsw_switch_poll() round
+ * and vsw_switch_timeout_ms() call while a timer is set on it (LLDP
+ * advertising or neighbors, beacon probing, learned addresses, a backend's
+ * @c run hook), and not otherwise. Every deadline taken on the old clock
+ * moves to the new one: LLDP's keep their distance, a beacon round and
+ * every backend's @c run are due at once, MAC aging is computed again.
+ * The old clock is never called again, so its owner may release it before
+ * this call.
  *
  * @param sw    The switch.
  * @param fn    The clock, or NULL for CLOCK_MONOTONIC.
@@ -1514,21 +1519,53 @@ VSW_API struct vsw_uplink *vsw_port_current_uplink(const struct vsw_port *port);
  * The host program owns the thread. Either it calls vsw_switch_poll() from
  * its own loop whenever vsw_switch_fd() polls readable, or it hands the
  * thread to vsw_switch_run() until vsw_switch_stop().
+ *
+ * The loop has no periodic tick (since 2.0). It sleeps until a backend's
+ * descriptor is ready, a notification arrives (vsw_backend_notify(),
+ * vsw_backend_writable(), from any thread), an interface bound to a
+ * backend changes (rtnetlink link events), or the switch's next deadline
+ * comes (vsw_switch_timeout_ms()). An idle switch whose backends all have
+ * descriptors does not wake at all.
  * @{
  */
 
 /**
  * @brief Run one round of the switch's event loop.
  *
- * Waits up to @p timeout_ms for a backend to become readable or a timer to
- * expire, then receives from every ready backend (a bounded number of
- * batches each, so that no port starves the others) and forwards what it
- * received, notices link changes, and runs the timers (MAC aging, link
- * state polling every 100 ms; on the switch's clock, beacon probing rounds,
- * LLDP advertising and neighbor expiry, every round).
+ * Waits up to @p timeout_ms for work (a backend's descriptor ready, a
+ * notification, a link event, a deadline), then:
+ *  - receives from every ready backend up to 8 batches of VSW_BATCH_MAX
+ *    frames each, so that no port starves the others, and forwards them;
+ *    a backend without a descriptor is received from in every round, and
+ *    the wait is then at most 1 ms;
+ *  - reads the link state of the backends whose link may have changed: a
+ *    notified backend, a backend on a kernel interface named by an
+ *    rtnetlink link event (RTM_NEWLINK, RTM_DELLINK; opened when the first
+ *    such backend is attached, in the calling thread's network namespace),
+ *    every 100 ms a backend without a descriptor or whose socket lives in
+ *    another network namespace, and once 100 ms after a backend received or
+ *    sent frames (the kernel's drop counts and the MTU are read with the
+ *    link);
+ *  - runs what is due: backends' @c run hooks, MAC aging, beacon rounds,
+ *    LLDP advertising and neighbor expiry (all on the switch's clock,
+ *    vsw_switch_set_clock());
+ *  - forwards the input queued while the switch delivered
+ *    (vsw_port_input() from a receive callback);
+ *  - sets the timer of vsw_switch_fd() for the next deadline.
+ *
+ * Back-pressure: while a port's backend is blocked (its last send took
+ * fewer frames than offered, see @c want_writable in vsw_backend.h), every
+ * ready backend is received from once per round instead of 8 times, so
+ * that the switch does not read faster than it can forward; receiving
+ * stops nowhere, and nothing is queued for the blocked port. The block
+ * ends with vsw_backend_writable(), when the backend's descriptor polls
+ * writable (for a backend without @c want_writable; the round waits for
+ * that too), after 1 s at most for a descriptor that never does, and at
+ * the next round for a backend without a descriptor.
  *
  * @param sw          The switch.
- * @param timeout_ms  0 to return at once, -1 to wait without limit.
+ * @param timeout_ms  0 to return at once, -1 to wait without limit. The
+ *                    wait also ends at the switch's next deadline.
  * @return The number of frames received, or @c -EINVAL (@p sw NULL),
  *         @c -EBUSY (called while the switch delivers), a negative errno
  *         of epoll_create1(2), timerfd_create(2), eventfd(2) or epoll_ctl(2)
@@ -1536,6 +1573,9 @@ VSW_API struct vsw_uplink *vsw_port_current_uplink(const struct vsw_port *port);
  *         negative errno of a failed epoll_wait(2) (1.1 returned 0). A
  *         signal that interrupts the wait is not a failure: the round
  *         returns what it received, usually 0.
+ * @note A switch without rtnetlink (the socket cannot be opened) polls
+ *       the link of its kernel-interface backends every 100 ms, as 1.x
+ *       did, and logs a warning once per backend.
  * @since 1.0
  */
 VSW_API int vsw_switch_poll(struct vsw_switch *sw, int timeout_ms);
@@ -1543,15 +1583,31 @@ VSW_API int vsw_switch_poll(struct vsw_switch *sw, int timeout_ms);
 /**
  * @brief How long the host's loop may sleep before calling vsw_switch_poll().
  *
- * For a host that polls vsw_switch_fd() in its own loop: the time until the
- * switch's next timer (LLDP, beacons, MAC aging, a backend's @c run), so
- * that it need not wake on a fixed tick. An idle switch whose backends all
- * have descriptors has no timer at all: link changes of kernel interfaces
- * arrive as rtnetlink events on vsw_switch_fd().
+ * For a host that drives the switch from its own loop: the time until the
+ * switch's next deadline, so that it need not wake on a fixed tick. The
+ * deadlines are: a backend's @c run hook; MAC aging, while learned
+ * addresses exist (the earliest expiry); beacon probing rounds, while a
+ * port group probes; LLDP advertising and neighbor expiry, while the
+ * switch advertises or knows a neighbor; a link read 100 ms after a
+ * backend carried frames, and every 100 ms for backends whose link cannot
+ * be watched otherwise; and 1 ms while a backend without a descriptor is
+ * attached (it is received from in every round). An idle switch whose
+ * backends all have descriptors has no deadline at all: link changes of
+ * kernel interfaces arrive as rtnetlink events on vsw_switch_fd().
+ *
+ * The call also sets the timer behind vsw_switch_fd() for that deadline.
+ * A host that changed the switch between rounds (a setting, input given
+ * with vsw_port_input(), a new clock) calls it before it sleeps;
+ * configuration calls that move a deadline earlier also make
+ * vsw_switch_fd() readable at once. Deadlines on a host-supplied clock
+ * (vsw_switch_set_clock()) are converted to a wait as if that clock ran at
+ * the speed of CLOCK_MONOTONIC.
  *
  * @param sw  The switch.
- * @return Milliseconds (rounded up), 0 if work is pending now, -1 for no
- *         deadline (wait for vsw_switch_fd() alone), or @c -EINVAL
+ * @return Milliseconds (rounded up, at most INT_MAX), 0 if work is
+ *         pending now (a notified or writable backend, queued input, a
+ *         deadline passed, a change of configuration to take in), -1 for
+ *         no deadline (wait for vsw_switch_fd() alone), or @c -EINVAL
  *         (@p sw NULL).
  * @since 2.0
  */
@@ -1560,13 +1616,18 @@ VSW_API int vsw_switch_timeout_ms(struct vsw_switch *sw);
 /**
  * @brief One file descriptor that polls readable when the switch has work.
  *
- * An epoll descriptor over every backend and the switch's timers; add it to
- * the host's own poll, select or epoll set and call vsw_switch_poll(sw, 0)
- * when it is readable. It stays the same for the life of the switch.
+ * An epoll descriptor over every backend's descriptor, the switch's timer
+ * (set for the next deadline at the end of each vsw_switch_poll() round and
+ * by vsw_switch_timeout_ms()), its wake-up eventfd (notifications from any
+ * thread, vsw_switch_stop(), configuration that moves a deadline earlier)
+ * and, once a backend on a kernel interface is attached, an rtnetlink
+ * socket; add it to the host's own poll, select or epoll set and call
+ * vsw_switch_poll(sw, 0) when it is readable. It stays the same for the
+ * life of the switch.
  *
  * @param sw  The switch.
  * @return The descriptor, or @c -EINVAL (@p sw NULL) or the negative errno
- *         of epoll_create1() or timerfd_create().
+ *         of epoll_create1(), timerfd_create(), eventfd() or epoll_ctl().
  * @since 1.0
  */
 VSW_API int vsw_switch_fd(struct vsw_switch *sw);

@@ -23,8 +23,25 @@
  *
  * The operations of one instance are called from one thread at a time: the
  * thread that drives the switch owning the instance, or the thread calling
- * vsw_backend_* on an instance no port owns. Only
- * vsw_backend_notify() may be called from any thread.
+ * vsw_backend_* on an instance no port owns. Only vsw_backend_notify() and
+ * vsw_backend_writable() may be called from any thread: they set a flag
+ * and wake the switch's event loop.
+ *
+ * @section be_loop The event loop
+ *
+ * The switch sleeps until there is work (vsw_switch_poll()); it has no
+ * periodic tick since 2.0. What wakes it for an instance: its @c fd polling
+ * readable (or writable, while the switch waits for room), its
+ * vsw_backend_notify() and vsw_backend_writable(), the deadline its @c run
+ * hook returned, and, for an instance whose descriptor is an AF_PACKET
+ * socket bound to an interface, the kernel's rtnetlink link events for
+ * that interface. An instance without a descriptor is received from every
+ * round and the switch then waits 1 ms at most. So a backend whose link
+ * state changes on its own must say so with vsw_backend_notify(): the
+ * switch no longer asks @c link_state every 100 ms. It still asks it
+ * 100 ms after the instance received or sent frames, and every 100 ms
+ * for an instance without a descriptor, or whose socket lives in another
+ * network namespace than the switch's rtnetlink socket.
  *
  * @section be_frames Frames and ownership
  *
@@ -84,10 +101,15 @@ struct vsw_backend_ops {
 	/**
 	 * @brief The descriptor the switch polls for readability. May be NULL.
 	 *
-	 * It must poll readable whenever @c recv would return frames or the
-	 * link state changed. A backend without one is received from on every
-	 * round of vsw_switch_poll(), which then waits at most 1 ms. Calls
-	 * nothing.
+	 * It must poll readable whenever @c recv would return frames. A link
+	 * change is told with vsw_backend_notify() (a readable descriptor alone
+	 * does not make the switch read the link). While the instance is
+	 * blocked and has no @c want_writable, the switch also waits for the
+	 * descriptor to poll writable (EPOLLOUT). Asked when a port attaches the
+	 * instance (or when the switch's loop is set up); it must not change
+	 * while attached. A backend without one is received from on every
+	 * round of vsw_switch_poll(), which then waits at most 1 ms, and its
+	 * link is read every 100 ms. Calls nothing.
 	 * @param be  The instance.
 	 * @return The descriptor, or a negative errno if there is none.
 	 */
@@ -132,7 +154,12 @@ struct vsw_backend_ops {
 	/**
 	 * @brief The carrier state. May be NULL: always up.
 	 *
-	 * May call vsw_backend_count() (drops read with the state).
+	 * Asked at attach, after vsw_backend_notify(), after a @c recv error,
+	 * on rtnetlink events of the instance's interface (AF_PACKET sockets),
+	 * 100 ms after the instance carried frames, and every 100 ms for an
+	 * instance without a descriptor: the place for periodic upkeep that
+	 * only matters under traffic. May call vsw_backend_count() (drops
+	 * read with the state).
 	 * @param be  The instance.
 	 * @return 1 up, 0 down, or a negative errno (taken as down).
 	 */
@@ -184,13 +211,17 @@ struct vsw_backend_ops {
 	/**
 	 * @brief Ask to be told when @c send can take frames again. May be NULL.
 	 *
-	 * Called after a @c send that took fewer frames than offered. The
-	 * backend calls vsw_backend_writable() once it has room again (from
-	 * any thread). Without this operation the switch waits for @c fd to
-	 * poll writable instead (a backend without @c fd is taken to have room
-	 * at the next round). Until then the event loop does not receive more
-	 * frames for the blocked port than it can forward (see
-	 * vsw_switch_poll()). May call vsw_backend_writable() at once.
+	 * Called after every @c send that took fewer frames than offered (the
+	 * rest are counted in VSW_CTR_TX_FULL; the switch keeps nothing). The
+	 * instance is then blocked: the backend calls vsw_backend_writable()
+	 * once it has room again (from any thread), and the block lasts until
+	 * then. Without this operation the switch waits for @c fd to poll
+	 * writable (EPOLLOUT) instead, 1 s at most; a backend without @c fd is
+	 * taken to have room at the next round. While any instance of the
+	 * switch is blocked, the event loop receives one batch per ready
+	 * backend and round instead of 8 (see vsw_switch_poll()): a mild
+	 * back-pressure; deliveries to the blocked instance are still offered
+	 * to @c send. May call vsw_backend_writable() at once.
 	 * @param be  The instance.
 	 * @since 2.0
 	 */
@@ -199,13 +230,18 @@ struct vsw_backend_ops {
 	/**
 	 * @brief Periodic work (timers, reconnection). May be NULL.
 	 *
-	 * Called by vsw_switch_poll() when the time it last returned has come,
-	 * and once when a port attaches the instance. May call
+	 * Called once when a port attaches the instance, then by
+	 * vsw_switch_poll() when the time it last returned has come, at once
+	 * after vsw_backend_notify(), and at once when the host replaces the
+	 * switch's clock (the old deadline meant nothing on the new one). The
+	 * time takes part in vsw_switch_timeout_ms() and the timer behind
+	 * vsw_switch_fd(). Not called for an instance no port owns. May call
 	 * vsw_backend_count(), vsw_backend_notify() and vsw_backend_writable().
 	 * @param be      The instance.
 	 * @param now_ns  The switch's clock (vsw_switch_set_clock()).
-	 * @return The switch-clock time at which to run next, or UINT64_MAX
-	 *         for never (until vsw_backend_notify()).
+	 * @return The switch-clock time at which to run next (a time already
+	 *         past: at the next round), or UINT64_MAX for never (until
+	 *         vsw_backend_notify()).
 	 * @since 2.0
 	 */
 	uint64_t (*run)(struct vsw_backend *be, uint64_t now_ns);
@@ -254,11 +290,13 @@ VSW_API void vsw_backend_set_priv(struct vsw_backend *be, void *priv);
 /**
  * @brief Tell the switch that the instance's link state may have changed.
  *
- * Safe from any thread and from @c recv and @c send. The switch calls
- * @c link_state again when it next services the instance in
- * vsw_switch_poll(): when the backend's descriptor polls readable (so make
- * it readable too), on every round for a backend without one, and in any
- * case at the loop's 100 ms tick. Teaming then reacts to the new state.
+ * Safe from any thread and from the instance's own operations. Sets a flag
+ * and wakes the event loop of the switch whose port owns the instance (its
+ * vsw_switch_fd() polls readable; one eventfd write until the loop looks,
+ * however many notifications); the next vsw_switch_poll() round calls
+ * @c link_state and, if the backend has one, @c run. Teaming then reacts
+ * to the new state. On an instance no port owns, the flag waits for the
+ * attachment.
  * @param be  The instance.
  * @since 1.0
  */
@@ -268,8 +306,11 @@ VSW_API void vsw_backend_notify(struct vsw_backend *be);
  * @brief Tell the switch that the instance's @c send has room again.
  *
  * The answer to @c want_writable. Safe from any thread and from the
- * instance's own operations; a call when the switch did not ask is
- * harmless.
+ * instance's own operations. Sets a flag and wakes the switch's event loop
+ * as vsw_backend_notify() does; the next vsw_switch_poll() round lifts the
+ * instance's block (and the switch's back-pressure with it, once no other
+ * instance is blocked). A call when the switch did not ask, or on an
+ * instance no port owns, is harmless; @p be NULL is ignored.
  * @param be  The instance.
  * @since 2.0
  */
