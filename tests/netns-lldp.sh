@@ -61,11 +61,13 @@ ip -n "${P}vm" link set "${P}t1" up || fail "tap up"
 
 # no tap of the switch may see LLDP, while lldpd and the switch both speak
 # it; the far side of the uplink, the control, sees the switch's (-Q in:
-# what lldpd receives, not what it sends). Both listen before lldpd starts.
-bg timeout 60 ip netns exec "${P}vm" tcpdump -U -n -i "${P}t1" -w "$TMP/vm.pcap" ether proto 0x88cc \
+# what lldpd receives, not what it sends). Both listen before lldpd starts,
+# in immediate mode: a buffered capture may hand a frame over a second late,
+# after the test has stopped it.
+bg timeout 60 ip netns exec "${P}vm" tcpdump --immediate-mode -U -n -i "${P}t1" -w "$TMP/vm.pcap" ether proto 0x88cc \
 	2>"$TMP/vm.err"
 DUMP=$LASTPID
-bg timeout 60 ip netns exec "${P}lp" tcpdump -U -n -Q in -i "${P}p0" -w "$TMP/wire.pcap" ether proto 0x88cc \
+bg timeout 60 ip netns exec "${P}lp" tcpdump --immediate-mode -U -n -Q in -i "${P}p0" -w "$TMP/wire.pcap" ether proto 0x88cc \
 	2>"$TMP/wire.err"
 WIRE=$LASTPID
 wait_for 5 grep -q listening "$TMP/vm.err" || { cat "$TMP/vm.err"; fail "tcpdump on the vNIC did not start"; }
