@@ -44,10 +44,12 @@
  * offloads=off the kernel's super-frames are dropped as truncated: turn
  * TSO, GSO and GRO off on the interfaces then.
  *
- * The rings follow the interface's MTU: the link poll
- * (the loop's 100 ms tick, or at once after a truncated frame) reads it,
- * and a change rebuilds the receive ring for the new size. The kernel's own
- * drops (a full ring) are read there too and counted as rx_dropped.
+ * The rings follow the interface's MTU: the link poll (whenever the loop
+ * reads the link: on the interface's rtnetlink link event, which an MTU
+ * change is, 100 ms after the port carried frames, at once after a
+ * truncated frame) reads it, and a change rebuilds the receive ring for the
+ * new size. The kernel's own drops (a full ring) are read there too and
+ * counted as rx_dropped.
  *
  * Options: rx=v2|v3, tx=ring|mmsg, frames=N (ring slots, 64 to 65536,
  * default 4096, fewer when they would take more than RING_BYTES),
@@ -392,7 +394,7 @@ static int rx_follow(struct afp *a)
 		err = rx_rebuild(a, size, ring_unit(a, fmax));
 	if (err) {
 		vsw__free(scratch);
-		return err; /* the old limit stays; the next link poll tries again */
+		return err; /* the old limit stays; a later link poll tries again */
 	}
 	vsw__free(a->scratch);
 	a->scratch = scratch;
@@ -624,8 +626,8 @@ static int afp_recv(struct vsw_backend *be, struct vsw_frame *f, unsigned int n)
 	if (a->truncated) {
 		vsw_backend_count(be, VSW_CTR_TRUNCATED, a->truncated);
 		a->truncated = 0;
-		/* maybe the MTU grew: have the switch poll the link now
-		 * rather than at its next tick */
+		/* maybe the MTU grew and the switch has not read it yet:
+		 * have it poll the link now */
 		vsw_backend_notify(be);
 	}
 	/* woken with nothing: an error (the interface went down or away) is
@@ -745,9 +747,11 @@ static bool rx_in_use(struct vsw_backend *be, struct afp *a)
 }
 
 /*
- * The link poll (every tick of the switch's loop, and after a truncated
- * frame): the carrier, the kernel's drops since the last poll, and the
- * interface's MTU, which the ring follows.
+ * The link poll (whenever the switch's loop reads the link: on rtnetlink
+ * link events of the interface, or every 100 ms in another network
+ * namespace; 100 ms after the port carried frames; after a failed receive
+ * and a truncated frame): the carrier, the kernel's drops since the last
+ * poll, and the interface's MTU, which the ring follows.
  */
 static int afp_link_state(struct vsw_backend *be)
 {
@@ -766,8 +770,9 @@ static int afp_link_state(struct vsw_backend *be)
 	if (mtu > VSW_PACKET_MTU_MAX)
 		mtu = VSW_PACKET_MTU_MAX;
 	/* a rebuild that failed (no memory for the ring) lost what the ring
-	 * held: the same MTU is tried again every 100 polls (10 s), not at
-	 * every one */
+	 * held: the same MTU is tried again every 100 polls, not at every
+	 * one (no fixed time: the loop polls on link events, 100 ms after
+	 * traffic and after truncated frames) */
 	if (mtu > 0 && mtu != a->mtu &&
 	    (mtu != a->mtu_want || a->polls_since_fail == 0 || a->polls_since_fail++ >= 100)) {
 		a->mtu_want = mtu;

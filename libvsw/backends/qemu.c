@@ -818,7 +818,9 @@ static int q_link_state(struct vsw_backend *be)
 {
 	struct qemu *q = q_of(be);
 
-	/* the loop asks every 100 ms: the moment to finish a cut-off write */
+	/* the loop asks 100 ms after the port carried frames (a cut-off
+	 * write is such a send): the moment to finish it, if no send or
+	 * receive did first */
 	if (q->connected && q->tx_len && flush_tx(q) < 0)
 		drop_connection(be, q);
 	return q->connected;

@@ -132,7 +132,8 @@ static void raw_rcvbuf(struct raw *r)
 }
 
 /* Size the buffers for the MTU seen at the last link poll. On failure the
- * old ones stay, with the old limit, and the next poll tries again. */
+ * old ones stay, with the old limit, and the next receive or link poll
+ * tries again. */
 static int raw_follow(struct raw *r)
 {
 	unsigned int fmax = vsw__packet_frame_max(r->mtu_want), slot = fmax + 4;
@@ -210,7 +211,8 @@ static int raw_recv(struct vsw_backend *be, struct vsw_frame *f, unsigned int n)
 			cut++;
 	if (cut) {
 		vsw_backend_count(be, VSW_CTR_TRUNCATED, cut);
-		/* maybe the MTU grew: have the switch poll the link now */
+		/* maybe the MTU grew and the switch has not read it yet:
+		 * have it poll the link now */
 		vsw_backend_notify(be);
 	}
 	r->handed = k > 0;
@@ -233,10 +235,13 @@ static int raw_send(struct vsw_backend *be, const struct vsw_frame *f, unsigned 
 }
 
 /*
- * The link poll (every tick of the switch's loop, and after a truncated
- * frame): the carrier, the kernel's drops since the last poll, and the
- * interface's MTU, which the buffers follow; at once, unless a program
- * receiving from an instance no port owns may still hold the last frames.
+ * The link poll (whenever the switch's loop reads the link: on rtnetlink
+ * link events of the interface, or every 100 ms in another network
+ * namespace; 100 ms after the port carried frames; after a failed receive
+ * and a truncated frame): the carrier, the kernel's drops since the last
+ * poll, and the interface's MTU, which the buffers follow; at once, unless
+ * a program receiving from an instance no port owns may still hold the
+ * last frames.
  */
 static int raw_link_state(struct vsw_backend *be)
 {

@@ -11,8 +11,9 @@
  * host's, which tells apart the many hosts whose switch is "vSwitch0".
  *
  * Time: vsw__lldp_tick() runs once per vsw_switch_poll() round and reads the
- * switch's clock only when advertising is on or a neighbor is known; the
- * loop's 100 ms timer bounds how late an LLDPDU or an expiry can be.
+ * switch's clock only when advertising is on or a neighbor is known;
+ * vsw__lldp_next_ns() gives the loop the next LLDPDU or expiry, for which
+ * it sets its timer.
  */
 #include "core/check.h"
 #include "core/log.h"
