@@ -5,6 +5,8 @@
  * its port, grouped by port, once per port (handoff.c); frames with offload
  * metadata the port does not take are finished first (finish.c).
  */
+#include <stddef.h>
+
 #include "core/objects.h"
 #include "datapath/datapath.h"
 #include "datapath/finish.h"
@@ -14,8 +16,13 @@
  * which is exactly the change in length. */
 static inline void describe(struct vsw_frame *o, const struct vsw_staged *st)
 {
-	if (__builtin_expect(!st->ofl, 1)) {
-		*o = (struct vsw_frame){ .data = st->data, .len = st->len };
+	/* the members after flags are zero in sw->out between batches (the
+	 * end of vsw__flush_outputs() sees to it) */
+	if (!st->ofl) {
+		o->data = st->data;
+		o->len = st->len;
+		o->vlan_tci = 0;
+		o->flags = 0;
 		return;
 	}
 	int32_t delta = (int32_t)st->len - (int32_t)st->ofl->len;
@@ -42,9 +49,21 @@ void vsw__flush_outputs(struct vsw_switch *sw)
 		h->out_pos = pos;
 		pos += h->n_pending;
 	}
-	for (uint32_t i = 0; i < sw->n_stage; i++) {
-		const struct vsw_staged *st = &sw->stage[i];
-		describe(&sw->out[sw->hot[st->port].out_pos++], st);
+	if (__builtin_expect(sw->batch_ofl, 0)) {
+		for (uint32_t i = 0; i < sw->n_stage; i++) {
+			const struct vsw_staged *st = &sw->stage[i];
+			describe(&sw->out[sw->hot[st->port].out_pos++], st);
+		}
+	} else {
+		/* plain frames only: what a 1.x descriptor held, and no more */
+		for (uint32_t i = 0; i < sw->n_stage; i++) {
+			const struct vsw_staged *st = &sw->stage[i];
+			struct vsw_frame *o = &sw->out[sw->hot[st->port].out_pos++];
+			o->data = st->data;
+			o->len = st->len;
+			o->vlan_tci = 0;
+			o->flags = 0;
+		}
 	}
 	for (uint32_t i = 0; i < sw->n_dirty; i++) {
 		struct vsw_hot *h = &sw->hot[sw->dirty_ports[i]];
@@ -56,6 +75,10 @@ void vsw__flush_outputs(struct vsw_switch *sw)
 		else
 			vsw__port_deliver(sw, h, f, n);
 	}
+	if (__builtin_expect(sw->batch_ofl, 0))
+		for (uint32_t i = 0; i < sw->n_stage; i++)
+			memset(&sw->out[i].csum_start, 0,
+			       sizeof(struct vsw_frame) - offsetof(struct vsw_frame, csum_start));
 	sw->n_stage = 0;
 	sw->n_dirty = 0;
 }
