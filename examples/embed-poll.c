@@ -30,7 +30,6 @@ struct nic {
 	uint8_t rx[RING][FRAME_LEN]; /* the guest's receive ring */
 	uint32_t rx_len[RING];
 	uint8_t tx[FRAME_LEN]; /* the guest's transmit ring, one slot deep */
-	bool tx_queued;
 };
 
 /* An ARP frame for IPv4 (RFC 826), padded to the minimum length. */
@@ -47,8 +46,15 @@ static void arp(uint8_t f[FRAME_LEN], const uint8_t dst[6], uint8_t op, const st
 	memcpy(f + 38, tpa, 4);
 }
 
+static int guest_tx(struct nic *nic, const uint8_t *f)
+{
+	struct vsw_frame frame = { .data = f, .len = FRAME_LEN };
+
+	return vsw_port_input(vsw_vnic_port(nic->vnic), &frame, 1);
+}
+
 static unsigned int guest_rx(struct vsw_port *port, const struct vsw_frame *frames, unsigned int n,
-		     void *user)
+			     void *user)
 {
 	struct nic *nic = user;
 
@@ -64,22 +70,15 @@ static unsigned int guest_rx(struct vsw_port *port, const struct vsw_frame *fram
 		}
 		/* an ARP request (opcode 1) for this guest's address */
 		if (len >= 42 && !memcmp(f + 12, "\x08\x06", 2) && f[21] == 1 && !memcmp(f + 38, nic->ip, 4)) {
-			/* The guest answers at once, but the switch is delivering:
-			 * vsw_port_input() on it now returns -EBUSY and the answer
-			 * would be lost. Queue it; main() sends it after the
-			 * delivering call has returned. */
+			/* The guest answers at once, while the switch is still
+			 * delivering: the switch copies the answer into its
+			 * queue and forwards it when this delivery is over,
+			 * before the vsw_port_input() that delivered returns. */
 			arp(nic->tx, f + 6, 2, nic, f + 22, f + 28);
-			nic->tx_queued = true;
+			guest_tx(nic, nic->tx);
 		}
 	}
-	return n;
-}
-
-static int guest_tx(struct nic *nic, const uint8_t *f)
-{
-	struct vsw_frame frame = { .data = f, .len = FRAME_LEN };
-
-	return vsw_port_input(vsw_vnic_port(nic->vnic), &frame, 1);
+	return n; /* the ring took them all (the extra ones are counted, not kept) */
 }
 
 static bool got(const struct nic *nic, unsigned int i, const uint8_t *f)
@@ -126,12 +125,14 @@ int main(void)
 	memcpy(unicast + 6, a.mac, 6);
 	memcpy(unicast + 12, "\x88\xb5hello, B", 10); /* 0x88b5: local experimental */
 
-	/* at most 2 s: every poll() returns within 10 ms */
+	/* at most 2 s: the doorbell rings every 10 ms */
 	for (int round = 0; !err && round < 200 && (sent < 2 || !served); round++) {
 		struct pollfd pfd[2] = { { .fd = swfd, .events = POLLIN }, { .fd = doorbell, .events = POLLIN } };
 		uint64_t ticks;
 
-		if (poll(pfd, 2, 10) < 0) {
+		/* sleep until the switch's next timer at the latest (-1: none;
+		 * an idle switch never wakes the host) */
+		if (poll(pfd, 2, vsw_switch_timeout_ms(sw)) < 0) {
 			err = errno == EINTR ? 0 : -errno;
 			continue;
 		}
@@ -142,12 +143,6 @@ int main(void)
 			served++;
 		if (!err && pfd[1].revents & POLLIN && read(doorbell, &ticks, sizeof(ticks)) > 0 && sent < 2)
 			err = guest_tx(&a, sent++ == 0 ? request : unicast);
-		/* the delivering call has returned: now the queued answers */
-		for (int i = 0; i < 2 && !err; i++)
-			if (nics[i]->tx_queued) {
-				nics[i]->tx_queued = false;
-				err = guest_tx(nics[i], nics[i]->tx);
-			}
 	}
 out:
 	if (err)
