@@ -720,13 +720,14 @@ static void round_end(struct vsw_switch *sw)
 int vsw_switch_poll(struct vsw_switch *sw, int timeout_ms)
 {
 	struct epoll_event ev[MAX_EVENTS];
-	struct vsw__loop *lp = &sw->loop;
+	struct vsw__loop *lp;
 	int n, err, budget, total = 0;
 	bool link_events = false;
 	uint64_t cnt, rel;
 
 	if (!sw)
 		return -EINVAL;
+	lp = &sw->loop;
 	if (sw->in_flush)
 		return -EBUSY;
 	err = loop_init(sw);
