@@ -1974,10 +1974,27 @@ enum vsw_counter {
 	 * for such input was full. @since 2.0
 	 */
 	VSW_CTR_QUEUE_FULL = 35,
+	/**
+	 * Error: descriptor chains a guest offered that the port's backend
+	 * refused (vhostuser): a buffer outside the guest's memory, a chain
+	 * that loops or is longer than its ring, an indirect table nested or
+	 * misplaced, a buffer of the wrong direction. The frame is lost; the
+	 * chain goes back to the guest used (empty). @since 2.1
+	 */
+	VSW_CTR_BAD_DESC = 36,
+	/** Error: frames from a guest whose virtio-net header was shorter than
+	 *  negotiated or of a GSO type the frame contract has no name for
+	 *  (UFO); lost. A header whose offsets lie is VSW_CTR_BAD_OFFLOAD.
+	 *  @since 2.1 */
+	VSW_CTR_BAD_VNET_HDR = 37,
+	/** Error: a guest's ring index moved impossibly (more than the ring
+	 *  ahead, a head out of range): the ring stops and the port's link is
+	 *  down until the guest's driver sets the ring up again. @since 2.1 */
+	VSW_CTR_BAD_RING = 38,
 };
 
 /** Number of counters this version of the headers knows. */
-#define VSW_CTR_COUNT 36
+#define VSW_CTR_COUNT 39
 
 /** The class of a counter, as the function vsw_counter_kind returns it. */
 enum vsw_counter_kind {

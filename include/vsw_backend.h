@@ -7,7 +7,8 @@
  * process. It is a table of operations (struct vsw_backend_ops) registered
  * under a type name; a spec string "TYPE:ARGUMENT" given to
  * vsw_backend_open() or vsw_port_attach() selects the type and passes it the
- * argument. The built-in backends (memory, tap, afpacket, raw, qemu) are written
+ * argument. The built-in backends (memory, tap, afpacket, raw, qemu,
+ * vhostuser) are written
  * against this same interface.
  *
  * @section be_lifecycle Life cycle
@@ -200,8 +201,11 @@ struct vsw_backend_ops {
 	 * @brief The offloaded frames @c send takes as they are. May be NULL:
 	 *        none (the switch finishes every frame first).
 	 *
-	 * Called when a port attaches the instance. VSW_OFFLOAD_* bits;
-	 * vsw_port_set_offloads() may narrow them for one port. Calls nothing.
+	 * Called when a port attaches the instance, and again each time the
+	 * port's link comes up (since 2.1: what a backend takes may be
+	 * settled only then, as a guest's negotiated features are).
+	 * VSW_OFFLOAD_* bits; vsw_port_set_offloads() may narrow them for one
+	 * port, and the narrowing stays across those calls. Calls nothing.
 	 * @param be  The instance.
 	 * @return VSW_OFFLOAD_* bits.
 	 * @since 2.0
@@ -326,10 +330,13 @@ VSW_API void vsw_backend_writable(struct vsw_backend *be);
  * Call it from the instance's own operations (the thread driving the
  * switch). On an instance no port owns, the count is discarded.
  * @param be   The instance.
- * @param ctr  VSW_CTR_TRUNCATED, VSW_CTR_RX_DROPPED or VSW_CTR_RX_ERRORS.
+ * @param ctr  VSW_CTR_TRUNCATED, VSW_CTR_RX_DROPPED or VSW_CTR_RX_ERRORS;
+ *             since 2.1 also VSW_CTR_TX_ERRORS (a frame @c send dropped
+ *             because the far end can never take it) and a guest's faults,
+ *             VSW_CTR_BAD_DESC, VSW_CTR_BAD_VNET_HDR and VSW_CTR_BAD_RING.
  * @param n    How many frames to add.
  * @return 0 on success, or @c -EINVAL: @p be is NULL or @p ctr is not one of
- *         those three.
+ *         those.
  * @since 1.2
  */
 VSW_API int vsw_backend_count(struct vsw_backend *be, enum vsw_counter ctr,

@@ -27,6 +27,7 @@ int vsw_port_attach_backend(struct vsw_port *port, struct vsw_backend *be)
 	vsw__hot(port)->be = be;
 	port->be_offloads = be->ops->offloads ? be->ops->offloads(be) & VSW_OFFLOAD_ALL : 0;
 	port->offloads = port->be_offloads;
+	port->offloads_off = 0;
 	vsw__info(port->sw, "%s: attached to a %s backend", port->name, be->ops->name);
 	vsw__port_check_mtu(port);
 	vsw__port_refresh_carrier(port);

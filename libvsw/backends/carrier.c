@@ -17,6 +17,12 @@ bool vsw__port_refresh_carrier(struct vsw_port *p)
 	if (up == p->carrier)
 		return false;
 	p->carrier = up;
+	/* what a backend takes may be settled only as its link comes up
+	 * (a guest's negotiated features): asked again then */
+	if (up && p->be && p->be->ops->offloads) {
+		p->be_offloads = p->be->ops->offloads(p->be) & VSW_OFFLOAD_ALL;
+		p->offloads = p->be_offloads & ~p->offloads_off;
+	}
 	vsw__info(p->sw, "%s: link %s", p->name, up ? "up" : "down");
 	vsw__port_link_changed(p);
 	return true;

@@ -42,7 +42,9 @@ void vsw_backend_writable(struct vsw_backend *be)
 int vsw_backend_count(struct vsw_backend *be, enum vsw_counter ctr, uint64_t n)
 {
 	if (!be || (ctr != VSW_CTR_TRUNCATED && ctr != VSW_CTR_RX_DROPPED
-		    && ctr != VSW_CTR_RX_ERRORS))
+		    && ctr != VSW_CTR_RX_ERRORS && ctr != VSW_CTR_TX_ERRORS
+		    && ctr != VSW_CTR_BAD_DESC && ctr != VSW_CTR_BAD_VNET_HDR
+		    && ctr != VSW_CTR_BAD_RING))
 		return -EINVAL;
 	if (be->port)
 		be->port->ctr[ctr] += n;

@@ -50,6 +50,26 @@ int vsw__netdev_mtu(const char *ifname);
 /* 0 or -EINVAL for an interface name (1 to IFNAMSIZ-1 bytes, no '/' or space). */
 int vsw__netdev_name_ok(const char *ifname);
 
+/* ---- socket files (unixsock.c) ---- */
+struct sockaddr_storage;
+/* A unix socket file an instance made: its mode and group (-1: as the
+ * umask and the process give), and its path once bound (removed at close). */
+struct vsw__unix_file {
+	int mode;
+	long gid;
+	char path[108];
+};
+void vsw__unix_file_init(struct vsw__unix_file *f);
+/* Unlink the file bound, if any. */
+void vsw__unix_file_remove(struct vsw__unix_file *f);
+/* Bind 'fd' to address 'a' (AF_UNIX: the file gets f's mode and group,
+ * a stale socket file is replaced, anything else is left: -EEXIST,
+ * -EADDRINUSE); other families are bound as they are. 0 or -errno. */
+int vsw__unix_bind(struct vsw__unix_file *f, int fd, int type, const struct sockaddr_storage *a,
+		   unsigned int alen);
+/* A group name or number: the gid, or -1. */
+long vsw__unix_group_id(const char *val);
+
 /* ---- frames with a virtio_net_hdr (vnet.c) ---- */
 /* The legacy virtio_net_hdr at 'hdr' (host byte order) as the offload
  * metadata of 'f', whose data and len are set and the rest zero; hdr_len is

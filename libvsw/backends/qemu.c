@@ -75,10 +75,8 @@ struct qemu {
 	int kickfd;                     /* readable while parsed frames still wait */
 	struct sockaddr_storage addr;   /* listen/connect address, or the remote */
 	socklen_t alen;
-	char unlink_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	unsigned int reconnect_ms;
-	int file_mode;                  /* of a socket file made here, or -1 */
-	long gid;                       /* its group, or -1 */
+	struct vsw__unix_file file;     /* a socket file made here: mode, group, path */
 	bool connected;
 	bool peer_bound;                /* datagram socket connect()ed to a local peer */
 
@@ -115,8 +113,7 @@ static void q_free(struct qemu *q)
 		close(q->kickfd);
 	if (q->epfd >= 0)
 		close(q->epfd);
-	if (q->unlink_path[0])
-		unlink(q->unlink_path);
+	vsw__unix_file_remove(&q->file);
 	vsw__free(q->rx);
 	vsw__free(q->tx);
 	vsw__free(q->slots);
@@ -192,109 +189,6 @@ static int ep_add(struct qemu *q, int fd)
 static void bind_peer(struct qemu *q)
 {
 	q->peer_bound = connect(q->cfd, (struct sockaddr *)&q->addr, q->alen) == 0;
-}
-
-/*
- * Bind 'fd' to the unix socket file 'path' with the options' mode and
- * group, without a moment when the file is at 'path' with other ones, and
- * without touching anything by a name someone else may change: bound in a
- * fresh 0700 directory beside 'path' (the same file system), set up there
- * through the directory's descriptor, then hard-linked to 'path' (which
- * fails if anything is there) and unlinked from the directory.
- */
-static int bind_private(struct qemu *q, int fd, const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char dir[sizeof(sa.sun_path) + 16];
-	const char *slash = strrchr(path, '/');
-	size_t dl = slash ? (size_t)(slash - path) + 1 : 0; /* with its '/' */
-	struct stat st;
-	int dfd, err = 0;
-
-	memcpy(dir, path, dl);
-	strcpy(dir + dl, ".vswXXXXXX");
-	if (!mkdtemp(dir))
-		return -errno;
-	/* the directory under that name now must be the one made above:
-	 * only we make one that is ours and shut to everyone else */
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dfd < 0) {
-		err = -errno;
-		rmdir(dir);
-		return err;
-	}
-	if (fstat(dfd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 0077)) {
-		close(dfd);
-		return -EACCES; /* swapped: not ours to remove */
-	}
-	/* the socket's name: through the directory's name if it fits (bind
-	 * follows no symlink at the last component, and one put in place of
-	 * the directory only makes the fstatat below fail), else through
-	 * the descriptor */
-	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/s", dir) >= (int)sizeof(sa.sun_path))
-		snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/s", dfd);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		err = -errno;
-	if (!err && (fstatat(dfd, "s", &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISSOCK(st.st_mode)))
-		err = -EACCES;
-	if (!err && q->file_mode >= 0 && fchmodat(dfd, "s", (mode_t)q->file_mode, 0) < 0)
-		err = -errno;
-	if (!err && q->gid >= 0 && fchownat(dfd, "s", (uid_t)-1, (gid_t)q->gid, AT_SYMLINK_NOFOLLOW) < 0)
-		err = -errno;
-	if (!err && linkat(dfd, "s", AT_FDCWD, path, 0) < 0)
-		err = errno == EEXIST ? -EADDRINUSE : -errno;
-	unlinkat(dfd, "s", 0);
-	close(dfd);
-	rmdir(dir);
-	return err;
-}
-
-/*
- * Bind 'fd' to a local address. A unix socket file left by an earlier run
- * is replaced, but nothing else at that path is ever deleted; the file gets
- * the options' mode and group, so that an unprivileged QEMU may connect
- * (until then it has the umask's, which a daemon keeps tight).
- */
-static int bind_local(struct qemu *q, int fd, int type, const struct sockaddr_storage *a,
-		      socklen_t alen)
-{
-	const char *path = ((const struct sockaddr_un *)a)->sun_path;
-	struct stat st;
-	int err;
-
-	if (a->ss_family != AF_UNIX)
-		return bind(fd, (const struct sockaddr *)a, alen) < 0 ? -errno : 0;
-	if (lstat(path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode))
-			return -EEXIST;
-		/* a socket someone still answers on (another port's) is theirs */
-		int probe = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
-		bool live = probe >= 0 && connect(probe, (const struct sockaddr *)a, alen) == 0;
-		if (probe >= 0)
-			close(probe);
-		if (live)
-			return -EADDRINUSE;
-		unlink(path);
-	}
-	if (q->file_mode < 0 && q->gid < 0)
-		err = bind(fd, (const struct sockaddr *)a, alen) < 0 ? -errno : 0;
-	else
-		err = bind_private(q, fd, path);
-	if (!err)
-		strcpy(q->unlink_path, path);
-	return err;
-}
-
-/* "group=" is a group name or number. */
-static long group_id(const char *val)
-{
-	char *end, buf[1024];
-	struct group gr, *res = NULL;
-	long v = strtol(val, &end, 10);
-
-	if (*val && !*end)
-		return v >= 0 && v < 0x7fffffff ? v : -1;
-	return getgrnam_r(val, &gr, buf, sizeof(buf), &res) == 0 && res ? (long)res->gr_gid : -1;
 }
 
 static void drop_connection(struct vsw_backend *be, struct qemu *q)
@@ -384,8 +278,7 @@ static int q_open(struct vsw_backend *be, const char *arg, const char *options)
 		return -ENOMEM;
 	q->epfd = q->lfd = q->cfd = q->tfd = q->kickfd = q->pfd = -1;
 	q->reconnect_ms = 1000;
-	q->file_mode = -1;
-	q->gid = -1;
+	vsw__unix_file_init(&q->file);
 	while ((r = vsw__opt_next(&options, key, sizeof(key), val, sizeof(val))) > 0) {
 		char *end;
 		long v;
@@ -394,8 +287,8 @@ static int q_open(struct vsw_backend *be, const char *arg, const char *options)
 		else if (!strcmp(key, "reconnect_ms") && (v = vsw__opt_long(val, 10, 3600000)) > 0)
 			q->reconnect_ms = (unsigned int)v;
 		else if (!strcmp(key, "mode") && *val && (v = strtol(val, &end, 8)) >= 0 && v <= 0777 && !*end)
-			q->file_mode = (int)v;
-		else if (!strcmp(key, "group") && (q->gid = group_id(val)) >= 0)
+			q->file.mode = (int)v;
+		else if (!strcmp(key, "group") && (q->file.gid = vsw__unix_group_id(val)) >= 0)
 			;
 		else
 			r = -EINVAL;
@@ -452,7 +345,7 @@ static int q_open(struct vsw_backend *be, const char *arg, const char *options)
 			}
 			if (family != AF_UNIX)
 				setsockopt(q->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-			err = bind_local(q, q->lfd, SOCK_STREAM, &q->addr, q->alen);
+			err = vsw__unix_bind(&q->file, q->lfd, SOCK_STREAM, &q->addr, q->alen);
 			if (!err && listen(q->lfd, 4) < 0)
 				err = -errno;
 			if (err)
@@ -494,7 +387,7 @@ static int q_open(struct vsw_backend *be, const char *arg, const char *options)
 			err = -errno;
 			goto fail;
 		}
-		err = bind_local(q, q->cfd, SOCK_DGRAM, &local, llen);
+		err = vsw__unix_bind(&q->file, q->cfd, SOCK_DGRAM, &local, llen);
 		if (err)
 			goto fail;
 		err = ep_add(q, q->cfd);

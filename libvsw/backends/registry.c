@@ -20,6 +20,7 @@ extern const struct vsw_backend_ops vsw__tap_ops;
 extern const struct vsw_backend_ops vsw__afpacket_ops;
 extern const struct vsw_backend_ops vsw__raw_ops;
 extern const struct vsw_backend_ops vsw__qemu_ops;
+extern const struct vsw_backend_ops vsw__vhostuser_ops;
 
 struct reg {
 	const struct vsw_backend_ops *ops;
@@ -43,6 +44,7 @@ static struct reg builtins[] = {
 	{ .ops = &vsw__afpacket_ops, .builtin = true },
 	{ .ops = &vsw__raw_ops, .builtin = true },
 	{ .ops = &vsw__qemu_ops, .builtin = true },
+	{ .ops = &vsw__vhostuser_ops, .builtin = true },
 };
 
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;

@@ -45,6 +45,9 @@ static const struct {
 	[VSW_CTR_SW_CSUM] = { "sw_csum", VSW_CTR_KIND_EVENT },
 	[VSW_CTR_TX_FULL] = { "tx_full", VSW_CTR_KIND_DROP },
 	[VSW_CTR_QUEUE_FULL] = { "queue_full", VSW_CTR_KIND_DROP },
+	[VSW_CTR_BAD_DESC] = { "bad_desc", VSW_CTR_KIND_ERROR },
+	[VSW_CTR_BAD_VNET_HDR] = { "bad_vnet_hdr", VSW_CTR_KIND_ERROR },
+	[VSW_CTR_BAD_RING] = { "bad_ring", VSW_CTR_KIND_ERROR },
 };
 
 const char *vsw_counter_name(enum vsw_counter ctr)

@@ -201,6 +201,7 @@ struct vsw_port {
 	bool carrier;
 	uint64_t offloads;           /* VSW_OFFLOAD_* its receiver takes as they are */
 	uint64_t be_offloads;        /* what the attached backend takes (its ops) */
+	uint64_t offloads_off;       /* what the host turned off (vsw_port_set_offloads) */
 
 	/* derived for the frame path; the hottest part is in sw->hot[idx] */
 	uint32_t announced;          /* uplink of the last RARP, VSW_NO_PORT */

@@ -237,7 +237,9 @@ int vsw_port_set_offloads(struct vsw_port *port, uint64_t offloads)
 		return -EINVAL;
 	if (port->sw->in_flush)
 		return -EBUSY;
-	/* narrowing only, below what an attached backend takes */
+	/* narrowing only, below what an attached backend takes (now and
+	 * when it says again, as its link comes up) */
+	port->offloads_off = ~offloads & VSW_OFFLOAD_ALL;
 	if (port->be)
 		offloads &= port->be_offloads;
 	port->offloads = offloads;
