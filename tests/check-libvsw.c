@@ -28,6 +28,7 @@ int main(void)
 	srunner_add_suite(sr, vsw_offload_suite());
 	srunner_add_suite(sr, vsw_ofl_path_suite());
 	srunner_add_suite(sr, vsw_loop_suite());
+	srunner_add_suite(sr, vsw_vhostuser_suite());
 	if (ck_under_debugger())
 		srunner_set_fork_status(sr, CK_NOFORK);
 	srunner_run_all(sr, CK_ENV);

@@ -145,6 +145,7 @@ struct vhostuser {
 	struct vsw__unix_file file;
 	unsigned int reconnect_ms;
 	bool connected, more;
+	bool debug;                  /* VSW_VU_DEBUG set: each request to stderr */
 	bool link;                   /* as last told to the switch */
 	bool want_room;              /* send was short: tell the switch when the guest adds buffers */
 
@@ -564,7 +565,7 @@ static int handle(struct vhostuser *u, const struct vu_msg *m)
 		break;
 	}
 	drop_msg_fds(u);
-	if (getenv("VSW_VU_DEBUG"))
+	if (u->debug)
 		fprintf(stderr, "vu: req %u flags %#x size %u -> %d\n", m->request, m->flags, m->size, r);
 	if (r == -EIO)
 		return r;
@@ -893,6 +894,7 @@ static int vu_open(struct vsw_backend *be, const char *arg, const char *options)
 		u->q[i].kick = u->q[i].call = -1;
 	u->hdr_len = 10;
 	u->reconnect_ms = 1000;
+	u->debug = getenv("VSW_VU_DEBUG") != NULL;
 	vsw__unix_file_init(&u->file);
 	err = parse_arg(u, arg, &client);
 	while (!err && (r = vsw__opt_next(&options, key, sizeof(key), val, sizeof(val))) != 0) {
