@@ -300,10 +300,8 @@ int vsw__vq_push(struct vsw__vq *vq, const struct vsw__gmem *m, uint8_t *hdr, si
 			goto undo;
 		}
 		r = take_head(vq, aidx, &head);
-		if (r < 0)
-			return r;
-		if (!r)
-			goto undo; /* no room yet */
+		if (r <= 0)
+			goto undo; /* no room yet, or the ring broke */
 		chain_start(&c, vq, head);
 		while (s.off < total && (r = chain_next(&c, vq, m, &d)) > 0) {
 			uint64_t addr = d.addr, left = d.len;
@@ -347,7 +345,7 @@ int vsw__vq_push(struct vsw__vq *vq, const struct vsw__gmem *m, uint8_t *hdr, si
 undo:
 	vq->last_avail = save_avail;
 	vq->used_idx = save_used;
-	return *fault ? 1 : 0;
+	return vq->broken ? -EIO : *fault ? 1 : 0;
 }
 
 bool vsw__vq_flush(struct vsw__vq *vq)
