@@ -175,7 +175,7 @@ class TestFrame(unittest.TestCase):
                           vsw.Offload.TSO_ECN, vsw.Offload.USO), (1, 2, 4, 8, 16))
         self.assertEqual([int(g) for g in vsw.GsoType], [0, 1, 2, 3])
         self.assertEqual([int(f) for f in vsw.FrameFlag], [1, 2, 4, 8])
-        self.assertEqual(len(vsw.Counter), 36)
+        self.assertEqual(len(vsw.Counter), 39)  # 2.1: bad_desc, bad_vnet_hdr, bad_ring
         with vsw.Switch("s") as sw:
             p = sw.add_portgroup("pg").add_vnic("a", mac=MAC_A)
             for c in vsw.Counter:   # the names are the library's

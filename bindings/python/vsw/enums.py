@@ -122,6 +122,9 @@ class Counter(enum.IntEnum):
     SW_CSUM = 33
     TX_FULL = 34
     QUEUE_FULL = 35
+    BAD_DESC = 36
+    BAD_VNET_HDR = 37
+    BAD_RING = 38
 
 
 class CounterKind(enum.IntEnum):
