@@ -411,6 +411,18 @@ START_TEST(broken_ring_link_down_until_set_up_again)
 	vud_tx(&r.d, NULL, f, mkframe(f, cb_mac, vm_mac, 60));
 	vud_pump(&r.d, 3);
 	ck_assert_uint_eq(r.n, 1);
+	/* a read-only buffer offered for receiving: the frame is lost, the
+	 * ring stops, and that is counted once */
+	r.d.q[0].desc[5] = (struct vring_desc){ vud_gpa(VUD_RX_AREA), 2000, 0, 0 };
+	vud_offer(&r.d, 0, 5);
+	vud_kick(&r.d, 0);
+	vud_pump(&r.d, 2);
+	ck_send(r.cb, f, mkframe(f, vm_mac, cb_mac, 60));
+	ck_send(r.cb, f, mkframe(f, vm_mac, cb_mac, 61));
+	vud_pump(&r.d, 2);
+	ck_assert_uint_eq(ctr(&r, VSW_CTR_BAD_DESC), 1);
+	ck_assert_uint_eq(ctr(&r, VSW_CTR_BAD_RING), 3);
+	ck_assert_int_eq(vsw_port_link(r.vu), 0);
 	rig_down(&r);
 }
 END_TEST

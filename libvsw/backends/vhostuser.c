@@ -17,9 +17,11 @@
  *
  * One queue pair: queue 0 is the guest's receive queue (the switch
  * writes), queue 1 its transmit queue (the switch reads). Features
- * offered: VERSION_1, MRG_RXBUF, CSUM, GUEST_CSUM, HOST_TSO4/6, HOST_ECN,
+ * offered: VERSION_1, MRG_RXBUF, MTU (with QEMU's host_mtu=, which it
+ * then tells by NET_SET_MTU), CSUM, GUEST_CSUM, HOST_TSO4/6, HOST_ECN,
  * GUEST_TSO4/6, GUEST_ECN, RING_INDIRECT_DESC, RING_EVENT_IDX and
- * PROTOCOL_FEATURES with REPLY_ACK and MTU. The port's link is up while
+ * PROTOCOL_FEATURES with REPLY_ACK and MTU. A ring that stops on a
+ * guest's fault counts bad_ring once, whatever else the fault counted. The port's link is up while
  * both queues run (addresses, kick descriptor, enabled); the offloads the
  * port takes are the guest's GUEST_* features, asked again as the link
  * comes up.
@@ -87,7 +89,7 @@ enum {
 #define VU_PF_MTU 4
 
 #define BIT(n) (1ull << (n))
-#define VU_FEATURES (BIT(VIRTIO_F_VERSION_1) | BIT(VIRTIO_NET_F_MRG_RXBUF) | \
+#define VU_FEATURES (BIT(VIRTIO_F_VERSION_1) | BIT(VIRTIO_NET_F_MRG_RXBUF) | BIT(VIRTIO_NET_F_MTU) | \
 		     BIT(VIRTIO_NET_F_CSUM) | BIT(VIRTIO_NET_F_GUEST_CSUM) | \
 		     BIT(VIRTIO_NET_F_HOST_TSO4) | BIT(VIRTIO_NET_F_HOST_TSO6) | \
 		     BIT(VIRTIO_NET_F_HOST_ECN) | BIT(VIRTIO_NET_F_GUEST_TSO4) | \
@@ -784,10 +786,15 @@ static int vu_send(struct vsw_backend *be, const struct vsw_frame *f, unsigned i
 			vsw_backend_count(be, VSW_CTR_TX_ERRORS, 1); /* larger than its buffers */
 		else if (fault)
 			count_fault(be, fault);
+		if (q->vq.broken) {
+			k++; /* lost with the ring */
+			break;
+		}
 	}
 	signal_guest(q);
-	if (r < 0 || q->vq.broken) {
-		vsw_backend_count(be, VSW_CTR_BAD_RING, r < 0);
+	/* a ring that stops is counted once, whatever stopped it */
+	if (q->vq.broken) {
+		vsw_backend_count(be, VSW_CTR_BAD_RING, 1);
 		link_check(be, u);
 	}
 	return (int)k;
