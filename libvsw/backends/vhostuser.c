@@ -710,6 +710,7 @@ static int vu_recv(struct vsw_backend *be, struct vsw_frame *f, unsigned int n)
 {
 	struct vhostuser *u = vu_of(be);
 	struct epoll_event ev[8];
+	bool was_up = u->link;
 	int m = epoll_wait(u->epfd, ev, 8, 0);
 
 	for (int i = 0; i < m; i++) {
@@ -752,10 +753,12 @@ static int vu_recv(struct vsw_backend *be, struct vsw_frame *f, unsigned int n)
 		}
 	}
 	u->more = false;
-	if (u->connected && queue_runs(&u->q[1]) && queue_runs(&u->q[0]))
+	m = 0;
+	if (u->link && !was_up)
+		u->more = true; /* the switch sees the link up after this call: frames
+				 * taken now would be dropped as link_down */
+	else if (u->link)
 		m = take_frames(be, u, f, n);
-	else
-		m = 0;
 	/* a ring polled without a kick descriptor is looked at every round */
 	if (u->connected && u->q[1].kick_set && u->q[1].kick < 0)
 		u->more = true;
