@@ -17,7 +17,8 @@
 #   -p  peers, comma-separated, of libvsw, ovs, testpmd (all three)
 #   -s  frame sizes in bytes with the FCS, as RFC 2544 counts them (64,1518):
 #       the frames on the rings are 4 bytes shorter
-#   -n  bursts of 32 frames put in flight on each port (16)
+#   -n  bursts of 32 frames put in flight on each port (16); a list (8,16,32)
+#       measures each, and a round counts each peer's best
 #   -c  the switch's CPU and the generator's CPU (0,1)
 #   -b  libvsw's build directory, with examples/vswd (./build, else
 #       $VSW_BUILD)
@@ -158,14 +159,14 @@ gen_start() {
 		{ gen_fail "testpmd did not listen"; return 1; }
 }
 gen_fail() { say "generator: $1; its log ends:"; tail -15 "$GENLOG" >&2; }
-# gen_measure: the ports are up (the switch connected): send, wait, measure;
-# prints the pps received by both ports together
+# gen_measure BURSTS: the ports are up (the switch connected): send, wait,
+# measure; prints the pps received by both ports together
 gen_measure() {
 	if ! waitfor 300 grep -q "^testpmd> " "$GENLOG"; then
 		gen_fail "no prompt: the switch did not connect both ports"; return 1
 	fi
 	sleep 1
-	echo "start tx_first $bursts" >&3
+	echo "start tx_first $1" >&3
 	sleep "$warm"
 	echo "show port stats all" >&3
 	cpu_mark
@@ -301,8 +302,10 @@ RES=$T/results
 : >"$RES"
 peerlist=$(echo "$peers" | tr , ' ')
 npeers=$(echo "$peerlist" | wc -w)
-total=$((rounds * npeers * $(echo "$sizes" | tr , ' ' | wc -w)))
-say "vhostuser-peers: $rounds rounds x [$peers] x [$sizes] bytes, ${secs}s each (~$((total * (secs + warm + 7)))s, more while waiting for quiet);" \
+nlist=$(echo "$bursts" | tr , ' ')
+total=$((rounds * npeers * $(echo "$sizes" | tr , ' ' | wc -w) * $(echo "$nlist" | wc -w)))
+say "vhostuser-peers: $rounds rounds x [$peers] x [$sizes] bytes x [$bursts] bursts in flight," \
+	"${secs}s each (~$((total * (secs + warm + 7)))s, more while waiting for quiet);" \
 	"switch on CPU $swcpu, generator on CPU $gencpu; $MEM"
 k=0
 for r in $(seq "$rounds"); do
@@ -311,35 +314,43 @@ for r in $(seq "$rounds"); do
 		'{ a[NR - 1] = $0 } END { for (i = 0; i < NR; i++) print a[(i + s) % NR] }')
 	for size in $(echo "$sizes" | tr , ' '); do
 		for p in $order; do
-			k=$((k + 1)); tag=r$r-$size-$p
+			for nb in $nlist; do
+			k=$((k + 1)); tag=r$r-$size-$p-n$nb
 			try=0
 			while :; do
 				pps="" PEERPID=0
 				rm -f "$T/cpu-$tag"
 				quiet_wait
 				if gen_start "$tag" $((size - 4)) && "${p}_start" "$tag"; then
-					pps=$(gen_measure) || pps=""
+					pps=$(gen_measure "$nb") || pps=""
 				fi
 				use=$(cpu_use) || use=""
 				gen_stop
 				"${p}_stop" "$tag"
 				others=$(echo "$use" | awk '{ print $3 + 0 }')
-				[ -n "$pps" ] && [ "$others" -ge "$quiet" ] && [ "$try" -lt "$retries" ] || break
+				[ "$try" -lt "$retries" ] || break
+				if [ -z "$pps" ]; then
+					say "  ($p failed: again)"
+				elif [ "$others" -ge "$quiet" ]; then
+					say "  (other processes took ${others}% of a CPU while measuring $p: again)"
+				else
+					break
+				fi
 				try=$((try + 1))
-				say "  (other processes took ${others}% of a CPU while measuring $p: again)"
 			done
 			if [ -n "$pps" ]; then
 				set -- $use
-				say "[$k/$total] round $r, $size bytes, $p: $(awk -v x="$pps" 'BEGIN { printf "%.3f Mpps", x / 1e6 }')" \
+				say "[$k/$total] round $r, $size bytes, $p, $nb bursts: $(awk -v x="$pps" 'BEGIN { printf "%.3f Mpps", x / 1e6 }')" \
 					"(CPU: switch ${1:-?}%, generator ${2:-?}%, other processes ${3:-?}%)"
 			else
-				say "[$k/$total] round $r, $size bytes, $p: FAILED"; pps=-; use="- - -"
+				say "[$k/$total] round $r, $size bytes, $p, $nb bursts: FAILED"; pps=-; use="- - -"
 			fi
-			echo "$r $size $p $pps $use" >>"$RES"
+			echo "$r $size $p $pps $use $nb" >>"$RES"
 			if [ -s "$T/perf-$tag.data" ]; then
 				perf report -q -i "$T/perf-$tag.data" --no-children --sort symbol --stdio -g none 2>/dev/null |
 					grep -v '^$' | head -12 | sed 's/^/    /' >&2 || true
 			fi
+			done
 		done
 	done
 done
@@ -348,7 +359,7 @@ ovs_down
 # ---- the table ----
 echo
 echo "generator: $GENCMD"
-echo "           then: start tx_first $bursts; show port stats all (twice, ${secs}s apart)"
+echo "           then: start tx_first N (N of: $bursts); show port stats all (twice, ${secs}s apart)"
 echo
 awk -v peers="$peerlist" -v sizes="$(echo "$sizes" | tr , ' ')" -v rounds="$rounds" '
 function median(s,    a, n, i, j, t) {
@@ -357,21 +368,26 @@ function median(s,    a, n, i, j, t) {
 	if (n == 0) return -1
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
-$4 != "-" { v[$2, $3] = v[$2, $3] " " $4; by[$1, $2, $3] = $4
-	     cs[$2, $3] = cs[$2, $3] " " $5; co[$2, $3] = co[$2, $3] " " $7 }
+# a round'"'"'s figure for a peer is its best over the numbers in flight
+$4 != "-" && $4 + 0 > by[$1, $2, $3] + 0 { by[$1, $2, $3] = $4; bs[$1, $2, $3] = $5; bo[$1, $2, $3] = $7; bn[$1, $2, $3] = $8 }
 END {
 	np = split(peers, P, " "); ns = split(sizes, S, " ")
+	for (r = 1; r <= rounds; r++) for (s = 1; s <= ns; s++) for (i = 1; i <= np; i++) if ((r, S[s], P[i]) in by) {
+		v[S[s], P[i]] = v[S[s], P[i]] " " by[r, S[s], P[i]]
+		cs[S[s], P[i]] = cs[S[s], P[i]] " " bs[r, S[s], P[i]]; co[S[s], P[i]] = co[S[s], P[i]] " " bo[r, S[s], P[i]]
+		nn[S[s], P[i]] = nn[S[s], P[i]] " " bn[r, S[s], P[i]]
+	}
 	label["libvsw"] = "libvsw (vswd)"; label["ovs"] = "OVS-DPDK 3.1"; label["testpmd"] = "testpmd net_vhost io"
 	printf "medians of %d rounds; Mpps and Gbit/s of both directions together;\n", rounds
 	printf "CPU: the switch'"'"'s use of its CPU, and other processes'"'"' use of both CPUs (%% of one)\n\n"
-	printf "%-22s %6s %9s %9s %10s %8s %8s\n", "peer", "frame", "Mpps", "Gbit/s", "of ceiling", "sw CPU", "others"
+	printf "%-22s %6s %9s %9s %10s %8s %8s  %s\n", "peer", "frame", "Mpps", "Gbit/s", "of ceiling", "sw CPU", "others", "best in flight (bursts/round)"
 	for (s = 1; s <= ns; s++) {
 		c = median(v[S[s], "testpmd"])
 		for (i = 1; i <= np; i++) {
 			m = median(v[S[s], P[i]])
 			if (m < 0) { printf "%-22s %6d %9s\n", label[P[i]], S[s], "failed"; continue }
-			printf "%-22s %6d %9.3f %9.2f %10s %7.0f%% %7.0f%%\n", label[P[i]], S[s], m / 1e6, m * S[s] * 8 / 1e9,
-				(c > 0 ? sprintf("%.0f%%", 100 * m / c) : "-"), median(cs[S[s], P[i]]), median(co[S[s], P[i]])
+			printf "%-22s %6d %9.3f %9.2f %10s %7.0f%% %7.0f%%  %s\n", label[P[i]], S[s], m / 1e6, m * S[s] * 8 / 1e9,
+				(c > 0 ? sprintf("%.0f%%", 100 * m / c) : "-"), median(cs[S[s], P[i]]), median(co[S[s], P[i]]), nn[S[s], P[i]]
 		}
 	}
 	have = (index(" " peers " ", " libvsw ") && index(" " peers " ", " ovs "))
