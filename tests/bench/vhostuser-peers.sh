@@ -8,7 +8,7 @@
 #
 #   tests/bench/vhostuser-peers.sh [-r ROUNDS] [-t SECONDS] [-w SECONDS]
 #       [-p PEERS] [-s SIZES] [-n BURSTS] [-c SWCPU,GENCPU] [-b BUILDDIR]
-#       [-q PCT] [-Q SECONDS] [-R TRIES] [-H] [-P] [-k] [-v]
+#       [-q PCT] [-Q SECONDS] [-R TRIES] [-H] [-P] [-V MIB] [-k] [-v]
 #
 #   -r  interleaved rounds (3); each round measures every peer at every size,
 #       the order of the peers turned by one from round to round
@@ -29,6 +29,11 @@
 #   -H  run DPDK without hugepages even where there are some (--no-huge)
 #   -P  record the switch with perf(1) over the measured seconds, and print
 #       its hottest functions (the data stays in the temporary directory, -k)
+#   -V  then TCP between two VMs (QEMU under TCG, the test guest of the VM
+#       tests, tests/guest/build-guest.sh): VM a sends MIB MiB to VM b, through
+#       vswd's vhostuser vNICs (guest offloads on) and through its qemu:stream
+#       vNICs (no offloads), -r rounds each, interleaved; nothing is pinned.
+#       -p '' skips the frame rates
 #   -k  keep the temporary directory with every log
 #   -v  run vswd with -v (its log is in the temporary directory, see -k)
 #
@@ -55,19 +60,19 @@
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 rounds=3 secs=5 warm=1 peers=libvsw,ovs,testpmd sizes=64,1518 bursts=16
-swcpu=0 gencpu=1 build="" keep=0 verbose=0 quiet=30 quietmax=15 retries=2 prof=0 nohuge=0
+swcpu=0 gencpu=1 build="" keep=0 verbose=0 quiet=30 quietmax=15 retries=2 prof=0 nohuge=0 vmmib=0
 usage() { sed -n '/^#   tests/,/^#   -v/p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
-while getopts r:t:w:p:s:n:c:b:q:Q:R:HPkvh o; do
+while getopts r:t:w:p:s:n:c:b:q:Q:R:HPV:kvh o; do
 	case $o in
 	r) rounds=$OPTARG ;; t) secs=$OPTARG ;; w) warm=$OPTARG ;;
 	p) peers=$OPTARG ;; s) sizes=$OPTARG ;; n) bursts=$OPTARG ;;
 	c) swcpu=${OPTARG%,*}; gencpu=${OPTARG#*,} ;; b) build=$OPTARG ;;
 	q) quiet=$OPTARG ;; Q) quietmax=$OPTARG ;; R) retries=$OPTARG ;;
-	H) nohuge=1 ;; P) prof=1 ;; k) keep=1 ;; v) verbose=1 ;; *) usage ;;
+	H) nohuge=1 ;; P) prof=1 ;; V) vmmib=$OPTARG ;; k) keep=1 ;; v) verbose=1 ;; *) usage ;;
 	esac
 done
 [ "$(id -u)" -eq 0 ] || { echo "run as root"; exit 1; }
-case ",$peers," in *,libvsw,*)
+case ",$peers,$vmmib" in *,libvsw,*|*,[1-9]*)
 	[ -n "$build" ] || build=${VSW_BUILD:-$top/build}
 	[ -x "$build/examples/vswd" ] || { echo "no $build/examples/vswd: build libvsw, or give -b DIR"; exit 1; } ;;
 esac
@@ -302,6 +307,7 @@ RES=$T/results
 : >"$RES"
 peerlist=$(echo "$peers" | tr , ' ')
 npeers=$(echo "$peerlist" | wc -w)
+if [ -n "$peerlist" ]; then
 nlist=$(echo "$bursts" | tr , ' ')
 total=$((rounds * npeers * $(echo "$sizes" | tr , ' ' | wc -w) * $(echo "$nlist" | wc -w)))
 say "vhostuser-peers: $rounds rounds x [$peers] x [$sizes] bytes x [$bursts] bursts in flight," \
@@ -315,28 +321,28 @@ for r in $(seq "$rounds"); do
 	for size in $(echo "$sizes" | tr , ' '); do
 		for p in $order; do
 			for nb in $nlist; do
-			k=$((k + 1)); tag=r$r-$size-$p-n$nb
-			try=0
-			while :; do
-				pps="" PEERPID=0
-				rm -f "$T/cpu-$tag"
-				quiet_wait
-				if gen_start "$tag" $((size - 4)) && "${p}_start" "$tag"; then
-					pps=$(gen_measure "$nb") || pps=""
-				fi
-				use=$(cpu_use) || use=""
-				gen_stop
-				"${p}_stop" "$tag"
-				others=$(echo "$use" | awk '{ print $3 + 0 }')
-				[ "$try" -lt "$retries" ] || break
-				if [ -z "$pps" ]; then
-					say "  ($p failed: again)"
-				elif [ "$others" -ge "$quiet" ]; then
-					say "  (other processes took ${others}% of a CPU while measuring $p: again)"
-				else
-					break
-				fi
-				try=$((try + 1))
+				k=$((k + 1)); tag=r$r-$size-$p-n$nb
+				try=0
+				while :; do
+					pps="" PEERPID=0
+					rm -f "$T/cpu-$tag"
+					quiet_wait
+					if gen_start "$tag" $((size - 4)) && "${p}_start" "$tag"; then
+						pps=$(gen_measure "$nb") || pps=""
+					fi
+					use=$(cpu_use) || use=""
+					gen_stop
+					"${p}_stop" "$tag"
+					others=$(echo "$use" | awk '{ print $3 + 0 }')
+					[ "$try" -lt "$retries" ] || break
+					if [ -z "$pps" ]; then
+						say "  ($p failed: again)"
+					elif [ "$others" -ge "$quiet" ]; then
+						say "  (other processes took ${others}% of a CPU while measuring $p: again)"
+					else
+						break
+					fi
+					try=$((try + 1))
 			done
 			if [ -n "$pps" ]; then
 				set -- $use
@@ -402,3 +408,107 @@ END {
 		printf "  %4d bytes:%s   median %s\n", S[s], line, rs == "" ? "-" : sprintf("%.2fx", median(rs))
 	}
 }' "$RES"
+fi
+
+# ---- TCP between two VMs: vhostuser against qemu:stream ----
+[ "$vmmib" != 0 ] || exit 0
+command -v qemu-system-x86_64 >/dev/null || { echo "no qemu-system-x86_64"; exit 1; }
+GUEST=$build/tests/guest-image
+"$top/tests/guest/build-guest.sh" "$GUEST" || { echo "cannot build the test guest"; exit 1; }
+VMA=52:54:00:79:00:01 VMB=52:54:00:79:00:02
+# vm NAME MAC "GUEST ARGS" NETDEV-ARGS...: a VM in the background ($VM)
+vm() {
+	_n=$1 _m=$2 _g=$3; shift 3
+	qemu-system-x86_64 -accel tcg -nodefaults -no-user-config -display none -m 160 -no-reboot \
+		-serial "file:$T/$_n.log" -kernel "$GUEST/vmlinuz" -initrd "$GUEST/initrd.gz" \
+		-append "console=ttyS0 panic=-1 loglevel=3 $_g" "$@" \
+		-device "virtio-net-pci,netdev=n0,mac=$_m,romfile=,vectors=0" >>"$T/qemu.log" 2>&1 &
+	VM=$!; PIDS="$PIDS $VM"
+}
+# netdev MODE NAME: QEMU's side of a vNIC of the switch (which listens)
+netdev() {
+	case $1 in
+	vhostuser) echo "-object memory-backend-memfd,id=mem,size=160M,share=on -numa node,memdev=mem" \
+		"-chardev socket,id=c0,path=$T/$2.sock -netdev vhost-user,id=n0,chardev=c0" ;;
+	stream) echo "-netdev stream,id=n0,server=off,addr.type=unix,addr.path=$T/$2.sock" ;;
+	esac
+}
+vm_cpu() {
+	echo "$(date +%s.%N) $(for p in $VA $VB $PEER; do awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0; done | tr '\n' ' ')" \
+		"$(awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)"
+}
+# vm_tcp MODE TAG: MB = Mbit/s of VM a's transfer to VM b through vswd
+vm_tcp() {
+	MB=- VA="" VB="" VMCPU=""
+	vm_run "$@" || say "  ($1: failed)"
+	[ -z "$VA" ] || stop "$VA"
+	[ -z "$VB" ] || stop "$VB"
+	"$build/examples/vswctl" -s "$VSOCK" stats vSwitch0 >"$T/vswd-stats-$2.txt" 2>&1 || true
+	stop "$PEER"
+	[ "$MB" != - ] || return 1
+}
+vm_run() {
+	VSOCK=$T/vswd.sock; rm -f "$VSOCK"
+	"$build/examples/vswd" -f -s "$VSOCK" >>"$T/vswd-vm.log" 2>&1 &
+	PEER=$!; PIDS="$PIDS $PEER"
+	waitfor 50 test -S "$VSOCK" || { say "vswd did not start"; return 1; }
+	c="$build/examples/vswctl -s $VSOCK"
+	case $1 in vhostuser) be="vhostuser:" ;; stream) be="qemu:stream:" ;; esac
+	$c vswitch add vSwitch0 >/dev/null && $c portgroup add vSwitch0 A >/dev/null &&
+	$c vnic add vSwitch0 A va --mac "$VMA" --backend "$be$T/$2-a.sock" >/dev/null &&
+	$c vnic add vSwitch0 A vb --mac "$VMB" --backend "$be$T/$2-b.sock" >/dev/null || return 1
+	# shellcheck disable=SC2046
+	vm "$2-vb" "$VMB" "vsw.ip=10.79.9.2/24 vsw.tcp=listen vsw.wait=600" $(netdev "$1" "$2-b")
+	VB=$VM
+	waitfor 600 grep -qs VSW-READY "$T/$2-vb.log" || { say "VM b did not boot"; return 1; }
+	# shellcheck disable=SC2046
+	vm "$2-va" "$VMA" "vsw.ip=10.79.9.1/24 vsw.ping=10.79.9.2 vsw.tcp=10.79.9.2 vsw.tcpmb=$vmmib vsw.wait=600" $(netdev "$1" "$2-a")
+	VA=$VM
+	# the CPU time of both VMs and the switch while VM a sends
+	waitfor 3000 grep -qs "VSW-PING-OK\|VSW-PING-FAIL" "$T/$2-va.log" || true
+	c0=$(vm_cpu)
+	waitfor 3000 grep -qs "VSW-TCP-SENT\|VSW-TCP-FAIL\|VSW-PING-FAIL" "$T/$2-va.log" || true
+	c1=$(vm_cpu)
+	VMCPU=$(echo "$c0 $c1" | awk -v hz="$(getconf CLK_TCK)" '{ w = ($6 - $1) * hz
+		if (w > 0) printf "VM a %.0f%%, VM b %.0f%%, vswd %.0f%%, other processes %.0f%%", 100 * ($7 - $2) / w,
+			100 * ($8 - $3) / w, 100 * ($9 - $4) / w, 100 * ($10 - $5 - ($7 - $2) - ($8 - $3) - ($9 - $4)) / w }')
+	waitfor 100 grep -qs "VSW-TCP-RX" "$T/$2-vb.log" || true
+	rx=$(sed -n 's/.*VSW-TCP-RX \([0-9]*\).*/\1/p' "$T/$2-vb.log")
+	[ "${rx:-0}" -eq $((vmmib * 1048576)) ] || { say "VM b received ${rx:-nothing} of $((vmmib * 1048576)) bytes"; return 1; }
+	MB=$(sed -n 's/.*VSW-TCP-SENT [0-9]* MiB in \([0-9.]*\) s.*/\1/p' "$T/$2-va.log" |
+		awk -v m="$vmmib" '$1 > 0 { printf "%.0f\n", m * 8 * 1.048576 / $1; ok = 1 } END { exit !ok }') || MB=-
+}
+say "TCP between two VMs: $vmmib MiB from VM a to VM b, $rounds rounds"
+VRES=$T/vm-results
+: >"$VRES"
+for r in $(seq "$rounds"); do
+	order="vhostuser stream"; [ $((r % 2)) = 0 ] && order="stream vhostuser"
+	for m in $order; do
+		quiet_wait
+		vm_tcp "$m" "vm$r-$m" || true
+		say "[round $r] TCP through $m vNICs: $MB Mbit/s (CPU while sending: ${VMCPU:-?})"
+		echo "$r $m $MB" >>"$VRES"
+	done
+done
+echo
+awk -v rounds="$rounds" '
+function median(s,    a, n, i, j, t) {
+	n = split(s, a, " ")
+	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+	if (n == 0) return -1
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+$3 != "-" { v[$2] = v[$2] " " $3; by[$1, $2] = $3 }
+END {
+	printf "TCP between two VMs (QEMU TCG, one vCPU each), median of %d rounds:\n", rounds
+	for (i = 1; i <= 2; i++) {
+		m = i == 1 ? "vhostuser" : "stream"
+		x = median(v[m])
+		printf "  %-10s %s Mbit/s\n", m, x < 0 ? "failed" : sprintf("%.0f", x)
+	}
+	line = ""; rs = ""
+	for (r = 1; r <= rounds; r++)
+		if (by[r, "vhostuser"] > 0 && by[r, "stream"] > 0) { line = line sprintf(" %.2f", by[r, "vhostuser"] / by[r, "stream"]); rs = rs " " by[r, "vhostuser"] / by[r, "stream"] }
+		else line = line " -"
+	printf "  vhostuser / stream per round:%s   median %s\n", line, rs == "" ? "-" : sprintf("%.2fx", median(rs))
+}' "$VRES"
