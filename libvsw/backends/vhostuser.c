@@ -125,6 +125,8 @@ struct vu_msg {
 #define VU_FRAME_MAX (65535u + 14u + 4u) /* an IP datagram of 64 KiB, tagged */
 #define VU_SLOT (VU_FRAME_MAX + 12u)     /* and its virtio-net header */
 #define VU_ARENA (1u << 20)              /* frames of one receive batch */
+#define VU_AHEAD 8                       /* chains prefetched ahead of the copy */
+#define VU_STREAK 8                      /* full batches between looks at the descriptors */
 #define VU_NQ 2                          /* queue 0: to the guest; 1: from it */
 
 enum vu_mode { VU_SERVER, VU_CLIENT };
@@ -147,6 +149,8 @@ struct vhostuser {
 	struct vsw__unix_file file;
 	unsigned int reconnect_ms;
 	bool connected, more;
+	bool more_armed;             /* morefd written and not drained yet */
+	unsigned int streak;         /* full batches in a row since the last housekeeping */
 	bool debug;                  /* VSW_VU_DEBUG set: each request to stderr */
 	bool link;                   /* as last told to the switch */
 	bool want_room;              /* send was short: tell the switch when the guest adds buffers */
@@ -518,7 +522,7 @@ static int handle(struct vhostuser *u, const struct vu_msg *m)
 		if (m->size < 8 || !q || m->p.state.num > 0xffff)
 			r = -EINVAL;
 		else
-			q->vq.last_avail = (uint16_t)m->p.state.num;
+			q->vq.last_avail = q->vq.avail_seen = (uint16_t)m->p.state.num;
 		break;
 	case VU_GET_VRING_BASE: {
 		struct { uint32_t index, num; } st;
@@ -669,6 +673,7 @@ static int take_frames(struct vsw_backend *be, struct vhostuser *u, struct vsw_f
 		uint8_t *buf = u->arena + used;
 		size_t len;
 
+		vsw__vq_prefetch(&q->vq, &u->mem, VU_AHEAD, false);
 		r = vsw__vq_pop(&q->vq, &u->mem, buf, VU_SLOT, &len, &fault);
 		if (r <= 0)
 			break;
@@ -706,11 +711,11 @@ static void drain(int fd)
 		v = 0;
 }
 
-static int vu_recv(struct vsw_backend *be, struct vsw_frame *f, unsigned int n)
+/* What woke the instance, besides the rings: connections, messages, the
+ * reconnect timer, kicks. */
+static void housekeeping(struct vsw_backend *be, struct vhostuser *u)
 {
-	struct vhostuser *u = vu_of(be);
 	struct epoll_event ev[8];
-	bool was_up = u->link;
 	int m = epoll_wait(u->epfd, ev, 8, 0);
 
 	for (int i = 0; i < m; i++) {
@@ -738,6 +743,7 @@ static int vu_recv(struct vsw_backend *be, struct vsw_frame *f, unsigned int n)
 			break;
 		case EV_MORE:
 			drain(u->morefd);
+			u->more_armed = false;
 			break;
 		case EV_KICK0:
 			drain(u->q[0].kick);
@@ -752,18 +758,35 @@ static int vu_recv(struct vsw_backend *be, struct vsw_frame *f, unsigned int n)
 			break;
 		}
 	}
+}
+
+static int vu_recv(struct vsw_backend *be, struct vsw_frame *f, unsigned int n)
+{
+	struct vhostuser *u = vu_of(be);
+	bool was_up = u->link;
+	int m = 0;
+
+	/* under load the switch asks again at once after a full batch: the
+	 * descriptors are looked at every VU_STREAK calls, not every call */
+	if (!u->streak || u->streak >= VU_STREAK) {
+		u->streak = 0;
+		housekeeping(be, u);
+	}
 	u->more = false;
-	m = 0;
 	if (u->link && !was_up)
 		u->more = true; /* the switch sees the link up after this call: frames
 				 * taken now would be dropped as link_down */
 	else if (u->link)
 		m = take_frames(be, u, f, n);
+	u->streak = m == (int)n ? u->streak + 1 : 0;
 	/* a ring polled without a kick descriptor is looked at every round */
 	if (u->connected && u->q[1].kick_set && u->q[1].kick < 0)
 		u->more = true;
-	if (u->more)
+	/* one write keeps the descriptor readable until it is drained */
+	if (u->more && !u->more_armed) {
 		eventfd_write(u->morefd, 1);
+		u->more_armed = true;
+	}
 	return m;
 }
 
@@ -782,6 +805,7 @@ static int vu_send(struct vsw_backend *be, const struct vsw_frame *f, unsigned i
 		enum vsw__vq_fault fault;
 
 		vsw__vnet_from_frame(&f[k], hdr);
+		vsw__vq_prefetch(&q->vq, &u->mem, VU_AHEAD, true);
 		r = vsw__vq_push(&q->vq, &u->mem, hdr, u->hdr_len, f[k].data, f[k].len, mrg, &fault);
 		if (r <= 0)
 			break;

@@ -87,6 +87,7 @@ void vsw__vq_start(struct vsw__vq *vq)
 	if (!vq->used)
 		return;
 	vq->used_idx = vq->published = vq->signalled = load16(&vq->used->idx);
+	vq->avail_seen = vq->last_avail;
 	vq->signalled_ok = false;
 }
 
@@ -188,16 +189,23 @@ static int take_head(struct vsw__vq *vq, uint16_t aidx, uint16_t *head)
 	return 1;
 }
 
-/* avail->idx, or -EIO (ring broken) when it is more than a ring ahead. */
+/* How far the guest has made chains available: avail->idx as last read
+ * while it is ahead of the device, else read again; -EIO (ring broken)
+ * when it is more than a ring ahead. */
 static int fresh_avail(struct vsw__vq *vq, uint16_t *aidx)
 {
 	if (!vq->desc || vq->broken)
 		return -EIO;
+	if (vq->avail_seen != vq->last_avail) {
+		*aidx = vq->avail_seen;
+		return 0;
+	}
 	*aidx = avail_idx(vq);
 	if ((uint16_t)(*aidx - vq->last_avail) > vq->num) {
 		vq->broken = true;
 		return -EIO;
 	}
+	vq->avail_seen = *aidx;
 	return 0;
 }
 
@@ -332,6 +340,7 @@ int vsw__vq_push(struct vsw__vq *vq, const struct vsw__gmem *m, uint8_t *hdr, si
 			*fault = VSW_VQ_BAD_DESC;
 			vq->last_avail = save_avail;
 			vq->used_idx = save_used;
+			vq->avail_seen = save_avail;
 			return 1;
 		}
 		put_used(vq, head, written);
@@ -345,7 +354,46 @@ int vsw__vq_push(struct vsw__vq *vq, const struct vsw__gmem *m, uint8_t *hdr, si
 undo:
 	vq->last_avail = save_avail;
 	vq->used_idx = save_used;
+	vq->avail_seen = save_avail; /* read again next time */
 	return vq->broken ? -EIO : *fault ? 1 : 0;
+}
+
+void vsw__vq_prefetch(const struct vsw__vq *vq, const struct vsw__gmem *m, uint16_t ahead,
+		      bool write)
+{
+	uint16_t known, mask = (uint16_t)(vq->num - 1), head;
+	struct vring_desc d;
+	uint64_t got;
+	uint8_t *p;
+
+	if (!vq->desc || vq->broken)
+		return;
+	/* the guest's frames are written by another core: without this the
+	 * copies wait on each line in turn, with it they overlap */
+	known = (uint16_t)(vq->avail_seen - vq->last_avail);
+	if (known > 2 * ahead) {
+		head = load16(&vq->avail->ring[(uint16_t)(vq->last_avail + 2 * ahead) & mask]);
+		if (head < vq->num)
+			__builtin_prefetch(&vq->desc[head]);
+	}
+	if (known <= ahead)
+		return;
+	head = load16(&vq->avail->ring[(uint16_t)(vq->last_avail + ahead) & mask]);
+	if (head >= vq->num)
+		return;
+	memcpy(&d, &vq->desc[head], sizeof(d));
+	p = vsw__gmem_piece(m, le64toh(d.addr), 128, &got);
+	if (!p)
+		return;
+	if (write) {
+		__builtin_prefetch(p, 1);
+		if (got > 64)
+			__builtin_prefetch(p + 64, 1);
+	} else {
+		__builtin_prefetch(p, 0);
+		if (got > 64)
+			__builtin_prefetch(p + 64, 0);
+	}
 }
 
 bool vsw__vq_flush(struct vsw__vq *vq)

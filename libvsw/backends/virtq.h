@@ -64,6 +64,10 @@ struct vsw__vq {
 	uint64_t desc_ua, avail_ua, used_ua; /* the front-end's addresses, kept
 					      * to translate again on a new table */
 	uint16_t last_avail;         /* the next available entry to take */
+	uint16_t avail_seen;         /* avail->idx as last read (and checked): read
+				      * again only when the device caught up with it,
+				      * so that the guest's line is not pulled over
+				      * for every frame */
 	uint16_t used_idx;           /* used entries written, not all published */
 	uint16_t published;          /* used->idx as last written */
 	uint16_t signalled;          /* used->idx at the last interrupt */
@@ -99,6 +103,15 @@ int vsw__vq_pop(struct vsw__vq *vq, const struct vsw__gmem *m, uint8_t *buf, siz
  */
 int vsw__vq_push(struct vsw__vq *vq, const struct vsw__gmem *m, uint8_t *hdr, size_t hdr_len,
 		 const uint8_t *data, size_t len, bool mergeable, enum vsw__vq_fault *fault);
+
+/*
+ * Warm the cache for what comes: the buffer of the chain 'ahead' places
+ * past the next one (for writing, or reading), and the descriptor of the
+ * one twice as far. Only chains already known to be available; nothing
+ * is taken or checked, and a wild address is simply not prefetched.
+ */
+void vsw__vq_prefetch(const struct vsw__vq *vq, const struct vsw__gmem *m, uint16_t ahead,
+		      bool write);
 
 /* Publish the used entries written since the last call; true when the
  * guest wants an interrupt for them (its used_event or flags). */
