@@ -10,7 +10,8 @@ objects (nm: who defines and who uses each symbol) and the sources:
    datapath/input.c reaches) stays in datapath/: the rest is reached through
    function pointers (the control hook, backend ops);
  - a backend implementation includes only vsw_backend.h, vsw.h and
-   backends/private.h (packet-socket.h for the packet-socket pair) and calls
+   backends/private.h (packet-socket.h for the packet-socket pair, virtq.h
+   for vhostuser.c's rings) and calls
    nothing outside backends/ but the frame helpers of datapath/offload.c; host/ calls the core only through public
    functions or core/core.h;
  - a comment that names a source file names one that exists, and a header
@@ -36,7 +37,7 @@ BACKEND_FRAMEWORK = {"registry.c", "instance.c", "attach.c", "carrier.c", "loop.
 # what a backend may call outside backends/: finishing offloaded frames
 FRAME_HELPERS = {"datapath/offload.c"}
 BACKEND_HEADERS = {"vsw.h", "vsw_backend.h", "backends/private.h", "backends/packet-socket.h",
-                   "config.h"}
+                   "backends/virtq.h", "config.h"}
 
 problems = []
 
