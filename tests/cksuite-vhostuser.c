@@ -32,8 +32,8 @@ struct rig {
 	struct vsw_port *vu, *cb;
 	struct vud d;
 	char path[108];
-	/* what the callback port received */
-	unsigned int n;
+	/* what the callback port received (the first 64 kept) */
+	unsigned int n, total;
 	uint32_t len[64];
 	struct vsw_frame meta[64];
 	uint8_t *data[64];
@@ -44,6 +44,7 @@ static unsigned int cb_rx(struct vsw_port *port, const struct vsw_frame *f, unsi
 	struct rig *r = user;
 
 	(void)port;
+	r->total += n;
 	for (unsigned int i = 0; i < n && r->n < 64; i++, r->n++) {
 		r->len[r->n] = f[i].len;
 		r->meta[r->n] = f[i];
@@ -221,6 +222,33 @@ START_TEST(guest_frames_to_the_switch_at_the_limit)
 	ck_assert_uint_eq(r.n, 42);
 	for (int i = 0; i < 40; i++)
 		ck_assert_uint_eq(r.data[2 + i][20], i);
+	rig_down(&r);
+}
+END_TEST
+
+/* The receive arena (1 MiB) takes frames while a frame of the largest
+ * size still fits: jumbo frames fill it at exactly 109 (9,088 bytes each
+ * with header and alignment; 1 MiB - 108 x 9,088 is the last room of at
+ * least 65,565), the 110th waits for the next round, in order. */
+START_TEST(arena_full_then_next_round)
+{
+	struct rig r;
+	static uint8_t f[9100];
+
+	rig_connected(&r, ALL_FEATURES, 9000);
+	for (int i = 0; i < 120; i++) {
+		mkframe(f, cb_mac, vm_mac, 9014);
+		f[20] = (uint8_t)i;
+		vud_tx(&r.d, NULL, f, 9014);
+	}
+	vsw_switch_poll(r.sw, 0);
+	ck_assert_uint_eq(r.total, 109);
+	vud_pump(&r.d, 3);
+	ck_assert_uint_eq(r.total, 120);
+	ck_assert_uint_eq(ctr(&r, VSW_CTR_RX_PACKETS), 120);
+	for (int i = 0; i < 64; i++)
+		ck_assert_uint_eq(r.data[i][20], i);
+	ck_assert_uint_eq(r.d.q[1].used->idx, 120);
 	rig_down(&r);
 }
 END_TEST
@@ -586,6 +614,7 @@ Suite *vsw_vhostuser_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, setup_link_offloads_and_release);
 	tcase_add_test(tc, guest_frames_to_the_switch_at_the_limit);
+	tcase_add_test(tc, arena_full_then_next_round);
 	tcase_add_test(tc, switch_frames_to_the_guest_mergeable_and_not);
 	tcase_add_test(tc, no_receive_buffers_is_back_pressure);
 	tcase_add_test(tc, bad_chains_counted_port_keeps_working);
