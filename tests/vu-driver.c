@@ -89,7 +89,8 @@ static int send_msg(struct vud *d, uint32_t req, uint32_t flags, const void *pay
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 
 	memcpy(buf, h, 12);
-	memcpy(buf + 12, payload, size);
+	if (size)
+		memcpy(buf + 12, payload, size);
 	if (nfds) {
 		struct cmsghdr *c;
 		mh.msg_control = ctl.c;
