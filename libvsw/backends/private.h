@@ -69,6 +69,12 @@ int vsw__unix_bind(struct vsw__unix_file *f, int fd, int type, const struct sock
 		   unsigned int alen);
 /* A group name or number: the gid, or -1. */
 long vsw__unix_group_id(const char *val);
+/* Connect a new non-blocking stream socket to 'a' without waiting: 1 with
+ * '*fd' connected, 0 with '*fd' still connecting (wait for it to poll
+ * writable, then vsw__stream_connected()), or -errno with no descriptor. */
+int vsw__stream_connect(const struct sockaddr_storage *a, unsigned int alen, int *fd);
+/* Whether the connect() under way on 'fd' succeeded: 0, or -errno. */
+int vsw__stream_connected(int fd);
 
 /* ---- frames with a virtio_net_hdr (vnet.c) ---- */
 /* The legacy virtio_net_hdr at 'hdr' (host byte order) as the offload

@@ -231,35 +231,30 @@ static void took_connection(struct vsw_backend *be, struct qemu *q, int fd)
  * delays the next try. */
 static void try_connect(struct vsw_backend *be, struct qemu *q)
 {
-	int fd = socket(q->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd, r;
 
-	if (fd < 0 || q->pfd >= 0) {
-		if (fd >= 0)
-			close(fd);
+	if (q->pfd >= 0)
 		return;
-	}
-	if (connect(fd, (struct sockaddr *)&q->addr, q->alen) == 0) {
+	r = vsw__stream_connect(&q->addr, q->alen, &fd);
+	if (r > 0) {
 		took_connection(be, q, fd);
-	} else if (errno == EINPROGRESS) {
+	} else if (r == 0) {
 		struct epoll_event ev = { .events = EPOLLOUT, .data.fd = fd };
 		if (epoll_ctl(q->epfd, EPOLL_CTL_ADD, fd, &ev) == 0)
 			q->pfd = fd;
 		else
 			close(fd);
-	} else {
-		close(fd);
 	}
 }
 
 /* The connect() under way has finished, one way or the other. */
 static void connect_done(struct vsw_backend *be, struct qemu *q)
 {
-	int fd = q->pfd, err = 0;
-	socklen_t len = sizeof(err);
+	int fd = q->pfd;
 
 	q->pfd = -1;
 	epoll_ctl(q->epfd, EPOLL_CTL_DEL, fd, NULL);
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0)
+	if (vsw__stream_connected(fd) == 0)
 		took_connection(be, q, fd);
 	else
 		close(fd); /* the timer tries again */

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * unixsock.c - the socket files that socket backends (qemu, vhostuser)
- * listen on: made with the options' mode and group without a moment when
- * anyone else could swap or reach them, a stale one of an earlier run
- * replaced, one that someone still answers on left alone, and removed
- * when the instance closes.
+ * unixsock.c - the sockets of the socket backends (qemu, vhostuser): the
+ * socket files they listen on, made with the options' mode and group
+ * without a moment when anyone else could swap or reach them, a stale one
+ * of an earlier run replaced, one that someone still answers on left
+ * alone, and removed when the instance closes; and connecting as a client
+ * without blocking the switch's thread.
  */
 #include "backends/private.h"
 
@@ -132,4 +133,33 @@ long vsw__unix_group_id(const char *val)
 	if (*val && !*end)
 		return v >= 0 && v < 0x7fffffff ? v : -1;
 	return getgrnam_r(val, &gr, buf, sizeof(buf), &res) == 0 && res ? (long)res->gr_gid : -1;
+}
+
+int vsw__stream_connect(const struct sockaddr_storage *a, unsigned int alen, int *fd)
+{
+	int s = socket(a->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), err;
+
+	if (s < 0)
+		return -errno;
+	if (connect(s, (const struct sockaddr *)a, alen) == 0) {
+		*fd = s;
+		return 1;
+	}
+	err = errno;
+	if (err == EINPROGRESS) {
+		*fd = s;
+		return 0;
+	}
+	close(s);
+	return -err;
+}
+
+int vsw__stream_connected(int fd)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		return -errno;
+	return -err;
 }

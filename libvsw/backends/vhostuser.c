@@ -302,30 +302,26 @@ static void took_connection(struct vsw_backend *be, struct vhostuser *u, int fd)
 
 static void try_connect(struct vsw_backend *be, struct vhostuser *u)
 {
-	int fd;
+	int fd, r;
 
 	if (u->pfd >= 0 || u->connected)
 		return;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return;
-	if (connect(fd, (struct sockaddr *)&u->addr, u->alen) == 0) {
+	r = vsw__stream_connect(&u->addr, u->alen, &fd);
+	if (r > 0)
 		took_connection(be, u, fd);
-	} else if (errno == EINPROGRESS && ep_add(u, fd, EPOLLOUT, EV_CONNECTING) == 0) {
+	else if (r == 0 && ep_add(u, fd, EPOLLOUT, EV_CONNECTING) == 0)
 		u->pfd = fd;
-	} else {
+	else if (r == 0)
 		close(fd);
-	}
 }
 
 static void connect_done(struct vsw_backend *be, struct vhostuser *u)
 {
-	int fd = u->pfd, err = 0;
-	socklen_t len = sizeof(err);
+	int fd = u->pfd;
 
 	u->pfd = -1;
 	ep_del(u, fd);
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0)
+	if (vsw__stream_connected(fd) == 0)
 		took_connection(be, u, fd);
 	else
 		close(fd); /* the timer tries again */
