@@ -475,24 +475,56 @@ START_TEST(protocol_refusals_and_new_memory_table)
 	maps = count_maps();
 	ck_assert_int_ne(vud_request(&r.d, 5, &mt, sizeof(mt), &r.d.memfd, 1, NULL, 0), 0);
 	ck_assert_int_eq(count_maps(), maps);
+	/* the table at its limit, 8 regions (the same file in eight pieces):
+	 * taken; 9: refused, and the 8 mappings stay */
+	struct {
+		uint32_t n, pad;
+		struct { uint64_t gpa, size, uaddr, off; } r[9];
+	} mt8;
+	int fds9[9];
+	const uint64_t piece = VUD_MEM / 8;
+	for (int i = 0; i < 9; i++) {
+		uint64_t o = (uint64_t)(i % 8) * piece;
+		mt8.r[i].gpa = VUD_GPA + o + (i == 8 ? VUD_MEM : 0);
+		mt8.r[i].size = piece;
+		mt8.r[i].uaddr = (uint64_t)(uintptr_t)r.d.mem + o + (i == 8 ? VUD_MEM : 0);
+		mt8.r[i].off = o;
+		fds9[i] = r.d.memfd;
+	}
+	mt8.n = 8;
+	mt8.pad = 0;
+	ck_assert_int_eq(vud_request(&r.d, 5, &mt8, 8 + 8 * 32, fds9, 8, NULL, 0), 0);
+	ck_assert_int_eq(count_maps(), maps + 7);
+	vud_tx(&r.d, NULL, f, mkframe(f, cb_mac, vm_mac, 60));
+	vud_pump(&r.d, 3);
+	ck_assert_uint_eq(r.n, 1);
+	mt8.n = 9;
+	ck_assert_int_ne(vud_request(&r.d, 5, &mt8, 8 + 9 * 32, fds9, 9, NULL, 0), 0);
+	ck_assert_int_eq(count_maps(), maps + 7);
+	/* a payload of exactly the longest message is read (and refused as
+	 * unknown); one byte more ends the connection, below */
+	static uint8_t longest[512];
+	ck_assert_int_ne(vud_request(&r.d, 99, longest, sizeof(longest), NULL, 0, NULL, 0), 0);
 	/* an unknown request is refused; the device works on */
 	ck_assert_int_ne(vud_request(&r.d, 99, NULL, 0, NULL, 0, NULL, 0), 0);
 	ck_assert_int_eq(vsw_port_link(r.vu), 1);
-	/* the same memory again (hot-plug): the old mapping goes, rings follow */
+	/* the same memory again, one region (hot-plug): the old mappings go,
+	 * rings follow */
 	ck_ok(vud_set_mem_table(&r.d));
 	ck_assert_int_eq(count_maps(), maps);
 	vud_tx(&r.d, NULL, f, mkframe(f, cb_mac, vm_mac, 60));
 	vud_pump(&r.d, 3);
-	ck_assert_uint_eq(r.n, 1);
+	ck_assert_uint_eq(r.n, 2);
+	ck_assert_uint_eq(ctr(&r, VSW_CTR_BAD_DESC), 0);
 	/* GET_VRING_BASE stops a ring: link down, and the base is where the
 	 * guest's next chain is */
 	uint32_t base[2] = { 1, 0 }, ans[2] = { 0, 0 };
 	ck_assert_int_eq(vud_request(&r.d, 11, base, 8, NULL, 0, ans, 8), 8);
-	ck_assert_uint_eq(ans[1], 1);
+	ck_assert_uint_eq(ans[1], 2); /* two chains taken */
 	vud_pump(&r.d, 2);
 	ck_assert_int_eq(vsw_port_link(r.vu), 0);
-	/* a message longer than any is the end of the connection */
-	uint8_t big[12 + 16] = { 1, 0, 0, 0, 1, 0, 0, 0, 0, 4, 0, 0 };
+	/* a message longer than any (513 bytes) is the end of the connection */
+	uint8_t big[12 + 16] = { 1, 0, 0, 0, 1, 0, 0, 0, 1, 2, 0, 0 };
 	ck_assert_int_eq(send(r.d.fd, big, sizeof(big), MSG_NOSIGNAL), (ssize_t)sizeof(big));
 	vud_pump(&r.d, 3);
 	char c;

@@ -82,7 +82,7 @@ static int send_msg(struct vud *d, uint32_t req, uint32_t flags, const void *pay
 	uint8_t buf[12 + 512];
 	uint32_t h[3] = { req, 1u | flags, size };
 	union {
-		char c[CMSG_SPACE(sizeof(int) * 8)];
+		char c[CMSG_SPACE(sizeof(int) * 16)]; /* more than a table may have */
 		struct cmsghdr a;
 	} ctl = { { 0 } };
 	struct iovec iov = { buf, 12 + size };
