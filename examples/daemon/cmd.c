@@ -26,7 +26,7 @@ static const struct {
 	{ "vswitch", OBJ_VSWITCH }, { "portgroup", OBJ_PORTGROUP }, { "uplink", OBJ_UPLINK },
 	{ "vnic", OBJ_VNIC }, { "vmk", OBJ_VMK }, { "policy", OBJ_POLICY }, { "list", OBJ_LIST },
 	{ "stats", OBJ_STATS }, { "fdb", OBJ_FDB }, { "vde", OBJ_VDE },
-	{ "netstack", OBJ_NETSTACK },
+	{ "netstack", OBJ_NETSTACK }, { "save", OBJ_SAVE }, { "show-config", OBJ_SHOW_CONFIG },
 };
 
 static const struct {
@@ -88,6 +88,11 @@ static int arity(enum vswcmd_obj o, enum vswcmd_verb v, int *min, int *max)
 	case OBJ_NETSTACK:
 		*min = *max = 1;
 		return v == VERB_ADD || v == VERB_REMOVE ? 0 : -1;
+	case OBJ_SAVE:
+	case OBJ_SHOW_CONFIG:
+		/* vswctl writes "save FILE" itself, from show-config */
+		*min = *max = 0;
+		return 0;
 	}
 	return -1;
 }
@@ -300,7 +305,8 @@ int vswcmd_parse_words(int n, char *const *words, struct vswcmd *c, char *err, s
 		ERR("unknown command '%s'", words[i]);
 	c->obj = objects[o].obj;
 	i++;
-	if (c->obj != OBJ_LIST && c->obj != OBJ_STATS && c->obj != OBJ_FDB) {
+	if (c->obj != OBJ_LIST && c->obj != OBJ_STATS && c->obj != OBJ_FDB && c->obj != OBJ_SAVE &&
+	    c->obj != OBJ_SHOW_CONFIG) {
 		int v;
 		if (i == n)
 			ERR("'%s' needs a verb", words[i - 1]);
@@ -391,7 +397,7 @@ int vswcmd_parse_words(int n, char *const *words, struct vswcmd *c, char *err, s
 			ERR("%s set: nothing to set", objects[o].word);
 	}
 	c->changes = c->verb == VERB_ADD || c->verb == VERB_REMOVE || c->verb == VERB_SET ||
-		     c->verb == VERB_CLEAR;
+		     c->verb == VERB_CLEAR || c->obj == OBJ_SAVE;
 	return 1;
 }
 
