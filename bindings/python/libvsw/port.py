@@ -313,7 +313,7 @@ class VNic(_VirtualPort):
 class Vmk(_VirtualPort, VmkInterface):
     """A VMkernel port: the host's own endpoint on the switch. Its interface
     in the host (create_interface(), netstack, mtu, addresses, routes) comes
-    from vsw.host."""
+    from libvsw.host."""
 
     __slots__ = ()
 

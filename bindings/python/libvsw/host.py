@@ -27,7 +27,7 @@ class _VmkCall(Call):
 
 
 class VmkInterface:
-    """The host side of a VMkernel port (mixed into vsw.Vmk)."""
+    """The host side of a VMkernel port (mixed into libvsw.Vmk)."""
 
     __slots__ = ()
 

@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: MIT
-"""vsw: Python bindings for libvsw, the embeddable VMware-style virtual switch.
+"""libvsw: Python bindings for libvsw, the embeddable VMware-style virtual switch.
 
 Pure Python over ctypes: no compiler needed. The library is loaded from
 ``LIBVSW_PATH`` if set, else as the installed ``libvsw.so.2``.
 
-    import vsw
+    import libvsw
 
-    with vsw.Switch("vSwitch0") as sw:
+    with libvsw.Switch("vSwitch0") as sw:
         pg = sw.add_portgroup("Prod", vlan=10)
         a = pg.add_vnic("a", mac="00:50:56:00:00:01")
         b = pg.add_vnic("b", mac="00:50:56:00:00:02")
@@ -20,7 +20,7 @@ are only of the kinds in ``port.offloads`` (:class:`Offload`): the switch
 checksums or segments the others in software.
 
 Every libvsw error is raised as :class:`VswError` (an :class:`OSError` with
-``errno`` set). See help(vsw.Switch) and the man pages vsw(7), vsw-forwarding(7).
+``errno`` set). See help(libvsw.Switch) and the man pages vsw(7), vsw-forwarding(7).
 """
 
 from ._lib import lib as _clib
