@@ -502,14 +502,17 @@ class TestValues(unittest.TestCase):
             self.assertEqual(sw.portgroups, [])
             self.assertEqual(sw.ports, [])
 
-    def test_one_frame_is_not_a_list_of_frames(self):
+    def test_one_frame_is_one_frame(self):
+        # issue 17: one bytes object is one frame, not a list of its bytes
         with libvsw.Switch("s") as sw:
             v = sw.add_portgroup("pg").add_vnic("v", mac=MAC_A)
-            with self.assertRaises(TypeError):
-                v.send(eth(MAC_B, MAC_A))   # its bytes would be taken for frame lengths
+            v.send(eth(MAC_B, MAC_A))
             with self.assertRaises(TypeError):
                 v.send([60])
-            self.assertEqual(v.counters["rx_packets"], 0)
+            with self.assertRaises(TypeError):
+                v.send("a frame")
+            self.assertEqual(v.counters["rx_packets"], 1)
+            self.assertEqual(v.counters["runt"], 0)
 
     def test_recv_count(self):
         with libvsw.Backend("memory:" + wire_name(self)) as be:
