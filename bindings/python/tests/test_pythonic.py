@@ -184,21 +184,25 @@ class TestRanges(unittest.TestCase):
 
 
 class TestRunInterrupted(unittest.TestCase):
-    def test_sigint_makes_run_return(self):
-        code = ("import libvsw, sys\n"
+    def run_child(self, before_run):
+        """A child whose main thread runs sw.run() after 'before_run'; the
+        SIGINT it gets must make run() return, the switch intact."""
+        code = ("import libvsw, os, signal, threading, time\n"
                 "with libvsw.Switch('s') as sw:\n"
                 "    sw.add_portgroup('pg').add_vnic('a', mac='%s')\n"
                 "    print('running', flush=True)\n"
+                "%s"
                 "    r = sw.run()\n"
                 "    print('returned', r, sw.name, flush=True)\n"
-                "print('closed', flush=True)\n" % MAC_A)
+                "print('closed', flush=True)\n" % (MAC_A, before_run))
         env = dict(os.environ, PYTHONPATH=HERE)
         child = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE)
         try:
             self.assertEqual(child.stdout.readline(), b"running\n")
             time.sleep(0.3)   # into the loop's wait
-            child.send_signal(signal.SIGINT)
+            if not before_run:
+                child.send_signal(signal.SIGINT)
             out, err = child.communicate(timeout=10)
         finally:
             if child.poll() is None:
@@ -207,6 +211,19 @@ class TestRunInterrupted(unittest.TestCase):
         self.assertEqual(child.returncode, 0, err.decode())
         self.assertEqual(out, b"returned None s\nclosed\n")
         self.assertNotIn(b"Traceback", err)
+
+    def test_sigint_makes_run_return(self):
+        self.run_child("")
+
+    def test_sigint_to_another_thread(self):
+        # the kernel may hand a process's SIGINT to any thread: then the
+        # main thread's wait is not interrupted, and only a bounded wait
+        # lets Python run its handler
+        self.run_child("    def other():\n"
+                       "        time.sleep(0.5)\n"
+                       "        signal.pthread_kill(threading.get_ident(), signal.SIGINT)\n"
+                       "        time.sleep(5)\n"
+                       "    threading.Thread(target=other, daemon=True).start()\n")
 
     def test_stop_still_ends_run(self):
         with libvsw.Switch("s") as sw:
