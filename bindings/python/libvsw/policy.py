@@ -143,10 +143,19 @@ class PolicyView:
         return len(self.keys())
 
     def __repr__(self) -> str:
-        shown = ["%s=%s" % (k.name.lower(), _shown(v)) for k, v in self.items()]
-        if self._pg:
-            own = [k.name.lower() for k in self.keys() if not self.inherited(k)]
-            shown.append("overridden=%r" % own)
+        owner = self._owner
+        sw = owner._switch()
+        if not sw._lock.acquire(blocking=False):
+            return "<Policy of %r: busy>" % owner._name
+        try:
+            shown = ["%s=%s" % (k.name.lower(), _shown(v)) for k, v in self.items()]
+            if self._pg:
+                own = [k.name.lower() for k in self.keys() if not self.inherited(k)]
+                shown.append("overridden=%r" % own)
+        except ValueError as e:   # the switch closed, the port group removed
+            return "<Policy of %r: %s>" % (owner._name, e)
+        finally:
+            sw._lock.release()
         return "Policy(%s)" % ", ".join(shown)
 
 

@@ -179,6 +179,9 @@ class Switch:
     def _use(self):
         return Call(self)
 
+    def _switch(self):
+        return self
+
     def _wrap(self, ptr, cls, name):
         """The one wrapper of a C object (the lock held); name() gives its
         name when it has none yet."""

@@ -251,6 +251,23 @@ class TestRepr(unittest.TestCase):
             r = repr(sw.policy)
             self.assertTrue(r.startswith("Policy(promiscuous=False, "), r)
             self.assertNotIn("overridden", r)
+            pol = pg.policy
+        self.assertIn("closed", repr(pol))   # no exception from repr()
+
+    def test_repr_never_waits_for_run(self):
+        with libvsw.Switch("s") as sw:
+            pg = sw.add_portgroup("pg")
+            v = pg.add_vnic("v", mac=MAC_A)
+            pol = pg.policy
+            t = threading.Thread(target=sw.run)
+            t.start()
+            try:
+                time.sleep(0.2)   # run() holds the switch's lock
+                for obj in (sw, pg, v, pol):
+                    self.assertIn("busy", repr(obj))
+            finally:
+                sw.stop()
+                t.join()
 
     def test_objects(self):
         with libvsw.Switch("vSwitch0") as sw:
