@@ -1786,6 +1786,31 @@ VSW_API int vsw_backend_link(struct vsw_backend *be);
 VSW_API int vsw_backend_set_link(struct vsw_backend *be, int up);
 
 /**
+ * @brief Make the device behind a backend outlive the instance, or not.
+ *
+ * A persistent device stays when the instance closes (vsw_backend_close(),
+ * vsw_port_detach(), the port's or the switch's removal) and when the
+ * process dies, even by SIGKILL: the next open of the same spec adopts it
+ * (for a tap: the same interface, its ifindex, namespace, addresses and
+ * MAC). A device that is not persistent goes away with the instance that
+ * created it. The tap backend's @c persist option sets it at open.
+ *
+ * A daemon that keeps its guests' interfaces across its own restarts opens
+ * them persistent, and when a port is removed for good calls this with 0
+ * before the port goes, so that the interface goes with it; when only the
+ * daemon stops, it leaves them.
+ *
+ * @param be       The instance (attached to a port or not).
+ * @param persist  1 or 0.
+ * @return 0 on success, or @c -EINVAL (@p be NULL or @p persist not 0 or
+ *         1), @c -EOPNOTSUPP (the backend has no such notion: every
+ *         built-in backend but tap), or another negative errno (for a
+ *         tap: of the TUNSETPERSIST ioctl, e.g. @c -EPERM).
+ * @since 2.1
+ */
+VSW_API int vsw_backend_set_persist(struct vsw_backend *be, int persist);
+
+/**
  * @brief The MAC address of the device behind a backend instance.
  * @param be   The instance.
  * @param mac  Receives 6 bytes.

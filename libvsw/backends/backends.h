@@ -12,6 +12,7 @@
 #define VSW_BACKENDS_BACKENDS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "vsw_backend.h"
@@ -46,6 +47,7 @@ struct vsw_backend {
 	uint64_t tx_seen;            /* its port's tx_packets + tx_full then */
 	uint64_t run_next;           /* switch clock: when @c run is due; UINT64_MAX never */
 	uint64_t poll_next;          /* CLOCK_MONOTONIC: next link read; UINT64_MAX none */
+	char note[128];              /* what @c open did (vsw__backend_note()) */
 };
 
 /*
@@ -73,6 +75,9 @@ struct vsw__loop {
 };
 
 /* ---- registry.c ---- */
+/* Copy the note @c open left in this thread to 'out' ("" if none), and
+ * clear it. */
+void vsw__backend_note_take(char *out, size_t len);
 void vsw__backend_free(struct vsw_backend *be);
 /* ---- loop.c ---- */
 /* The loop's state of a new switch: no descriptor yet, no deadline. */
