@@ -531,6 +531,63 @@ START_TEST(tap_options)
 }
 END_TEST
 
+/* A memory wire's link reaches its port at attach, or in the next round
+ * (vsw_port_attach(3), vsw-backend-memory(7)): what a host waits for. */
+START_TEST(memory_far_end_link)
+{
+	struct vsw_switch *sw = ck_switch("s");
+	struct vsw_portgroup *pg;
+	struct vsw_vnic *a, *b, *c;
+	struct vsw_uplink *u;
+	struct vsw_backend *far_b, *far_c, *far_u;
+	struct vsw_frame f[4] = { 0 }, in;
+	uint8_t buf[64], m[6];
+
+	ck_ok(vsw_portgroup_add(sw, "pg", 0, 0, &pg));
+	ck_ok(vsw_vnic_add(pg, "a", mac_a, 0, &a));
+	ck_mac(m, 0xb);
+	ck_ok(vsw_vnic_add(pg, "b", m, 0, &b));
+	ck_mac(m, 0xc);
+	ck_ok(vsw_vnic_add(pg, "c", m, 0, &c));
+	/* the far end first: up when the attach returns */
+	ck_ok(vsw_backend_open("memory:far-c", NULL, &far_c));
+	ck_ok(vsw_port_attach(vsw_vnic_port(c), "memory:far-c", NULL));
+	ck_assert_int_eq(vsw_port_link(vsw_vnic_port(c)), 1);
+	/* the far end after: down until the next round */
+	ck_ok(vsw_port_attach(vsw_vnic_port(b), "memory:far-b", NULL));
+	ck_ok(vsw_backend_open("memory:far-b", NULL, &far_b));
+	ck_assert_int_eq(vsw_port_link(vsw_vnic_port(b)), 0);
+	ck_mac(m, 0xb);
+	in = (struct vsw_frame){ .data = buf, .len = eth(buf, m, mac_a) }; /* to b */
+	ck_ok(vsw_port_input(vsw_vnic_port(a), &in, 1));
+	ck_assert_uint_eq(vsw_port_counter(vsw_vnic_port(b), VSW_CTR_LINK_DOWN), 1);
+	ck_assert_int_eq(vsw_backend_recv(far_b, f, 4), 0);
+	ck_assert_int_ge(vsw_switch_poll(sw, 0), 0); /* one round: the link is read */
+	ck_assert_int_eq(vsw_port_link(vsw_vnic_port(b)), 1);
+	ck_ok(vsw_port_input(vsw_vnic_port(a), &in, 1));
+	ck_assert_uint_eq(vsw_port_counter(vsw_vnic_port(b), VSW_CTR_LINK_DOWN), 1);
+	ck_assert_int_eq(vsw_backend_recv(far_b, f, 4), 1);
+	in.len = eth(buf, mac_x, mac_a); /* to nobody known: flooded */
+	/* the only uplink, its far end opened after: no_uplink until the round */
+	ck_ok(vsw_uplink_add(sw, "vmnic0", 0, &u));
+	ck_ok(vsw_port_attach(vsw_uplink_port(u), "memory:far-u", NULL));
+	ck_ok(vsw_backend_open("memory:far-u", NULL, &far_u));
+	ck_ok(vsw_port_input(vsw_vnic_port(a), &in, 1));
+	ck_assert_uint_eq(vsw_port_counter(vsw_vnic_port(a), VSW_CTR_NO_UPLINK), 1);
+	ck_assert_int_ge(vsw_switch_poll(sw, 0), 0);
+	ck_assert_int_eq(vsw_port_link(vsw_uplink_port(u)), 1);
+	while (vsw_backend_recv(far_u, f, 4) > 0) /* the RARPs of the vNICs */
+		;
+	ck_ok(vsw_port_input(vsw_vnic_port(a), &in, 1));
+	ck_assert_uint_eq(vsw_port_counter(vsw_vnic_port(a), VSW_CTR_NO_UPLINK), 1);
+	ck_assert_int_eq(vsw_backend_recv(far_u, f, 4), 1);
+	vsw_switch_free(sw);
+	vsw_backend_close(far_b);
+	vsw_backend_close(far_c);
+	vsw_backend_close(far_u);
+}
+END_TEST
+
 START_TEST(switch_fd_in_host_poll_loop)
 {
 	struct vsw_switch *sw = ck_switch("s");
@@ -673,6 +730,7 @@ Suite *vsw_backend_suite(void)
 	tcase_add_test(tc, register_copies_the_table);
 	tcase_add_test(tc, set_persist_where_supported);
 	tcase_add_test(tc, tap_options);
+	tcase_add_test(tc, memory_far_end_link);
 	tcase_add_test(tc, switch_fd_in_host_poll_loop);
 	tcase_add_test(tc, run_and_stop);
 	tcase_add_test(tc, poll_errors);
