@@ -1090,6 +1090,11 @@ VSW_API int vsw_vmk_add(struct vsw_portgroup *pg, const char *name,
 
 /**
  * @brief Remove a VMkernel port from its switch.
+ *
+ * Its interface of vsw_vmk_iface_create() is deleted with it, unless it
+ * is persistent (vsw_vmk_iface_opts.persist, since 2.1) and
+ * vsw_backend_set_persist() with 0 was not called on the port's backend
+ * first: then it stays in its stack, to be adopted later.
  * @param k  The VMkernel port.
  * @return 0 on success, or @c -EINVAL (@p k is NULL) or @c -EBUSY (the
  *         switch is delivering frames: called from a receive callback; or

@@ -307,6 +307,9 @@ static int tap_open(struct vsw_backend *be, const char *arg, const char *options
 	if (!err)
 		err = tap_setup(t, &q);
 	err2 = vsw__netns_leave(saved);
+	if (err2)
+		vsw__backend_note("tap %s: cannot leave netns '%s': %s", q.name, q.netns,
+				  strerror(-err2));
 	if (!err && err2)
 		err = err2;
 	if (err) {
