@@ -1703,6 +1703,22 @@ VSW_API int vsw_backend_open(const char *spec, const char *options,
 			     struct vsw_backend **out);
 
 /**
+ * @brief Why the calling thread's last vsw_backend_open() failed, in words.
+ *
+ * A backend may say why its open failed, in one line, where an errno
+ * alone does not ("tap vm1: no such tap in netns guest1 and 'existing'
+ * was asked: none created", "tap: bad option 'persist=1' ..."). The
+ * reason is kept per thread, until the thread's next vsw_backend_open()
+ * (or vsw_port_attach(), which opens, and logs the reason on the port's
+ * switch itself).
+ * @return A string owned by the library, valid until the calling
+ *         thread's next open; "" when the last open succeeded, or its
+ *         backend gave no reason (the errno is then all there is).
+ * @since 2.1
+ */
+VSW_API const char *vsw_backend_open_reason(void);
+
+/**
  * @brief Close a backend instance that no port owns.
  * @param be  The instance, or NULL (then nothing happens). An instance
  *            attached to a port is closed by vsw_port_detach() instead, and

@@ -490,8 +490,16 @@ START_TEST(tap_options)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		ck_assert_msg(vsw_backend_open(bad[i][0], bad[i][1], &be) == -EINVAL,
 			      "%s / %s accepted", bad[i][0], bad[i][1] ? bad[i][1] : "");
+	ck_assert_int_eq(vsw_backend_open("tap:x", "existing=yes", &be), -EINVAL);
+	ck_assert_str_eq(vsw_backend_open_reason(), "tap: bad option 'existing=yes' (offloads=on|off, "
+			 "mac=, netns=, existing, new, persist)");
 	snprintf(spec, sizeof(spec), "tap:x,netns=vswck-none-%d", (int)getpid());
 	ck_assert_int_eq(vsw_backend_open(spec, NULL, &be), -ENOENT);
+	ck_assert_msg(strstr(vsw_backend_open_reason(), "tap x: netns 'vswck-none-"), "%s",
+		      vsw_backend_open_reason());
+	ck_ok(vsw_backend_open("memory:reason", NULL, &be)); /* a success clears it */
+	ck_assert_str_eq(vsw_backend_open_reason(), "");
+	vsw_backend_close(be);
 
 	/* vsw_port_attach() logs why an open failed */
 	ck_ok(vsw_switch_set_log(sw, keep_log, VSW_LOG_DEBUG, NULL));

@@ -49,11 +49,10 @@ int vsw_port_attach(struct vsw_port *port, const char *spec, const char *options
 		return -EBUSY;
 	err = vsw_backend_open(spec, options, &be);
 	if (err) {
-		char why[sizeof(be->note)];
-		vsw__backend_note_take(why, sizeof(why));
+		const char *why = vsw_backend_open_reason();
 		/* the caller has the errno; this says why */
 		vsw__warn(port->sw, "%s: backend %s: %s", port->name, spec ? spec : "(null)",
-			  why[0] ? why : strerror(-err));
+			  *why ? why : strerror(-err));
 		return err;
 	}
 	err = vsw_port_attach_backend(port, be);

@@ -12,7 +12,6 @@
 #define VSW_BACKENDS_BACKENDS_H
 
 #include <stdbool.h>
-#include <stddef.h>
 #include <stdint.h>
 
 #include "vsw_backend.h"
@@ -75,9 +74,6 @@ struct vsw__loop {
 };
 
 /* ---- registry.c ---- */
-/* Copy the note @c open left in this thread to 'out' ("" if none), and
- * clear it. */
-void vsw__backend_note_take(char *out, size_t len);
 void vsw__backend_free(struct vsw_backend *be);
 /* ---- loop.c ---- */
 /* The loop's state of a new switch: no descriptor yet, no deadline. */

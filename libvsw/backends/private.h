@@ -27,7 +27,8 @@
 /* Whether a port owns the instance (else a program uses it on its own). */
 bool vsw__backend_owned(const struct vsw_backend *be);
 /* From @c open: what it did (logged when a port attaches the instance) or
- * why it failed (logged by vsw_port_attach()), in one short line. */
+ * why it failed (vsw_backend_open_reason(); vsw_port_attach() logs it), in
+ * one short line. */
 void vsw__backend_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- options (options.c) ---- */

@@ -63,7 +63,13 @@ void vsw__backend_note(const char *fmt, ...)
 	va_end(ap);
 }
 
-void vsw__backend_note_take(char *out, size_t len)
+const char *vsw_backend_open_reason(void)
+{
+	return open_note;
+}
+
+/* Copy the note of this thread's open to 'out' ("" if none), and clear it. */
+static void note_take(char *out, size_t len)
 {
 	if (len)
 		snprintf(out, len, "%s", open_note);
@@ -173,7 +179,7 @@ int vsw_backend_open(const char *spec, const char *options, struct vsw_backend *
 	struct reg *r;
 	int err;
 
-	vsw__backend_note_take(NULL, 0); /* a note is of this open only */
+	note_take(NULL, 0); /* a note is of this open only */
 	if (!spec || !out || !(colon = strchr(spec, ':')) || colon == spec)
 		return -EINVAL;
 	be = vsw__calloc(1, sizeof(*be));
@@ -192,8 +198,8 @@ int vsw_backend_open(const char *spec, const char *options, struct vsw_backend *
 	}
 	be->fd = -1;
 	err = be->ops->open(be, colon + 1, options);
-	if (!err)
-		vsw__backend_note_take(be->note, sizeof(be->note));
+	if (!err) /* what it did is the instance's; a failure's reason stays */
+		note_take(be->note, sizeof(be->note));
 	if (err) {
 		reg_release(be->ops);
 		vsw__free(be);
