@@ -497,6 +497,9 @@ START_TEST(tap_options)
 	ck_assert_int_eq(vsw_backend_open(spec, NULL, &be), -ENOENT);
 	ck_assert_msg(strstr(vsw_backend_open_reason(), "tap x: netns 'vswck-none-"), "%s",
 		      vsw_backend_open_reason());
+	ck_assert_int_eq(vsw_backend_open("tap:a-name-much-too-long", NULL, &be), -EINVAL);
+	ck_assert_str_eq(vsw_backend_open_reason(),
+			 "tap: bad interface name 'a-name-much-too-long' (1 to 15 bytes, no '/' or space)");
 	ck_ok(vsw_backend_open("memory:reason", NULL, &be)); /* a success clears it */
 	ck_assert_str_eq(vsw_backend_open_reason(), "");
 	vsw_backend_close(be);

@@ -132,7 +132,7 @@ static int parse_opts(struct tap_req *q, const char *options)
 		if (parse_opt(q, key, val))
 			return -EINVAL;
 	if (r < 0)
-		vsw__backend_note("tap: malformed options");
+		vsw__backend_note("tap: malformed or too long option");
 	return r;
 }
 
@@ -145,18 +145,21 @@ static int parse_req(struct tap_req *q, const char *arg, const char *options)
 	int err;
 
 	*q = (struct tap_req){ .offloads = true };
-	if (n >= sizeof(q->name))
+	if (n < sizeof(q->name))
+		memcpy(q->name, arg, n); /* else left empty: refused below */
+	if (vsw__netdev_name_ok(q->name)) {
+		vsw__backend_note("tap: bad interface name '%.*s' (1 to 15 bytes, no '/' or space)",
+				  (int)(n < 32 ? n : 32), arg);
 		return -EINVAL;
-	memcpy(q->name, arg, n);
-	q->name[n] = 0;
-	if (vsw__netdev_name_ok(q->name))
-		return -EINVAL;
+	}
 	err = comma ? parse_opts(q, comma + 1) : 0;
 	if (!err)
 		err = parse_opts(q, options);
 	/* adopting needs the name itself: a template (tap%d) names no tap yet */
-	if (!err && q->which == TAP_EXISTING && strchr(q->name, '%'))
+	if (!err && q->which == TAP_EXISTING && strchr(q->name, '%')) {
+		vsw__backend_note("tap %s: 'existing' needs a name, not a template", q->name);
 		err = -EINVAL;
+	}
 	return err;
 }
 
