@@ -131,7 +131,9 @@ int main(void)
 		uint64_t ticks;
 
 		/* sleep until the switch's next timer at the latest (-1: none;
-		 * an idle switch never wakes the host) */
+		 * an idle switch never wakes the host: poll() returning 0 is a
+		 * timeout, the switch had nothing to do; see "How to wait" in
+		 * vsw_switch_fd(3)) */
 		if (poll(pfd, 2, vsw_switch_timeout_ms(sw)) < 0) {
 			err = errno == EINTR ? 0 : -errno;
 			continue;

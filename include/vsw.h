@@ -1090,6 +1090,11 @@ VSW_API int vsw_vmk_add(struct vsw_portgroup *pg, const char *name,
 
 /**
  * @brief Remove a VMkernel port from its switch.
+ *
+ * Its interface of vsw_vmk_iface_create() is deleted with it, unless it
+ * is persistent (vsw_vmk_iface_opts.persist, since 2.1) and
+ * vsw_backend_set_persist() with 0 was not called on the port's backend
+ * first: then it stays in its stack, to be adopted later.
  * @param k  The VMkernel port.
  * @return 0 on success, or @c -EINVAL (@p k is NULL) or @c -EBUSY (the
  *         switch is delivering frames: called from a receive callback; or
@@ -1698,6 +1703,22 @@ VSW_API int vsw_backend_open(const char *spec, const char *options,
 			     struct vsw_backend **out);
 
 /**
+ * @brief Why the calling thread's last vsw_backend_open() failed, in words.
+ *
+ * A backend may say why its open failed, in one line, where an errno
+ * alone does not ("tap vm1: no such tap in netns guest1 and 'existing'
+ * was asked: none created", "tap: bad option 'persist=1' ..."). The
+ * reason is kept per thread, until the thread's next vsw_backend_open()
+ * (or vsw_port_attach(), which opens, and logs the reason on the port's
+ * switch itself).
+ * @return A string owned by the library, valid until the calling
+ *         thread's next open; "" when the last open succeeded, or its
+ *         backend gave no reason (the errno is then all there is).
+ * @since 2.1
+ */
+VSW_API const char *vsw_backend_open_reason(void);
+
+/**
  * @brief Close a backend instance that no port owns.
  * @param be  The instance, or NULL (then nothing happens). An instance
  *            attached to a port is closed by vsw_port_detach() instead, and
@@ -1784,6 +1805,31 @@ VSW_API int vsw_backend_link(struct vsw_backend *be);
  * @since 1.0
  */
 VSW_API int vsw_backend_set_link(struct vsw_backend *be, int up);
+
+/**
+ * @brief Make the device behind a backend outlive the instance, or not.
+ *
+ * A persistent device stays when the instance closes (vsw_backend_close(),
+ * vsw_port_detach(), the port's or the switch's removal) and when the
+ * process dies, even by SIGKILL: the next open of the same spec adopts it
+ * (for a tap: the same interface, its ifindex, namespace, addresses and
+ * MAC). A device that is not persistent goes away with the instance that
+ * created it. The tap backend's @c persist option sets it at open.
+ *
+ * A daemon that keeps its guests' interfaces across its own restarts opens
+ * them persistent, and when a port is removed for good calls this with 0
+ * before the port goes, so that the interface goes with it; when only the
+ * daemon stops, it leaves them.
+ *
+ * @param be       The instance (attached to a port or not).
+ * @param persist  1 or 0.
+ * @return 0 on success, or @c -EINVAL (@p be NULL or @p persist not 0 or
+ *         1), @c -EOPNOTSUPP (the backend has no such notion: every
+ *         built-in backend but tap), or another negative errno (for a
+ *         tap: of the TUNSETPERSIST ioctl, e.g. @c -EPERM).
+ * @since 2.1
+ */
+VSW_API int vsw_backend_set_persist(struct vsw_backend *be, int persist);
 
 /**
  * @brief The MAC address of the device behind a backend instance.

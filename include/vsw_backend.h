@@ -70,7 +70,7 @@ extern "C" {
  * table and the name: they need not outlive the call (the functions they
  * point to must stay until vsw_backend_unregister()). A table from older
  * 2.x headers (smaller @c size, at least the 2.0 table) registers too: the
- * members it lacks are optional hooks, absent.
+ * members it lacks are optional hooks, absent (2.1 added @c set_persist).
  */
 struct vsw_backend_ops {
 	/** sizeof(struct vsw_backend_ops) as the backend's author knew it. */
@@ -249,6 +249,19 @@ struct vsw_backend_ops {
 	 * @since 2.0
 	 */
 	uint64_t (*run)(struct vsw_backend *be, uint64_t now_ns);
+
+	/**
+	 * @brief Make the device outlive the instance, or not. May be NULL:
+	 *        vsw_backend_set_persist() returns @c -EOPNOTSUPP.
+	 *
+	 * A persistent device stays after @c close (and after the process
+	 * dies), for a later @c open to adopt. Calls nothing.
+	 * @param be       The instance.
+	 * @param persist  1 or 0.
+	 * @return 0 or a negative errno.
+	 * @since 2.1
+	 */
+	int (*set_persist)(struct vsw_backend *be, int persist);
 };
 
 /**

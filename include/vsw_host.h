@@ -51,6 +51,12 @@ struct vsw_vmk_iface_opts {
 	/** The interface's MTU, VSW_MTU_MIN to the switch's MTU; 0 for the
 	 *  switch's MTU. */
 	unsigned int mtu;
+	/** 1: the interface is persistent (its tap has TUNSETPERSIST): it
+	 *  outlives the port, the switch and the process, even a SIGKILL, and
+	 *  the next vsw_vmk_iface_create() of that name in that stack adopts
+	 *  it with its addresses and routes. 0 (the default): it goes with the
+	 *  port. Other values are @c -EINVAL. @since 2.1 */
+	int persist;
 };
 
 /**
@@ -63,6 +69,16 @@ struct vsw_vmk_iface_opts {
  * sends and receives on the port group through it; give it addresses with
  * vsw_vmk_ip_add(). Removing the port (or detaching its backend) deletes
  * the interface and its addresses.
+ *
+ * A tap of that name already in the stack is adopted rather than created
+ * (its MAC and MTU are set again; a device of that name that is not a tap
+ * is @c -EEXIST). With @c persist set (since 2.1) the interface is made
+ * persistent: removing the port, freeing the switch or the process dying
+ * leaves it in the stack with its addresses and routes, and a later call
+ * for a port of that name adopts it (the same ifindex), where
+ * vsw_vmk_ip_add() of an address it already has succeeds. To remove such
+ * an interface for good, call vsw_backend_set_persist() with 0 on the
+ * port's backend (vsw_port_backend()) before removing the port.
  *
  * For a named stack the calling thread enters its network namespace for
  * the duration of the call and returns to its own; that takes
@@ -78,7 +94,8 @@ struct vsw_vmk_iface_opts {
  *  - @c -ENAMETOOLONG: the port's name is longer than 15 bytes, too long
  *    for an interface;
  *  - @c -EBUSY: the port already has a backend, or the call was made from
- *    a receive callback;
+ *    a receive callback, or the tap of that name is open elsewhere;
+ *  - @c -EEXIST: the stack has a device of that name that is not a tap;
  *  - @c -ENOENT: no such stack, or no /dev/net/tun;
  *  - @c -EPERM, @c -EACCES: not privileged enough;
  *  - @c -ENOMEM: out of memory;
@@ -136,7 +153,10 @@ VSW_API int vsw_vmk_set_mtu(struct vsw_vmk *k, unsigned int mtu);
  * @return 0 on success, or @c -EINVAL (@p k is NULL, @p cidr malformed),
  *         @c -ENOENT (no interface: never made, or its backend was
  *         detached), @c -EBUSY (called from a vsw_vmk_ip_foreach() or
- *         vsw_vmk_route_foreach() callback), @c -EEXIST (the interface has that address), or the
+ *         vsw_vmk_route_foreach() callback), @c -EEXIST (the interface has that address;
+ *         since 2.1, on a persistent interface (vsw_vmk_iface_opts.persist)
+ *         the same address with the same prefix length is 0, done, as an
+ *         adopted interface keeps its addresses), or the
  *         kernel's negative errno: among them @c -EINTR (a signal
  *         interrupted the wait for the kernel's answer: the change may
  *         have been made) and @c -EPROTO (a malformed answer).

@@ -4,9 +4,12 @@
  * attached), link changes reaching teaming through vsw_switch_poll(), a
  * backend registered at run time through vsw_backend.h carrying frames, the
  * registry's errors, vsw_switch_fd() in a host's own poll(2) loop,
- * vsw_switch_run()/vsw_switch_stop(), and the loop's own failures.
+ * vsw_switch_run()/vsw_switch_stop(), and the loop's own failures;
+ * vsw_backend_set_persist() and the tap's options (existing, new, persist,
+ * netns=), and the log line of a failed vsw_port_attach().
  */
 #include <fcntl.h>
+#include <net/if.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -349,7 +352,7 @@ START_TEST(register_errors)
 	} big;
 
 	ck_assert_int_eq(vsw_backend_register(NULL), -EINVAL);
-	o.size = sizeof(o) - 8;
+	o.size = offsetof(struct vsw_backend_ops, run); /* short of the 2.0 base */
 	ck_assert_int_eq(vsw_backend_register(&o), -EINVAL);
 	o = queue_ops;
 	o.name = "memory";
@@ -400,6 +403,199 @@ START_TEST(register_copies_the_table)
 	ck_assert_int_eq(vsw_backend_link(be), 1);
 	vsw_backend_close(be);
 	ck_ok(vsw_backend_unregister("stacked"));
+}
+END_TEST
+
+/* ---- persistence (2.1) and what a failed open says ---- */
+
+static int persisted = -1;
+
+static int q_set_persist(struct vsw_backend *be, int persist)
+{
+	(void)be;
+	persisted = persist;
+	return persist ? 0 : -EPERM;
+}
+
+START_TEST(set_persist_where_supported)
+{
+	struct vsw_backend_ops o = queue_ops;
+	struct vsw_backend *a, *b;
+
+	/* the memory wire has no device to keep */
+	ck_ok(vsw_backend_open("memory:persist", NULL, &a));
+	ck_assert_int_eq(vsw_backend_set_persist(a, 1), -EOPNOTSUPP);
+	ck_assert_int_eq(vsw_backend_set_persist(a, 0), -EOPNOTSUPP);
+	ck_assert_int_eq(vsw_backend_set_persist(a, 2), -EINVAL);
+	ck_assert_int_eq(vsw_backend_set_persist(NULL, 0), -EINVAL);
+	vsw_backend_close(a);
+	/* a 2.0 table (through run) registers, and has no set_persist */
+	o.name = "old20";
+	o.size = offsetof(struct vsw_backend_ops, run) + sizeof(o.run);
+	ck_ok(vsw_backend_register(&o));
+	ck_ok(vsw_backend_open("old20:ok", NULL, &b));
+	ck_assert_int_eq(vsw_backend_set_persist(b, 1), -EOPNOTSUPP);
+	vsw_backend_close(b);
+	ck_ok(vsw_backend_unregister("old20"));
+	/* a 2.1 table's hook is called, its errors passed on */
+	o = queue_ops;
+	o.name = "keeper";
+	o.set_persist = q_set_persist;
+	ck_ok(vsw_backend_register(&o));
+	ck_ok(vsw_backend_open("keeper:ok", NULL, &b));
+	ck_ok(vsw_backend_set_persist(b, 1));
+	ck_assert_int_eq(persisted, 1);
+	ck_assert_int_eq(vsw_backend_set_persist(b, 0), -EPERM);
+	ck_assert_int_eq(persisted, 0);
+	vsw_backend_close(b);
+	ck_ok(vsw_backend_unregister("keeper"));
+}
+END_TEST
+
+static char logged[512];
+
+static void keep_log(struct vsw_switch *sw, enum vsw_log_level l, void *u, const char *fmt,
+		     va_list ap)
+{
+	size_t n = strlen(logged);
+
+	(void)sw;
+	(void)l;
+	(void)u;
+	if (n < sizeof(logged) - 2) {
+		vsnprintf(logged + n, sizeof(logged) - n - 1, fmt, ap);
+		strcat(logged, "\n");
+	}
+}
+
+/* tap:NAME[,OPTION...]: what is refused before any device is touched, so
+ * without privileges too; with them, existing/new/persist on a real tap. */
+START_TEST(tap_options)
+{
+	static const char *const bad[][2] = {
+		{ "tap:x,bogus", NULL }, { "tap:x", "bogus" }, { "tap:x,new=1", NULL },
+		{ "tap:x", "existing=yes" }, { "tap:x,persist=1", NULL }, { "tap:x,netns=..", NULL },
+		{ "tap:x", "netns=a/b" }, { "tap:x,netns=", NULL }, { "tap:x%d,existing", NULL },
+		{ "tap:,netns=a", NULL }, { "tap:x,", "mac=01:00:00:00:00:01" },
+		{ "tap:x,offloads=maybe", NULL }, { "tap:x,,persist", NULL },
+		{ "tap:a-name-much-too-long,new", NULL },
+	};
+	struct vsw_backend *be = NULL;
+	struct vsw_switch *sw = ck_switch("s");
+	struct vsw_portgroup *pg;
+	struct vsw_vnic *v;
+	char name[16], spec[64];
+	uint8_t m[6];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(vsw_backend_open(bad[i][0], bad[i][1], &be) == -EINVAL,
+			      "%s / %s accepted", bad[i][0], bad[i][1] ? bad[i][1] : "");
+	ck_assert_int_eq(vsw_backend_open("tap:x", "existing=yes", &be), -EINVAL);
+	ck_assert_str_eq(vsw_backend_open_reason(), "tap: bad option 'existing=yes' (offloads=on|off, "
+			 "mac=, netns=, existing, new, persist)");
+	snprintf(spec, sizeof(spec), "tap:x,netns=vswck-none-%d", (int)getpid());
+	ck_assert_int_eq(vsw_backend_open(spec, NULL, &be), -ENOENT);
+	ck_assert_msg(strstr(vsw_backend_open_reason(), "tap x: netns 'vswck-none-"), "%s",
+		      vsw_backend_open_reason());
+	ck_assert_int_eq(vsw_backend_open("tap:a-name-much-too-long", NULL, &be), -EINVAL);
+	ck_assert_str_eq(vsw_backend_open_reason(),
+			 "tap: bad interface name 'a-name-much-too-long' (1 to 15 bytes, no '/' or space)");
+	ck_ok(vsw_backend_open("memory:reason", NULL, &be)); /* a success clears it */
+	ck_assert_str_eq(vsw_backend_open_reason(), "");
+	vsw_backend_close(be);
+
+	/* vsw_port_attach() logs why an open failed */
+	ck_ok(vsw_switch_set_log(sw, keep_log, VSW_LOG_DEBUG, NULL));
+	ck_ok(vsw_portgroup_add(sw, "pg", 0, 0, &pg));
+	ck_mac(m, 1);
+	ck_ok(vsw_vnic_add(pg, "vm1", m, 0, &v));
+	ck_assert_int_eq(vsw_port_attach(vsw_vnic_port(v), "tap:x,bogus=2", NULL), -EINVAL);
+	ck_assert_msg(strstr(logged, "vm1: backend tap:x,bogus=2: tap: bad option 'bogus=2'"),
+		      "log: %s", logged);
+
+	if (geteuid() != 0 || access("/dev/net/tun", R_OK | W_OK)) {
+		vsw_switch_free(sw);
+		return;
+	}
+	snprintf(name, sizeof(name), "vswck%d", (int)getpid() % 100000);
+	snprintf(spec, sizeof(spec), "tap:%s,existing", name);
+	logged[0] = 0;
+	ck_assert_int_eq(vsw_port_attach(vsw_vnic_port(v), spec, NULL), -ENODEV);
+	ck_assert_msg(strstr(logged, "no such tap and 'existing' was asked: none created"), "log: %s",
+		      logged);
+	ck_assert_uint_eq(if_nametoindex(name), 0); /* none made */
+	snprintf(spec, sizeof(spec), "tap:%s", name);
+	ck_ok(vsw_backend_open(spec, "persist,new", &be));
+	unsigned int idx = if_nametoindex(name);
+	ck_assert_uint_ne(idx, 0);
+	vsw_backend_close(be);
+	ck_assert_uint_eq(if_nametoindex(name), idx); /* kept */
+	ck_assert_int_eq(vsw_backend_open(spec, "new", &be), -EEXIST);
+	logged[0] = 0;
+	ck_ok(vsw_port_attach(vsw_vnic_port(v), spec, "existing"));
+	ck_assert_msg(strstr(logged, "attached to a tap backend: adopted tap"), "log: %s", logged);
+	ck_assert_uint_eq(if_nametoindex(name), idx);
+	ck_ok(vsw_backend_set_persist(vsw_port_backend(vsw_vnic_port(v)), 0));
+	ck_ok(vsw_port_detach(vsw_vnic_port(v)));
+	ck_assert_uint_eq(if_nametoindex(name), 0); /* gone with its last close */
+	vsw_switch_free(sw);
+}
+END_TEST
+
+/* A memory wire's link reaches its port at attach, or in the next round
+ * (vsw_port_attach(3), vsw-backend-memory(7)): what a host waits for. */
+START_TEST(memory_far_end_link)
+{
+	struct vsw_switch *sw = ck_switch("s");
+	struct vsw_portgroup *pg;
+	struct vsw_vnic *a, *b, *c;
+	struct vsw_uplink *u;
+	struct vsw_backend *far_b, *far_c, *far_u;
+	struct vsw_frame f[4] = { 0 }, in;
+	uint8_t buf[64], m[6];
+
+	ck_ok(vsw_portgroup_add(sw, "pg", 0, 0, &pg));
+	ck_ok(vsw_vnic_add(pg, "a", mac_a, 0, &a));
+	ck_mac(m, 0xb);
+	ck_ok(vsw_vnic_add(pg, "b", m, 0, &b));
+	ck_mac(m, 0xc);
+	ck_ok(vsw_vnic_add(pg, "c", m, 0, &c));
+	/* the far end first: up when the attach returns */
+	ck_ok(vsw_backend_open("memory:far-c", NULL, &far_c));
+	ck_ok(vsw_port_attach(vsw_vnic_port(c), "memory:far-c", NULL));
+	ck_assert_int_eq(vsw_port_link(vsw_vnic_port(c)), 1);
+	/* the far end after: down until the next round */
+	ck_ok(vsw_port_attach(vsw_vnic_port(b), "memory:far-b", NULL));
+	ck_ok(vsw_backend_open("memory:far-b", NULL, &far_b));
+	ck_assert_int_eq(vsw_port_link(vsw_vnic_port(b)), 0);
+	ck_mac(m, 0xb);
+	in = (struct vsw_frame){ .data = buf, .len = eth(buf, m, mac_a) }; /* to b */
+	ck_ok(vsw_port_input(vsw_vnic_port(a), &in, 1));
+	ck_assert_uint_eq(vsw_port_counter(vsw_vnic_port(b), VSW_CTR_LINK_DOWN), 1);
+	ck_assert_int_eq(vsw_backend_recv(far_b, f, 4), 0);
+	ck_assert_int_ge(vsw_switch_poll(sw, 0), 0); /* one round: the link is read */
+	ck_assert_int_eq(vsw_port_link(vsw_vnic_port(b)), 1);
+	ck_ok(vsw_port_input(vsw_vnic_port(a), &in, 1));
+	ck_assert_uint_eq(vsw_port_counter(vsw_vnic_port(b), VSW_CTR_LINK_DOWN), 1);
+	ck_assert_int_eq(vsw_backend_recv(far_b, f, 4), 1);
+	in.len = eth(buf, mac_x, mac_a); /* to nobody known: flooded */
+	/* the only uplink, its far end opened after: no_uplink until the round */
+	ck_ok(vsw_uplink_add(sw, "vmnic0", 0, &u));
+	ck_ok(vsw_port_attach(vsw_uplink_port(u), "memory:far-u", NULL));
+	ck_ok(vsw_backend_open("memory:far-u", NULL, &far_u));
+	ck_ok(vsw_port_input(vsw_vnic_port(a), &in, 1));
+	ck_assert_uint_eq(vsw_port_counter(vsw_vnic_port(a), VSW_CTR_NO_UPLINK), 1);
+	ck_assert_int_ge(vsw_switch_poll(sw, 0), 0);
+	ck_assert_int_eq(vsw_port_link(vsw_uplink_port(u)), 1);
+	while (vsw_backend_recv(far_u, f, 4) > 0) /* the RARPs of the vNICs */
+		;
+	ck_ok(vsw_port_input(vsw_vnic_port(a), &in, 1));
+	ck_assert_uint_eq(vsw_port_counter(vsw_vnic_port(a), VSW_CTR_NO_UPLINK), 1);
+	ck_assert_int_eq(vsw_backend_recv(far_u, f, 4), 1);
+	vsw_switch_free(sw);
+	vsw_backend_close(far_b);
+	vsw_backend_close(far_c);
+	vsw_backend_close(far_u);
 }
 END_TEST
 
@@ -543,6 +739,9 @@ Suite *vsw_backend_suite(void)
 	tcase_add_test(tc, registered_backend_carries_frames);
 	tcase_add_test(tc, register_errors);
 	tcase_add_test(tc, register_copies_the_table);
+	tcase_add_test(tc, set_persist_where_supported);
+	tcase_add_test(tc, tap_options);
+	tcase_add_test(tc, memory_far_end_link);
 	tcase_add_test(tc, switch_fd_in_host_poll_loop);
 	tcase_add_test(tc, run_and_stop);
 	tcase_add_test(tc, poll_errors);

@@ -338,6 +338,7 @@ NR(be_send, vsw_backend_send(NULL, &frame1, 1))
 NR(be_fd, vsw_backend_fd(NULL))
 NR(be_link, vsw_backend_link(NULL))
 NR(be_set_link, vsw_backend_set_link(NULL, 1))
+NR(be_set_persist, vsw_backend_set_persist(NULL, 1))
 NR(be_mac, vsw_backend_mac(NULL, mac_out))
 NR(be_mtu, vsw_backend_mtu(NULL))
 NR(attach_port, vsw_port_attach(NULL, "memory:n", NULL))
@@ -488,6 +489,7 @@ static const struct null_row nulls[] = {
 	R(be_fd, "vsw_backend_fd(NULL)", -EINVAL),
 	R(be_link, "vsw_backend_link(NULL)", -EINVAL),
 	R(be_set_link, "vsw_backend_set_link(NULL)", -EINVAL),
+	R(be_set_persist, "vsw_backend_set_persist(NULL)", -EINVAL),
 	R(be_mac, "vsw_backend_mac(NULL)", -EINVAL),
 	R(be_mtu, "vsw_backend_mtu(NULL)", -EINVAL),
 	R(attach_port, "vsw_port_attach(NULL port)", -EINVAL),

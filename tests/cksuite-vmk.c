@@ -45,11 +45,12 @@ START_TEST(ft_logging_on_one_port)
 END_TEST
 
 /* A field a later version adds in today's tail padding is not ignored:
- * the library knows the struct up to the end of its last field. */
+ * the library knows the struct up to the end of its last field (2.1:
+ * 'persist', which took 2.0's tail padding). */
 START_TEST(iface_opts_tail_padding)
 {
 	struct vsw_switch *sw = ck_switch("vSwitch0");
-	size_t known = offsetof(struct vsw_vmk_iface_opts, mtu) + sizeof(unsigned int);
+	size_t known = offsetof(struct vsw_vmk_iface_opts, persist) + sizeof(int);
 	struct {
 		struct vsw_vmk_iface_opts o;
 		uint64_t later;
@@ -68,8 +69,12 @@ START_TEST(iface_opts_tail_padding)
 		b[i] = 1; /* the first byte of a field this library does not know */
 		ck_assert_int_eq(vsw_vmk_iface_create(k, &big.o), -EINVAL);
 	}
-	/* sizeof(struct) on LP64 holds 4 bytes of tail padding past 'mtu' */
+	/* 2.1's 'persist' took the 4 bytes of tail padding past 'mtu' (LP64) */
 	ck_assert_uint_ge(sizeof(struct vsw_vmk_iface_opts), known);
+	memset(&big, 0, sizeof(big));
+	big.o.size = sizeof(big.o);
+	big.o.persist = 2; /* 0 or 1 */
+	ck_assert_int_eq(vsw_vmk_iface_create(k, &big.o), -EINVAL);
 	vsw_switch_free(sw);
 }
 END_TEST
@@ -177,6 +182,23 @@ static bool ip_link_has(const char *stack, const char *dev, const char *want)
 	snprintf(cmd, sizeof(cmd), "ip -n %s link show dev %s 2>/dev/null | grep -q '%s'", stack,
 		 dev, want);
 	return system(cmd) == 0;
+}
+
+/* The ifindex of DEV in STACK, or -1. */
+static int ifindex_in(const char *stack, const char *dev)
+{
+	char cmd[256];
+	int idx = -1;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "ip -n %s -o link show dev %s 2>/dev/null", stack, dev);
+	f = popen(cmd, "r");
+	if (f) {
+		if (fscanf(f, "%d:", &idx) != 1)
+			idx = -1;
+		pclose(f);
+	}
+	return idx;
 }
 
 struct addrs {
@@ -372,7 +394,7 @@ START_TEST(iface_in_a_stack)
 END_TEST
 
 /* A detached backend takes the interface with it; the port can have a
- * new one. */
+ * new one. A persistent one (2.1) stays, and is adopted. */
 START_TEST(iface_detached)
 {
 	struct vsw_switch *sw;
@@ -404,6 +426,36 @@ START_TEST(iface_detached)
 	ck_ok(vsw_vmk_ip_add(k, "192.0.2.1/24"));
 	vsw_switch_free(sw); /* removes the port, and its interface */
 	ck_assert(!ip_link_has(stack, "vmk0", ""));
+
+	/* persistent (2.1): the interface outlives the port and the switch,
+	 * and the next one of that name adopts it, addresses and all */
+	o.persist = 1;
+	sw = ck_switch("vSwitch0");
+	ck_ok(vsw_portgroup_add(sw, "Mgmt", 0, 0, &pg));
+	ck_ok(vsw_vmk_add(pg, "vmk0", m, VSW_VMK_MANAGEMENT, 0, &k));
+	ck_ok(vsw_vmk_iface_create(k, &o));
+	ck_ok(vsw_vmk_ip_add(k, "192.0.2.1/24"));
+	int idx = ifindex_in(stack, "vmk0");
+	ck_assert_int_gt(idx, 0);
+	ck_ok(vsw_vmk_remove(k));
+	vsw_switch_free(sw);
+	ck_assert(ip_link_has(stack, "vmk0", "vmk0"));
+	sw = ck_switch("vSwitch0");
+	ck_ok(vsw_portgroup_add(sw, "Mgmt", 0, 0, &pg));
+	ck_mac(m, 2);
+	ck_ok(vsw_vmk_add(pg, "vmk0", m, VSW_VMK_MANAGEMENT, 0, &k));
+	ck_ok(vsw_vmk_iface_create(k, &o));
+	ck_assert_int_eq(ifindex_in(stack, "vmk0"), idx);
+	ck_assert(ip_link_has(stack, "vmk0", "02:00:00:00:00:02")); /* the new port's MAC */
+	ck_ok(vsw_vmk_ip_add(k, "192.0.2.1/24")); /* kept: adding it again is done */
+	ck_ok(vsw_vmk_ip_add(k, "192.0.2.1/24"));
+	ck_assert_int_eq(vsw_vmk_ip_add(k, "2001:db8::1/64"), 0);
+	ck_assert_int_eq(vsw_vmk_ip_add(k, "2001:db8::1/80"), -EEXIST); /* not the same */
+	/* set_persist(0) first: then the interface goes with the port */
+	ck_ok(vsw_backend_set_persist(vsw_port_backend(vsw_vmk_port(k)), 0));
+	ck_ok(vsw_vmk_remove(k));
+	ck_assert(!ip_link_has(stack, "vmk0", ""));
+	vsw_switch_free(sw);
 	ck_ok(vsw_netstack_remove(stack));
 }
 END_TEST

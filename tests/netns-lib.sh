@@ -67,6 +67,7 @@ wait_for() {
 # start_switch ARGS...: run tests/netns-switch, wait until it is ready
 start_switch() {
 	SWLOG="$TMP/switch.log"
+	rm -f "$TMP/ready" # an earlier switch's
 	bg timeout 120 "$B/tests/netns-switch" --duration 100 --ready "$TMP/ready" "$@" >"$TMP/counters" 2>"$SWLOG"
 	SWPID=$LASTPID
 	wait_for 10 test -e "$TMP/ready" || fail "switch did not start"

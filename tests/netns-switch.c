@@ -7,14 +7,16 @@
  *   netns-switch [--mtu N] [--duration SEC] [--ready FILE] [--host-loop]
  *                [--poll-ms MS] [--pg NAME=VLAN]... [--uplink NAME=SPEC[:OPTIONS]]...
  *                [--vnic PG/NAME=SPEC]... [--team PG=ACT1,ACT2[/STB1,...]]...
- *                [--policy PG:KEY=VALUE]...
+ *                [--policy PG:KEY=VALUE]... [--unpersist]
  *
  * A vNIC's MAC is its backend's (the tap's) MAC. --poll-ms is the longest
  * wait of one round (200 ms unless given; -1 for none: the switch then
  * wakes for its own work only, and the duration is checked when it does).
  * On SIGTERM, SIGINT or the end of --duration it prints every port's
  * non-zero counters as "PORT COUNTER VALUE" lines, and "switch rounds N"
- * (the rounds it ran), and exits.
+ * (the rounds it ran), and exits; with --unpersist it first calls
+ * vsw_backend_set_persist(0) on every port's backend, so that persistent
+ * taps go with the switch.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -151,10 +153,11 @@ int main(int argc, char **argv)
 		{ "vnic", required_argument, NULL, 'v' },
 		{ "team", required_argument, NULL, 't' },
 		{ "policy", required_argument, NULL, 'P' },
+		{ "unpersist", no_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *ready = NULL;
-	int duration = 60, host_loop = 0, wait_ms = 200, c;
+	int duration = 60, host_loop = 0, wait_ms = 200, unpersist = 0, c;
 	unsigned long rounds = 0;
 	struct sigaction sa = { .sa_handler = on_signal };
 	time_t end;
@@ -177,6 +180,7 @@ int main(int argc, char **argv)
 		case 'v': add_vnic(optarg); break;
 		case 't': set_team(optarg); break;
 		case 'P': set_policy(optarg); break;
+		case 'U': unpersist = 1; break;
 		default: return 2;
 		}
 	}
@@ -208,6 +212,11 @@ int main(int argc, char **argv)
 	print_counters();
 	printf("switch rounds %lu\n", rounds);
 	fflush(stdout);
+	for (struct vsw_port *p = vsw_port_next(sw, NULL); unpersist && p; p = vsw_port_next(sw, p)) {
+		int e = vsw_backend_set_persist(vsw_port_backend(p), 0);
+		if (e && e != -EOPNOTSUPP && e != -EINVAL)
+			DIE("%s: set_persist: %s", vsw_port_name(p), strerror(-e));
+	}
 	vsw_switch_free(sw);
 	return 0;
 }

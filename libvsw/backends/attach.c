@@ -7,6 +7,8 @@
 #include "core/log.h"
 #include "backends/backends.h"
 
+#include <string.h>
+
 int vsw_port_attach_backend(struct vsw_port *port, struct vsw_backend *be)
 {
 	int err;
@@ -28,7 +30,8 @@ int vsw_port_attach_backend(struct vsw_port *port, struct vsw_backend *be)
 	port->be_offloads = be->ops->offloads ? be->ops->offloads(be) & VSW_OFFLOAD_ALL : 0;
 	port->offloads = port->be_offloads;
 	port->offloads_off = 0;
-	vsw__info(port->sw, "%s: attached to a %s backend", port->name, be->ops->name);
+	vsw__info(port->sw, "%s: attached to a %s backend%s%s", port->name, be->ops->name,
+		  be->note[0] ? ": " : "", be->note);
 	vsw__port_check_mtu(port);
 	vsw__port_refresh_carrier(port);
 	vsw__loop_attached(port);
@@ -45,8 +48,13 @@ int vsw_port_attach(struct vsw_port *port, const char *spec, const char *options
 	if (port->be || port->sw->in_flush)
 		return -EBUSY;
 	err = vsw_backend_open(spec, options, &be);
-	if (err)
+	if (err) {
+		const char *why = vsw_backend_open_reason();
+		/* the caller has the errno; this says why */
+		vsw__warn(port->sw, "%s: backend %s: %s", port->name, spec ? spec : "(null)",
+			  *why ? why : strerror(-err));
 		return err;
+	}
 	err = vsw_port_attach_backend(port, be);
 	if (err)
 		vsw_backend_close(be);

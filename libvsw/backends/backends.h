@@ -46,6 +46,7 @@ struct vsw_backend {
 	uint64_t tx_seen;            /* its port's tx_packets + tx_full then */
 	uint64_t run_next;           /* switch clock: when @c run is due; UINT64_MAX never */
 	uint64_t poll_next;          /* CLOCK_MONOTONIC: next link read; UINT64_MAX none */
+	char note[128];              /* what @c open did (vsw__backend_note()) */
 };
 
 /*

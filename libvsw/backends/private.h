@@ -2,7 +2,7 @@
 /*
  * private.h - all a backend implementation includes besides vsw_backend.h:
  * the library's allocator, the one option parser (options.c), the network
- * device helpers (netdev.c), finishing frames that arrive with a
+ * device and network namespace helpers (netdev.c), finishing frames that arrive with a
  * virtio_net_hdr (vnet.c, over the datapath's offload helpers) and whether
  * a port owns the instance. Backends see nothing of the switch's internals.
  */
@@ -26,6 +26,10 @@
 
 /* Whether a port owns the instance (else a program uses it on its own). */
 bool vsw__backend_owned(const struct vsw_backend *be);
+/* From @c open: what it did (logged when a port attaches the instance) or
+ * why it failed (vsw_backend_open_reason(); vsw_port_attach() logs it), in
+ * one short line. */
+void vsw__backend_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- options (options.c) ---- */
 /*
@@ -49,6 +53,25 @@ int vsw__netdev_mac(const char *ifname, uint8_t mac[6]);
 int vsw__netdev_mtu(const char *ifname);
 /* 0 or -EINVAL for an interface name (1 to IFNAMSIZ-1 bytes, no '/' or space). */
 int vsw__netdev_name_ok(const char *ifname);
+
+/* ---- network namespaces (netdev.c) ---- */
+/* A named network namespace is iproute2's: a bind mount on /run/netns/NAME. */
+#define VSW__NETNS_DIR "/run/netns"
+/* NULL, "" and "default" name the caller's own namespace. */
+bool vsw__netns_is_default(const char *name);
+/* 0, or -EINVAL for a name that cannot be a namespace's: 1 to 63 of
+ * [A-Za-z0-9._-], not "." or "..". */
+int vsw__netns_check_name(const char *name);
+/* VSW__NETNS_DIR "/NAME". */
+void vsw__netns_path(const char *name, char *path, size_t len);
+/*
+ * Move the calling thread into namespace 'name' for a moment, saving where
+ * it was in *saved (-1 when 'name' is the default and nothing moved); 0 or
+ * -errno (-ENOENT: no such namespace). vsw__netns_leave() returns. What is
+ * opened inside (a tap, a socket) stays in that namespace after leaving.
+ */
+int vsw__netns_enter(const char *name, int *saved);
+int vsw__netns_leave(int saved);
 
 /* ---- socket files (unixsock.c) ---- */
 struct sockaddr_storage;

@@ -3,15 +3,18 @@
  * registry.c - the backend registry and backend instances: opening an
  * instance from a "TYPE:ARGUMENT" spec, using it on its own, and handing it
  * to a port. Built-in types sit in a static table; types registered at run
- * time join a list. The registry is the library's only global state and is
+ * time join a list. An open's note (what it did, or why it failed) waits
+ * here for the port's log. The registry is the library's only global state and is
  * guarded by a mutex, taken on open, close, register and unregister only,
  * never on the frame path.
  */
 #include "core/alloc.h"
 #include "core/check.h"
 #include "backends/backends.h"
+#include "backends/private.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -36,7 +39,7 @@ struct reg {
 /* The frozen base of the 2.x struct: what every caller's table holds. */
 #define OPS_2_0_SIZE vsw__offsetofend(struct vsw_backend_ops, run)
 /* What this library knows of it: the end of its last member. */
-#define OPS_KNOWN_SIZE vsw__offsetofend(struct vsw_backend_ops, run)
+#define OPS_KNOWN_SIZE vsw__offsetofend(struct vsw_backend_ops, set_persist)
 
 static struct reg builtins[] = {
 	{ .ops = &vsw__memory_ops, .builtin = true },
@@ -46,6 +49,32 @@ static struct reg builtins[] = {
 	{ .ops = &vsw__qemu_ops, .builtin = true },
 	{ .ops = &vsw__vhostuser_ops, .builtin = true },
 };
+
+/* The note of the open under way in this thread (vsw_backend_open() runs
+ * one open at a time per thread, and no switch is there yet to log it). */
+static _Thread_local char open_note[sizeof(((struct vsw_backend *)0)->note)];
+
+void vsw__backend_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(open_note, sizeof(open_note), fmt, ap);
+	va_end(ap);
+}
+
+const char *vsw_backend_open_reason(void)
+{
+	return open_note;
+}
+
+/* Copy the note of this thread's open to 'out' ("" if none), and clear it. */
+static void note_take(char *out, size_t len)
+{
+	if (len)
+		snprintf(out, len, "%s", open_note);
+	open_note[0] = 0;
+}
 
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct reg *registered;
@@ -150,6 +179,7 @@ int vsw_backend_open(const char *spec, const char *options, struct vsw_backend *
 	struct reg *r;
 	int err;
 
+	note_take(NULL, 0); /* a note is of this open only */
 	if (!spec || !out || !(colon = strchr(spec, ':')) || colon == spec)
 		return -EINVAL;
 	be = vsw__calloc(1, sizeof(*be));
@@ -168,6 +198,8 @@ int vsw_backend_open(const char *spec, const char *options, struct vsw_backend *
 	}
 	be->fd = -1;
 	err = be->ops->open(be, colon + 1, options);
+	if (!err) /* what it did is the instance's; a failure's reason stays */
+		note_take(be->note, sizeof(be->note));
 	if (err) {
 		reg_release(be->ops);
 		vsw__free(be);
@@ -257,6 +289,13 @@ int vsw_backend_mac(struct vsw_backend *be, uint8_t mac[6])
 	if (!be || !mac)
 		return -EINVAL;
 	return be->ops->mac ? be->ops->mac(be, mac) : -EOPNOTSUPP;
+}
+
+int vsw_backend_set_persist(struct vsw_backend *be, int persist)
+{
+	if (!be || (persist != 0 && persist != 1))
+		return -EINVAL;
+	return be->ops->set_persist ? be->ops->set_persist(be, persist) : -EOPNOTSUPP;
 }
 
 int vsw_backend_mtu(struct vsw_backend *be)

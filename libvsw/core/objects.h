@@ -233,6 +233,7 @@ struct vsw_vmk {
 	unsigned int mtu;
 	bool in_walk;                   /* an address or route walk runs: the socket is busy */
 	bool walk_was_busy;             /* sw->in_flush before the walk */
+	bool persist;                   /* its tap is persistent: addresses may be there */
 	char netstack[VSW_NAME_MAX + 1];
 };
 

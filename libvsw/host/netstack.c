@@ -5,11 +5,11 @@
  * with its own routing table. On Linux a stack is a network namespace, and
  * a named one is what iproute2's `ip netns` makes: a bind mount of the
  * namespace on /run/netns/NAME, so that `ip netns exec vmotion ...` and
- * libvsw see the same stacks.
+ * libvsw see the same stacks. Entering one for a moment is netdev.c's
+ * (vsw__netns_enter()), which the tap backend shares.
  */
 #include "vsw_host.h"
 #include "backends/private.h"
-#include "host/netstack.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -21,73 +21,7 @@
 #include <unistd.h>
 
 
-#define NETNS_DIR "/run/netns"
-
-bool vsw__netstack_is_default(const char *name)
-{
-	return !name || !*name || !strcmp(name, "default");
-}
-
-int vsw__netstack_check_name(const char *name)
-{
-	size_t n;
-
-	if (!name)
-		return -EINVAL;
-	n = strlen(name);
-	if (!n || n > VSW_NAME_MAX || !strcmp(name, ".") || !strcmp(name, ".."))
-		return -EINVAL;
-	for (const char *c = name; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-		      *c == '-' || *c == '_' || *c == '.'))
-			return -EINVAL;
-	return 0;
-}
-
-static void netns_path(const char *name, char *path, size_t len)
-{
-	snprintf(path, len, NETNS_DIR "/%s", name);
-}
-
-int vsw__netstack_enter(const char *name, int *saved)
-{
-	char path[PATH_MAX];
-	int fd, err = 0;
-
-	*saved = -1;
-	if (vsw__netstack_is_default(name))
-		return 0;
-	if (vsw__netstack_check_name(name))
-		return -EINVAL;
-	netns_path(name, path, sizeof(path));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	*saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (*saved < 0)
-		err = -errno;
-	else if (setns(fd, CLONE_NEWNET) < 0)
-		err = -errno;
-	close(fd);
-	if (err && *saved >= 0) {
-		close(*saved);
-		*saved = -1;
-	}
-	return err;
-}
-
-int vsw__netstack_leave(int saved)
-{
-	int err = 0;
-
-	if (saved < 0)
-		return 0;
-	/* the thread's own namespace is still there: it holds a reference */
-	if (setns(saved, CLONE_NEWNET) < 0)
-		err = -errno;
-	close(saved);
-	return err;
-}
+#define NETNS_DIR VSW__NETNS_DIR
 
 /* iproute2's arrangement: /run/netns a shared mount, so that the stacks
  * mounted there are seen from every mount namespace. */
@@ -129,12 +63,12 @@ int vsw_netstack_add(const char *name)
 	void *ret;
 	int fd, err;
 
-	if (vsw__netstack_check_name(name) || vsw__netstack_is_default(name))
+	if (vsw__netns_check_name(name) || vsw__netns_is_default(name))
 		return -EINVAL;
 	err = prepare_dir();
 	if (err)
 		return err;
-	netns_path(name, path, sizeof(path));
+	vsw__netns_path(name, path, sizeof(path));
 	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
@@ -155,9 +89,9 @@ int vsw_netstack_remove(const char *name)
 {
 	char path[PATH_MAX];
 
-	if (vsw__netstack_check_name(name) || vsw__netstack_is_default(name))
+	if (vsw__netns_check_name(name) || vsw__netns_is_default(name))
 		return -EINVAL;
-	netns_path(name, path, sizeof(path));
+	vsw__netns_path(name, path, sizeof(path));
 	if (access(path, F_OK) < 0)
 		return -errno;
 	/* the namespace itself goes when its last user does */

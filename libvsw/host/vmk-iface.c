@@ -9,13 +9,14 @@
  * NETLINK_ROUTE socket that the port keeps: later address and MTU changes
  * go through it and reach that stack without entering it again. The tap
  * is the port's backend; closing it deletes the interface, and its
- * addresses go with it.
+ * addresses go with it, unless the interface is persistent (opts.persist):
+ * then it stays, and the next vsw_vmk_iface_create() of that name in that
+ * stack adopts it, addresses and all.
  */
 #include "vsw_host.h"
 #include "core/log.h"
 #include "backends/private.h"
 #include "host/host.h"
-#include "host/netstack.h"
 #include "host/rtnl.h"
 
 #include <arpa/inet.h>
@@ -30,6 +31,7 @@ void vsw__vmk_iface_release(struct vsw_vmk *k)
 		close(k->rtnl);
 	k->rtnl = -1;
 	k->iface = NULL;
+	k->persist = false;
 }
 
 /* The interface is there while the port still has the tap we made
@@ -57,14 +59,16 @@ static int mtu_ok(const struct vsw_vmk *k, unsigned int mtu)
 
 /* Everything that must happen inside the stack: the tap, its index, and
  * the socket that reaches the stack later. */
-static int create_in_stack(struct vsw_vmk *k, struct vsw_backend **be)
+static int create_in_stack(struct vsw_vmk *k, bool persist, struct vsw_backend **be)
 {
-	char opts[32];
+	char opts[48];
 	const uint8_t *m = k->port.mac;
 	int err;
 
-	snprintf(opts, sizeof(opts), "mac=%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
-		 m[4], m[5]);
+	/* adopt-or-create: a persistent interface left by an earlier run is
+	 * taken over, its MAC (and then its MTU) set again */
+	snprintf(opts, sizeof(opts), "mac=%02x:%02x:%02x:%02x:%02x:%02x%s", m[0], m[1], m[2], m[3],
+		 m[4], m[5], persist ? ",persist" : "");
 	char spec[8 + IFNAMSIZ];
 	snprintf(spec, sizeof(spec), "tap:%s", k->port.name);
 	err = vsw_backend_open(spec, opts, be);
@@ -92,15 +96,15 @@ int vsw_vmk_iface_create(struct vsw_vmk *k, const struct vsw_vmk_iface_opts *opt
 	if (!k)
 		return -EINVAL;
 	if (opts) {
-		size_t known = vsw__offsetofend(struct vsw_vmk_iface_opts, mtu);
+		size_t known = vsw__offsetofend(struct vsw_vmk_iface_opts, persist);
 		err = vsw__check_opts_size(opts, opts->size, known);
 		if (err)
 			return err;
 		memcpy(&o, opts, opts->size < known ? opts->size : known);
 	}
-	if (!vsw__netstack_is_default(o.netstack) && vsw__netstack_check_name(o.netstack))
+	if (!vsw__netns_is_default(o.netstack) && vsw__netns_check_name(o.netstack))
 		return -EINVAL;
-	if (o.mtu && mtu_ok(k, o.mtu))
+	if ((o.mtu && mtu_ok(k, o.mtu)) || (o.persist != 0 && o.persist != 1))
 		return -EINVAL;
 	if (strlen(k->port.name) >= IFNAMSIZ)
 		return -ENAMETOOLONG;
@@ -112,11 +116,11 @@ int vsw_vmk_iface_create(struct vsw_vmk *k, const struct vsw_vmk_iface_opts *opt
 	if (vsw__busy(k->port.sw))
 		return -EBUSY;
 
-	err = vsw__netstack_enter(o.netstack, &saved);
+	err = vsw__netns_enter(o.netstack, &saved);
 	if (err)
 		return err;
-	err = create_in_stack(k, &be);
-	err2 = vsw__netstack_leave(saved);
+	err = create_in_stack(k, o.persist, &be);
+	err2 = vsw__netns_leave(saved);
 	if (err2) {
 		/* the thread is stranded in the stack: nothing may go on */
 		vsw__err(k->port.sw, "vmk %s: cannot leave TCP/IP stack '%s': %s", k->port.name,
@@ -139,11 +143,12 @@ int vsw_vmk_iface_create(struct vsw_vmk *k, const struct vsw_vmk_iface_opts *opt
 		return err;
 	}
 	k->iface = be;
+	k->persist = o.persist;
 	k->port.sw->host = &host_ops;
 	snprintf(k->netstack, sizeof(k->netstack), "%s",
-		 vsw__netstack_is_default(o.netstack) ? "default" : o.netstack);
-	vsw__info(k->port.sw, "vmk %s: interface in TCP/IP stack '%s', MTU %u", k->port.name,
-		  k->netstack, k->mtu);
+		 vsw__netns_is_default(o.netstack) ? "default" : o.netstack);
+	vsw__info(k->port.sw, "vmk %s: %sinterface in TCP/IP stack '%s', MTU %u", k->port.name,
+		  o.persist ? "persistent " : "", k->netstack, k->mtu);
 	return 0;
 }
 
@@ -238,6 +243,20 @@ int vsw__parse_cidr(const char *cidr, int *family, uint8_t addr[16], unsigned in
 	return 0;
 }
 
+struct same_addr {
+	int family;
+	const uint8_t *addr;
+	unsigned int prefix;
+};
+
+static int is_same(int family, const uint8_t *addr, unsigned int prefix, void *user)
+{
+	const struct same_addr *a = user;
+
+	return family == a->family && prefix == a->prefix &&
+	       !memcmp(addr, a->addr, family == AF_INET ? 4 : 16);
+}
+
 static int ip_change(struct vsw_vmk *k, const char *cidr, bool add)
 {
 	uint8_t addr[16];
@@ -251,6 +270,15 @@ static int ip_change(struct vsw_vmk *k, const char *cidr, bool add)
 	if (err)
 		return err;
 	err = vsw__rtnl_addr(k->rtnl, k->ifindex, add, family, addr, prefix);
+	if (err == -EEXIST && k->persist) {
+		/* an adopted interface kept its addresses: the same one again
+		 * is done (one of another prefix is still -EEXIST) */
+		struct same_addr a = { family, addr, prefix };
+		if (vsw__rtnl_addr_foreach(k->rtnl, k->ifindex, is_same, &a) == 1) {
+			vsw__dbg(k->port.sw, "vmk %s: has %s already", k->port.name, cidr);
+			return 0;
+		}
+	}
 	if (!err)
 		vsw__info(k->port.sw, "vmk %s: %s %s", k->port.name, add ? "added" : "removed", cidr);
 	return err;

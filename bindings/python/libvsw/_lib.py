@@ -68,7 +68,7 @@ class FdbEntryInfo(ctypes.Structure):
 class VmkIfaceOpts(ctypes.Structure):
     """struct vsw_vmk_iface_opts."""
 
-    _fields_ = [("size", c_size_t), ("netstack", c_char_p), ("mtu", c_uint)]
+    _fields_ = [("size", c_size_t), ("netstack", c_char_p), ("mtu", c_uint), ("persist", c_int)]
 
 
 class LldpNeighbor(ctypes.Structure):
