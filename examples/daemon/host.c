@@ -346,6 +346,10 @@ int vswd_netstack_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t 
 		if (!(d->stacks[d->nstacks] = strdup(name)))
 			ERR("out of memory");
 		e = vsw_netstack_add(name);
+		if (e == -EEXIST && c->may_exist) {
+			free(d->stacks[d->nstacks]);
+			return 0; /* not this daemon's to remove when it stops */
+		}
 		if (e) {
 			free(d->stacks[d->nstacks]);
 			ERR("TCP/IP stack '%s': %s", name, e == -EEXIST ? "exists" : strerror(-e));
@@ -356,6 +360,8 @@ int vswd_netstack_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t 
 	if (stack_user(d, name, err, errlen))
 		return -1;
 	e = vsw_netstack_remove(name);
+	if (e == -ENOENT && c->if_exists)
+		return 0;
 	if (e)
 		ERR("TCP/IP stack '%s': %s", name, e == -ENOENT ? "no such stack" : strerror(-e));
 	for (int i = 0; i < d->nstacks; i++)
