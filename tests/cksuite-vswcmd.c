@@ -368,18 +368,11 @@ static char *run_help(int n, char **w, int *r)
 
 static char *run_complete(const char *line)
 {
-	static struct vswcmd c;
-	char err[256], *buf = NULL, *w[VSWCMD_MAX_WORDS + 1];
+	char *buf = NULL;
 	size_t len = 0;
-	int n;
 	FILE *f = open_memstream(&buf, &len);
 
-	ck_assert_int_eq(vswcmd_split(line, &c, err, sizeof(err)), 0);
-	n = c.nwords;
-	memcpy(w, c.words, sizeof(char *) * (size_t)n);
-	if (!*line || line[strlen(line) - 1] == ' ')
-		w[n++] = "";
-	vswcmd_complete(f, n, w);
+	vswcmd_complete_line(f, line);
 	fclose(f);
 	return buf;
 }

@@ -101,6 +101,9 @@ int vswcmd_help(FILE *f, int n, char *const *words, char *err, size_t errlen);
  * being completed, possibly ""): one candidate a line. A name the daemon
  * knows is asked for as "@switch", "@portgroup SWITCH", "@port SWITCH". */
 void vswcmd_complete(FILE *f, int n, char *const *words);
+/* The same for a command line as typed so far (split as the parser does,
+ * after the program's name). */
+void vswcmd_complete_line(FILE *f, const char *line);
 
 /* A policy assignment of "policy set"; teaming orders are lists of names. */
 struct vswcmd_kv {

@@ -408,3 +408,20 @@ void vswcmd_complete(FILE *f, int n, char *const *words)
 		enum_cands(f, cur, "policy", false, arg[3] == '=' ? "=" : "");
 	}
 }
+
+void vswcmd_complete_line(FILE *f, const char *line)
+{
+	static struct vswcmd c; /* large: not on the stack */
+	char err[64], *w[VSWCMD_MAX_WORDS + 1];
+	size_t len = strlen(line);
+	int n;
+
+	/* an open quote: complete as if it were closed */
+	if (vswcmd_split(line, &c, err, sizeof(err)) < 0)
+		return;
+	n = c.nwords;
+	memcpy(w, c.words, sizeof(char *) * (size_t)n);
+	if (!len || line[len - 1] == ' ' || line[len - 1] == '\t')
+		w[n++] = "";
+	vswcmd_complete(f, n, w);
+}

@@ -107,6 +107,10 @@ int main(int argc, char **argv)
 		vswcmd_complete(stdout, argc - 2, argv + 2);
 		return 0;
 	}
+	if (argc == 3 && !strcmp(argv[1], "__complete-line")) {
+		vswcmd_complete_line(stdout, argv[2]);
+		return 0;
+	}
 	while (i + 1 < argc) {
 		if (!strcmp(argv[i], "-s") || !strcmp(argv[i], "--socket")) {
 			path = argv[i + 1];
