@@ -127,9 +127,35 @@ echo "  -> $out"
 echo "$out" | grep -q "unknown option 'foo' (afpacket takes rx=v2|v3" || fail "bad option not named: $out"
 set +e; out=$(ctl uplink add vSwitch0 vmnic1 --backend "afpacket:${P}u1" --options rx=v9 2>&1); set -e
 echo "$out" | grep -q "bad value in --options 'rx=v9'" || fail "bad option value: $out"
+set +e; out=$(ctl uplink add vSwitch0 vmnic1 --backend "afpacket:${P}u1" --options rxx=v3 2>&1); set -e
+echo "$out" | grep -q "unknown option 'rxx' (did you mean 'rx'?)" || fail "no suggestion for rxx: $out"
+set +e; out=$(ctl uplink add vSwitch0 vmnic1 --backend "afpaket:${P}u1" 2>&1); set -e
+echo "$out" | grep -q "no backend type 'afpaket' (did you mean 'afpacket'?)" || fail "no suggestion for afpaket: $out"
 sleep 0.2
 grep -q "vmnic1: backend 'afpacket:${P}u1': unknown option 'foo'" "$SWLOG" ||
 	fail "the log does not say why uplink add failed"
 ctl list | grep -q vmnic1 && fail "a failed uplink add left its uplink"
+info "bash completion of the names the daemon knows"
+if command -v python3 >/dev/null; then
+	(
+	# shellcheck disable=SC1091
+	. "$(dirname "$0")/../examples/daemon/bash-completion/vswctl"
+	compopt() { :; }
+	comp() { # WANT WORDS...
+		local want=$1; shift
+		COMP_LINE="vswctl -s $SOCK $*"; COMP_POINT=${#COMP_LINE}
+		COMP_WORDS=("$CTL" -s "$SOCK" "$@"); COMP_CWORD=$(( $# + 2 ))
+		_vswctl
+		[ "${COMPREPLY[*]}" = "$want" ] || { echo "FAIL: vswctl $* <TAB>: '${COMPREPLY[*]}', wanted '$want'"; exit 1; }
+		echo "  vswctl $* <TAB> -> ${COMPREPLY[*]}"
+	}
+	comp "vSwitch0" vnic remove vS
+	comp "Prod" portgroup set vSwitch0 P
+	comp "vm1" vnic set vSwitch0 v
+	comp "vmnic0" uplink set vSwitch0 ""
+	comp "vmk0" vmk set vSwitch0 ""
+	comp "vmnic0 vm1 vmk0" stats vSwitch0 ""
+	) || fail "completion of names"
+fi
 stop_vswd
 echo PASS

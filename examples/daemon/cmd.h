@@ -99,7 +99,8 @@ const char *vswcmd_suggest(const char *w, const char *const *cands, int n);
 int vswcmd_help(FILE *f, int n, char *const *words, char *err, size_t errlen);
 /* What may follow 'words' (a command being typed, the last word the one
  * being completed, possibly ""): one candidate a line. A name the daemon
- * knows is asked for as "@switch", "@portgroup SWITCH", "@port SWITCH". */
+ * knows is asked for as "@switch", or "@portgroup SWITCH", "@uplink
+ * SWITCH", "@vnic SWITCH", "@vmk SWITCH", "@port SWITCH" (any port). */
 void vswcmd_complete(FILE *f, int n, char *const *words);
 /* The same for a command line as typed so far (split as the parser does,
  * after the program's name). */

@@ -391,7 +391,11 @@ void vswcmd_complete(FILE *f, int n, char *const *words)
 			enum_cands(f, cur, "policy", false, "=");
 	} else if ((!strcmp(arg, "UPLINK") || !strcmp(arg, "VNIC") || !strcmp(arg, "VMK") ||
 		    !strcmp(arg, "PORT")) && sw) {
-		fprintf(f, "@%s %s\n", !strcmp(arg, "UPLINK") ? "uplink" : "port", sw);
+		char kind[8];
+		snprintf(kind, sizeof(kind), "%s", arg);
+		for (char *q = kind; *q; q++)
+			*q = (char)(*q - 'A' + 'a');
+		fprintf(f, "@%s %s\n", kind, sw); /* @uplink, @vnic, @vmk or @port (any) */
 	} else if (!strcmp(arg, "KEY=VALUE...") || !strcmp(arg, "KEY...")) {
 		const char *eq = strchr(cur, '=');
 		if (eq && arg[3] == '=') {

@@ -403,28 +403,34 @@ const char *cmdval_backend_options(const char *type)
 	return NULL;
 }
 
-/* Whether 'key' (of length 'len') is one of the keys of 'known'. */
-static bool known_key(const char *known, const char *key, size_t len)
+int cmdval_backend_keys(const char *type, const char **out, int max)
 {
-	for (const char *k = known; *k;) {
-		size_t kl = strcspn(k, "= ");
-		if (kl == len && !memcmp(k, key, len))
-			return true;
+	static char store[8][24];
+	const char *known = cmdval_backend_options(type);
+	int n = 0;
+
+	for (const char *k = known ? known : ""; *k && n < max && n < 8; n++) {
+		snprintf(store[n], sizeof(store[n]), "%.*s", (int)strcspn(k, "= "), k);
+		out[n] = store[n];
 		k += strcspn(k, " ");
 		k += strspn(k, " ");
 	}
-	return false;
+	return n;
 }
 
 const char *cmdval_backend_bad_key(const char *type, const char *opts, char *key, size_t len)
 {
-	const char *known = cmdval_backend_options(type);
+	const char *keys[8];
+	int n = cmdval_backend_keys(type, keys, 8);
 
-	if (!known || !opts)
+	if (!cmdval_backend_options(type) || !opts)
 		return NULL;
 	for (const char *p = opts; *p;) {
 		size_t item = strcspn(p, ","), kl = strcspn(p, ",=");
-		if (!known_key(known, p, kl)) {
+		bool known = false;
+		for (int i = 0; i < n; i++)
+			known |= strlen(keys[i]) == kl && !strncmp(keys[i], p, kl);
+		if (!known) {
 			snprintf(key, len, "%.*s", (int)kl, p);
 			return key;
 		}

@@ -29,6 +29,9 @@ int cmdval_values(const char *what, const char **out, int max);
 /* The --options a backend type takes, as "key=VALUES key2=VALUES", or NULL
  * for a type this program does not know. */
 const char *cmdval_backend_options(const char *type);
+/* The keys alone ("rx", "tx", ...) of cmdval_backend_options(), pointing
+ * into a static store; their count. */
+int cmdval_backend_keys(const char *type, const char **out, int max);
 /* The first key of 'opts' that backend 'type' does not take, copied into
  * 'key'; NULL if all are known (or the type is not). */
 const char *cmdval_backend_bad_key(const char *type, const char *opts, char *key, size_t len);

@@ -26,17 +26,26 @@
 static const char *backend_why(const char *spec, const char *opts, int e, char *buf, size_t len)
 {
 	char type[32], key[32];
-	const char *known;
+	const char *known, *types[8], *mean;
+	int ntypes = cmdval_values("backend", types, 8);
 
-	if (e == -ENOENT)
-		return "no such backend type, device or file";
 	snprintf(type, sizeof(type), "%.*s", (int)strcspn(spec, ":"), spec);
 	known = cmdval_backend_options(type);
+	if (e == -ENOENT && !known && (mean = vswcmd_suggest(type, types, ntypes))) {
+		snprintf(buf, len, "no backend type '%s' (did you mean '%s'?)", type, mean);
+		return buf;
+	}
+	if (e == -ENOENT)
+		return "no such backend type, device or file";
 	if (e != -EINVAL || !opts || !*opts || !known)
 		return strerror(-e);
-	if (cmdval_backend_bad_key(type, opts, key, sizeof(key)))
-		snprintf(buf, len, "unknown option '%s' (%s takes %s)", key, type, *known ? known : "none");
-	else
+	if (cmdval_backend_bad_key(type, opts, key, sizeof(key))) {
+		const char *keys[8];
+		int nk = cmdval_backend_keys(type, keys, 8);
+		mean = vswcmd_suggest(key, keys, nk);
+		snprintf(buf, len, "unknown option '%s'%s%s%s (%s takes %s)", key, mean ? " (did you mean '" : "",
+			 mean ? mean : "", mean ? "'?)" : "", type, *known ? known : "none");
+	} else
 		snprintf(buf, len, "bad value in --options '%s' (%s takes %s)", opts, type, known);
 	return buf;
 }
