@@ -30,7 +30,9 @@ if python3 -m venv "$tmp/venv" >/dev/null 2>&1; then
 	# the package builds with the standard library alone: no index needed
 	"$tmp/venv/bin/pip" install -q --no-index "$top_srcdir/bindings/python"
 	cd "$tmp"
-	"$tmp/venv/bin/python" -c 'import vsw, sys; print("pip-installed vsw", vsw.__version__, "over libvsw", vsw.library_version()); sys.exit(vsw.Switch("s").name != "s")'
+	# the distribution is "libvsw" ("vsw" on the public index is another project)
+	"$tmp/venv/bin/pip" show libvsw | grep -qx 'Name: libvsw'
+	"$tmp/venv/bin/python" -c 'import libvsw, sys; print("pip-installed libvsw", libvsw.__version__, "over libvsw", libvsw.library_version()); sys.exit(libvsw.Switch("s").name != "s")'
 else
 	echo "python3 -m venv is missing: pip install not tested"
 fi

@@ -23,6 +23,7 @@ static const char *const obj_words[] = {
 	[OBJ_VSWITCH] = "vswitch", [OBJ_PORTGROUP] = "portgroup", [OBJ_UPLINK] = "uplink",
 	[OBJ_VNIC] = "vnic", [OBJ_VMK] = "vmk", [OBJ_POLICY] = "policy", [OBJ_LIST] = "list",
 	[OBJ_STATS] = "stats", [OBJ_FDB] = "fdb", [OBJ_VDE] = "vde", [OBJ_NETSTACK] = "netstack",
+	[OBJ_SAVE] = "save", [OBJ_SHOW_CONFIG] = "show-config",
 };
 #define NOBJ ((int)(sizeof(obj_words) / sizeof(obj_words[0])))
 
@@ -81,6 +82,10 @@ const struct vswcmd_spec vswcmd_specs[] = {
 	{ OBJ_VDE, VERB_REMOVE, 2, 2, "SWITCH DIR", "if-exists", "stop serving DIR" },
 	{ OBJ_NETSTACK, VERB_ADD, 1, 1, "NAME", "may-exist", "create a TCP/IP stack (a network namespace)" },
 	{ OBJ_NETSTACK, VERB_REMOVE, 1, 1, "NAME", "if-exists", "remove a TCP/IP stack no vmk uses" },
+	/* vswctl sends "save FILE" as show-config and writes FILE itself */
+	{ OBJ_SAVE, VERB_NONE, 0, 0, "[FILE]", "",
+	  "write the running configuration to the state file (or FILE)" },
+	{ OBJ_SHOW_CONFIG, VERB_NONE, 0, 0, "", "", "print the running configuration as vswctl commands" },
 };
 const int vswcmd_nspecs = (int)(sizeof(vswcmd_specs) / sizeof(vswcmd_specs[0]));
 
@@ -643,7 +648,7 @@ int vswcmd_parse_words(int n, char *const *words, struct vswcmd *c, char *err, s
 			ERR("%s set: nothing to set", ow);
 	}
 	c->changes = c->verb == VERB_ADD || c->verb == VERB_REMOVE || c->verb == VERB_SET ||
-		     c->verb == VERB_CLEAR || c->verb == VERB_FLUSH;
+		     c->verb == VERB_CLEAR || c->verb == VERB_FLUSH || c->obj == OBJ_SAVE;
 	return 1;
 }
 

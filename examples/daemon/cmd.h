@@ -31,6 +31,8 @@
  *   fdb [SWITCH] | fdb flush SWITCH
  *   vde       add SWITCH PORTGROUP DIR | remove SWITCH DIR
  *   netstack  add NAME | remove NAME
+ *   save                 write the state file now (vswctl: save FILE writes FILE)
+ *   show-config          the running configuration, as these commands
  *
  * --offloads LIST: csum,tso4,tso6,tso_ecn,uso, all or none (VSW_OFFLOAD_*).
  * Every add takes --may-exist (an object of that kind and name is no
@@ -58,7 +60,7 @@
 
 enum vswcmd_obj {
 	OBJ_VSWITCH, OBJ_PORTGROUP, OBJ_UPLINK, OBJ_VNIC, OBJ_VMK, OBJ_POLICY,
-	OBJ_LIST, OBJ_STATS, OBJ_FDB, OBJ_VDE, OBJ_NETSTACK,
+	OBJ_LIST, OBJ_STATS, OBJ_FDB, OBJ_VDE, OBJ_NETSTACK, OBJ_SAVE, OBJ_SHOW_CONFIG,
 };
 
 enum vswcmd_verb {

@@ -315,8 +315,6 @@ void vswcmd_complete(FILE *f, int n, char *const *words)
 		for (int o = 0; vswcmd_obj_word((enum vswcmd_obj)o); o++)
 			cand(f, cur, "", vswcmd_obj_word((enum vswcmd_obj)o), "");
 		cand(f, cur, "", "help", "");
-		cand(f, cur, "", "save", "");
-		cand(f, cur, "", "show-config", "");
 		return;
 	}
 	if (!strcmp(words[i], "help")) {

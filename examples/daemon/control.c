@@ -169,6 +169,16 @@ static void client_command(struct watch *w)
 			      log_escape(w->in, strlen(w->in), line, sizeof(line)),
 			      log_escape(err, strlen(err), why, sizeof(why)));
 		respond(w, false, err);
+	} else if (c->changes && c->obj != OBJ_SAVE && ctl.d->changed &&
+		   ctl.d->changed(ctl.d, err, sizeof(err)) < 0) {
+		/* the answer waits for the state file: what is answered OK
+		 * survives a crash of the daemon */
+		logf_(LOG_ERR, "uid %u: %s: done, but the state file was not written: %s",
+		      (unsigned int)w->uid, log_escape(w->in, strlen(w->in), line, sizeof(line)),
+		      log_escape(err, strlen(err), why, sizeof(why)));
+		out_free(&w->out);
+		snprintf(why, sizeof(why), "done, but not saved (a restart will not have it): %s", err);
+		respond(w, false, why);
 	} else {
 		if (c->changes)
 			logf_(LOG_INFO, "uid %u: %s", (unsigned int)w->uid,

@@ -70,6 +70,9 @@ bool accepting(void);
 /* log.c: stderr, or syslog from the first call with 'use_syslog' on;
  * the library's messages up to NOTICE + 'verbose'. */
 void log_setup(bool use_syslog, int verbose);
+/* While a daemon starts, its warnings and errors also go to stderr, which
+ * the shell that started it still reads (there may be no syslog). */
+void log_echo(bool on);
 void logf_(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A refusal caused by user 'uid': rate-limited per user. */
 void refusal(uid_t uid, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

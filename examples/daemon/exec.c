@@ -6,6 +6,7 @@
  * output left to a renderer (render.h), text or JSON.
  */
 #include "exec.h"
+#include "dump.h"
 #include "host.h"
 #include "render.h"
 
@@ -112,6 +113,7 @@ static int vswitch_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t
 			}
 		if (d->removing)
 			d->removing(d, s->sw);
+		record_switch_remove(d, s->sw);
 		vsw_switch_free(s->sw);
 		free(s);
 		return 0;
@@ -220,6 +222,23 @@ static int read_cmd(struct vswd *d, const struct vswcmd *c, struct outbuf *o, ch
 	}
 }
 
+/* VDE directories are the daemon's (d->vde); a dry run only records them. */
+static int vde_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errlen)
+{
+	NEED_SWITCH(s, c->pos[0]);
+	struct vsw_portgroup *pg;
+
+	if (!d->vde && !d->dry)
+		ERR("VDE ports are not available here");
+	if (d->dry && c->verb == VERB_ADD && vsw_portgroup_find(s->sw, c->pos[1], &pg))
+		ERR("unknown port group '%s'", c->pos[1]);
+	if (!d->dry && d->vde(d, c, err, errlen) < 0)
+		return -1;
+	if (record_vde(d, s->sw, c) < 0)
+		ERR("out of memory");
+	return 0;
+}
+
 int vswd_exec(struct vswd *d, const struct vswcmd *c, struct outbuf *out, char *err, size_t errlen)
 {
 	*err = 0;
@@ -244,11 +263,23 @@ int vswd_exec(struct vswd *d, const struct vswcmd *c, struct outbuf *out, char *
 	case OBJ_FDB:
 		return read_cmd(d, c, out, err, errlen);
 	case OBJ_VDE:
-		if (!d->vde)
-			ERR("VDE ports are not available here");
-		return d->vde(d, c, err, errlen);
+		return vde_cmd(d, c, err, errlen);
 	case OBJ_NETSTACK:
 		return vswd_netstack_cmd(d, c, err, errlen);
+	case OBJ_SHOW_CONFIG: {
+		struct dump dump = { 0 };
+		int e = dump_make(d, &dump);
+		if (!e)
+			dump_text(&dump, out);
+		dump_free(&dump);
+		if (e)
+			ERR("out of memory");
+		return 0;
+	}
+	case OBJ_SAVE:
+		if (!d->changed)
+			ERR("this vswd keeps no state file (started with --no-state)");
+		return d->changed(d, err, errlen);
 	}
 	ERR("unknown command");
 }
@@ -260,6 +291,7 @@ void vswd_clear(struct vswd *d)
 		d->switches = s->next;
 		if (d->removing)
 			d->removing(d, s->sw);
+		record_switch_remove(d, s->sw);
 		vsw_switch_free(s->sw);
 		free(s);
 	}

@@ -15,6 +15,7 @@
 
 #include "cmd.h"
 #include "outbuf.h"
+#include "record.h"
 
 /* The MAC table's capacity when vswitch add gives none (vsw_switch_opts). */
 #define VSWD_DEFAULT_MAX_MACS 4096
@@ -44,6 +45,22 @@ struct vswd {
 	/* TCP/IP stacks this daemon made (host.c), removed when it stops */
 	char **stacks;
 	int nstacks;
+	/* what the library does not keep (record.h), for the dump (dump.h) */
+	struct vswd_port_rec *ports;
+	struct vswd_vde_rec *vdes;
+	/* a dry run (a configuration checked, or the state a reload wants):
+	 * switches and records only; no backend, interface, stack or VDE
+	 * directory is made */
+	bool dry;
+	/* loading the state file at start: a TCP/IP stack that exists is the
+	 * one the daemon left, and is taken over */
+	bool adopt;
+	/* taps of vNICs and VMkernel interfaces outlive the daemon (it keeps
+	 * a state file): made persistent, and adopted when it starts again */
+	bool persist;
+	/* after every change that succeeded, and for "save": write the state
+	 * (0, or -1 with 'err'); NULL: the daemon keeps none */
+	int (*changed)(struct vswd *d, char *err, size_t errlen);
 };
 
 /*

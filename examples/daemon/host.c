@@ -249,6 +249,8 @@ int vswd_vmk_iface(struct vswd *d, struct vsw_vmk *k, const struct vswcmd *c, ch
 
 	if (!c->netstack && !c->has_ips && !c->has_mtu && !c->has_gateways)
 		return 0; /* a VMkernel port without an interface, as in 1.0 */
+	if (d->dry)
+		return 0; /* recorded by the caller */
 	if (!d->host_ok)
 		ERR("vmk '%s': interfaces in the host are not made here", name);
 	if (!(pl = calloc(1, sizeof(*pl))))
@@ -279,8 +281,18 @@ int vswd_vmk_set(struct vswd *d, struct vsw_vmk *k, const struct vswcmd *c, char
 	struct plan *pl;
 	int e;
 
-	if ((c->has_ips || c->has_mtu || c->has_gateways) && !vsw_vmk_netstack(k))
+	const struct vswd_port_rec *r = record_port(d, vsw_port_switch(vsw_vmk_port(k)), name);
+	bool iface = d->dry ? r && r->iface : vsw_vmk_netstack(k) != NULL;
+
+	if ((c->has_ips || c->has_mtu || c->has_gateways) && !iface)
 		ERR("vmk '%s' has no interface of its own (add it with --netstack)", name);
+	if (d->dry) {
+		if (c->has_services && vswd_ft_check(d, vsw_vmk_port(k), c->services, err, errlen))
+			return -1;
+		if (c->has_mtu && c->mtu > vsw_switch_mtu(vsw_port_switch(vsw_vmk_port(k))))
+			ERR("vmk '%s': MTU %u above the switch's", name, c->mtu);
+		return c->has_services ? vsw_vmk_set_services(k, c->services) : 0;
+	}
 	if (c->has_services && vswd_ft_check(d, vsw_vmk_port(k), c->services, err, errlen))
 		return -1;
 	if (c->has_mtu && c->mtu > vsw_switch_mtu(vsw_port_switch(vsw_vmk_port(k))))
@@ -321,13 +333,10 @@ bool vswd_vmk_iface_view(struct vsw_vmk *k, struct view_vmk_iface *v)
 
 static int stack_user(struct vswd *d, const char *name, char *err, size_t errlen)
 {
-	for (struct vswd_switch *s = d->switches; s; s = s->next)
-		for (struct vsw_port *p = vsw_port_next(s->sw, NULL); p; p = vsw_port_next(s->sw, p)) {
-			const char *st = vsw_vmk_netstack(vsw_port_to_vmk(p));
-			if (st && !strcmp(st, name))
-				ERR("TCP/IP stack '%s' is in use by %s of %s", name, vsw_port_name(p),
-				    vsw_switch_name(s->sw));
-		}
+	for (const struct vswd_port_rec *r = d->ports; r; r = r->next)
+		if (r->iface && r->netstack && !strcmp(r->netstack, name))
+			ERR("TCP/IP stack '%s' is in use by %s of %s", name, r->name,
+			    vsw_switch_name(r->sw));
 	return 0;
 }
 
@@ -336,16 +345,24 @@ int vswd_netstack_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t 
 	const char *name = c->pos[0];
 	int e;
 
-	if (!d->host_ok)
+	if (!d->host_ok && !d->dry)
 		ERR("TCP/IP stacks are not made here");
 	if (c->verb == VERB_ADD) {
+		for (int i = 0; i < d->nstacks; i++)
+			if (!strcmp(d->stacks[i], name)) {
+				if (c->may_exist)
+					return 0;
+				ERR("TCP/IP stack '%s': exists", name);
+			}
 		char **more = realloc(d->stacks, sizeof(*more) * (size_t)(d->nstacks + 1));
 		if (!more)
 			ERR("out of memory");
 		d->stacks = more;
 		if (!(d->stacks[d->nstacks] = strdup(name)))
 			ERR("out of memory");
-		e = vsw_netstack_add(name);
+		e = d->dry ? 0 : vsw_netstack_add(name);
+		if (e == -EEXIST && d->adopt)
+			e = 0; /* the one this daemon left when it stopped */
 		if (e == -EEXIST && c->may_exist) {
 			free(d->stacks[d->nstacks]);
 			return 0; /* not this daemon's to remove when it stops */
@@ -359,7 +376,7 @@ int vswd_netstack_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t 
 	}
 	if (stack_user(d, name, err, errlen))
 		return -1;
-	e = vsw_netstack_remove(name);
+	e = d->dry ? 0 : vsw_netstack_remove(name);
 	if (e == -ENOENT && c->if_exists)
 		return 0;
 	if (e)
@@ -376,7 +393,10 @@ int vswd_netstack_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t 
 void vswd_netstack_cleanup(struct vswd *d)
 {
 	for (int i = 0; i < d->nstacks; i++) {
-		vsw_netstack_remove(d->stacks[i]);
+		/* a daemon that keeps its state keeps its stacks: the VMkernel
+		 * interfaces in them outlive it */
+		if (!d->dry && !d->persist)
+			vsw_netstack_remove(d->stacks[i]);
 		free(d->stacks[i]);
 	}
 	free(d->stacks);

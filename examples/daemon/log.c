@@ -13,8 +13,14 @@
 
 static struct {
 	bool syslog;
+	bool echo;
 	int verbose;
 } lg;
+
+void log_echo(bool on)
+{
+	lg.echo = on;
+}
 
 void log_setup(bool use_syslog, int verbose)
 {
@@ -27,8 +33,12 @@ void log_setup(bool use_syslog, int verbose)
 static void vlogf(int prio, const char *fmt, va_list ap)
 {
 	if (lg.syslog) {
-		vsyslog(prio, fmt, ap);
-		return;
+		va_list copy;
+		va_copy(copy, ap);
+		vsyslog(prio, fmt, copy);
+		va_end(copy);
+		if (!lg.echo || prio > LOG_WARNING)
+			return;
 	}
 	fprintf(stderr, "vswd: ");
 	vfprintf(stderr, fmt, ap);

@@ -91,12 +91,13 @@ static int set_offloads(struct vsw_port *p, const struct vswcmd *c, char *err, s
 }
 
 /* Options for a backend: the user's, plus mac= for a tap given a MAC. */
-static void backend_options(const struct vswcmd *c, char *buf, size_t len)
+static void backend_options(const struct vswd *d, const struct vswcmd *c, char *buf, size_t len)
 {
+	bool tap = !strncmp(c->backend, "tap:", 4);
 	char m[18];
 
 	snprintf(buf, len, "%s", c->options ? c->options : "");
-	if (c->has_mac && !strncmp(c->backend, "tap:", 4)) {
+	if (c->has_mac && tap) {
 		view_mac(c->mac, m);
 		snprintf(buf + strlen(buf), len - strlen(buf), "%smac=%s", *buf ? "," : "", m);
 	}
@@ -143,9 +144,9 @@ static int port_add(struct vswd *d, const struct vswcmd *c, char *err, size_t er
 		return -1;
 	if (c->backend && d->backend_ok && !d->backend_ok(c->backend))
 		ERR("backend '%s' not allowed here", c->backend);
-	if (c->backend) {
+	if (c->backend && !d->dry) {
 		char why[256];
-		backend_options(c, opts, sizeof(opts));
+		backend_options(d, c, opts, sizeof(opts));
 		e = vsw_backend_open(c->backend, *opts ? opts : NULL, &be);
 		if (e)
 			ERR("backend '%s': %s", c->backend, backend_why(c->backend, opts, e, why, sizeof(why)));
@@ -187,7 +188,8 @@ static int port_add(struct vswd *d, const struct vswcmd *c, char *err, size_t er
 		ERR("backend '%s': %s", c->backend, strerror(-e));
 	}
 	if ((vmk && vswd_vmk_iface(d, vsw_port_to_vmk(port), c, err, errlen) < 0) ||
-	    set_offloads(port, c, err, errlen) < 0) {
+	    set_offloads(port, c, err, errlen) < 0 ||
+	    (record_port_add(d, s->sw, c) < 0 && snprintf(err, errlen, "out of memory"))) {
 		/* all or nothing */
 		if (vmk)
 			vsw_vmk_remove(vsw_port_to_vmk(port));
@@ -224,7 +226,7 @@ int vswd_port_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errl
 			ERR("port '%s' exists on %s", name, c->pos[0]);
 		if (e)
 			ERR("uplink '%s': %s", name, vswd_why(e));
-		e = vsw_port_attach(vsw_uplink_port(u), c->backend, c->options);
+		e = d->dry ? 0 : vsw_port_attach(vsw_uplink_port(u), c->backend, c->options);
 		if (e) {
 			char why[256];
 			log_failure(d, s->sw, "%s: backend '%s': %s", name, c->backend,
@@ -232,7 +234,8 @@ int vswd_port_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errl
 			vsw_uplink_remove(u);
 			ERR("backend '%s': %s", c->backend, backend_why(c->backend, c->options, e, why, sizeof(why)));
 		}
-		if (set_offloads(vsw_uplink_port(u), c, err, errlen) < 0) {
+		if (set_offloads(vsw_uplink_port(u), c, err, errlen) < 0 ||
+		    (record_port_add(d, s->sw, c) < 0 && snprintf(err, errlen, "out of memory"))) {
 			vsw_uplink_remove(u);
 			return -1;
 		}
@@ -248,11 +251,17 @@ int vswd_port_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errl
 		case OBJ_VNIC: e = vsw_vnic_remove(vsw_port_to_vnic(p)); break;
 		default: e = vsw_vmk_remove(vsw_port_to_vmk(p)); break;
 		}
-		return e ? (snprintf(err, errlen, "%s: %s", name, vswd_why(e)), -1) : 0;
+		if (e)
+			ERR("%s: %s", name, vswd_why(e));
+		record_port_remove(d, s->sw, name);
+		return 0;
 	}
-	if (c->obj == OBJ_VMK)
-		return vswd_vmk_set(d, vsw_port_to_vmk(p), c, err, errlen) < 0 ? -1 :
-		       set_offloads(p, c, err, errlen);
+	if (c->obj == OBJ_VMK) {
+		if (vswd_vmk_set(d, vsw_port_to_vmk(p), c, err, errlen) < 0 ||
+		    set_offloads(p, c, err, errlen) < 0)
+			return -1;
+		return record_port_set(d, s->sw, c) < 0 ? (snprintf(err, errlen, "out of memory"), -1) : 0;
+	}
 	/* set: check everything, then change */
 	if (c->has_mac) {
 		char m[18];
@@ -263,5 +272,7 @@ int vswd_port_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errl
 	}
 	if (c->has_link)
 		vsw_port_set_link(p, c->link);
-	return set_offloads(p, c, err, errlen);
+	if (set_offloads(p, c, err, errlen) < 0)
+		return -1;
+	return record_port_set(d, s->sw, c) < 0 ? (snprintf(err, errlen, "out of memory"), -1) : 0;
 }

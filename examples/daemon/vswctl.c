@@ -72,6 +72,32 @@ static bool peer_trusted(uid_t uid, const char *path)
 	return stat(dir, &st) == 0 && st.st_uid == uid && !(st.st_mode & (S_IWGRP | S_IWOTH));
 }
 
+/* "save FILE": the running configuration (show-config) into FILE, whole or
+ * not at all: written next to it, synced, then renamed over it. */
+static FILE *save_open(const char *path, char *tmp, size_t len)
+{
+	FILE *f;
+
+	snprintf(tmp, len, "%s.vswctl-%ld", path, (long)getpid());
+	f = fopen(tmp, "wx");
+	if (!f)
+		fprintf(stderr, "vswctl: %s: %s\n", tmp, strerror(errno));
+	return f;
+}
+
+static int save_close(FILE *f, const char *tmp, const char *path, bool ok)
+{
+	bool written = !fflush(f) && !fsync(fileno(f));
+
+	if (fclose(f) || !written || !ok || rename(tmp, path) < 0) {
+		if (ok)
+			fprintf(stderr, "vswctl: %s: %s\n", path, strerror(errno));
+		unlink(tmp);
+		return ok ? 1 : 0;
+	}
+	return 0;
+}
+
 static void set_timeout(int fd, unsigned int sec)
 {
 	struct timeval tv = { .tv_sec = sec };
@@ -88,6 +114,9 @@ int main(int argc, char **argv)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char line[VSWCMD_MAX_LINE + 2], err[256], buf[65536];
 	unsigned int timeout = DEFAULT_TIMEOUT_SEC;
+	char tmp[PATH_MAX + 32], *show[] = { "show-config" };
+	const char *save_to = NULL;
+	FILE *out = stdout;
 	struct vswcmd *c;
 	struct ucred cr;
 	socklen_t crlen = sizeof(cr);
@@ -140,6 +169,12 @@ int main(int argc, char **argv)
 	for (int k = i; k < argc; k++)
 		if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h"))
 			return help(k - i - (k > i && !strcmp(argv[i], "--json")), argv + i + (k > i && !strcmp(argv[i], "--json")));
+	if (argc - i == 2 && !strcmp(argv[i], "save")) {
+		save_to = argv[i + 1];
+		argv = show;
+		argc = 1;
+		i = 0;
+	}
 	if (vswcmd_join(argc - i, argv + i, line, sizeof(line) - 1) < 0) {
 		fprintf(stderr, "vswctl: command too long\n");
 		return 1;
@@ -192,15 +227,19 @@ int main(int argc, char **argv)
 		if (got == sizeof(buf) - 1) {
 			/* long output: pass the OK through, stream the rest */
 			if (!strncmp(buf, "OK\n", 3)) {
-				fwrite(buf + 3, 1, got - 3, stdout);
+				if (save_to && !(out = save_open(save_to, tmp, sizeof(tmp))))
+					return 1;
+				fwrite(buf + 3, 1, got - 3, out);
 				while ((n = recv(fd, buf, sizeof(buf), 0)) > 0)
-					fwrite(buf, 1, (size_t)n, stdout);
+					fwrite(buf, 1, (size_t)n, out);
 				if (n < 0) {
 					fprintf(stderr, "vswctl: %s: %s\n", path, errno == EAGAIN ?
 						"vswd stopped answering (timed out)" : strerror(errno));
+					if (save_to)
+						save_close(out, tmp, save_to, false);
 					return 2;
 				}
-				return 0;
+				return save_to ? save_close(out, tmp, save_to, true) : 0;
 			}
 			break;
 		}
@@ -208,8 +247,10 @@ int main(int argc, char **argv)
 	close(fd);
 	buf[got] = 0;
 	if (!strncmp(buf, "OK\n", 3)) {
-		fputs(buf + 3, stdout);
-		return 0;
+		if (save_to && !(out = save_open(save_to, tmp, sizeof(tmp))))
+			return 1;
+		fputs(buf + 3, out);
+		return save_to ? save_close(out, tmp, save_to, true) : 0;
 	}
 	if (!strncmp(buf, "ERR\n", 4)) {
 		char *nl = strchr(buf + 4, '\n');

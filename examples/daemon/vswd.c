@@ -28,6 +28,8 @@
  *   cmd.c      the grammar, shared with vswctl (cmdword.c, cmdval.c)
  *   exec.c     running a command: port.c, policy.c, host.c (the host's
  *              interfaces and TCP/IP stacks), config.c (the file)
+ *   persist.c  the state file: dump.c writes the configuration back as
+ *              commands from the switches and record.c's records
  *   render-text.c, render-json.c  the read commands' output (json.c, view.c)
  */
 #include <errno.h>
@@ -53,6 +55,7 @@
 
 #include "cmd.h"
 #include "exec.h"
+#include "persist.h"
 #include "fsafe.h"
 #include "host.h"
 #include "logsafe.h"
@@ -61,11 +64,14 @@
 #include "vdesrv.h"
 
 #define DEFAULT_SOCKET "/run/vsw/vswd.sock"
+#define DEFAULT_STATE "/var/lib/vsw/vswd.conf"
 #define DEFAULT_TIMEOUT_SEC 10
 
 static struct {
 	const char *socket_path;
 	const char *pidfile;
+	const char *state;           /* NULL: --no-state */
+	const char *config;
 	int pid_fd;
 	gid_t group;
 	bool use_group;
@@ -100,11 +106,11 @@ static void switch_removing(struct vswd *d, struct vsw_switch *sw)
 		}
 }
 
-/* ---- configuration file ---- */
+/* ---- configuration and state ---- */
 
 static int load_config(const char *path)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen(path, "re");
 	struct outbuf out = { 0 };
 	char err[300];
 	int r;
@@ -123,6 +129,80 @@ static int load_config(const char *path)
 	}
 	out_free(&out);
 	return r;
+}
+
+static int save_state(struct vswd *d, char *err, size_t errlen)
+{
+	return persist_save(d, g.state, err, errlen);
+}
+
+/* The state file's directory, made if it is missing (StateDirectory= makes
+ * it under systemd). */
+static void state_dir(void)
+{
+	char dir[PATH_MAX], *slash;
+
+	snprintf(dir, sizeof(dir), "%s", g.state);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = 0;
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+			logf_(LOG_WARNING, "%s: %s", dir, strerror(errno));
+	}
+}
+
+/* At start: the state file when there is one (what the daemon ran when it
+ * stopped, taps and stacks adopted), else the configuration file. */
+static int load_start(void)
+{
+	char err[PATH_MAX + 300];
+
+	if (g.state) {
+		state_dir();
+		if (access(g.state, F_OK) == 0) {
+			int r;
+			g.d.adopt = true;
+			r = load_config(g.state);
+			g.d.adopt = false;
+			if (r < 0)
+				return -1;
+			logf_(LOG_INFO, "state %s loaded", g.state);
+			return save_state(&g.d, err, sizeof(err)) < 0 ? (logf_(LOG_ERR, "%s", err), -1) : 0;
+		}
+	}
+	if (g.config && load_config(g.config) < 0)
+		return -1;
+	if (g.state && save_state(&g.d, err, sizeof(err)) < 0) {
+		logf_(LOG_ERR, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+static void reload_failed(const char *line, const char *why)
+{
+	logf_(LOG_WARNING, "reload: %s: failed: %s", line, why);
+}
+
+/* SIGHUP: the file again, only what differs applied. */
+static void reload(void)
+{
+	const char *path = g.state ? g.state : g.config;
+	char err[PATH_MAX + 300];
+	int n;
+
+	if (!path) {
+		logf_(LOG_NOTICE, "SIGHUP: no state or configuration file to read again");
+		return;
+	}
+	n = persist_reload(&g.d, path, reload_failed, err, sizeof(err));
+	if (n < 0) {
+		logf_(LOG_ERR, "reload: %s: nothing changed", err);
+		return;
+	}
+	logf_(LOG_INFO, "reload: %s: %d command(s) to apply the difference", path, n);
+	if (n && g.state && save_state(&g.d, err, sizeof(err)) < 0)
+		logf_(LOG_ERR, "reload: %s", err);
 }
 
 /* ---- life cycle ---- */
@@ -152,8 +232,24 @@ static void shutdown_daemon(int lfd)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vswd [-f] [-c CONFIG] [-s SOCKET] [--group GROUP] [-p PIDFILE] [-t SECONDS]\n"
-		   "            [--syslog] [-v]\n");
+	fprintf(f, "usage: vswd [-f] [-c CONFIG] [--state FILE | --no-state] [-s SOCKET] [--group GROUP]\n"
+		   "            [-p PIDFILE] [--timeout SECONDS] [--syslog] [-v]\n"
+		   "       vswd -t [-c CONFIG | --state FILE]   check a configuration and exit\n"
+		   "       vswd -V | --version\n"
+		   "  -f, --foreground      stay in the foreground, log to stderr\n"
+		   "  -c, --config FILE     the configuration to start from when there is no state file\n"
+		   "      --state FILE      keep the running configuration in FILE (default %s\n"
+		   "                        with the default socket; none with another -s)\n"
+		   "      --no-state        keep none: a restart starts from CONFIG, taps go with the daemon\n"
+		   "  -s, --socket PATH     the control socket (default %s)\n"
+		   "  -g, --group GROUP     members of GROUP may read (list, stats, show-config)\n"
+		   "  -p, --pidfile FILE    write the daemon's PID to FILE\n"
+		   "      --timeout SECONDS how long a client has to send its command (default %d)\n"
+		   "      --syslog          log to syslog in the foreground too\n"
+		   "  -v, --verbose         log more of the library's messages (repeat for more)\n"
+		   "  -t, --test            check CONFIG (or the state file) and exit: 0 when it loads\n"
+		   "  SIGHUP reads the state file (or CONFIG) again and applies what differs.\n",
+		DEFAULT_STATE, DEFAULT_SOCKET, DEFAULT_TIMEOUT_SEC);
 }
 
 int main(int argc, char **argv)
@@ -166,25 +262,32 @@ int main(int argc, char **argv)
 		{ "pidfile", required_argument, NULL, 'p' },
 		{ "syslog", no_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "timeout", required_argument, NULL, 't' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "state", required_argument, NULL, 'P' },
+		{ "no-state", no_argument, NULL, 'N' },
+		{ "test", no_argument, NULL, 't' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *config = NULL;
-	bool foreground = false, use_syslog = false;
+	bool foreground = false, use_syslog = false, test = false, no_state = false, state_given = false;
 	int verbose = 0;
 	int c, lfd = -1, sfd, ready[2] = { -1, -1 };
 	sigset_t mask;
 
-	while ((c = getopt_long(argc, argv, "fc:s:p:t:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "fc:s:p:g:tvVh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': foreground = true; break;
-		case 'c': config = optarg; break;
+		case 'c': g.config = optarg; break;
+		case 'P': g.state = optarg; state_given = true; break;
+		case 'N': no_state = true; break;
+		case 't': test = true; break;
+		case 'V': printf("vswd (libvsw) %s\n", vsw_version()); return 0;
 		case 's': g.socket_path = optarg; break;
 		case 'p': g.pidfile = optarg; break;
 		case 'S': use_syslog = true; break;
 		case 'v': verbose++; break;
-		case 't': {
+		case 'T': {
 			char *end;
 			long t = strtol(optarg, &end, 10);
 			if (*end || end == optarg || t < 1 || t > 3600) {
@@ -208,9 +311,28 @@ int main(int argc, char **argv)
 		default: usage(stderr); return 1;
 		}
 	}
-	if (optind != argc) {
+	if (optind != argc || (no_state && state_given)) {
 		usage(stderr);
 		return 1;
+	}
+	/* the default state file is the default socket's daemon's: another
+	 * vswd (-s) must not write over it, and keeps one only if given one */
+	if (!no_state && !state_given && !strcmp(g.socket_path, DEFAULT_SOCKET))
+		g.state = DEFAULT_STATE;
+	if (test) {
+		/* what the daemon would start from: CONFIG named, else the state */
+		const char *path = g.config && !state_given ? g.config : g.state;
+		char err[PATH_MAX + 300];
+		if (!path) {
+			fprintf(stderr, "vswd: -t: no file to check (give -c CONFIG or --state FILE)\n");
+			return 1;
+		}
+		if (persist_check(path, err, sizeof(err)) < 0) {
+			fprintf(stderr, "vswd: %s\n", err);
+			return 1;
+		}
+		printf("vswd: %s: configuration OK\n", path);
+		return 0;
 	}
 	log_setup(use_syslog, verbose);
 
@@ -231,6 +353,7 @@ int main(int argc, char **argv)
 		close(ready[0]);
 		setsid();
 		log_setup(true, verbose);
+		log_echo(true); /* until it serves: the shell sees why it did not start */
 	}
 
 	g.d.added = switch_added;
@@ -239,12 +362,16 @@ int main(int argc, char **argv)
 	vdesrv_setup(g.use_group ? (long)g.group : -1, g.timeout_ms);
 	g.d.host_ok = true;
 	g.d.log = log_lib;
+	if (g.state) {
+		g.d.persist = true;
+		g.d.changed = save_state;
+	}
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
 	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (watch_init() < 0 || sfd < 0 || !watch_add(K_SIGNAL, sfd, EPOLLIN))
 		return 1;
@@ -263,8 +390,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (config && load_config(config) < 0) {
-		logf_(LOG_ERR, "configuration %s not loaded: not starting", config);
+	if (load_start() < 0) {
+		logf_(LOG_ERR, "configuration not loaded: not starting");
 		shutdown_daemon(lfd);
 		return 1;
 	}
@@ -287,6 +414,7 @@ int main(int argc, char **argv)
 			dup2(null, 2);
 			close(null);
 		}
+		log_echo(false);
 		if (write(ready[1], &st, 1) != 1)
 			return 1;
 		close(ready[1]);
@@ -304,10 +432,21 @@ int main(int argc, char **argv)
 			case K_LISTEN:
 				control_accept(w->fd);
 				break;
-			case K_SIGNAL:
+			case K_SIGNAL: {
+				struct signalfd_siginfo si;
+				bool stop = false;
+				while (read(w->fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+					if (si.ssi_signo == SIGHUP)
+						reload();
+					else
+						stop = true;
+				}
+				if (!stop)
+					break;
 				logf_(LOG_INFO, "shutting down");
 				shutdown_daemon(lfd);
 				return 0;
+			}
 			case K_CLIENT:
 				control_io(w, ev[i].events);
 				/* a client's command may have removed a switch whose

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """Two network namespaces on one port group, pinging through libvsw (root)."""
-import os, subprocess, threading, vsw
+import os, subprocess, threading, libvsw
 
 def sh(cmd): subprocess.run(cmd, shell=True, check=True)
 
 tag = "vswpy%d" % os.getpid()
-with vsw.Switch("vSwitch0") as sw:
+with libvsw.Switch("vSwitch0") as sw:
     pg = sw.add_portgroup("VM Network")
     try:
         for i in (1, 2):

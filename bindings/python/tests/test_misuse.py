@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Description: misuse of the vsw package raises a Python exception instead
+"""Description: misuse of the libvsw package raises a Python exception instead
 of crashing or corrupting the interpreter: close() from a callback (deferred
 to the end of the call that ran it, and freeing the switch), exceptions in
 every kind of callback (re-raised once by the call that ran them), objects
@@ -16,7 +16,7 @@ import time
 import unittest
 from unittest import mock
 
-import vsw
+import libvsw
 
 MAC_A = "00:50:56:00:00:0a"
 MAC_B = "00:50:56:00:00:0b"
@@ -34,13 +34,13 @@ def wire_name(test):
 
 PRELUDE = textwrap.dedent("""
     import ctypes, os, sys, threading, time
-    import vsw
+    import libvsw
     def eth(dst, src, payload=46):
         return (bytes.fromhex(dst.replace(":", "") + src.replace(":", "")) + b"\\x08\\x00"
                 + bytes(payload))
     A, B, C = "00:50:56:00:00:0a", "00:50:56:00:00:0b", "00:50:56:00:00:0c"
     def three():
-        sw = vsw.Switch("s")
+        sw = libvsw.Switch("s")
         pg = sw.add_portgroup("pg")
         return sw, pg, [pg.add_vnic(n, mac=m) for n, m in (("a", A), ("b", B), ("c", C))]
 """)
@@ -90,8 +90,8 @@ class TestCloseInCallback(unittest.TestCase):
     def test_close_in_poll_and_clock_callbacks(self):
         run_child(self, """
             w = "pyc%d" % os.getpid()
-            sw = vsw.Switch("s")
-            phys = vsw.Backend("memory:" + w)
+            sw = libvsw.Switch("s")
+            phys = libvsw.Backend("memory:" + w)
             sw.add_uplink("vmnic0", backend="memory:" + w)
             a = sw.add_portgroup("pg").add_vnic("a", mac=A)
             a.on_receive = lambda port, frames: sw.close()
@@ -102,7 +102,7 @@ class TestCloseInCallback(unittest.TestCase):
                 sw.poll(10)
             assert "closed" in repr(sw)
             # from a callback of run(): run() returns, then the switch goes
-            sw = vsw.Switch("s")
+            sw = libvsw.Switch("s")
             sw.add_uplink("vmnic0", backend="memory:" + w)
             a = sw.add_portgroup("pg").add_vnic("a", mac=A)
             a.on_receive = lambda port, frames: sw.close()
@@ -117,7 +117,7 @@ class TestCloseInCallback(unittest.TestCase):
             # the clock is read inside the MAC table walk and inside a send
             for call in ("fdb", "send"):
                 sw, pg, (a, b, c) = three()
-                pg.policy[vsw.Policy.MAC_LEARNING] = 1
+                pg.policy[libvsw.Policy.MAC_LEARNING] = 1
                 armed = []
                 sw.set_clock(lambda: armed and sw.close() or 10**9)
                 armed.append(1)
@@ -151,16 +151,16 @@ class TestCloseInCallback(unittest.TestCase):
         """)
 
     def test_close_from_a_log_handler(self):
-        with vsw.Switch("s") as sw:
+        with libvsw.Switch("s") as sw:
             seen = []
 
             def log(s, level, msg):
                 seen.append((level, msg))
                 s.close()
-            sw.set_log(log, vsw.LogLevel.DEBUG)
+            sw.set_log(log, libvsw.LogLevel.DEBUG)
             sw.add_portgroup("pg")
             self.assertTrue(seen)
-            self.assertIsInstance(seen[0][0], vsw.LogLevel)
+            self.assertIsInstance(seen[0][0], libvsw.LogLevel)
             self.assertIn("closed", repr(sw))
 
 
@@ -168,9 +168,9 @@ class TestCallbackExceptions(unittest.TestCase):
     """Every callback's exception is re-raised by the call that ran it, once."""
 
     def setUp(self):
-        self.sw = vsw.Switch("s")
+        self.sw = libvsw.Switch("s")
         pg = self.sw.add_portgroup("pg")
-        pg.policy[vsw.Policy.MAC_LEARNING] = 1
+        pg.policy[libvsw.Policy.MAC_LEARNING] = 1
         self.a = pg.add_vnic("a", mac=MAC_A)
         self.b = pg.add_vnic("b", mac=MAC_B)
         self.a.send([eth(BCAST, "00:0c:29:00:00:01")])
@@ -186,7 +186,7 @@ class TestCallbackExceptions(unittest.TestCase):
 
     def test_fdb_visitor(self):
         # the old visitor's exception was swallowed: [] once, then a garbage errno
-        with mock.patch.object(vsw.Switch, "_port", side_effect=RuntimeError("in the visitor")):
+        with mock.patch.object(libvsw.Switch, "_port", side_effect=RuntimeError("in the visitor")):
             with self.assertRaisesRegex(RuntimeError, "in the visitor"):
                 self.sw.fdb()
             with self.assertRaisesRegex(RuntimeError, "in the visitor"):
@@ -225,8 +225,8 @@ class TestCallbackExceptions(unittest.TestCase):
         # run() holds the exception until it returns: it must return
         run_child(self, """
             w = "pyx%d" % os.getpid()
-            phys = vsw.Backend("memory:" + w)
-            sw = vsw.Switch("s")
+            phys = libvsw.Backend("memory:" + w)
+            sw = libvsw.Switch("s")
             sw.add_uplink("vmnic0", backend="memory:" + w)
             a = sw.add_portgroup("pg").add_vnic("a", mac=A)
             def rx(port, frames):
@@ -251,7 +251,7 @@ class TestCallbackExceptions(unittest.TestCase):
     def test_log(self):
         def log(sw, level, msg):
             raise OSError("log: " + msg)
-        self.sw.set_log(log, vsw.LogLevel.DEBUG)
+        self.sw.set_log(log, libvsw.LogLevel.DEBUG)
         with self.assertRaisesRegex(OSError, "log: "):
             self.sw.add_portgroup("pg2")
         self.assertIsNotNone(self.sw.portgroup("pg2"))   # the call itself was done
@@ -260,7 +260,7 @@ class TestCallbackExceptions(unittest.TestCase):
 
     def test_lldp_visitor(self):
         w = wire_name(self)
-        with vsw.Backend("memory:" + w) as phys:
+        with libvsw.Backend("memory:" + w) as phys:
             up = self.sw.add_uplink("vmnic0", backend="memory:" + w)
             tlv = lambda t, v: ((t << 9) | len(v)).to_bytes(2, "big") + v
             phys.send([bytes.fromhex("0180c200000e001122334455") + b"\x88\xcc" +
@@ -269,7 +269,7 @@ class TestCallbackExceptions(unittest.TestCase):
             for _ in range(20):
                 if self.sw.poll(10) > 0:
                     break
-            with mock.patch("vsw.port._lldp_neighbor", side_effect=RuntimeError("lldp")):
+            with mock.patch("libvsw.port._lldp_neighbor", side_effect=RuntimeError("lldp")):
                 with self.assertRaisesRegex(RuntimeError, "lldp"):
                     up.lldp_neighbors()
             self.assertEqual(len(up.lldp_neighbors()), 1)
@@ -307,7 +307,7 @@ class TestLiveness(unittest.TestCase):
         run_child(self, """
             w = "pyl%d" % os.getpid()
             sw, pg, _ = three()
-            be = vsw.Backend("memory:" + w)
+            be = libvsw.Backend("memory:" + w)
             v = pg.add_vnic("v", mac="00:50:56:00:00:99", backend=be)
             assert be.type == "memory"
             v.remove()
@@ -327,7 +327,7 @@ class TestLiveness(unittest.TestCase):
         run_child(self, """
             w = "pyd%d" % os.getpid()
             sw, pg, (a, b, c) = three()
-            be = vsw.Backend("memory:" + w)
+            be = libvsw.Backend("memory:" + w)
             a.attach_backend(be)
             a.detach()
             try:
@@ -336,7 +336,7 @@ class TestLiveness(unittest.TestCase):
                 assert "detached" in str(e), e
             else:
                 raise AssertionError("a detached backend still usable")
-            be = vsw.Backend("memory:" + w)
+            be = libvsw.Backend("memory:" + w)
             b.attach_backend(be)
             sw.close()
             for use in (lambda: be.mac, lambda: be.type):
@@ -356,7 +356,7 @@ class TestLiveness(unittest.TestCase):
         """)
 
     def test_objects_after_close(self):
-        sw = vsw.Switch("s")
+        sw = libvsw.Switch("s")
         pg = sw.add_portgroup("pg")
         v = pg.add_vnic("v", mac=MAC_A)
         up = sw.add_uplink("vmnic0")
@@ -401,8 +401,8 @@ class TestThreads(unittest.TestCase):
     def test_close_from_another_thread_stops_run(self):
         run_child(self, """
             w = "pyr%d" % os.getpid()
-            phys = vsw.Backend("memory:" + w)
-            sw = vsw.Switch("s")
+            phys = libvsw.Backend("memory:" + w)
+            sw = libvsw.Switch("s")
             sw.add_uplink("vmnic0", backend="memory:" + w)
             a = sw.add_portgroup("pg").add_vnic("a", mac=A)
             got = []
@@ -426,7 +426,7 @@ class TestThreads(unittest.TestCase):
 
     def test_stop_from_another_thread_does_not_wait(self):
         w = wire_name(self)
-        with vsw.Switch("s") as sw, vsw.Backend("memory:" + w):
+        with libvsw.Switch("s") as sw, libvsw.Backend("memory:" + w):
             sw.add_uplink("vmnic0", backend="memory:" + w)
             t = threading.Timer(0.2, sw.stop)
             t.start()
@@ -436,7 +436,7 @@ class TestThreads(unittest.TestCase):
             self.assertLess(time.monotonic() - start, 10)
 
     def test_calls_from_two_threads_are_serialised(self):
-        with vsw.Switch("s") as sw:
+        with libvsw.Switch("s") as sw:
             pg = sw.add_portgroup("pg")
             a, b = pg.add_vnic("a", mac=MAC_A), pg.add_vnic("b", mac=MAC_B)
             got = []
@@ -466,20 +466,20 @@ class TestValues(unittest.TestCase):
     """Issue 13 defect 14: values ctypes would wrap or cut are refused."""
 
     def test_integers_out_of_range(self):
-        with vsw.Switch("s") as sw:
+        with libvsw.Switch("s") as sw:
             pg = sw.add_portgroup("pg", vlan=5)
             v = pg.add_vnic("v", mac=MAC_A)
             for bad in (lambda: sw.add_portgroup("x", vlan=2**32 + 10),
                         lambda: setattr(pg, "vlan", 2**32 + 10),
                         lambda: setattr(pg, "vlan", -1),
                         lambda: setattr(sw, "mtu", 2**32 + 1500),
-                        lambda: pg.policy.__setitem__(vsw.Policy.MAC_LIMIT, -1),
-                        lambda: pg.policy.__setitem__(vsw.Policy.MAC_LIMIT, 2**64),
+                        lambda: pg.policy.__setitem__(libvsw.Policy.MAC_LIMIT, -1),
+                        lambda: pg.policy.__setitem__(libvsw.Policy.MAC_LIMIT, 2**64),
                         lambda: pg.policy.__getitem__(2**32),
                         lambda: sw.poll(2**31),
                         lambda: v.send([(eth(MAC_B, MAC_A), 2**16 + 10)]),
                         lambda: v.counter(2**32),
-                        lambda: vsw.Switch("t", mtu=2**32 + 1500),
+                        lambda: libvsw.Switch("t", mtu=2**32 + 1500),
                         lambda: setattr(sw, "lldp_interval", 2**32 + 5)):
                 with self.assertRaises(OverflowError):
                     bad()
@@ -490,29 +490,32 @@ class TestValues(unittest.TestCase):
                 pg.vlan = 10.5
 
     def test_embedded_nul(self):
-        with vsw.Switch("s") as sw:
+        with libvsw.Switch("s") as sw:
             for bad in (lambda: sw.add_portgroup("ab\x00cd"),
                         lambda: sw.add_uplink(b"ab\x00cd"),
                         lambda: sw.portgroup("ab\x00cd"),
                         lambda: sw.set_teaming(["vmnic0\x00x"]),
-                        lambda: vsw.Backend("memory:ab\x00cd"),
-                        lambda: vsw.Switch("ab\x00cd")):
+                        lambda: libvsw.Backend("memory:ab\x00cd"),
+                        lambda: libvsw.Switch("ab\x00cd")):
                 with self.assertRaises(ValueError):
                     bad()
             self.assertEqual(sw.portgroups, [])
             self.assertEqual(sw.ports, [])
 
-    def test_one_frame_is_not_a_list_of_frames(self):
-        with vsw.Switch("s") as sw:
+    def test_one_frame_is_one_frame(self):
+        # issue 17: one bytes object is one frame, not a list of its bytes
+        with libvsw.Switch("s") as sw:
             v = sw.add_portgroup("pg").add_vnic("v", mac=MAC_A)
-            with self.assertRaises(TypeError):
-                v.send(eth(MAC_B, MAC_A))   # its bytes would be taken for frame lengths
+            v.send(eth(MAC_B, MAC_A))
             with self.assertRaises(TypeError):
                 v.send([60])
-            self.assertEqual(v.counters["rx_packets"], 0)
+            with self.assertRaises(TypeError):
+                v.send("a frame")
+            self.assertEqual(v.counters["rx_packets"], 1)
+            self.assertEqual(v.counters["runt"], 0)
 
     def test_recv_count(self):
-        with vsw.Backend("memory:" + wire_name(self)) as be:
+        with libvsw.Backend("memory:" + wire_name(self)) as be:
             with self.assertRaises(OverflowError):
                 be.recv(-1)   # as an unsigned count: far past the 256 buffers
 
@@ -531,7 +534,7 @@ class TestValues(unittest.TestCase):
                 pass
             else:
                 raise AssertionError("sent")
-            be = vsw.Backend("memory:pyh%d" % os.getpid())
+            be = libvsw.Backend("memory:pyh%d" % os.getpid())
             try:
                 be.send([huge])
             except OverflowError:
@@ -549,9 +552,9 @@ class TestDocumentedThreadRule(unittest.TestCase):
         with open(readme) as f:
             text = f.read()
         self.assertIn("## Threads", text)
-        self.assertIn("lock", vsw.Switch.__doc__)
-        self.assertIn("thread", vsw.Switch.stop.__doc__)
-        self.assertIn("callback", vsw.Switch.close.__doc__)
+        self.assertIn("lock", libvsw.Switch.__doc__)
+        self.assertIn("thread", libvsw.Switch.stop.__doc__)
+        self.assertIn("callback", libvsw.Switch.close.__doc__)
 
 
 if __name__ == "__main__":

@@ -10,9 +10,9 @@ import os
 import unittest
 from unittest import mock
 
-import vsw
+import libvsw
 
-PKG = os.path.dirname(os.path.abspath(vsw.__file__))
+PKG = os.path.dirname(os.path.abspath(libvsw.__file__))
 MAC_A = "00:50:56:00:00:0a"
 MAC_B = "00:50:56:00:00:0b"
 
@@ -27,19 +27,33 @@ def modules():
     return out
 
 
-def imports(tree):
-    """The package modules a module imports, anywhere in it (functions too)."""
+def typing_only(tree):
+    """The nodes under an "if TYPE_CHECKING:": imports for type hints alone,
+    which never run."""
     out = set()
     for n in ast.walk(tree):
+        if isinstance(n, ast.If) and getattr(n.test, "id", None) == "TYPE_CHECKING":
+            out.update(id(m) for b in n.body for m in ast.walk(b))
+    return out
+
+
+def imports(tree):
+    """The package modules a module imports, anywhere in it (functions too),
+    but for type hints alone."""
+    out = set()
+    skip = typing_only(tree)
+    for n in ast.walk(tree):
+        if id(n) in skip:
+            continue
         if isinstance(n, ast.ImportFrom) and n.level == 1:
             if n.module:
                 out.add(n.module.split(".")[0])
             else:
                 out.update(a.name for a in n.names)
-        elif isinstance(n, ast.ImportFrom) and n.module and n.module.split(".")[0] == "vsw":
+        elif isinstance(n, ast.ImportFrom) and n.module and n.module.split(".")[0] == "libvsw":
             out.add(n.module.split(".")[1] if "." in n.module else "__init__")
         elif isinstance(n, ast.Import):
-            out.update(a.name.split(".")[1] for a in n.names if a.name.startswith("vsw."))
+            out.update(a.name.split(".")[1] for a in n.names if a.name.startswith("libvsw."))
     return out
 
 
@@ -74,15 +88,15 @@ class TestImportGraph(unittest.TestCase):
         self.assertEqual(loose, [])
 
     def test_public_names(self):
-        self.assertEqual(sorted(vsw.__all__), sorted([
+        self.assertEqual(sorted(libvsw.__all__), sorted([
             "Backend", "Frame", "Port", "PortGroup", "Switch", "Uplink", "Vmk", "VNic",
             "BATCH_MAX", "VLAN_NONE", "VLAN_TRUNK", "BeaconState", "Counter", "CounterKind",
             "FailureDetection", "FrameFlag", "GsoType", "LldpMode", "LoadBalancing", "LogLevel",
             "Offload", "Policy", "PortKind", "Service", "UplinkRole", "VswError", "VswExistsError",
-            "VswNotFoundError", "VswPermissionError", "version", "library_version",
+            "VswNotFoundError", "VswPermissionError", "VswRangeError", "version", "library_version",
             "netstack_add", "netstack_remove"]))
-        for name in vsw.__all__:
-            self.assertTrue(hasattr(vsw, name), name)
+        for name in libvsw.__all__:
+            self.assertTrue(hasattr(libvsw, name), name)
 
 
 class TestVersion(unittest.TestCase):
@@ -90,20 +104,20 @@ class TestVersion(unittest.TestCase):
         # the package, its build backend and pyproject.toml state one
         # version, whose major is the library's ABI the package speaks
         import re
-        from vsw import _lib
+        from libvsw import _lib
         root = os.path.dirname(PKG)
         with open(os.path.join(root, "pyproject.toml")) as f:
             pyproject = re.search(r'^version = "([^"]+)"', f.read(), re.M).group(1)
         with open(os.path.join(root, "_build", "vsw_build.py")) as f:
             backend = re.search(r'^VERSION = "([^"]+)"', f.read(), re.M).group(1)
-        self.assertEqual({vsw.__version__, pyproject, backend}, {vsw.__version__})
-        self.assertEqual(_lib.KNOWN_MAJORS, (int(vsw.__version__.split(".")[0]),))
-        self.assertEqual(vsw.library_version().split(".")[0], vsw.__version__.split(".")[0])
+        self.assertEqual({libvsw.__version__, pyproject, backend}, {libvsw.__version__})
+        self.assertEqual(_lib.KNOWN_MAJORS, (int(libvsw.__version__.split(".")[0]),))
+        self.assertEqual(libvsw.library_version().split(".")[0], libvsw.__version__.split(".")[0])
 
 
 class TestWalk(unittest.TestCase):
     def setUp(self):
-        self.sw = vsw.Switch("walk")
+        self.sw = libvsw.Switch("walk")
         pg = self.sw.add_portgroup("pg")
         pg.add_vnic("a", mac=MAC_A)
         pg.add_vnic("b", mac=MAC_B)
@@ -117,7 +131,7 @@ class TestWalk(unittest.TestCase):
         def boom(ptr):
             seen.append(ptr)
             raise KeyError("visitor")
-        with mock.patch.object(vsw.Switch, "_port", side_effect=boom):
+        with mock.patch.object(libvsw.Switch, "_port", side_effect=boom):
             with self.assertRaisesRegex(KeyError, "visitor"):
                 self.sw.fdb()
         self.assertEqual(len(seen), 1)          # two entries; the walk stopped at the first
@@ -125,7 +139,7 @@ class TestWalk(unittest.TestCase):
         self.assertEqual(self.sw.flush_fdb(), 0)
 
     def test_an_interrupt_in_a_visitor_is_raised_too(self):
-        with mock.patch.object(vsw.Switch, "_port", side_effect=KeyboardInterrupt):
+        with mock.patch.object(libvsw.Switch, "_port", side_effect=KeyboardInterrupt):
             with self.assertRaises(KeyboardInterrupt):
                 self.sw.fdb()
         self.assertEqual(len(self.sw.fdb()), 2)

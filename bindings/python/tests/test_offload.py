@@ -15,8 +15,8 @@ import pickle
 import struct
 import unittest
 
-import vsw
-from vsw._lib import CFrame
+import libvsw
+from libvsw._lib import CFrame
 
 MAC_A = "00:50:56:00:00:0a"
 MAC_B = "00:50:56:00:00:0b"
@@ -26,7 +26,7 @@ IP4 = (bytes([192, 0, 2, 1]), bytes([192, 0, 2, 2]))
 IP6 = (bytes.fromhex("20010db8000000000000000000000001"),
        bytes.fromhex("20010db8000000000000000000000002"))
 TCP, UDP = 6, 17
-F = vsw.FrameFlag
+F = libvsw.FrameFlag
 
 
 def mac(s):
@@ -75,9 +75,9 @@ def super_frame(dst, src, payload_len, mss, ipv=4, proto=TCP, tags=(), seq=1000,
     coff = 16 if proto == TCP else 6
     part = fold(pseudo(ipv, s, d, proto, l4len))
     l4 = l4[:coff] + struct.pack("!H", part) + l4[coff + 2:]
-    gso = {(4, TCP): vsw.GsoType.TCPV4, (6, TCP): vsw.GsoType.TCPV6}.get((ipv, proto),
-                                                                         vsw.GsoType.UDP_L4)
-    return vsw.Frame(eth + ip + l4 + payload, flags=F.CSUM_PARTIAL | (F.GSO_ECN if ecn else 0),
+    gso = {(4, TCP): libvsw.GsoType.TCPV4, (6, TCP): libvsw.GsoType.TCPV6}.get((ipv, proto),
+                                                                         libvsw.GsoType.UDP_L4)
+    return libvsw.Frame(eth + ip + l4 + payload, flags=F.CSUM_PARTIAL | (F.GSO_ECN if ecn else 0),
                      csum_start=start, csum_offset=coff, hdr_len=start + len(l4),
                      gso_size=mss, gso_type=gso)
 
@@ -92,7 +92,7 @@ def check_segments(test, segs, sup, limit):
     l3 = et_off + 2
     ipv = sup[l3] >> 4
     l4 = sup.csum_start
-    proto = TCP if sup.gso_type in (vsw.GsoType.TCPV4, vsw.GsoType.TCPV6) else UDP
+    proto = TCP if sup.gso_type in (libvsw.GsoType.TCPV4, libvsw.GsoType.TCPV6) else UDP
     got = b""
     seq = None
     for i, seg in enumerate(segs):
@@ -134,15 +134,15 @@ class TestFrame(unittest.TestCase):
         self.assertEqual(CFrame.reserved.size, 7)
 
     def test_bytes_with_metadata(self):
-        f = vsw.Frame(b"\x01" * 60, flags=F.CSUM_PARTIAL, csum_start=34, csum_offset=16)
+        f = libvsw.Frame(b"\x01" * 60, flags=F.CSUM_PARTIAL, csum_start=34, csum_offset=16)
         self.assertEqual(f, b"\x01" * 60)
         self.assertIsInstance(f, bytes)
         self.assertEqual((f.csum_start, f.csum_offset, f.hdr_len, f.gso_size), (34, 16, 0, 0))
-        self.assertIs(f.gso_type, vsw.GsoType.NONE)
+        self.assertIs(f.gso_type, libvsw.GsoType.NONE)
         self.assertEqual(f.flags, F.CSUM_PARTIAL)
         self.assertIsNone(f.vlan_tci)
         self.assertTrue(f.offloaded)
-        self.assertFalse(vsw.Frame(b"x").offloaded)
+        self.assertFalse(libvsw.Frame(b"x").offloaded)
         self.assertIs(type(f[:10]), bytes)
         self.assertIn("csum_start=34", repr(f))
         with self.assertRaises(AttributeError):
@@ -152,39 +152,39 @@ class TestFrame(unittest.TestCase):
                          (38, 16, 10, bytes(f)))
         self.assertEqual(f.csum_start, 34)
         h = pickle.loads(pickle.dumps(g))
-        self.assertEqual((h, h.csum_start, h.vlan_tci, type(h)), (g, 38, 10, vsw.Frame))
+        self.assertEqual((h, h.csum_start, h.vlan_tci, type(h)), (g, 38, 10, libvsw.Frame))
         with self.assertRaises(TypeError):
             f.replace(nosuch=1)
 
     def test_values_are_refused_not_wrapped(self):
         with self.assertRaises(OverflowError):
-            vsw.Frame(b"", csum_start=1 << 16)
+            libvsw.Frame(b"", csum_start=1 << 16)
         with self.assertRaises(OverflowError):
-            vsw.Frame(b"", gso_type=256)
+            libvsw.Frame(b"", gso_type=256)
         with self.assertRaises(OverflowError):
-            vsw.Frame(b"", vlan_tci=-1)
+            libvsw.Frame(b"", vlan_tci=-1)
         with self.assertRaises(ValueError):
-            vsw.Frame(b"", flags=F.VLAN_TCI)
+            libvsw.Frame(b"", flags=F.VLAN_TCI)
         with self.assertRaises(TypeError):
-            vsw.Frame("text")
-        self.assertEqual(vsw.Frame(b"", gso_type=9).gso_type, 9)   # for the switch to judge
+            libvsw.Frame("text")
+        self.assertEqual(libvsw.Frame(b"", gso_type=9).gso_type, 9)   # for the switch to judge
 
     def test_constants(self):
-        self.assertEqual(int(vsw.Offload.ALL), 0x1F)
-        self.assertEqual((vsw.Offload.CSUM, vsw.Offload.TSO4, vsw.Offload.TSO6,
-                          vsw.Offload.TSO_ECN, vsw.Offload.USO), (1, 2, 4, 8, 16))
-        self.assertEqual([int(g) for g in vsw.GsoType], [0, 1, 2, 3])
-        self.assertEqual([int(f) for f in vsw.FrameFlag], [1, 2, 4, 8])
-        self.assertEqual(len(vsw.Counter), 39)  # 2.1: bad_desc, bad_vnet_hdr, bad_ring
-        with vsw.Switch("s") as sw:
+        self.assertEqual(int(libvsw.Offload.ALL), 0x1F)
+        self.assertEqual((libvsw.Offload.CSUM, libvsw.Offload.TSO4, libvsw.Offload.TSO6,
+                          libvsw.Offload.TSO_ECN, libvsw.Offload.USO), (1, 2, 4, 8, 16))
+        self.assertEqual([int(g) for g in libvsw.GsoType], [0, 1, 2, 3])
+        self.assertEqual([int(f) for f in libvsw.FrameFlag], [1, 2, 4, 8])
+        self.assertEqual(len(libvsw.Counter), 39)  # 2.1: bad_desc, bad_vnet_hdr, bad_ring
+        with libvsw.Switch("s") as sw:
             p = sw.add_portgroup("pg").add_vnic("a", mac=MAC_A)
-            for c in vsw.Counter:   # the names are the library's
+            for c in libvsw.Counter:   # the names are the library's
                 self.assertIn(c.name.lower(), p.counters)
-            self.assertEqual(p.counter(vsw.Counter.QUEUE_FULL), 0)
+            self.assertEqual(p.counter(libvsw.Counter.QUEUE_FULL), 0)
 
     def test_memory_wire_carries_metadata(self):
         w = wire_name(self)
-        with vsw.Backend("memory:" + w) as x, vsw.Backend("memory:" + w) as y:
+        with libvsw.Backend("memory:" + w) as x, libvsw.Backend("memory:" + w) as y:
             sup = super_frame(EXT, MAC_A, 4000, 1000)
             self.assertEqual(x.send([sup, b"\x02" * 60]), 2)
             got = y.recv()
@@ -202,12 +202,12 @@ class TestFrame(unittest.TestCase):
 
 class TestOffloadForwarding(unittest.TestCase):
     def setUp(self):
-        self.sw = vsw.Switch("vSwitch0")
+        self.sw = libvsw.Switch("vSwitch0")
         self.wire = wire_name(self)
         self.up = self.sw.add_uplink("vmnic0", backend="memory:" + self.wire)
-        self.phys = vsw.Backend("memory:" + self.wire)
+        self.phys = libvsw.Backend("memory:" + self.wire)
         pg10 = self.sw.add_portgroup("VLAN10", vlan=10)
-        trunk = self.sw.add_portgroup("Trunk", vlan=vsw.VLAN_TRUNK)
+        trunk = self.sw.add_portgroup("Trunk", vlan=libvsw.VLAN_TRUNK)
         self.a = pg10.add_vnic("a", mac=MAC_A)
         self.b = pg10.add_vnic("b", mac=MAC_B)
         self.t = trunk.add_vnic("t", mac=MAC_T)
@@ -230,24 +230,24 @@ class TestOffloadForwarding(unittest.TestCase):
                 break
 
     def test_port_offloads(self):
-        self.assertEqual(self.a.offloads, vsw.Offload(0))   # a callback takes nothing until told
-        self.a.offloads = vsw.Offload.CSUM | vsw.Offload.TSO4
-        self.assertEqual(self.a.offloads, vsw.Offload.CSUM | vsw.Offload.TSO4)
-        self.a.offloads = vsw.Offload.ALL
-        self.assertEqual(self.a.offloads, vsw.Offload.ALL)
-        with self.assertRaises(vsw.VswError) as cm:
+        self.assertEqual(self.a.offloads, libvsw.Offload(0))   # a callback takes nothing until told
+        self.a.offloads = libvsw.Offload.CSUM | libvsw.Offload.TSO4
+        self.assertEqual(self.a.offloads, libvsw.Offload.CSUM | libvsw.Offload.TSO4)
+        self.a.offloads = libvsw.Offload.ALL
+        self.assertEqual(self.a.offloads, libvsw.Offload.ALL)
+        with self.assertRaises(libvsw.VswError) as cm:
             self.a.offloads = 1 << 5
         self.assertEqual(cm.exception.errno, errno.EINVAL)
         with self.assertRaises(OverflowError):
             self.a.offloads = -1
-        self.assertEqual(self.a.offloads, vsw.Offload.ALL)
+        self.assertEqual(self.a.offloads, libvsw.Offload.ALL)
         # a memory wire takes no offloads: a port never takes more than its backend
-        self.assertEqual(self.up.offloads, vsw.Offload(0))
-        self.up.offloads = vsw.Offload.ALL
-        self.assertEqual(self.up.offloads, vsw.Offload(0))
+        self.assertEqual(self.up.offloads, libvsw.Offload(0))
+        self.up.offloads = libvsw.Offload.ALL
+        self.assertEqual(self.up.offloads, libvsw.Offload(0))
 
     def test_passes_as_it_is_with_the_tag_popped(self):
-        self.a.offloads = vsw.Offload.ALL
+        self.a.offloads = libvsw.Offload.ALL
         plain = super_frame(MAC_A, EXT, 10 * 1448, 1448)
         tagged = super_frame(MAC_A, EXT, 10 * 1448, 1448, tags=(0x600a,))   # PCP 3, VID 10
         self.assertEqual((tagged.csum_start, tagged.hdr_len), (38, 58))
@@ -257,7 +257,7 @@ class TestOffloadForwarding(unittest.TestCase):
         self.assertEqual(got, [plain])
         self.assertEqual((got[0].csum_start, got[0].csum_offset, got[0].hdr_len, got[0].gso_size,
                           got[0].gso_type, got[0].flags),
-                         (34, 16, 54, 1448, vsw.GsoType.TCPV4, F.CSUM_PARTIAL))
+                         (34, 16, 54, 1448, libvsw.GsoType.TCPV4, F.CSUM_PARTIAL))
         # the tag stripped out of band (VSW_FRAME_VLAN_TCI): offsets count from the bytes
         self.phys.send([plain.replace(vlan_tci=0x000a)])
         self.pump()
@@ -268,7 +268,7 @@ class TestOffloadForwarding(unittest.TestCase):
         self.assertEqual(self.up.counters["bad_offload"], 0)
 
     def test_passes_as_it_is_with_a_tag_pushed(self):
-        self.t.offloads = vsw.Offload.ALL
+        self.t.offloads = libvsw.Offload.ALL
         sup = super_frame(MAC_T, MAC_A, 20000, 1400, ecn=True)
         self.a.send([sup])
         got = self.got["t"]
@@ -295,7 +295,7 @@ class TestOffloadForwarding(unittest.TestCase):
     def test_each_destination_gets_what_it_takes(self):
         # one super-frame flooded: a port that takes TSO gets it whole, the
         # other vNIC and the uplink (a memory wire: no offloads) get segments
-        self.a.offloads = vsw.Offload.ALL
+        self.a.offloads = libvsw.Offload.ALL
         sup = super_frame("ff:ff:ff:ff:ff:ff", MAC_B, 5000, 1448)
         self.b.send([sup])
         self.assertEqual(self.got["a"], [sup])
@@ -311,7 +311,7 @@ class TestOffloadForwarding(unittest.TestCase):
 
     def test_checksum_completed_for_a_port_that_does_not_take_it(self):
         sup = super_frame(MAC_B, MAC_A, 500, 1448)
-        part = sup.replace(gso_type=vsw.GsoType.NONE, gso_size=0, hdr_len=0)
+        part = sup.replace(gso_type=libvsw.GsoType.NONE, gso_size=0, hdr_len=0)
         self.a.send([part])
         got = self.got["b"]
         self.assertEqual(len(got), 1)
@@ -320,8 +320,8 @@ class TestOffloadForwarding(unittest.TestCase):
         self.assertEqual(self.b.counters["sw_csum"], 1)
         # a hint that the checksums were verified is dropped for such a port, and kept
         # for one that takes checksum offload
-        self.b.offloads = vsw.Offload.CSUM
-        valid = vsw.Frame(got[0], flags=F.CSUM_VALID)
+        self.b.offloads = libvsw.Offload.CSUM
+        valid = libvsw.Frame(got[0], flags=F.CSUM_VALID)
         self.a.send([valid])
         self.assertEqual(got[1].flags, F.CSUM_VALID)
         self.b.offloads = 0
@@ -330,17 +330,17 @@ class TestOffloadForwarding(unittest.TestCase):
         self.assertEqual(self.b.counters["sw_csum"], 1)
 
     def test_metadata_that_lies_is_dropped(self):
-        self.b.offloads = vsw.Offload.ALL   # it would take any of these as they are
+        self.b.offloads = libvsw.Offload.ALL   # it would take any of these as they are
         sup = super_frame(MAC_B, MAC_A, 4000, 1000)
         lies = [
             sup.replace(gso_size=0),
             sup.replace(csum_start=len(sup) + 10),         # past the end
             sup.replace(csum_offset=6),                    # not TCP's checksum field
-            sup.replace(gso_type=vsw.GsoType.TCPV6),       # not the frame's IP version
+            sup.replace(gso_type=libvsw.GsoType.TCPV6),       # not the frame's IP version
             sup.replace(hdr_len=sup.hdr_len - 4),          # not the real headers
             sup.replace(data=sup[:12] + b"\x88\xb5" + sup[14:]),   # GSO on a frame not IP
             sup.replace(gso_type=7),                       # an unknown GSO type
-            vsw.Frame(sup, flags=0x40),                    # an unknown flag
+            libvsw.Frame(sup, flags=0x40),                    # an unknown flag
         ]
         self.a.send(lies)
         self.assertEqual(self.got["b"], [])
@@ -352,7 +352,7 @@ class TestOffloadForwarding(unittest.TestCase):
     def test_a_super_frame_is_as_long_as_its_segments(self):
         # 64000 bytes pass an MTU of 1500 when each segment does; a gso_size
         # that makes segments longer than the MTU is oversize
-        self.b.offloads = vsw.Offload.ALL
+        self.b.offloads = libvsw.Offload.ALL
         ok = super_frame(MAC_B, MAC_A, 64000, 1460)
         big = super_frame(MAC_B, MAC_A, 64000, 1461)
         self.a.send([ok, big])

@@ -17,17 +17,17 @@ import subprocess
 import tempfile
 import unittest
 
-import vsw
+import libvsw
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def mirrored_structs():
-    """{C struct name: ctypes class} for every Structure a vsw module defines;
+    """{C struct name: ctypes class} for every Structure a libvsw module defines;
     its docstring names the C struct ("struct vsw_frame...")."""
     out = {}
-    for m in pkgutil.iter_modules(vsw.__path__):
-        mod = importlib.import_module("vsw." + m.name)
+    for m in pkgutil.iter_modules(libvsw.__path__):
+        mod = importlib.import_module("libvsw." + m.name)
         for obj in vars(mod).values():
             if (isinstance(obj, type) and issubclass(obj, ctypes.Structure)
                     and obj.__module__ == mod.__name__):

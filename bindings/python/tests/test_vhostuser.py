@@ -13,7 +13,7 @@ import stat
 import tempfile
 import unittest
 
-import vsw
+import libvsw
 
 MAC = "52:54:00:00:00:01"
 
@@ -21,7 +21,7 @@ MAC = "52:54:00:00:00:01"
 class VhostUserTest(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="vswvu")
-        self.sw = vsw.Switch("vSwitch0")
+        self.sw = libvsw.Switch("vSwitch0")
         self.vm = self.sw.add_portgroup("VM").add_vnic("vm1", mac=MAC)
 
     def tearDown(self):
@@ -67,7 +67,7 @@ class VhostUserTest(unittest.TestCase):
         c = self.vm.counters
         for name in ("bad_desc", "bad_vnet_hdr", "bad_ring"):
             self.assertEqual(c[name], 0)
-            self.assertEqual(vsw.Counter[name.upper()].name.lower(), name)
+            self.assertEqual(libvsw.Counter[name.upper()].name.lower(), name)
 
 
 if __name__ == "__main__":

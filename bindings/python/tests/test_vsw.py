@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Description: the vsw Python package over the built libvsw: every class,
+"""Description: the libvsw Python package over the built libvsw: every class,
 error mapping, a forwarding round trip with VLAN tags checked byte for byte,
 LLDP neighbors and advertising over a memory wire, callbacks under
 garbage-collection pressure, the event loop from selectors and asyncio,
@@ -14,7 +14,7 @@ import subprocess
 import sys
 import unittest
 
-import vsw
+import libvsw
 
 MAC_A = "00:50:56:00:00:0a"
 MAC_B = "00:50:56:00:00:0b"
@@ -39,7 +39,7 @@ def wire_name(test):
 
 class TestSwitch(unittest.TestCase):
     def test_create_and_properties(self):
-        with vsw.Switch("vSwitch0", mtu=9000) as sw:
+        with libvsw.Switch("vSwitch0", mtu=9000) as sw:
             self.assertEqual(sw.name, "vSwitch0")
             self.assertEqual(sw.mtu, 9000)
             sw.mtu = 1500
@@ -50,8 +50,8 @@ class TestSwitch(unittest.TestCase):
             sw.name
 
     def test_errors_map_to_oserror(self):
-        with vsw.Switch("s") as sw:
-            with self.assertRaises(vsw.VswError) as cm:
+        with libvsw.Switch("s") as sw:
+            with self.assertRaises(libvsw.VswError) as cm:
                 sw.mtu = 100
             self.assertEqual(cm.exception.errno, errno.EINVAL)
             self.assertIsInstance(cm.exception, OSError)
@@ -59,24 +59,24 @@ class TestSwitch(unittest.TestCase):
             sw.add_portgroup("pg")
             with self.assertRaises(FileExistsError) as cm:
                 sw.add_portgroup("pg", 5)
-            self.assertIsInstance(cm.exception, vsw.VswError)
+            self.assertIsInstance(cm.exception, libvsw.VswError)
             self.assertEqual(cm.exception.errno, errno.EEXIST)
             self.assertIn("'pg'", str(cm.exception))
             with self.assertRaises(FileNotFoundError):
                 sw.portgroup("nope")
-            with self.assertRaises(vsw.VswNotFoundError):
+            with self.assertRaises(libvsw.VswNotFoundError):
                 sw.port("nope")
-            with self.assertRaises(vsw.VswError) as cm:
+            with self.assertRaises(libvsw.VswError) as cm:
                 sw.add_portgroup("bad", vlan=4096)
             self.assertEqual(cm.exception.errno, errno.EINVAL)
-        with self.assertRaises(vsw.VswError) as cm:
-            vsw.Switch("")
+        with self.assertRaises(libvsw.VswError) as cm:
+            libvsw.Switch("")
         self.assertEqual(cm.exception.errno, errno.EINVAL)
 
     def test_policies_inherit_live(self):
-        with vsw.Switch("s") as sw:
+        with libvsw.Switch("s") as sw:
             pg = sw.add_portgroup("pg")
-            P = vsw.Policy
+            P = libvsw.Policy
             self.assertEqual(sw.policy[P.FORGED_TRANSMITS], 1)
             sw.policy[P.FORGED_TRANSMITS] = 0
             self.assertEqual(pg.policy[P.FORGED_TRANSMITS], 0)
@@ -87,16 +87,16 @@ class TestSwitch(unittest.TestCase):
             self.assertEqual(pg.policy[P.FORGED_TRANSMITS], 1)
             del pg.policy[P.FORGED_TRANSMITS]
             self.assertEqual(pg.policy[P.FORGED_TRANSMITS], 0)
-            pg.policy[P.LOAD_BALANCING] = vsw.LoadBalancing.IP_HASH
-            self.assertEqual(pg.policy[P.LOAD_BALANCING], vsw.LoadBalancing.IP_HASH)
-            self.assertEqual(len(dict(pg.policy.items())), len(vsw.Policy))
-            with self.assertRaises(vsw.VswError):
+            pg.policy[P.LOAD_BALANCING] = libvsw.LoadBalancing.IP_HASH
+            self.assertEqual(pg.policy[P.LOAD_BALANCING], libvsw.LoadBalancing.IP_HASH)
+            self.assertEqual(len(dict(pg.policy.items())), len(libvsw.Policy))
+            with self.assertRaises(libvsw.VswError):
                 pg.policy[P.PROMISCUOUS] = 7
             with self.assertRaises(TypeError):
                 del sw.policy[P.PROMISCUOUS]
 
     def test_teaming(self):
-        with vsw.Switch("s") as sw:
+        with libvsw.Switch("s") as sw:
             for i in range(3):
                 sw.add_uplink("vmnic%d" % i)
             pg = sw.add_portgroup("pg")
@@ -118,31 +118,31 @@ class TestSwitch(unittest.TestCase):
 
 class TestPorts(unittest.TestCase):
     def test_vnic_vmk_and_identity(self):
-        with vsw.Switch("s") as sw:
+        with libvsw.Switch("s") as sw:
             pg = sw.add_portgroup("Management", vlan=10)
             self.assertEqual(pg.vlan, 10)
             pg.vlan = 20
             self.assertEqual(pg.vlan, 20)
             v = pg.add_vnic("vm1", mac=MAC_A)
-            k = pg.add_vmk("vmk0", mac=MAC_B, services=vsw.Service.MANAGEMENT | vsw.Service.VMOTION)
+            k = pg.add_vmk("vmk0", mac=MAC_B, services=libvsw.Service.MANAGEMENT | libvsw.Service.VMOTION)
             self.assertIs(sw.port("vm1"), v)
             self.assertIs(v.portgroup, pg)
-            self.assertEqual(v.kind, vsw.PortKind.VNIC)
-            self.assertEqual(k.kind, vsw.PortKind.VMK)
-            self.assertEqual(k.services, vsw.Service.MANAGEMENT | vsw.Service.VMOTION)
-            k.services = vsw.Service.VSAN
-            self.assertEqual(k.services, vsw.Service.VSAN)
+            self.assertEqual(v.kind, libvsw.PortKind.VNIC)
+            self.assertEqual(k.kind, libvsw.PortKind.VMK)
+            self.assertEqual(k.services, libvsw.Service.MANAGEMENT | libvsw.Service.VMOTION)
+            k.services = libvsw.Service.VSAN
+            self.assertEqual(k.services, libvsw.Service.VSAN)
             self.assertEqual(v.mac, MAC_A)
             v.mac = "00:50:56:00:00:99"
             self.assertEqual((v.mac, v.initial_mac), ("00:50:56:00:00:99", MAC_A))
-            with self.assertRaises(vsw.VswError) as cm:
+            with self.assertRaises(libvsw.VswError) as cm:
                 pg.add_vnic("vm2", mac=MAC_B)
             self.assertEqual(cm.exception.errno, errno.EADDRINUSE)
             with self.assertRaises(ValueError):
                 pg.add_vnic("vm3", mac="not a mac")
             self.assertEqual(pg.port_count, 2)
             self.assertEqual([p.name for p in pg.ports], ["vm1", "vmk0"])
-            with self.assertRaises(vsw.VswError) as cm:
+            with self.assertRaises(libvsw.VswError) as cm:
                 pg.remove()
             self.assertEqual(cm.exception.errno, errno.EBUSY)
             v.link = False
@@ -155,25 +155,25 @@ class TestPorts(unittest.TestCase):
             self.assertEqual(sw.portgroups, [])
 
     def test_counters(self):
-        with vsw.Switch("s") as sw:
+        with libvsw.Switch("s") as sw:
             pg = sw.add_portgroup("pg")
             a = pg.add_vnic("a", mac=MAC_A)
             a.send([b"short"])
             self.assertEqual(a.counters["runt"], 1)
-            self.assertEqual(a.counter(vsw.Counter.RX_PACKETS), 1)
-            self.assertEqual(set(a.counters), {c.name.lower() for c in vsw.Counter})
+            self.assertEqual(a.counter(libvsw.Counter.RX_PACKETS), 1)
+            self.assertEqual(set(a.counters), {c.name.lower() for c in libvsw.Counter})
             a.clear_counters()
             self.assertEqual(sum(a.counters.values()), 0)
 
 
 class TestForwarding(unittest.TestCase):
     def setUp(self):
-        self.sw = vsw.Switch("vSwitch0")
+        self.sw = libvsw.Switch("vSwitch0")
         self.wire = wire_name(self)
         self.up = self.sw.add_uplink("vmnic0", backend="memory:" + self.wire)
-        self.phys = vsw.Backend("memory:" + self.wire)
+        self.phys = libvsw.Backend("memory:" + self.wire)
         self.pg10 = self.sw.add_portgroup("VLAN10", vlan=10)
-        self.trunk = self.sw.add_portgroup("Trunk", vlan=vsw.VLAN_TRUNK)
+        self.trunk = self.sw.add_portgroup("Trunk", vlan=libvsw.VLAN_TRUNK)
         self.a = self.pg10.add_vnic("a", mac=MAC_A)
         self.t = self.trunk.add_vnic("t", mac=MAC_B)
         self.got_a, self.got_t = [], []
@@ -233,7 +233,7 @@ class TestForwarding(unittest.TestCase):
 
 class TestCallbacksAndLoop(unittest.TestCase):
     def test_callbacks_under_gc_pressure(self):
-        with vsw.Switch("s") as sw:
+        with libvsw.Switch("s") as sw:
             pg = sw.add_portgroup("pg")
             a = pg.add_vnic("a", mac=MAC_A)
             b = pg.add_vnic("b", mac=MAC_B)
@@ -261,7 +261,7 @@ class TestCallbacksAndLoop(unittest.TestCase):
 
     def test_selectors(self):
         wire = wire_name(self)
-        with vsw.Switch("s") as sw, vsw.Backend("memory:" + wire) as phys:
+        with libvsw.Switch("s") as sw, libvsw.Backend("memory:" + wire) as phys:
             up = sw.add_uplink("vmnic0", backend="memory:" + wire)
             a = sw.add_portgroup("pg").add_vnic("a", mac=MAC_A)
             got = []
@@ -282,7 +282,7 @@ class TestCallbacksAndLoop(unittest.TestCase):
         wire = wire_name(self)
 
         async def main():
-            with vsw.Switch("s") as sw, vsw.Backend("memory:" + wire) as phys:
+            with libvsw.Switch("s") as sw, libvsw.Backend("memory:" + wire) as phys:
                 sw.add_uplink("vmnic0", backend="memory:" + wire)
                 a = sw.add_portgroup("pg").add_vnic("a", mac=MAC_A)
                 done = asyncio.get_running_loop().create_future()
@@ -296,7 +296,7 @@ class TestCallbacksAndLoop(unittest.TestCase):
 
     def test_run_and_stop(self):
         wire = wire_name(self)
-        with vsw.Switch("s") as sw, vsw.Backend("memory:" + wire) as phys:
+        with libvsw.Switch("s") as sw, libvsw.Backend("memory:" + wire) as phys:
             sw.add_uplink("vmnic0", backend="memory:" + wire)
             a = sw.add_portgroup("pg").add_vnic("a", mac=MAC_A)
             a.on_receive = lambda port, frames: port.switch.stop()
@@ -305,12 +305,12 @@ class TestCallbacksAndLoop(unittest.TestCase):
             self.assertEqual(a.counters["tx_packets"], 1)
 
     def test_clock(self):
-        with vsw.Switch("s") as sw:
+        with libvsw.Switch("s") as sw:
             now = [10**9]
             sw.set_clock(lambda: now[0])
             pg = sw.add_portgroup("pg")
             a, b = pg.add_vnic("a", mac=MAC_A), pg.add_vnic("b", mac=MAC_B)
-            P = vsw.Policy
+            P = libvsw.Policy
             pg.policy[P.SHAPING_AVERAGE_BPS] = 8000
             pg.policy[P.SHAPING_BURST_BYTES] = 1000
             pg.policy[P.SHAPING_ENABLED] = 1
@@ -323,11 +323,11 @@ class TestCallbacksAndLoop(unittest.TestCase):
             sw.set_clock(None)
 
     def test_beacon_probing(self):
-        with vsw.Switch("s") as sw:
+        with libvsw.Switch("s") as sw:
             now = [10**9]
             sw.set_clock(lambda: now[0])
             self.assertEqual(sw.beacon_interval, 1000)
-            with self.assertRaises(vsw.VswError) as cm:
+            with self.assertRaises(libvsw.VswError) as cm:
                 sw.beacon_interval = 50
             self.assertEqual(cm.exception.errno, errno.EINVAL)
             sw.beacon_interval = 500
@@ -336,7 +336,7 @@ class TestCallbacksAndLoop(unittest.TestCase):
             for u in ups:
                 u.on_receive = lambda port, frames: heard[port.name].extend(frames)
             pg = sw.add_portgroup("pg", vlan=10)
-            pg.policy[vsw.Policy.FAILURE_DETECTION] = vsw.FailureDetection.BEACON
+            pg.policy[libvsw.Policy.FAILURE_DETECTION] = libvsw.FailureDetection.BEACON
             # the physical switch: vmnic2 is cut off from the other two
             for _ in range(5):
                 for h in heard.values():
@@ -349,18 +349,18 @@ class TestCallbacksAndLoop(unittest.TestCase):
                             if dst is not src:
                                 dst.send([f])
                 now[0] += 500 * 10**6
-            self.assertEqual(ups[0].beacon_state, vsw.BeaconState.OK)
-            self.assertEqual(ups[2].beacon_state, vsw.BeaconState.FAILED)
-            self.assertEqual(ups[2].beacon_vlan_state(10), vsw.BeaconState.FAILED)
-            self.assertEqual(ups[2].beacon_vlan_state(20), vsw.BeaconState.OFF)
+            self.assertEqual(ups[0].beacon_state, libvsw.BeaconState.OK)
+            self.assertEqual(ups[2].beacon_state, libvsw.BeaconState.FAILED)
+            self.assertEqual(ups[2].beacon_vlan_state(10), libvsw.BeaconState.FAILED)
+            self.assertEqual(ups[2].beacon_vlan_state(20), libvsw.BeaconState.OFF)
             self.assertEqual(ups[0].counters["beacon_sent"], 5)
             self.assertEqual(ups[0].counters["beacon_rx"], 5)
             self.assertEqual(ups[2].counters["beacon_missed"], 4)  # rounds 1 to 4
 
     def test_fdb(self):
-        with vsw.Switch("s") as sw:
+        with libvsw.Switch("s") as sw:
             pg = sw.add_portgroup("pg")
-            pg.policy[vsw.Policy.MAC_LEARNING] = 1
+            pg.policy[libvsw.Policy.MAC_LEARNING] = 1
             a = pg.add_vnic("a", mac=MAC_A)
             a.send([eth(EXT, "00:0c:29:00:00:01")])
             entries = sw.fdb()
@@ -372,28 +372,28 @@ class TestCallbacksAndLoop(unittest.TestCase):
 
 class TestVmkInterface(unittest.TestCase):
     def test_without_interface(self):
-        with vsw.Switch("s") as sw:
+        with libvsw.Switch("s") as sw:
             k = sw.add_portgroup("pg").add_vmk("vmk0", mac=MAC_B)
             self.assertIsNone(k.netstack)
-            with self.assertRaises(vsw.VswNotFoundError):
+            with self.assertRaises(libvsw.VswNotFoundError):
                 k.ips
-            with self.assertRaises(vsw.VswError) as cm:
+            with self.assertRaises(libvsw.VswError) as cm:
                 k.add_ip("192.0.2.1")
             self.assertEqual(cm.exception.errno, errno.EINVAL)
-            k.services = vsw.Service.FT_LOGGING
+            k.services = libvsw.Service.FT_LOGGING
             other = sw.add_portgroup("pg2").add_vmk("vmk1", mac=MAC_A)
-            with self.assertRaises(vsw.VswExistsError):
-                other.services = vsw.Service.FT_LOGGING | vsw.Service.VMOTION
+            with self.assertRaises(libvsw.VswExistsError):
+                other.services = libvsw.Service.FT_LOGGING | libvsw.Service.VMOTION
 
     @unittest.skipUnless(os.geteuid() == 0, "needs root")
     def test_interface_in_its_own_stack(self):
         stack = "py%d" % os.getpid()
-        vsw.netstack_add(stack)
+        libvsw.netstack_add(stack)
         try:
             self.assertTrue(os.path.exists("/run/netns/" + stack))
-            with self.assertRaises(vsw.VswExistsError):
-                vsw.netstack_add(stack)
-            with vsw.Switch("s", mtu=9000) as sw:
+            with self.assertRaises(libvsw.VswExistsError):
+                libvsw.netstack_add(stack)
+            with libvsw.Switch("s", mtu=9000) as sw:
                 k = sw.add_portgroup("pg").add_vmk("vmk%d" % (os.getpid() % 100000), mac=MAC_B)
                 k.create_interface(netstack=stack, mtu=9000)
                 self.assertEqual((k.netstack, k.mtu), (stack, 9000))
@@ -405,7 +405,7 @@ class TestVmkInterface(unittest.TestCase):
                 k.add_route("198.51.100.0/24")
                 self.assertEqual(sorted(k.routes, key=str),
                                  sorted([("default", "192.0.2.254"), ("198.51.100.0/24", None)], key=str))
-                with self.assertRaises(vsw.VswExistsError):
+                with self.assertRaises(libvsw.VswExistsError):
                     k.add_route("default", "192.0.2.253")
                 k.remove_route("default")
                 self.assertEqual(k.routes, [("198.51.100.0/24", None)])
@@ -420,7 +420,7 @@ class TestVmkInterface(unittest.TestCase):
                                      capture_output=True, text=True)
                 self.assertNotIn("vmk", out.stdout)
         finally:
-            vsw.netstack_remove(stack)
+            libvsw.netstack_remove(stack)
         self.assertFalse(os.path.exists("/run/netns/" + stack))
 
 
@@ -443,14 +443,14 @@ class TestLldp(unittest.TestCase):
 
     def test_neighbors_and_advertising(self):
         wire = wire_name(self)
-        with vsw.Switch("vSwitch0") as sw, vsw.Backend("memory:" + wire) as phys:
+        with libvsw.Switch("vSwitch0") as sw, libvsw.Backend("memory:" + wire) as phys:
             now = [10**12]
             sw.set_clock(lambda: now[0])
             up = sw.add_uplink("vmnic0", backend="memory:" + wire)
             vm = sw.add_portgroup("pg").add_vnic("vm", mac=MAC_A)
             got = []
             vm.on_receive = lambda port, frames: got.extend(frames)
-            self.assertEqual(sw.lldp_mode, vsw.LldpMode.LISTEN)
+            self.assertEqual(sw.lldp_mode, libvsw.LldpMode.LISTEN)
             self.assertEqual(sw.lldp_interval, 30)
             self.assertEqual(phys.send([self.lldpdu()]), 1)
             for _ in range(20):
@@ -477,25 +477,25 @@ class TestLldp(unittest.TestCase):
 
             phys.recv()  # the RARP that announced vm
             sw.lldp_interval = 5
-            sw.lldp_mode = vsw.LldpMode.BOTH
+            sw.lldp_mode = libvsw.LldpMode.BOTH
             said = phys.recv()
             self.assertEqual(len(said), 1)
             self.assertEqual(said[0][:6], self.NEAREST)
             self.assertIn(b"\x02\x09\x07vSwitch0\x04\x07\x05vmnic0\x06\x02\x00\x14", said[0])
             self.assertEqual(up.counters["lldp_tx"], 1)
-            with self.assertRaises(vsw.VswError) as e:
+            with self.assertRaises(libvsw.VswError) as e:
                 sw.lldp_interval = 0
             self.assertEqual(e.exception.errno, errno.EINVAL)
-            with self.assertRaises(vsw.VswError):
+            with self.assertRaises(libvsw.VswError):
                 sw.lldp_mode = 7
-            self.assertEqual(sw.lldp_mode, vsw.LldpMode.BOTH)
+            self.assertEqual(sw.lldp_mode, libvsw.LldpMode.BOTH)
             sw.set_clock(None)
 
 
 class TestBackend(unittest.TestCase):
     def test_memory_wire(self):
         w = wire_name(self)
-        with vsw.Backend("memory:" + w) as x, vsw.Backend("memory:" + w, "ring=8") as y:
+        with libvsw.Backend("memory:" + w) as x, libvsw.Backend("memory:" + w, "ring=8") as y:
             self.assertEqual(x.type, "memory")
             self.assertTrue(x.link)
             self.assertEqual(x.send([b"\x01" * 60, b"\x02" * 61]), 2)
@@ -503,20 +503,20 @@ class TestBackend(unittest.TestCase):
             x.link = False
             self.assertFalse(y.link)
             self.assertGreaterEqual(x.fileno(), 0)
-            with self.assertRaises(vsw.VswError) as cm:
+            with self.assertRaises(libvsw.VswError) as cm:
                 x.mac
             self.assertEqual(cm.exception.errno, errno.EOPNOTSUPP)
         with self.assertRaises(FileNotFoundError):
-            vsw.Backend("nosuch:x")
-        with self.assertRaises(vsw.VswError):
-            vsw.Backend("memory:" + w, "ring=3")
+            libvsw.Backend("nosuch:x")
+        with self.assertRaises(libvsw.VswError):
+            libvsw.Backend("memory:" + w, "ring=3")
 
 
 class TestDocs(unittest.TestCase):
     def test_every_public_name_has_a_docstring(self):
         missing = []
-        for name in vsw.__all__:
-            obj = getattr(vsw, name)
+        for name in libvsw.__all__:
+            obj = getattr(libvsw, name)
             if isinstance(obj, (int, str)):
                 continue
             if not (obj.__doc__ or "").strip():
@@ -541,8 +541,8 @@ class TestProcess(unittest.TestCase):
 
     def test_exit_with_a_switch_alive(self):
         r = self.run_py(
-            "import vsw\n"
-            "sw = vsw.Switch('s')\n"
+            "import libvsw\n"
+            "sw = libvsw.Switch('s')\n"
             "pg = sw.add_portgroup('pg')\n"
             "a = pg.add_vnic('a', mac='00:50:56:00:00:01')\n"
             "b = pg.add_vnic('b', mac='00:50:56:00:00:02')\n"
@@ -552,12 +552,12 @@ class TestProcess(unittest.TestCase):
         self.assertEqual((r.returncode, r.stdout.strip()), (0, "ok"), r.stderr)
 
     def test_missing_library(self):
-        r = self.run_py("import vsw", {"LIBVSW_PATH": "/nonexistent/libvsw.so"})
+        r = self.run_py("import libvsw", {"LIBVSW_PATH": "/nonexistent/libvsw.so"})
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("cannot load libvsw", r.stderr)
 
     def test_unknown_major_refused(self):
-        import vsw._lib as m
+        import libvsw._lib as m
         with open(m.__file__) as fh:
             src = fh.read()
         self.assertIn("KNOWN_MAJORS = (2,)", src)

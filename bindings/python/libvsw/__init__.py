@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: MIT
-"""vsw: Python bindings for libvsw, the embeddable VMware-style virtual switch.
+"""libvsw: Python bindings for libvsw, the embeddable VMware-style virtual switch.
 
 Pure Python over ctypes: no compiler needed. The library is loaded from
 ``LIBVSW_PATH`` if set, else as the installed ``libvsw.so.2``.
 
-    import vsw
+    import libvsw
 
-    with vsw.Switch("vSwitch0") as sw:
+    with libvsw.Switch("vSwitch0") as sw:
         pg = sw.add_portgroup("Prod", vlan=10)
         a = pg.add_vnic("a", mac="00:50:56:00:00:01")
         b = pg.add_vnic("b", mac="00:50:56:00:00:02")
@@ -19,8 +19,13 @@ metadata (a partial checksum, a TSO/USO super-frame); they come out as
 are only of the kinds in ``port.offloads`` (:class:`Offload`): the switch
 checksums or segments the others in software.
 
+Policies and counters go by name too (``pg.policy["promiscuous"]``,
+``port.counter("rx_packets")``); ``send()`` takes one frame or a list;
+VLAN IDs and MTUs out of range raise :class:`VswRangeError` (a
+:class:`ValueError`) with the valid range; ``run()`` returns on Ctrl-C.
+
 Every libvsw error is raised as :class:`VswError` (an :class:`OSError` with
-``errno`` set). See help(vsw.Switch) and the man pages vsw(7), vsw-forwarding(7).
+``errno`` set). See help(libvsw.Switch) and the man pages vsw(7), vsw-forwarding(7).
 """
 
 from ._lib import lib as _clib
@@ -28,7 +33,7 @@ from .backend import Backend
 from .enums import (BATCH_MAX, VLAN_NONE, VLAN_TRUNK, BeaconState, Counter, CounterKind,
                     FailureDetection, FrameFlag, GsoType, LldpMode, LoadBalancing, LogLevel,
                     Offload, Policy, PortKind, Service, UplinkRole)
-from .errors import VswError, VswExistsError, VswNotFoundError, VswPermissionError
+from .errors import VswError, VswExistsError, VswNotFoundError, VswPermissionError, VswRangeError
 from .frame import Frame
 from .host import netstack_add, netstack_remove
 from .port import Port, Uplink, Vmk, VNic
@@ -40,7 +45,7 @@ __all__ = [
     "BATCH_MAX", "VLAN_NONE", "VLAN_TRUNK", "BeaconState", "Counter", "CounterKind",
     "FailureDetection", "FrameFlag", "GsoType", "LldpMode", "LoadBalancing", "LogLevel",
     "Offload", "Policy", "PortKind", "Service", "UplinkRole",
-    "VswError", "VswExistsError", "VswNotFoundError", "VswPermissionError",
+    "VswError", "VswExistsError", "VswNotFoundError", "VswPermissionError", "VswRangeError",
     "version", "library_version", "netstack_add", "netstack_remove",
 ]
 
@@ -48,7 +53,7 @@ __all__ = [
 __version__ = "2.0.0"
 
 
-def library_version():
+def library_version() -> str:
     """The version string of the libvsw that was loaded, e.g. "2.0.0"."""
     return _clib.vsw_version().decode()
 

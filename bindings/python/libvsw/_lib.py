@@ -30,7 +30,7 @@ c_size_t = ctypes.c_size_t
 class CFrame(ctypes.Structure):
     """struct vsw_frame: one frame descriptor and its offload metadata (32
     bytes, fixed for the life of the 2.x ABI; arrays of it cross the API).
-    Python code sees vsw.Frame instead (frame.py)."""
+    Python code sees libvsw.Frame instead (frame.py)."""
 
     _fields_ = [
         ("data", ctypes.c_void_p),
@@ -244,19 +244,19 @@ def _load():
         major = ctypes.CFUNCTYPE(c_uint)(("vsw_version_major", lib))()
         if major not in KNOWN_MAJORS:
             raise ImportError(
-                "vsw: %s is libvsw %d, but this package speaks the ABI of libvsw %s; "
+                "libvsw: %s is libvsw %d, but this package speaks the ABI of libvsw %s; "
                 "install bindings that match the library" %
                 (name, major, ", ".join(str(m) for m in KNOWN_MAJORS)))
         minor = ctypes.CFUNCTYPE(c_uint)(("vsw_version_minor", lib))()
         if minor < MIN_MINOR:
-            raise ImportError("vsw: %s is libvsw %d.%d, but this package needs %d.%d or later"
+            raise ImportError("libvsw: %s is libvsw %d.%d, but this package needs %d.%d or later"
                               % (name, major, minor, major, MIN_MINOR))
         for fn, (res, args) in _PROTOTYPES.items():
             f = getattr(lib, fn)
             f.restype = res
             f.argtypes = args
         return lib
-    raise ImportError("vsw: cannot load libvsw (%s); set LIBVSW_PATH to a libvsw.so, "
+    raise ImportError("libvsw: cannot load libvsw (%s); set LIBVSW_PATH to a libvsw.so, "
                       "or install libvsw" % "; ".join(errors))
 
 

@@ -3,7 +3,10 @@
 take besides plain bytes, and what receive callbacks and Backend.recv()
 give (libvsw 2.0's struct vsw_frame, as Python sees it)."""
 
+from __future__ import annotations
+
 import operator
+from typing import Any, Iterable, Optional, Tuple, Union
 
 from .enums import FrameFlag, GsoType
 
@@ -18,6 +21,9 @@ def _field(name, v):
     if not 0 <= v < 1 << bits:
         raise OverflowError("%s %d is out of range (0 to %d)" % (name, v, (1 << bits) - 1))
     return v
+
+#: A frame's bytes: bytes, bytearray, memoryview (a Frame is bytes).
+BytesLike = Union[bytes, bytearray, memoryview]
 
 
 class Frame(bytes):
@@ -43,8 +49,9 @@ class Frame(bytes):
     plain bytes.
     """
 
-    def __new__(cls, data=b"", *, flags=0, csum_start=0, csum_offset=0, hdr_len=0,
-                gso_size=0, gso_type=GsoType.NONE, vlan_tci=None):
+    def __new__(cls, data: BytesLike = b"", *, flags: int = 0, csum_start: int = 0,
+                csum_offset: int = 0, hdr_len: int = 0, gso_size: int = 0,
+                gso_type: int = GsoType.NONE, vlan_tci: Optional[int] = None) -> Frame:
         if isinstance(data, (str, int)):
             raise TypeError("a frame is a bytes-like object, not %s" % type(data).__name__)
         self = super().__new__(cls, data)
@@ -82,7 +89,7 @@ class Frame(bytes):
                 "gso_size": self.gso_size, "gso_type": self.gso_type,
                 "vlan_tci": self.vlan_tci}
 
-    def replace(self, data=None, **fields):
+    def replace(self, data: Optional[BytesLike] = None, **fields: Any) -> Frame:
         """A copy with other bytes (data) or other metadata fields."""
         meta = self._meta()
         unknown = set(fields) - set(meta)
@@ -92,7 +99,7 @@ class Frame(bytes):
         return Frame(bytes(self) if data is None else data, **meta)
 
     @property
-    def offloaded(self):
+    def offloaded(self) -> bool:
         """True when the frame carries offload metadata (a checksum to
         complete or verified, or a GSO type)."""
         return bool(self.flags & ~FrameFlag.VLAN_TCI or self.gso_type)
@@ -100,7 +107,7 @@ class Frame(bytes):
     def __reduce__(self):
         return (_rebuild, (bytes(self), self._meta()))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         shown = ["%d bytes" % len(self)]
         for k, v in self._meta().items():
             if k == "vlan_tci" and v is not None:
@@ -112,3 +119,10 @@ class Frame(bytes):
 
 def _rebuild(data, meta):
     return Frame(data, **meta)
+
+
+#: One frame as send() takes it: its bytes (a Frame with its offload
+#: metadata), or (bytes, vlan_tci) for a frame whose outer tag was stripped.
+FrameLike = Union[BytesLike, Frame, Tuple[BytesLike, int]]
+#: What send() takes: one frame's bytes, or any iterable of FrameLike.
+Frames = Union[BytesLike, Iterable[FrameLike]]

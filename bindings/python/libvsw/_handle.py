@@ -8,8 +8,11 @@ used, as do a removed port or port group. A switch keeps one handle per C
 object (``sw.portgroup("pg") is pg``), made by its _wrap().
 """
 
+from __future__ import annotations
+
 import atexit
 import weakref
+from typing import Any, List, Tuple
 
 from ._guard import Call
 
@@ -56,11 +59,30 @@ class Handle:
         return self._sw
 
     @property
-    def name(self):
+    def name(self) -> str:
         """The object's name (it never changes)."""
         with self._use():
             return self._name
 
-    def __repr__(self):
-        state = " removed" if self._ptr is None else ""
-        return "<%s %r%s>" % (type(self).__name__, self._name, state)
+    def _fields(self) -> List[Tuple[str, Any]]:
+        """What repr() shows after the name, the switch's lock held."""
+        return [("switch", self._sw._name)]
+
+    def __repr__(self) -> str:
+        """Kind('name', switch='...', ...) with the object's state; the short
+        form once it or its switch is gone, or while another thread runs
+        the switch."""
+        sw, kind = self._sw, type(self).__name__
+        if sw._ptr is None or sw._closing:
+            return "<%s %r removed: its switch is closed>" % (kind, self._name)
+        if self._ptr is None:
+            return "<%s %r removed>" % (kind, self._name)
+        if not sw._lock.acquire(blocking=False):
+            return "<%s %r busy>" % (kind, self._name)
+        try:
+            shown = ", ".join("%s=%r" % kv for kv in self._fields())
+        finally:
+            sw._lock.release()
+        return "%s(%r, %s)" % (kind, self._name, shown)
+
+    __str__ = __repr__

@@ -31,6 +31,10 @@ _CLASSES = {
 }
 
 VswExistsError = _CLASSES[_errno.EEXIST]
+#: A value outside the range libvsw takes (a VLAN ID, an MTU...), refused
+#: before the C call with the valid range in the message: a ValueError, and
+#: the VswError with errno EINVAL that the C call would have raised.
+VswRangeError = _mixin(ValueError, "VswRangeError")
 VswNotFoundError = _CLASSES[_errno.ENOENT]
 VswPermissionError = _CLASSES[_errno.EPERM]
 
@@ -38,6 +42,13 @@ VswPermissionError = _CLASSES[_errno.EPERM]
 def error_class(err):
     """The exception class raised for the positive errno ``err``."""
     return _CLASSES.get(err, VswError)
+
+
+def out_of_range(call, args, what, value, valid):
+    """The VswRangeError of 'what' = value outside 'valid' (text) for call(*args)."""
+    shown = ", ".join(repr(a) for a in args)
+    return VswRangeError(_errno.EINVAL, "%s(%s): %s %r is out of range (valid: %s)"
+                         % (call, shown, what, value, valid))
 
 
 def check(ret, call, *args):

@@ -24,30 +24,49 @@ the C call returns. ``close()`` from a callback closes the switch when
 that call returns; until then the switch refuses new calls.
 """
 
+from __future__ import annotations
+
 import ctypes
 import errno
 import threading
 import time
+from typing import Any, Callable, Dict, List, Optional, Union
 
 from . import _values as V
 from ._guard import Call, capture, retire
 from ._handle import open_switches
 from ._lib import CLOCK_FN, FDB_FN, LOG_FN, SwitchOpts, lib, vsnprintf
 from ._walk import walk
-from .enums import LldpMode, LogLevel, PortKind
+from .enums import (BEACON_INTERVAL_MAX, BEACON_INTERVAL_MIN, LLDP_INTERVAL_MAX, MTU_MAX, MTU_MIN,
+                    LldpMode, LogLevel, PortKind)
 from .errors import check
-from .policy import PolicyView, set_teaming, teaming
-from .port import Uplink, Vmk, VNic
+from .policy import PolicyView, UplinkNames, set_teaming, teaming
+from .port import Port, Uplink, Vmk, VNic
 from .portgroup import PortGroup
 
 c_void_p = ctypes.c_void_p
 
 _LOG_LINE_MAX = 1024
 _PORT_CLASSES = {PortKind.UPLINK: Uplink, PortKind.VNIC: VNic, PortKind.VMK: Vmk}
+#: run() waits at most this long in C at a time, so that Python sees a
+#: signal (Ctrl-C) even when the kernel delivered it to another thread.
+_RUN_SLICE_MS = 200
+_MTU_RANGE = "%d-%d" % (MTU_MIN, MTU_MAX)
+
+
+def _mtu(value: int, call: str, *args: Any) -> int:
+    return V.ranged(value, MTU_MIN, MTU_MAX, "MTU", _MTU_RANGE, call, *args)
 
 
 class Switch:
-    """A standard vSwitch (struct vsw_switch). Use as a context manager.
+    """A standard vSwitch (struct vsw_switch), the owner of everything else.
+
+    ``Switch(name, mtu=None, max_macs=None)`` creates one; use it as a
+    context manager (``with libvsw.Switch("vSwitch0") as sw:``), or call
+    close(). Build it with add_portgroup(), add_uplink() and, on a port
+    group, add_vnic() / add_vmk(); set its policies (``sw.policy``) and
+    teaming order (set_teaming()); drive it with run() (until stop() or
+    Ctrl-C), poll() or fileno() in a selector or asyncio loop.
 
     Thread rule: every call on the switch and its objects holds the
     switch's lock around its C call, so calls from several threads are
@@ -55,10 +74,23 @@ class Switch:
     a running run(); other calls wait for run() to return); stop() alone
     never waits."""
 
-    def __init__(self, name, mtu=None, max_macs=None):
-        opts = SwitchOpts(ctypes.sizeof(SwitchOpts), V.uint(mtu or 0, what="mtu"),
-                          V.uint(max_macs or 0, what="max_macs"))
+    def __init__(self, name: Union[str, bytes], mtu: Optional[int] = None,
+                 max_macs: Optional[int] = None) -> None:
+        """Create a switch.
+
+        name:      the switch's name, e.g. "vSwitch0" (str or bytes, no NUL).
+        mtu:       the largest frame payload in bytes, 1280 to 9000; None
+                   (or 0) for 1500. ValueError outside the range.
+        max_macs:  the capacity of the MAC table for learned addresses, at
+                   most 2**24; None (or 0) for 4096. The switch's own
+                   virtual ports do not count against it.
+
+        Raises VswError (an OSError) if libvsw refuses, e.g. an empty name.
+        """
         bname = V.enc(name, "switch name")
+        opts = SwitchOpts(ctypes.sizeof(SwitchOpts),
+                          _mtu(mtu, "vsw_switch_new", name, mtu, max_macs) if mtu else 0,
+                          V.uint(max_macs or 0, what="max_macs"))
         p = c_void_p()
         check(lib.vsw_switch_new(bname, ctypes.byref(opts), ctypes.byref(p)),
               "vsw_switch_new", name, mtu, max_macs)
@@ -69,6 +101,7 @@ class Switch:
         self._closing = False
         self._freeing = False
         self._running = False
+        self._stop_asked = False   # stop() before or during run()
         self._pending = None
         self._graveyard = []
         self._objs = {}        # C pointer -> wrapper, for identity
@@ -78,7 +111,7 @@ class Switch:
         open_switches.add(self)
 
     # -- life cycle --
-    def close(self):
+    def close(self) -> None:
         """Destroy the switch and everything it owns. From a callback of
         the switch, the switch refuses new calls at once and is freed when
         the call that ran the callback returns (run() returns too). From
@@ -94,6 +127,7 @@ class Switch:
                 return
             if self._depth:
                 self._closing = True
+                self._stop_asked = True
                 lib.vsw_switch_stop(self._ptr)   # a run() that ran the callback returns
                 return
             err = self._free()
@@ -105,6 +139,7 @@ class Switch:
     def _stop_quietly(self):
         with self._free_lock:
             if self._ptr is not None and not self._freeing:
+                self._stop_asked = True
                 lib.vsw_switch_stop(self._ptr)
 
     def _free(self):
@@ -129,10 +164,10 @@ class Switch:
         open_switches.discard(self)
         return err
 
-    def __enter__(self):
+    def __enter__(self) -> Switch:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> None:
         self.close()
 
     def __del__(self):
@@ -143,6 +178,9 @@ class Switch:
 
     def _use(self):
         return Call(self)
+
+    def _switch(self):
+        return self
 
     def _wrap(self, ptr, cls, name):
         """The one wrapper of a C object (the lock held); name() gives its
@@ -170,83 +208,103 @@ class Switch:
         if obj is not None:
             obj._invalidate()
 
-    def __repr__(self):
-        return "<Switch %r%s>" % (self._name, " closed" if self._ptr is None else "")
+    def __repr__(self) -> str:
+        """Switch('vSwitch0', mtu=1500, portgroups=[...], uplinks=[...], ports=N);
+        the short form when closed or while another thread runs it."""
+        if self._ptr is None or self._closing:
+            return "<Switch %r closed>" % self._name
+        if not self._lock.acquire(blocking=False):
+            return "<Switch %r busy>" % self._name
+        try:
+            ports = self.ports
+            return "Switch(%r, mtu=%d, portgroups=%r, uplinks=%r, ports=%d)" % (
+                self._name, self.mtu, [g.name for g in self.portgroups],
+                [p.name for p in ports if isinstance(p, Uplink)], len(ports))
+        finally:
+            self._lock.release()
+
+    __str__ = __repr__
 
     # -- properties --
     @property
-    def name(self):
+    def name(self) -> str:
         """The switch's name."""
         with self._use():
             return self._name
 
     @property
-    def mtu(self):
-        """The switch's MTU (1280 to 9000); settable."""
+    def mtu(self) -> int:
+        """The switch's MTU (1280 to 9000); settable (ValueError outside)."""
         with self._use() as p:
             return lib.vsw_switch_mtu(p)
 
     @mtu.setter
-    def mtu(self, value):
-        v = V.uint(value, what="mtu")
+    def mtu(self, value: int) -> None:
+        v = _mtu(value, "vsw_switch_set_mtu", self._name, value)
         with self._use() as p:
             check(lib.vsw_switch_set_mtu(p, v), "vsw_switch_set_mtu", self._name, value)
 
     @property
-    def beacon_interval(self):
+    def beacon_interval(self) -> int:
         """How often uplinks send beacon probes, in milliseconds (100 to 60000); settable."""
         with self._use() as p:
             return lib.vsw_switch_beacon_interval(p)
 
     @beacon_interval.setter
-    def beacon_interval(self, ms):
-        v = V.uint(ms, what="beacon interval")
+    def beacon_interval(self, ms: int) -> None:
+        v = V.ranged(ms, BEACON_INTERVAL_MIN, BEACON_INTERVAL_MAX, "beacon interval",
+                     "%d-%d ms" % (BEACON_INTERVAL_MIN, BEACON_INTERVAL_MAX),
+                     "vsw_switch_set_beacon_interval", self._name, ms)
         with self._use() as p:
             check(lib.vsw_switch_set_beacon_interval(p, v), "vsw_switch_set_beacon_interval",
                   self._name, ms)
 
     @property
-    def policy(self):
+    def policy(self) -> PolicyView:
         """The switch's policies (the defaults of its port groups)."""
         return PolicyView(self, portgroup=False)
 
     @property
-    def lldp_mode(self):
+    def lldp_mode(self) -> LldpMode:
         """What the switch does with LLDP on its uplinks, an LldpMode; settable."""
         with self._use() as p:
             return LldpMode(lib.vsw_switch_lldp_mode(p))
 
     @lldp_mode.setter
-    def lldp_mode(self, mode):
-        v = V.sint(mode, what="LLDP mode")
+    def lldp_mode(self, mode: Union[LldpMode, str, int]) -> None:
+        v = V.sint(V.member(LldpMode, mode, "LLDP mode"), what="LLDP mode")
         with self._use() as p:
             check(lib.vsw_switch_set_lldp_mode(p, v), "vsw_switch_set_lldp_mode",
                   self._name, mode)
 
     @property
-    def lldp_interval(self):
+    def lldp_interval(self) -> int:
         """Seconds between the LLDPDUs the switch advertises (1 to 3600); settable."""
         with self._use() as p:
             return lib.vsw_switch_lldp_interval(p)
 
     @lldp_interval.setter
-    def lldp_interval(self, sec):
-        v = V.uint(sec, what="LLDP interval")
+    def lldp_interval(self, sec: int) -> None:
+        v = V.ranged(sec, 1, LLDP_INTERVAL_MAX, "LLDP interval", "1-%d s" % LLDP_INTERVAL_MAX,
+                     "vsw_switch_set_lldp_interval", self._name, sec)
         with self._use() as p:
             check(lib.vsw_switch_set_lldp_interval(p, v), "vsw_switch_set_lldp_interval",
                   self._name, sec)
 
     # -- children --
-    def add_portgroup(self, name, vlan=0):
-        """Add a port group (an L2 segment) with a VLAN ID; returns it."""
-        bname, v = V.enc(name, "port group name"), V.uint(vlan, what="VLAN ID")
+    def add_portgroup(self, name: Union[str, bytes], vlan: int = 0) -> PortGroup:
+        """Add a port group (an L2 segment) with a VLAN ID: 0 (untagged),
+        1-4094, or 4095 (VLAN_TRUNK: the guests tag); returns it. A VLAN ID
+        that is no int raises TypeError, one out of range ValueError."""
+        bname = V.enc(name, "port group name")
+        v = V.vlan(vlan, "vsw_portgroup_add", self._name, name, vlan)
         p = c_void_p()
         with self._use() as sp:
             check(lib.vsw_portgroup_add(sp, bname, v, 0, ctypes.byref(p)),
                   "vsw_portgroup_add", self._name, name, vlan)
             return self._wrap(p.value, PortGroup, bname.decode())
 
-    def portgroup(self, name):
+    def portgroup(self, name: Union[str, bytes]) -> PortGroup:
         """The port group of that name (FileNotFoundError if none)."""
         bname = V.enc(name, "port group name")
         p = c_void_p()
@@ -256,7 +314,7 @@ class Switch:
             return self._portgroup(p.value)
 
     @property
-    def portgroups(self):
+    def portgroups(self) -> List[PortGroup]:
         """Every port group, in the order added."""
         with self._use() as sp:
             out, p = [], lib.vsw_portgroup_next(sp, None)
@@ -265,7 +323,8 @@ class Switch:
                 p = lib.vsw_portgroup_next(sp, p)
             return out
 
-    def add_uplink(self, name, backend=None, options=None):
+    def add_uplink(self, name: Union[str, bytes], backend: Optional[str] = None,
+                   options: Optional[str] = None) -> Uplink:
         """Add a vmnic; with 'backend' (a spec such as "afpacket:eth1"), attach it."""
         bname = V.enc(name, "uplink name")
         p = c_void_p()
@@ -281,7 +340,7 @@ class Switch:
                     raise
             return up
 
-    def port(self, name):
+    def port(self, name: Union[str, bytes]) -> Port:
         """The port (of any kind) of that name."""
         bname = V.enc(name, "port name")
         p = c_void_p()
@@ -291,7 +350,7 @@ class Switch:
             return self._port(p.value)
 
     @property
-    def ports(self):
+    def ports(self) -> List[Port]:
         """Every port, of every kind, in the order added."""
         with self._use() as sp:
             out, p = [], lib.vsw_port_next(sp, None)
@@ -300,7 +359,7 @@ class Switch:
                 p = lib.vsw_port_next(sp, p)
             return out
 
-    def uplink(self, name):
+    def uplink(self, name: Union[str, bytes]) -> Uplink:
         """The uplink of that name."""
         port = self.port(name)
         if not isinstance(port, Uplink):
@@ -308,23 +367,24 @@ class Switch:
         return port
 
     @property
-    def uplinks(self):
+    def uplinks(self) -> List[Uplink]:
         """Every uplink, in the order added."""
         return [p for p in self.ports if isinstance(p, Uplink)]
 
     # -- teaming --
-    def set_teaming(self, active, standby=()):
-        """Set the switch's active and standby uplinks (names, in order)."""
+    def set_teaming(self, active: UplinkNames, standby: UplinkNames = ()) -> None:
+        """Set the switch's active and standby uplinks (names, in order; one
+        name, a str, is one uplink: set_teaming("vmnic0", "vmnic1"))."""
         set_teaming(lib.vsw_switch_set_teaming, self, active, standby)
 
     @property
-    def teaming(self):
+    def teaming(self) -> Dict[str, List[str]]:
         """{'active': [names], 'standby': [names], 'unused': [names]}."""
         with self._use() as p:
             return teaming(lambda r, i: lib.vsw_switch_teaming_uplink(p, r, i))
 
     # -- MAC table --
-    def fdb(self):
+    def fdb(self) -> List[Dict[str, Any]]:
         """The MAC table: a list of dicts vlan, mac, port, learned, age_sec."""
         def entry(e):
             info = e.contents
@@ -333,13 +393,13 @@ class Switch:
                     "learned": bool(info.learned), "age_sec": info.age_sec}
         return walk(self._use(), lib.vsw_switch_fdb_foreach, FDB_FN, entry, self._name)
 
-    def flush_fdb(self):
+    def flush_fdb(self) -> int:
         """Forget every learned MAC address; returns how many."""
         with self._use() as p:
             return check(lib.vsw_switch_fdb_flush(p), "vsw_switch_fdb_flush", self._name)
 
     # -- time, logging and the event loop --
-    def set_clock(self, fn):
+    def set_clock(self, fn: Optional[Callable[[], int]]) -> None:
         """Replace the switch's clock with fn() -> nanoseconds, or None for the
         real one. If fn raises, the switch sees the last time it returned and
         the call that read the clock raises the exception."""
@@ -361,7 +421,8 @@ class Switch:
             retire(self, self._clock)
             self._clock = cfunc
 
-    def set_log(self, fn, level=LogLevel.INFO):
+    def set_log(self, fn: Optional[Callable[[Switch, LogLevel, str], Any]],
+                level: Union[LogLevel, int] = LogLevel.INFO) -> None:
         """Send the switch's log messages of 'level' (a LogLevel) and more
         severe to fn(switch, level, message); None silences the switch. The
         handler must not change the switch; an exception it raises is
@@ -384,33 +445,45 @@ class Switch:
             retire(self, self._log)
             self._log = cfunc
 
-    def poll(self, timeout_ms=0):
+    def poll(self, timeout_ms: int = 0) -> int:
         """One round of the event loop; returns the number of frames received.
         The switch's lock is held while it waits."""
         t = V.sint(timeout_ms, what="timeout")
         with self._use() as p:
             return check(lib.vsw_switch_poll(p, t), "vsw_switch_poll", self._name, timeout_ms)
 
-    def fileno(self):
+    def fileno(self) -> int:
         """A descriptor that polls readable when the switch has work (for selectors, asyncio)."""
         with self._use() as p:
             return check(lib.vsw_switch_fd(p), "vsw_switch_fd", self._name)
 
-    def run(self):
-        """Run the event loop until stop(), or until a callback raises (then
-        run() raises it); other threads' calls on the switch wait until it
-        returns."""
-        with self._use() as p:
-            self._running = True
-            try:
-                check(lib.vsw_switch_run(p), "vsw_switch_run", self._name)
-            finally:
-                self._running = False
+    def run(self) -> None:
+        """Run the event loop until stop(), until Ctrl-C (SIGINT: run()
+        returns, the switch intact), or until a callback raises (then run()
+        raises it); other threads' calls on the switch wait until it
+        returns. It waits in C a slice at a time, so that Python handles
+        the signals that arrive meanwhile."""
+        try:
+            with self._use() as p:
+                self._running = True
+                try:
+                    # a callback that raised (_pending) or closed the switch
+                    # (_closing) also asks for the stop
+                    while not (self._stop_asked or self._closing or self._pending is not None):
+                        check(lib.vsw_switch_poll(p, _RUN_SLICE_MS), "vsw_switch_poll",
+                              self._name, _RUN_SLICE_MS)
+                finally:
+                    self._running = False
+                    self._stop_asked = False
+        except KeyboardInterrupt:
+            return
 
-    def stop(self):
+    def stop(self) -> None:
         """Make run() return (safe from a callback, a signal handler or
-        another thread: it does not wait for the switch's lock)."""
+        another thread: it does not wait for the switch's lock). Before
+        run(), the next run() returns at once."""
         with self._free_lock:
             if self._ptr is None or self._freeing:
                 raise ValueError("the switch %r is closed" % self._name)
+            self._stop_asked = True
             check(lib.vsw_switch_stop(self._ptr), "vsw_switch_stop", self._name)

@@ -9,13 +9,66 @@ to libvsw goes through one of these first.
 
 import ctypes
 import operator
+from typing import Union
 
 from ._lib import CFrame
 from .enums import BATCH_MAX, FrameFlag
+from .errors import out_of_range
 from .frame import Frame
+
+#: A MAC address: "xx:xx:xx:xx:xx:xx" or 6 bytes.
+MacLike = Union[str, bytes, bytearray, memoryview]
 
 _VLAN_TCI = int(FrameFlag.VLAN_TCI)
 _CSUM_PARTIAL = int(FrameFlag.CSUM_PARTIAL)
+
+
+class UnknownName(KeyError, ValueError):
+    """A name that is none of an enumeration's: a KeyError (as a mapping
+    raises) and a ValueError (as a bad argument), listing the valid names."""
+
+    def __str__(self):
+        return str(self.args[0])
+
+
+def member(enum_cls, key, what):
+    """An enumeration's member from its name (any case, '-' for '_'); any
+    other key as it is, for the C library to judge."""
+    if isinstance(key, str):
+        m = enum_cls.__members__.get(key.strip().upper().replace("-", "_"))
+        if m is None:
+            raise UnknownName("unknown %s %r; valid: %s" % (
+                what, key, ", ".join(n.lower() for n in enum_cls.__members__)))
+        return m
+    return key
+
+
+def index(v, what):
+    """operator.index(v), with a TypeError naming 'what' (a bool is no number)."""
+    if isinstance(v, bool):
+        raise TypeError("%s must be an int, not bool" % what)
+    try:
+        return operator.index(v)
+    except TypeError:
+        raise TypeError("%s must be an int, not %s" % (what, type(v).__name__)) from None
+
+
+def ranged(v, lo, hi, what, valid, call, *args):
+    """v as an integer lo to hi; TypeError for a non-integer, OverflowError
+    past 32 bits (as uint()), VswRangeError (a ValueError) naming 'valid'
+    otherwise."""
+    v = uint(index(v, what), what=what)
+    if not lo <= v <= hi:
+        raise out_of_range(call, args, what, v, valid)
+    return v
+
+
+VLAN_RANGE = "0-4094 (0: untagged), or 4095 (VLAN_TRUNK: the guests tag)"
+
+
+def vlan(v, call, *args):
+    """A port group's VLAN ID, 0 to 4095 (a str is refused, not parsed)."""
+    return ranged(v, 0, 4095, "VLAN ID", VLAN_RANGE, call, *args)
 
 
 def uint(v, bits=32, what="value"):
@@ -81,10 +134,12 @@ def mac_out(arr):
 
 
 def frame_list(frames):
-    """The frames of a send() as a list, refusing a lone bytes object (whose
-    items would be taken for frame lengths)."""
-    if isinstance(frames, (bytes, bytearray, memoryview, str)):
-        raise TypeError("send() takes a list of frames, not one %s" % type(frames).__name__)
+    """The frames of a send() as a list: one bytes-like object (a Frame
+    too) is one frame, not a list of its bytes."""
+    if isinstance(frames, (bytes, bytearray, memoryview)):
+        return [frames]
+    if isinstance(frames, str):
+        raise TypeError("send() takes frames as bytes, not str")
     return list(frames)
 
 

@@ -7,9 +7,12 @@ to the port (which closes it): from then on only the switch's lock guards
 it, and a port that goes takes it along (ValueError afterwards).
 """
 
+from __future__ import annotations
+
 import ctypes
 import errno
 import threading
+from typing import Any, List, Optional, Union
 
 from . import _values as V
 from ._guard import Call
@@ -17,6 +20,7 @@ from ._handle import open_backends
 from ._lib import CFrame, lib
 from .enums import BATCH_MAX
 from .errors import check
+from .frame import Frame, Frames
 
 
 class _BackendCall:
@@ -60,7 +64,18 @@ class Backend:
     closed. An instance of its own has a lock of its own: close() waits
     for a running send() or recv()."""
 
-    def __init__(self, spec, options=None):
+    def __init__(self, spec: Union[str, bytes], options: Optional[Union[str, bytes]] = None) -> None:
+        """Open a backend instance of its own.
+
+        spec:     "TYPE:NAME": "memory:NAME" (one end of an in-process wire;
+                  the second open of NAME is the other end), "tap:NAME",
+                  "afpacket:IFNAME", "raw:IFNAME", "qemu:..." (see vsw(7)).
+        options:  the backend's options, "key=value,..." (e.g. "ring=8"),
+                  or None.
+
+        Raises VswError (FileNotFoundError for an unknown type, EINVAL for
+        a bad option). Use it as a context manager, or close() it.
+        """
         bspec, bopt = V.enc(spec, "backend spec"), V.enc_opt(options, "backend options")
         p = ctypes.c_void_p()
         check(lib.vsw_backend_open(bspec, bopt, ctypes.byref(p)), "vsw_backend_open",
@@ -95,7 +110,7 @@ class Backend:
         self._ptr = None
         self._why = why
 
-    def close(self):
+    def close(self) -> None:
         """Close the instance. An instance a port owns is closed by the port;
         this only makes the object unusable."""
         with self._lock:
@@ -111,10 +126,10 @@ class Backend:
             if self._why is None:
                 self._why = "closed by its user"
 
-    def __enter__(self):
+    def __enter__(self) -> Backend:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> None:
         self.close()
 
     def __del__(self):
@@ -123,16 +138,16 @@ class Backend:
         except Exception:  # pragma: no cover
             pass
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "<Backend %r%s>" % (self._spec, " closed" if self._ptr is None else "")
 
     @property
-    def type(self):
+    def type(self) -> str:
         """The backend type, e.g. "memory"."""
         with self._use() as p:
             return V.dec(lib.vsw_backend_type(p))
 
-    def send(self, frames):
+    def send(self, frames: Frames) -> int:
         """Send frames (a list of bytes, of Frame objects with their offload
         metadata, or of (bytes, vlan_tci)); returns how many were taken."""
         batches = V.batches(frames)
@@ -146,7 +161,7 @@ class Backend:
                     break
         return total
 
-    def recv(self, max_frames=BATCH_MAX):
+    def recv(self, max_frames: int = BATCH_MAX) -> List[Frame]:
         """Receive waiting frames (never blocks): a list of at most
         max_frames Frame objects (bytes with their offload metadata), tags
         in the bytes."""
@@ -156,25 +171,25 @@ class Backend:
                       max_frames)
             return [V.frame_out(self._bufs[i]) for i in range(n)]
 
-    def fileno(self):
+    def fileno(self) -> int:
         """A descriptor that polls readable when frames wait."""
         with self._use() as p:
             return check(lib.vsw_backend_fd(p), "vsw_backend_fd", self._spec)
 
     @property
-    def link(self):
+    def link(self) -> bool:
         """The link (carrier) state; set it where the backend can (a memory wire's cable)."""
         with self._use() as p:
             return bool(check(lib.vsw_backend_link(p), "vsw_backend_link", self._spec))
 
     @link.setter
-    def link(self, up):
+    def link(self, up: bool) -> None:
         with self._use() as p:
             check(lib.vsw_backend_set_link(p, 1 if up else 0), "vsw_backend_set_link",
                   self._spec, up)
 
     @property
-    def mac(self):
+    def mac(self) -> str:
         """The MAC address of the device behind the backend ("xx:xx:...")."""
         m = (ctypes.c_uint8 * 6)()
         with self._use() as p:
@@ -182,7 +197,7 @@ class Backend:
         return V.mac_out(m)
 
     @property
-    def mtu(self):
+    def mtu(self) -> int:
         """The MTU of the device behind the backend."""
         with self._use() as p:
             return check(lib.vsw_backend_mtu(p), "vsw_backend_mtu", self._spec)
