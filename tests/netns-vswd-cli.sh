@@ -4,26 +4,10 @@
 # --may-exist / --if-exists (no error, nothing changed), fdb flush, stats
 # clear and stats --all, each port's current uplink in list (text and
 # JSON), typed JSON (numbers, booleans), a bad backend option named in the
-# error and in the log, and help, --version and "did you mean" without a
-# daemon.
+# error and in the log, names completed from the daemon (help, --version
+# and typos without a daemon: check-vswctl-help.sh).
 . "$(dirname "$0")/netns-lib.sh"
 . "$(dirname "$0")/netns-vswd-lib.sh"
-
-info "help, version and typos need no daemon"
-export VSWD_SOCKET="$TMP/none.sock"
-"$CTL" --version | grep -Eq '^vswctl \(libvsw\) [0-9]+\.[0-9]+\.[0-9]+$' || fail "--version"
-[ "$("$CTL" -V)" = "$("$CTL" --version)" ] || fail "-V"
-"$CTL" help | grep -q '^  vswitch ' || fail "help: no vswitch"
-"$CTL" help | grep -q 'show-config' || fail "help: no show-config"
-"$CTL" vswitch --help | grep -q 'vswctl vswitch add NAME' || fail "vswitch --help"
-"$CTL" policy set --help | grep -q 'load_balancing *port_id, src_mac, ip_hash, explicit' ||
-	fail "policy set --help: no load_balancing values"
-"$CTL" uplink add --help | grep -q 'afpacket *rx=v2|v3' || fail "uplink add --help: no backend options"
-set +e; out=$("$CTL" vswich add x 2>&1); rc=$?; set -e
-[ $rc -eq 1 ] && [ "$out" = "vswctl: unknown command 'vswich' (did you mean 'vswitch'?)" ] || fail "typo: $out"
-set +e; out=$("$CTL" vswitch 2>&1); set -e
-echo "$out" | grep -q "needs a verb: add, remove, set" || fail "no verbs listed: $out"
-unset VSWD_SOCKET
 
 start_vswd
 info "--may-exist and --if-exists"

@@ -37,13 +37,14 @@ static void usage(FILE *f)
 
 /* vswctl help [OBJECT [VERB]], vswctl OBJECT [VERB] ... --help: answered
  * here, without the daemon. */
-static int help(int n, char **words)
+static int help(int n, char **words, bool strict)
 {
 	char err[256];
 	int k = n > 2 ? 2 : n;
 
-	/* OBJECT VERB, or OBJECT alone when the next word is no verb of it */
-	if (k == 2 && vswcmd_obj_of(words[0]) >= 0) {
+	/* OBJECT VERB; after --help, OBJECT alone when the next word is no
+	 * verb of it (a name: "vswctl stats vSwitch0 --help") */
+	if (k == 2 && !strict && vswcmd_obj_of(words[0]) >= 0) {
 		bool verb = false;
 		for (int v = 1; vswcmd_verb_word((enum vswcmd_verb)v); v++)
 			verb |= !strcmp(words[1], vswcmd_verb_word((enum vswcmd_verb)v));
@@ -165,10 +166,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (!strcmp(argv[i], "help"))
-		return help(argc - i - 1, argv + i + 1);
+		return help(argc - i - 1, argv + i + 1, true);
 	for (int k = i; k < argc; k++)
 		if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h"))
-			return help(k - i - (k > i && !strcmp(argv[i], "--json")), argv + i + (k > i && !strcmp(argv[i], "--json")));
+			return help(k - i - (k > i && !strcmp(argv[i], "--json")),
+				    argv + i + (k > i && !strcmp(argv[i], "--json")), false);
 	if (argc - i == 2 && !strcmp(argv[i], "save")) {
 		save_to = argv[i + 1];
 		argv = show;
