@@ -4,6 +4,8 @@
  * good input, and bad input of each kind, with the error line naming the
  * bad word.
  */
+#include <stdlib.h>
+
 #include "cksuite.h"
 #include "../examples/daemon/cmd.h"
 
@@ -85,6 +87,25 @@ static const char *const good[] = {
 	"fdb vSwitch0 --json",
 	"vde add vSwitch0 \"VM Network\" /run/vsw/vde",
 	"vde remove vSwitch0 /run/vsw/vde",
+	"vswitch add vSwitch0 --may-exist",
+	"vswitch remove vSwitch0 --if-exists",
+	"portgroup add s pg --may-exist --vlan 3",
+	"portgroup remove s pg --if-exists",
+	"uplink add s u --backend tap:u --may-exist",
+	"uplink remove s u --if-exists",
+	"vnic add s pg vm --may-exist",
+	"vnic remove s vm --if-exists",
+	"vmk add s pg vmk0 --may-exist",
+	"vmk remove s vmk0 --if-exists",
+	"netstack add n --may-exist",
+	"netstack remove n --if-exists",
+	"vde add s pg /d --may-exist",
+	"vde remove s /d --if-exists",
+	"fdb flush s",
+	"stats clear s",
+	"stats clear s vm1",
+	"stats s vm1 --all",
+	"stats --all --json",
 	"vswitch add vSwitch0 # a comment",
 	"  vswitch   add  vSwitch0  ",
 };
@@ -166,7 +187,7 @@ static const struct {
 	{ "netstack set x", "'netstack set' is not a command" },
 	{ "policy get", "missing switch name" },
 	{ "policy set s", "nothing to set" },
-	{ "policy set s pg forged_transmits", "unexpected word 'forged_transmits'" },
+	{ "policy set s pg forged_transmits", "expected KEY=VALUE, got 'forged_transmits' (did you mean 'forged_transmits=VALUE'?)" },
 	{ "policy set s pg forged=accept", "unknown policy 'forged'" },
 	{ "policy set s pg forged_transmits=maybe", "bad value 'maybe' for forged_transmits" },
 	{ "policy set s pg load_balancing=random", "bad value 'random'" },
@@ -184,6 +205,33 @@ static const struct {
 	{ "stats a b c", "unexpected word 'c'" },
 	{ "vswitch add s --json", "unknown option '--json'" },
 	{ "--json", "missing command" },
+	/* did you mean, valid values, parse against range */
+	{ "vswich add x", "unknown command 'vswich' (did you mean 'vswitch'?)" },
+	{ "vswitch ad x", "unknown verb 'ad' for vswitch (did you mean 'add'? verbs: add, remove, set)" },
+	{ "vswitch", "'vswitch' needs a verb: add, remove, set" },
+	{ "vnic list s", "unknown verb 'list' for vnic (verbs: add, remove, set)" },
+	{ "vswitch add x --mut 9000", "unknown option '--mut' for vswitch add (did you mean '--mtu'?)" },
+	{ "vswitch add x --mtu 1500b", "bad MTU '1500b' (want a number 1280-9000)" },
+	{ "vswitch add x --mtu 9001", "MTU '9001' out of range (1280-9000)" },
+	{ "vswitch add x --mtu 99999999999999999999999", "out of range" },
+	{ "portgroup add s pg --vlan ten", "bad VLAN ID 'ten' (want a number 0-4095)" },
+	{ "vswitch set s --lldp lisen", "bad LLDP mode 'lisen' (did you mean 'listen'? valid: none, listen, advertise, both)" },
+	{ "uplink set s u --link dwn", "(did you mean 'down'? valid: up, down)" },
+	{ "uplink set s u --offloads csum,tos4", "unknown 'tos4' (did you mean 'tso4'?" },
+	{ "vmk set s k --services vmotoin", "unknown 'vmotoin' (did you mean 'vmotion'?" },
+	{ "policy set s load_balancing=iphash",
+	  "bad value 'iphash' for load_balancing (did you mean 'ip_hash'? valid: port_id, src_mac, ip_hash, explicit)" },
+	{ "policy set s pg load_balancing explicit", "expected KEY=VALUE, got 'load_balancing' (did you mean 'load_balancing=explicit'?)" },
+	{ "policy set s load_balancing explicit", "(did you mean 'load_balancing=explicit'?)" },
+	{ "policy set s failbak=no", "unknown policy 'failbak' (did you mean 'failback'?)" },
+	{ "policy set s average_bps=1x", "bad value '1x' for average_bps (want a number" },
+	{ "vswitch add x --may-exist=1", "takes no value" },
+	{ "vswitch set x --may-exist", "unknown option '--may-exist'" },
+	{ "vswitch add x --if-exists", "unknown option '--if-exists' for vswitch add" },
+	{ "stats clear", "stats clear: missing switch name" },
+	{ "fdb flush", "fdb flush: missing switch name" },
+	{ "fdb flush s --json", "unknown option '--json'" },
+	{ "vnic add s pg vm --options x=1", "--options without --backend" },
 	{ "vswitch add \"unterminated", "unterminated quote" },
 	{ "vswitch add \"a\rb\"", "control character in 'a'" },
 	{ "vswitch add 0123456789012345678901234567890123456789012345678901234567890123456789",
@@ -302,6 +350,103 @@ START_TEST(grammar_values)
 }
 END_TEST
 
+/* help and completion, from the same table as the parser */
+static char *run_help(int n, char **w, int *r)
+{
+	char *buf = NULL, err[256] = "";
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	*r = vswcmd_help(f, n, w, err, sizeof(err));
+	fclose(f);
+	if (*r < 0) {
+		free(buf);
+		return strdup(err);
+	}
+	return buf;
+}
+
+static char *run_complete(const char *line)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	vswcmd_complete_line(f, line);
+	fclose(f);
+	return buf;
+}
+
+static const struct {
+	const char *line, *want;
+	bool exact; /* the whole answer, or a part of it */
+} completions[] = {
+	{ "vs", "vswitch\n", true },
+	{ "", "portgroup\n", false },
+	{ "", "show-config\n", false },
+	{ "-s /tmp/x.sock vswitch ", "add\nremove\nset\n", true },
+	{ "vswitch add s0 --l", "--lldp\n--lldp-interval\n", true },
+	{ "vswitch set s0 --lldp a", "advertise\n", true },
+	{ "vnic set s0 vm1 --offloads csum,tso", "csum,tso4\ncsum,tso6\ncsum,tso_ecn\n", true },
+	{ "uplink remove ", "@switch\n", true },
+	{ "uplink remove \"vSwitch 0\" ", "@uplink vSwitch 0\n", true },
+	{ "vnic set s0 ", "@vnic s0\n", true },
+	{ "vmk remove s0 ", "@vmk s0\n", true },
+	{ "stats s0 ", "@port s0\n", true },
+	{ "policy set s0 pg load_b", "load_balancing=\n", true },
+	{ "policy set s0 pg load_balancing=s", "load_balancing=src_mac\n", true },
+	{ "stats ", "clear\n", false },
+	{ "stats ", "@switch\n", false },
+	{ "uplink add s0 u0 --backend af", "afpacket:\n", true },
+	{ "help vsw", "vswitch\n", true },
+	{ "vmk add s0 pg vmk1 --services vmo", "vmotion\n", true },
+};
+
+START_TEST(help_and_completion)
+{
+	char *w[] = { "policy", "set" }, *o, *typo[] = { "vswich" }, *vb[] = { "vswitch", "jump" };
+	int r;
+
+	o = run_help(0, NULL, &r);
+	ck_assert_int_eq(r, 0);
+	ck_assert_ptr_nonnull(strstr(o, "  vswitch    add, remove, set"));
+	ck_assert_ptr_nonnull(strstr(o, "save [FILE]"));
+	ck_assert_ptr_nonnull(strstr(o, "show-config"));
+	ck_assert_ptr_nonnull(strstr(o, "--version"));
+	free(o);
+	o = run_help(2, w, &r);
+	ck_assert_int_eq(r, 0);
+	ck_assert_ptr_nonnull(strstr(o, "vswctl policy set SWITCH [PORTGROUP] KEY=VALUE..."));
+	ck_assert_ptr_null(strstr(o, "policy get"));
+	ck_assert_ptr_nonnull(strstr(o, "load_balancing       port_id, src_mac, ip_hash, explicit"));
+	ck_assert_ptr_nonnull(strstr(o, "failure_detection    link_status, beacon"));
+	free(o);
+	w[0] = "vmk";
+	o = run_help(1, w, &r);
+	ck_assert_ptr_nonnull(strstr(o, "valid: management, vmotion"));
+	ck_assert_ptr_nonnull(strstr(o, "tap        mac=MAC offloads=on|off"));
+	ck_assert_ptr_nonnull(strstr(o, "--if-exists"));
+	free(o);
+	o = run_help(1, typo, &r);
+	ck_assert_int_eq(r, -1);
+	ck_assert_ptr_nonnull(strstr(o, "(did you mean 'vswitch'?)"));
+	free(o);
+	o = run_help(2, vb, &r);
+	ck_assert_int_eq(r, -1);
+	ck_assert_ptr_nonnull(strstr(o, "unknown verb 'jump'"));
+	free(o);
+
+	for (size_t i = 0; i < sizeof(completions) / sizeof(completions[0]); i++) {
+		o = run_complete(completions[i].line);
+		ck_assert_msg(completions[i].exact ? !strcmp(o, completions[i].want) : !!strstr(o, completions[i].want),
+			      "'%s': got '%s', wanted '%s'", completions[i].line, o, completions[i].want);
+		free(o);
+	}
+	ck_assert_str_eq(vswcmd_suggest("portgrp", (const char *const[]){ "portgroup", "policy" }, 2), "portgroup");
+	ck_assert_ptr_null(vswcmd_suggest("xyzzy", (const char *const[]){ "portgroup", "policy" }, 2));
+}
+END_TEST
+
 Suite *vsw_vswcmd_suite(void)
 {
 	Suite *s = suite_create("vswcmd");
@@ -310,6 +455,7 @@ Suite *vsw_vswcmd_suite(void)
 	tcase_add_loop_test(tc, grammar_good, 0, (int)(sizeof(good) / sizeof(good[0])));
 	tcase_add_loop_test(tc, grammar_bad, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, grammar_values);
+	tcase_add_test(tc, help_and_completion);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -50,7 +50,7 @@ SOCK="$TMP/vswd.sock"
 VSWCTL="$top_builddir/examples/vswctl"
 ctl() { "$VSWCTL" -s "$SOCK" "$@" || fail "vswctl $*"; }
 # ctr PORT COUNTER: a counter of a port of vSwitch0
-ctr() { "$VSWCTL" -s "$SOCK" stats vSwitch0 "$1" | awk -v c="$2" '$1 == c { print $2 }'; }
+ctr() { "$VSWCTL" -s "$SOCK" stats --all vSwitch0 "$1" | awk -v c="$2" '$1 == c { print $2 }'; }
 # The drop counters (vsw_port_counter(3)): each frame the switch took from a
 # port is delivered (tx_packets of its receiver) or counted in one of these
 DROPS="runt bad_src oversize vlan_violation forged shaped reflected unknown_dst no_uplink
@@ -58,7 +58,7 @@ no_receiver self_dst mac_change_blocked link_down bad_offload offload_failed tx_
 ERRS="tx_errors rx_errors truncated bad_desc bad_vnet_hdr bad_ring"
 # snap FILE: every counter of both vNICs, as "PORT.COUNTER VALUE" lines
 snap() {
-	"$VSWCTL" -s "$SOCK" stats vSwitch0 | awk '/^[^ =].*:$/ { p = substr($1, 1, length($1) - 1); next }
+	"$VSWCTL" -s "$SOCK" stats --all vSwitch0 | awk '/^[^ =].*:$/ { p = substr($1, 1, length($1) - 1); next }
 		p != "" && NF == 2 && $2 ~ /^[0-9]+$/ { print p "." $1, $2 }' >"$1" || fail "vswctl stats"
 }
 # deltas: D[PORT.COUNTER], each counter's change from $TMP/before to $TMP/after

@@ -73,7 +73,7 @@ assert sw["beacon_interval_ms"] == 1000, sw
 assert all(u["beacon"] == "ok" and u["beacon_vlans"] == {"0": "ok"} for u in sw["uplinks"]), sw'
 }
 # beacon_rx UPLINK: its beacon_rx counter
-beacon_rx() { ctl stats vSwitch0 "$1" | awk '$1 == "beacon_rx" {print $2}'; }
+beacon_rx() { ctl stats --all vSwitch0 "$1" | awk '$1 == "beacon_rx" {print $2}'; }
 rx_at_least() { [ "$(beacon_rx "$1")" -ge "$2" ]; }
 wire_has_u0() { grep -q "$u0mac > ff:ff:ff:ff:ff:ff, ethertype Unknown (0x05ff)" "$TMP/wire.cap"; }
 is_up() { [ "$(state "$1")" = up ]; }
@@ -105,7 +105,7 @@ grep -q "beacon probing every 1000 ms" "$TMP/list" || fail "list: no interval"
 info "the vNIC moved to vmnic2 with a RARP; pings answer again"
 wait_for 5 ip netns exec "${P}h1" ping -c 1 -W 1 10.77.30.2 || fail "no connectivity after failover"
 ip netns exec "${P}h1" ping -c 5 -i 0.2 -W 1 10.77.30.2 >/dev/null || fail "pings lost after failover"
-[ "$(ctl stats vSwitch0 vmnic2 | awk '$1 == "rarp_sent" {print $2}')" -ge 1 ] || fail "no RARP on vmnic2"
+[ "$(ctl stats --all vSwitch0 vmnic2 | awk '$1 == "rarp_sent" {print $2}')" -ge 1 ] || fail "no RARP on vmnic2"
 [ "$(state vmnic1)" = up ] && [ "$(state vmnic2)" = up ] || fail "the others are not up"
 
 info "back on the bridge: vmnic0 recovers within two intervals, the vNIC fails back"
@@ -114,7 +114,7 @@ for _ in $(seq 30); do [ "$(state vmnic0)" = up ] && break; sleep 0.1; done
 [ "$(state vmnic0)" = up ] || fail "vmnic0 is $(state vmnic0) 3 s after it joined again"
 wait_for 5 ip netns exec "${P}h1" ping -c 1 -W 1 10.77.30.2 || fail "no connectivity after failback"
 grep -q "vmnic0 hears the team again (was failed)" "$SWLOG" || fail "no log of the recovery"
-[ "$(ctl stats vSwitch0 vmnic0 | awk '$1 == "rarp_sent" {print $2}')" -ge 2 ] || fail "no RARP on failback"
+[ "$(ctl stats --all vSwitch0 vmnic0 | awk '$1 == "rarp_sent" {print $2}')" -ge 2 ] || fail "no RARP on failback"
 
 kill "$PINGPID" 2>/dev/null; wait "$PINGPID" 2>/dev/null
 # the outage the continuous ping saw: the longest gap between replies

@@ -105,6 +105,13 @@ assert n[0]["port_id"] == sys.argv[2] and n[0]["port_id_type"] == "interface nam
 assert n[0]["management_addresses"] == ["10.77.9.2"], n
 assert 1 <= n[0]["expires"] <= n[0]["ttl"], n
 ' "$PEER" "${P}p0" || fail "uplink neighbors --json"
+ctl --json list | python3 -c '
+import json, sys
+u = json.load(sys.stdin)["vswitches"][0]["uplinks"][0]
+n = u["lldp_neighbors"]
+assert len(n) == 1 and n[0]["system_name"] == sys.argv[1], u
+' "$PEER" || fail "list --json: no LLDP neighbor of the uplink"
+ctl list | grep -q "vmnic0: lldp=$PEER/${P}p0" || { ctl list; fail "list: the uplink's LLDP neighbor"; }
 
 info "lldpd hears the switch"
 wait_for 20 sh -c "lldpcli -u '$LSOCK' show neighbors | grep -q 'ChassisID: *local $SW'" ||

@@ -19,180 +19,335 @@
 
 #define ERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
-static const struct {
-	const char *word;
-	enum vswcmd_obj obj;
-} objects[] = {
-	{ "vswitch", OBJ_VSWITCH }, { "portgroup", OBJ_PORTGROUP }, { "uplink", OBJ_UPLINK },
-	{ "vnic", OBJ_VNIC }, { "vmk", OBJ_VMK }, { "policy", OBJ_POLICY }, { "list", OBJ_LIST },
-	{ "stats", OBJ_STATS }, { "fdb", OBJ_FDB }, { "vde", OBJ_VDE },
-	{ "netstack", OBJ_NETSTACK }, { "save", OBJ_SAVE }, { "show-config", OBJ_SHOW_CONFIG },
+static const char *const obj_words[] = {
+	[OBJ_VSWITCH] = "vswitch", [OBJ_PORTGROUP] = "portgroup", [OBJ_UPLINK] = "uplink",
+	[OBJ_VNIC] = "vnic", [OBJ_VMK] = "vmk", [OBJ_POLICY] = "policy", [OBJ_LIST] = "list",
+	[OBJ_STATS] = "stats", [OBJ_FDB] = "fdb", [OBJ_VDE] = "vde", [OBJ_NETSTACK] = "netstack",
+	[OBJ_SAVE] = "save", [OBJ_SHOW_CONFIG] = "show-config",
 };
+#define NOBJ ((int)(sizeof(obj_words) / sizeof(obj_words[0])))
 
-static const struct {
-	const char *word;
-	enum vswcmd_verb verb;
-} verbs[] = {
-	{ "add", VERB_ADD }, { "remove", VERB_REMOVE }, { "set", VERB_SET }, { "get", VERB_GET },
-	{ "clear", VERB_CLEAR }, { "neighbors", VERB_NEIGHBORS },
+static const char *const verb_words[] = {
+	[VERB_NONE] = NULL, [VERB_ADD] = "add", [VERB_REMOVE] = "remove", [VERB_SET] = "set",
+	[VERB_GET] = "get", [VERB_CLEAR] = "clear", [VERB_NEIGHBORS] = "neighbors",
+	[VERB_FLUSH] = "flush",
 };
+#define NVERB ((int)(sizeof(verb_words) / sizeof(verb_words[0])))
 
-/* Positional words each (object, verb) takes: min and max. */
-static int arity(enum vswcmd_obj o, enum vswcmd_verb v, int *min, int *max)
+/* The grammar: every command, its positional words and its options. */
+const struct vswcmd_spec vswcmd_specs[] = {
+	{ OBJ_VSWITCH, VERB_ADD, 1, 1, "NAME", "mtu max-macs beacon-interval lldp lldp-interval may-exist",
+	  "create a standard vSwitch" },
+	{ OBJ_VSWITCH, VERB_REMOVE, 1, 1, "SWITCH", "if-exists",
+	  "destroy a vSwitch with its port groups and ports" },
+	{ OBJ_VSWITCH, VERB_SET, 1, 1, "SWITCH", "mtu beacon-interval lldp lldp-interval",
+	  "change a vSwitch's MTU, beacon interval or LLDP" },
+	{ OBJ_PORTGROUP, VERB_ADD, 2, 2, "SWITCH NAME", "vlan may-exist", "add a port group" },
+	{ OBJ_PORTGROUP, VERB_REMOVE, 2, 2, "SWITCH PORTGROUP", "if-exists",
+	  "remove a port group without ports" },
+	{ OBJ_PORTGROUP, VERB_SET, 2, 2, "SWITCH PORTGROUP", "vlan", "change a port group's VLAN" },
+	{ OBJ_UPLINK, VERB_ADD, 2, 2, "SWITCH NAME", "backend options offloads may-exist",
+	  "add an uplink (a physical NIC, vmnicN) on a backend" },
+	{ OBJ_UPLINK, VERB_REMOVE, 2, 2, "SWITCH UPLINK", "if-exists", "remove an uplink" },
+	{ OBJ_UPLINK, VERB_SET, 2, 2, "SWITCH UPLINK", "link offloads",
+	  "set an uplink's administrative link state or offloads" },
+	{ OBJ_UPLINK, VERB_NEIGHBORS, 0, 2, "[SWITCH [UPLINK]]", "json",
+	  "show what the uplinks hear over LLDP" },
+	{ OBJ_VNIC, VERB_ADD, 3, 3, "SWITCH PORTGROUP NAME", "mac backend options offloads may-exist",
+	  "connect a virtual machine's NIC to a port group" },
+	{ OBJ_VNIC, VERB_REMOVE, 2, 2, "SWITCH VNIC", "if-exists", "disconnect a vNIC" },
+	{ OBJ_VNIC, VERB_SET, 2, 2, "SWITCH VNIC", "mac link offloads",
+	  "change a vNIC's MAC, link state or offloads" },
+	{ OBJ_VMK, VERB_ADD, 3, 3, "SWITCH PORTGROUP NAME",
+	  "mac services netstack ip mtu gateway backend options offloads may-exist",
+	  "add a VMkernel port (an interface of the host, or a backend)" },
+	{ OBJ_VMK, VERB_REMOVE, 2, 2, "SWITCH VMK", "if-exists", "remove a VMkernel port" },
+	{ OBJ_VMK, VERB_SET, 2, 2, "SWITCH VMK", "services ip mtu gateway offloads",
+	  "change a VMkernel port's services, addresses, MTU, gateways or offloads" },
+	{ OBJ_POLICY, VERB_GET, 1, 2, "SWITCH [PORTGROUP]", "json",
+	  "show the policies of a vSwitch or a port group" },
+	{ OBJ_POLICY, VERB_SET, 1, 2, "SWITCH [PORTGROUP] KEY=VALUE...", "",
+	  "set policies (security, teaming, shaping, MAC learning)" },
+	{ OBJ_POLICY, VERB_CLEAR, 2, 2, "SWITCH PORTGROUP KEY...", "",
+	  "let a port group inherit policies from its vSwitch again" },
+	{ OBJ_LIST, VERB_NONE, 0, 0, "", "json",
+	  "list vSwitches, uplinks, port groups and ports (with each port's current uplink)" },
+	{ OBJ_STATS, VERB_NONE, 0, 2, "[SWITCH [PORT]]", "json all",
+	  "show the ports' counters (those not 0, or --all)" },
+	{ OBJ_STATS, VERB_CLEAR, 1, 2, "SWITCH [PORT]", "", "set the counters of the ports (or a port) to 0" },
+	{ OBJ_FDB, VERB_NONE, 0, 1, "[SWITCH]", "json", "show the MAC tables" },
+	{ OBJ_FDB, VERB_FLUSH, 1, 1, "SWITCH", "", "forget every learned MAC address of a vSwitch" },
+	{ OBJ_VDE, VERB_ADD, 3, 3, "SWITCH PORTGROUP DIR", "may-exist",
+	  "serve VDE clients (vde_plug, QEMU -netdev vde) at DIR as vNICs" },
+	{ OBJ_VDE, VERB_REMOVE, 2, 2, "SWITCH DIR", "if-exists", "stop serving DIR" },
+	{ OBJ_NETSTACK, VERB_ADD, 1, 1, "NAME", "may-exist", "create a TCP/IP stack (a network namespace)" },
+	{ OBJ_NETSTACK, VERB_REMOVE, 1, 1, "NAME", "if-exists", "remove a TCP/IP stack no vmk uses" },
+	/* vswctl sends "save FILE" as show-config and writes FILE itself */
+	{ OBJ_SAVE, VERB_NONE, 0, 0, "[FILE]", "",
+	  "write the running configuration to the state file (or FILE)" },
+	{ OBJ_SHOW_CONFIG, VERB_NONE, 0, 0, "", "", "print the running configuration as vswctl commands" },
+};
+const int vswcmd_nspecs = (int)(sizeof(vswcmd_specs) / sizeof(vswcmd_specs[0]));
+
+const char *vswcmd_obj_word(enum vswcmd_obj o)
 {
-	switch (o) {
-	case OBJ_VSWITCH:
-		*min = *max = 1;
-		return v == VERB_ADD || v == VERB_REMOVE || v == VERB_SET ? 0 : -1;
-	case OBJ_UPLINK:
-		if (v == VERB_NEIGHBORS) {
-			*min = 0;
-			*max = 2;
-			return 0;
-		}
-		/* fall through */
-	case OBJ_PORTGROUP:
-		*min = *max = 2;
-		return v == VERB_ADD || v == VERB_REMOVE || v == VERB_SET ? 0 : -1;
-	case OBJ_VNIC:
-	case OBJ_VMK:
-		*min = *max = v == VERB_ADD ? 3 : 2;
-		return v == VERB_ADD || v == VERB_REMOVE || v == VERB_SET ? 0 : -1;
-	case OBJ_POLICY:
-		if (v == VERB_GET) {
-			*min = 1;
-			*max = 2;
-		} else if (v == VERB_SET) {
-			*min = 1;
-			*max = 2;
-		} else if (v == VERB_CLEAR) {
-			*min = *max = 2;
-		} else {
-			return -1;
-		}
-		return 0;
-	case OBJ_LIST:
-		*min = *max = 0;
-		return 0;
-	case OBJ_STATS:
-		*min = 0;
-		*max = 2;
-		return 0;
-	case OBJ_FDB:
-		*min = 0;
-		*max = 1;
-		return 0;
-	case OBJ_VDE:
-		*min = *max = v == VERB_ADD ? 3 : 2;
-		return v == VERB_ADD || v == VERB_REMOVE ? 0 : -1;
-	case OBJ_NETSTACK:
-		*min = *max = 1;
-		return v == VERB_ADD || v == VERB_REMOVE ? 0 : -1;
-	case OBJ_SAVE:
-	case OBJ_SHOW_CONFIG:
-		/* vswctl writes "save FILE" itself, from show-config */
-		*min = *max = 0;
-		return 0;
-	}
+	return (int)o >= 0 && (int)o < NOBJ ? obj_words[o] : NULL;
+}
+
+const char *vswcmd_verb_word(enum vswcmd_verb v)
+{
+	return (int)v >= 0 && (int)v < NVERB ? verb_words[v] : NULL;
+}
+
+int vswcmd_obj_of(const char *w)
+{
+	for (int o = 0; o < NOBJ; o++)
+		if (!strcmp(w, obj_words[o]))
+			return o;
 	return -1;
 }
 
-/* Which --options an (object, verb) accepts. */
-static bool option_ok(const struct vswcmd *c, const char *opt)
+const struct vswcmd_spec *vswcmd_spec_of(enum vswcmd_obj o, enum vswcmd_verb v)
 {
-	bool read = c->obj == OBJ_LIST || c->obj == OBJ_STATS || c->obj == OBJ_FDB ||
-		    (c->obj == OBJ_POLICY && c->verb == VERB_GET) || c->verb == VERB_NEIGHBORS;
+	for (int i = 0; i < vswcmd_nspecs; i++)
+		if (vswcmd_specs[i].obj == o && vswcmd_specs[i].verb == v)
+			return &vswcmd_specs[i];
+	return NULL;
+}
 
-	if (!strcmp(opt, "json"))
-		return read;
-	switch (c->obj) {
-	case OBJ_VSWITCH:
-		if (!strcmp(opt, "max-macs"))
-			return c->verb == VERB_ADD; /* the table is sized at creation */
-		return (!strcmp(opt, "mtu") || !strcmp(opt, "beacon-interval") || !strcmp(opt, "lldp") ||
-			!strcmp(opt, "lldp-interval")) && c->verb != VERB_REMOVE;
-	case OBJ_PORTGROUP:
-		return !strcmp(opt, "vlan") && c->verb != VERB_REMOVE;
-	case OBJ_UPLINK:
-		if (!strcmp(opt, "offloads"))
-			return c->verb == VERB_ADD || c->verb == VERB_SET;
-		if (c->verb == VERB_ADD)
-			return !strcmp(opt, "backend") || !strcmp(opt, "options");
-		return c->verb == VERB_SET && !strcmp(opt, "link");
-	case OBJ_VNIC:
-		if (!strcmp(opt, "offloads"))
-			return c->verb == VERB_ADD || c->verb == VERB_SET;
-		if (c->verb == VERB_ADD)
-			return !strcmp(opt, "mac") || !strcmp(opt, "backend") || !strcmp(opt, "options");
-		return c->verb == VERB_SET && (!strcmp(opt, "mac") || !strcmp(opt, "link"));
-	case OBJ_VMK:
-		if (!strcmp(opt, "offloads"))
-			return c->verb == VERB_ADD || c->verb == VERB_SET;
-		if (c->verb == VERB_ADD)
-			return !strcmp(opt, "mac") || !strcmp(opt, "services") ||
-			       !strcmp(opt, "backend") || !strcmp(opt, "options") ||
-			       !strcmp(opt, "netstack") || !strcmp(opt, "ip") || !strcmp(opt, "mtu") ||
-			       !strcmp(opt, "gateway");
-		return c->verb == VERB_SET && (!strcmp(opt, "services") || !strcmp(opt, "ip") ||
-					       !strcmp(opt, "mtu") || !strcmp(opt, "gateway"));
-	default:
-		return false;
+/* The Levenshtein distance of a and b, up to 3 ("far"). */
+static int distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	int row[34];
+
+	if (la > 32 || lb > 32 || (la > lb ? la - lb : lb - la) > 2)
+		return 3;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		int diag = row[0], best;
+		row[0] = (int)i;
+		best = row[0];
+		for (size_t j = 1; j <= lb; j++) {
+			int up = row[j], v = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < v)
+				v = up + 1;
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			diag = up;
+			row[j] = v;
+			if (v < best)
+				best = v;
+		}
+		if (best > 2)
+			return 3;
 	}
+	return row[lb] > 3 ? 3 : row[lb];
+}
+
+const char *vswcmd_suggest(const char *w, const char *const *cands, int n)
+{
+	const char *best = NULL;
+	int bd = 3;
+
+	for (int i = 0; i < n; i++) {
+		int d = cands[i] ? distance(w, cands[i]) : 3;
+		if (d < bd) {
+			bd = d;
+			best = cands[i];
+		}
+	}
+	return best;
+}
+
+/* " (did you mean 'X'?)" for a word of 'cands', or "". */
+static const char *mean(const char *w, const char *const *cands, int n, char *buf, size_t len)
+{
+	const char *s = vswcmd_suggest(w, cands, n);
+
+	if (!s)
+		return "";
+	snprintf(buf, len, " (did you mean '%s'?)", s);
+	return buf;
+}
+
+/* "a, b, c" into buf */
+static const char *joined(const char *const *v, int n, const char *sep, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	*buf = 0;
+	for (int i = 0; i < n && at < len; i++) {
+		int k = snprintf(buf + at, len - at, "%s%s", i ? sep : "", v[i]);
+		if (k < 0)
+			break;
+		at += (size_t)k;
+	}
+	return buf;
+}
+
+/* An error about a value of an enumeration ('what' for cmdval_values()):
+ * "MSG (did you mean 'X'? valid: a, b, c)". */
+static int bad_enum(char *err, size_t errlen, const char *msg, const char *val, const char *what)
+{
+	const char *v[48];
+	char list[256];
+	int n = cmdval_values(what, v, 48);
+	const char *s = vswcmd_suggest(val, v, n);
+
+	joined(v, n, ", ", list, sizeof(list));
+	if (s)
+		snprintf(err, errlen, "%s (did you mean '%s'? valid: %s)", msg, s, list);
+	else
+		snprintf(err, errlen, "%s (valid: %s)", msg, list);
+	return -1;
+}
+
+/* A list of an enumeration's words ("csum,tso4"): the first bad item
+ * named, with a suggestion. */
+static int bad_list(char *err, size_t errlen, const char *msg, const char *val, const char *what)
+{
+	const char *v[48];
+	char item[64], m[320];
+	int n = cmdval_values(what, v, 48);
+
+	for (const char *p = val;; p++) {
+		size_t k = strcspn(p, ",");
+		bool known = false;
+		for (int i = 0; i < n; i++)
+			known |= strlen(v[i]) == k && !strncmp(v[i], p, k);
+		if (!known || !k) {
+			snprintf(item, sizeof(item), "%.*s", (int)k, p);
+			if (!k)
+				snprintf(m, sizeof(m), "%s: an empty item", msg);
+			else
+				snprintf(m, sizeof(m), "%s: unknown '%s'", msg, item);
+			return bad_enum(err, errlen, m, item, what);
+		}
+		p += k;
+		if (!*p)
+			break;
+	}
+	/* every item known: the combination is wrong ("all,csum") */
+	snprintf(m, sizeof(m), "%s: all or none stand alone", msg);
+	return bad_enum(err, errlen, m, "", what);
+}
+
+/* A number option: "bad WHAT 'x' (want a number LO-HI UNIT)" when it is
+ * not one, "WHAT 'x' out of range (LO-HI UNIT)" when it is outside. */
+static int number(const char *val, const char *what, unsigned int lo, unsigned int hi, const char *unit,
+		  unsigned int *out, char *err, size_t errlen)
+{
+	int r = cmdval_uint(val, hi, out);
+
+	if (r == CMDVAL_NAN)
+		ERR("bad %s '%s' (want a number %u-%u%s)", what, val, lo, hi, unit);
+	if (r || *out < lo)
+		ERR("%s '%s' out of range (%u-%u%s)", what, val, lo, hi, unit);
+	return 0;
+}
+
+/* Which --options a command accepts. */
+static bool option_ok(const struct vswcmd_spec *sp, const char *opt)
+{
+	size_t n = strlen(opt);
+
+	if (!n)
+		return false;
+	for (const char *p = sp->opts; (p = strstr(p, opt)); p += n)
+		if ((p == sp->opts || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			return true;
+	return false;
+}
+
+/* The options of a command as "--a" words, for a suggestion. */
+static int option_words(const struct vswcmd_spec *sp, char store[][24], const char **out, int max)
+{
+	int n = 0;
+
+	for (const char *p = sp->opts; *p && n < max; n++) {
+		size_t k = strcspn(p, " ");
+		snprintf(store[n], 24, "--%.*s", (int)k, p);
+		out[n] = store[n];
+		p += k;
+		p += strspn(p, " ");
+	}
+	return n;
+}
+
+static bool is_flag(const char *opt)
+{
+	return !strcmp(opt, "json") || !strcmp(opt, "may-exist") || !strcmp(opt, "if-exists") ||
+	       !strcmp(opt, "all");
 }
 
 static int take_option(struct vswcmd *c, const char *opt, const char *val, char *err, size_t errlen)
 {
+	char m[128];
+
 	if (!strcmp(opt, "json")) {
 		c->json = true;
+	} else if (!strcmp(opt, "may-exist")) {
+		c->may_exist = true;
+	} else if (!strcmp(opt, "if-exists")) {
+		c->if_exists = true;
+	} else if (!strcmp(opt, "all")) {
+		c->all = true;
 	} else if (!strcmp(opt, "mtu")) {
-		if (cmdval_uint(val, 100000, &c->mtu) || c->mtu < VSW_MTU_MIN || c->mtu > VSW_MTU_MAX)
-			ERR("MTU '%s' out of range (%d-%d)", val, VSW_MTU_MIN, VSW_MTU_MAX);
+		if (number(val, "MTU", VSW_MTU_MIN, VSW_MTU_MAX, "", &c->mtu, err, errlen))
+			return -1;
 		c->has_mtu = true;
 	} else if (!strcmp(opt, "max-macs")) {
-		if (cmdval_uint(val, VSWCMD_MAX_MACS, &c->max_macs) || !c->max_macs)
-			ERR("MAC table size '%s' out of range (1-%u)", val, VSWCMD_MAX_MACS);
+		if (number(val, "MAC table size", 1, VSWCMD_MAX_MACS, "", &c->max_macs, err, errlen))
+			return -1;
 		c->has_max_macs = true;
 	} else if (!strcmp(opt, "beacon-interval")) {
-		if (cmdval_uint(val, 1000000, &c->beacon_interval) ||
-		    c->beacon_interval < VSW_BEACON_INTERVAL_MIN || c->beacon_interval > VSW_BEACON_INTERVAL_MAX)
-			ERR("beacon interval '%s' out of range (%d-%d ms)", val, VSW_BEACON_INTERVAL_MIN,
-			    VSW_BEACON_INTERVAL_MAX);
+		if (number(val, "beacon interval", VSW_BEACON_INTERVAL_MIN, VSW_BEACON_INTERVAL_MAX, " ms",
+			   &c->beacon_interval, err, errlen))
+			return -1;
 		c->has_beacon_interval = true;
 	} else if (!strcmp(opt, "lldp")) {
 		c->lldp = cmdval_lldp_mode(val);
+		snprintf(m, sizeof(m), "bad LLDP mode '%s'", val);
 		if (c->lldp < 0)
-			ERR("bad LLDP mode '%s' (none, listen, advertise or both)", val);
+			return bad_enum(err, errlen, m, val, "lldp");
 		c->has_lldp = true;
 	} else if (!strcmp(opt, "lldp-interval")) {
-		if (cmdval_uint(val, VSW_LLDP_INTERVAL_MAX, &c->lldp_interval) || !c->lldp_interval)
-			ERR("LLDP interval '%s' out of range (1-%d seconds)", val, VSW_LLDP_INTERVAL_MAX);
+		if (number(val, "LLDP interval", 1, VSW_LLDP_INTERVAL_MAX, " seconds", &c->lldp_interval, err,
+			   errlen))
+			return -1;
 		c->has_lldp_interval = true;
 	} else if (!strcmp(opt, "vlan")) {
-		if (cmdval_uint(val, 1000000, &c->vlan) || c->vlan > VSW_VLAN_TRUNK)
-			ERR("VLAN ID '%s' out of range (0-4095)", val);
+		if (number(val, "VLAN ID", 0, VSW_VLAN_TRUNK, "", &c->vlan, err, errlen))
+			return -1;
 		c->has_vlan = true;
 	} else if (!strcmp(opt, "mac")) {
 		if (vswcmd_parse_mac(val, c->mac))
 			ERR("bad MAC address '%s' (want a unicast xx:xx:xx:xx:xx:xx)", val);
 		c->has_mac = true;
 	} else if (!strcmp(opt, "services")) {
+		snprintf(m, sizeof(m), "bad service list '%s'", val);
 		if (cmdval_services(val, &c->services))
-			ERR("bad service list '%s'", val);
+			return bad_list(err, errlen, m, val, "services");
 		c->has_services = true;
 	} else if (!strcmp(opt, "link")) {
+		snprintf(m, sizeof(m), "bad link state '%s'", val);
 		if (strcmp(val, "up") && strcmp(val, "down"))
-			ERR("bad link state '%s' (up or down)", val);
+			return bad_enum(err, errlen, m, val, "link");
 		c->link = !strcmp(val, "up");
 		c->has_link = true;
 	} else if (!strcmp(opt, "backend")) {
 		if (!strchr(val, ':') || *val == ':')
-			ERR("bad backend spec '%s' (want TYPE:ARGUMENT)", val);
+			ERR("bad backend spec '%s' (want TYPE:ARGUMENT, TYPE afpacket, raw, tap, qemu, vhostuser or memory)",
+			    val);
 		c->backend = val;
 	} else if (!strcmp(opt, "options")) {
 		c->options = val;
 	} else if (!strcmp(opt, "offloads")) {
+		snprintf(m, sizeof(m), "bad offload list '%s'", val);
 		if (cmdval_offloads(val, &c->offloads))
-			ERR("bad offload list '%s' (csum,tso4,tso6,tso_ecn,uso, all or none)", val);
+			return bad_list(err, errlen, m, val, "offloads");
 		c->has_offloads = true;
 	} else if (!strcmp(opt, "netstack")) {
 		if (cmdval_stack_name(val))
@@ -238,6 +393,15 @@ static int check_name(const char *w, const char *what, char *err, size_t errlen)
 	return 0;
 }
 
+static int unknown_policy(const char *w, char *err, size_t errlen)
+{
+	const char *keys[48];
+	char m[64];
+	int n = cmdval_values("policy", keys, 48);
+
+	ERR("unknown policy '%s'%s", w, mean(w, keys, n, m, sizeof(m)));
+}
+
 static int parse_policy_words(struct vswcmd *c, char **w, int n, char *err, size_t errlen)
 {
 	for (int i = 0; i < n; i++) {
@@ -247,7 +411,7 @@ static int parse_policy_words(struct vswcmd *c, char **w, int n, char *err, size
 		if (c->verb == VERB_CLEAR) {
 			key = cmdval_policy_key(w[i]);
 			if (key < 0)
-				ERR("unknown policy '%s'", w[i]);
+				return unknown_policy(w[i], err, errlen);
 			if (c->nclear == VSWCMD_MAX_KV)
 				ERR("too many policies");
 			c->clear_keys[c->nclear++] = key;
@@ -258,7 +422,7 @@ static int parse_policy_words(struct vswcmd *c, char **w, int n, char *err, size
 		*eq = 0;
 		key = cmdval_policy_key(w[i]);
 		if (key < 0)
-			ERR("unknown policy '%s'", w[i]);
+			return unknown_policy(w[i], err, errlen);
 		if (key == KEY_ACTIVE || key == KEY_STANDBY) {
 			const char **list = key == KEY_ACTIVE ? c->active : c->standby;
 			int k = cmdval_list(eq + 1, list, VSWCMD_MAX_TEAM);
@@ -271,8 +435,18 @@ static int parse_policy_words(struct vswcmd *c, char **w, int n, char *err, size
 		}
 		if (c->nkv == VSWCMD_MAX_KV)
 			ERR("too many policies");
-		if (cmdval_policy_value(key, eq + 1, &c->kv[c->nkv].value))
-			ERR("bad value '%s' for %s", eq + 1, w[i]);
+		int r = cmdval_policy_value(key, eq + 1, &c->kv[c->nkv].value);
+		const char *vals[8];
+		if (r && cmdval_values(w[i], vals, 8)) {
+			char m[160];
+			snprintf(m, sizeof(m), "bad value '%s' for %s", eq + 1, w[i]);
+			return bad_enum(err, errlen, m, eq + 1, w[i]);
+		}
+		if (r == CMDVAL_RANGE)
+			ERR("value '%s' for %s out of range (at most 2^64-1)", eq + 1, w[i]);
+		if (r)
+			ERR("bad value '%s' for %s (want a number, with an optional k, M, G, Ki, Mi or Gi)",
+			    eq + 1, w[i]);
 		c->kv[c->nkv].text = eq + 1;
 		c->kv[c->nkv++].key = key;
 	}
@@ -283,10 +457,75 @@ static int parse_policy_words(struct vswcmd *c, char **w, int n, char *err, size
 	return 0;
 }
 
+/* What the k-th positional word of a command is, for "missing ...". */
+static const char *arg_what(const struct vswcmd_spec *sp, int k)
+{
+	static const struct {
+		const char *arg, *what;
+	} names[] = {
+		{ "SWITCH", "switch name" }, { "PORTGROUP", "port group name" }, { "UPLINK", "port name" },
+		{ "VNIC", "port name" }, { "VMK", "port name" }, { "PORT", "port name" },
+		{ "DIR", "directory" },
+	};
+	const char *p = sp->args;
+	size_t len;
+
+	for (int i = 0;; i++) {
+		p += strspn(p, " [");
+		len = strcspn(p, " ]");
+		if (i == k || !*p)
+			break;
+		p += len;
+		p += strspn(p, "]");
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i].arg) == len && !strncmp(p, names[i].arg, len))
+			return names[i].what;
+	/* NAME: the object's own */
+	switch (sp->obj) {
+	case OBJ_VSWITCH: return "switch name";
+	case OBJ_PORTGROUP: return "port group name";
+	case OBJ_NETSTACK: return "stack name";
+	default: return "port name";
+	}
+}
+
+/* The verbs of an object: "add, remove or set". */
+static const char *verbs_of(enum vswcmd_obj o, const char **v, int *n, char *buf, size_t len)
+{
+	*n = 0;
+	for (int i = 0; i < vswcmd_nspecs; i++)
+		if (vswcmd_specs[i].obj == o && vswcmd_specs[i].verb != VERB_NONE)
+			v[(*n)++] = verb_words[vswcmd_specs[i].verb];
+	return joined(v, *n, ", ", buf, len);
+}
+
+/* "policy set S PG load_balancing explicit": a key without '=' */
+static int policy_hint(const struct vswcmd *c, int n, char *const *words, int i, char *err, size_t errlen)
+{
+	const char *w = words[i], *key = NULL, *val = NULL;
+
+	if (c->obj != OBJ_POLICY || c->verb != VERB_SET)
+		return 0;
+	if (cmdval_policy_key(w) >= 0) {
+		key = w;
+		val = i + 1 < n ? words[i + 1] : "VALUE";
+	} else if (c->npos > 1 && cmdval_policy_key(c->pos[c->npos - 1]) >= 0) {
+		key = c->pos[c->npos - 1];
+		val = w;
+	}
+	if (!key)
+		return 0;
+	ERR("expected KEY=VALUE, got '%s' (did you mean '%s=%s'?)", key, key, val);
+}
+
 int vswcmd_parse_words(int n, char *const *words, struct vswcmd *c, char *err, size_t errlen)
 {
 	char *policy_words[VSWCMD_MAX_WORDS];
-	int npol = 0, min, max, i = 0, o;
+	const struct vswcmd_spec *sp;
+	const char *ow;
+	char m[96], list[128];
+	int npol = 0, i = 0, o;
 
 	if (n == 0)
 		return 0;
@@ -298,49 +537,64 @@ int vswcmd_parse_words(int n, char *const *words, struct vswcmd *c, char *err, s
 		if (n == 1)
 			ERR("missing command after '--json'");
 	}
-	for (o = 0; o < (int)(sizeof(objects) / sizeof(objects[0])); o++)
-		if (!strcmp(words[i], objects[o].word))
-			break;
-	if (o == (int)(sizeof(objects) / sizeof(objects[0])))
-		ERR("unknown command '%s'", words[i]);
-	c->obj = objects[o].obj;
+	o = vswcmd_obj_of(words[i]);
+	if (o < 0)
+		ERR("unknown command '%s'%s", words[i], mean(words[i], obj_words, NOBJ, m, sizeof(m)));
+	c->obj = (enum vswcmd_obj)o;
+	ow = obj_words[o];
 	i++;
-	if (c->obj != OBJ_LIST && c->obj != OBJ_STATS && c->obj != OBJ_FDB && c->obj != OBJ_SAVE &&
-	    c->obj != OBJ_SHOW_CONFIG) {
-		int v;
-		if (i == n)
-			ERR("'%s' needs a verb", words[i - 1]);
-		for (v = 0; v < (int)(sizeof(verbs) / sizeof(verbs[0])); v++)
-			if (!strcmp(words[i], verbs[v].word))
+	{
+		const char *vw[NVERB];
+		int nv, v;
+		verbs_of(c->obj, vw, &nv, list, sizeof(list));
+		for (v = 1; v < NVERB; v++)
+			if (i < n && !strcmp(words[i], verb_words[v]) && vswcmd_spec_of(c->obj, (enum vswcmd_verb)v))
 				break;
-		if (v == (int)(sizeof(verbs) / sizeof(verbs[0])))
-			ERR("unknown verb '%s' for %s", words[i], objects[o].word);
-		c->verb = verbs[v].verb;
-		i++;
+		if (v < NVERB) {
+			c->verb = (enum vswcmd_verb)v;
+			i++;
+		} else if (!vswcmd_spec_of(c->obj, VERB_NONE)) {
+			if (i == n || words[i][0] == '-')
+				ERR("'%s' needs a verb: %s", ow, list);
+			for (v = 1; v < NVERB; v++)
+				if (!strcmp(words[i], verb_words[v]))
+					ERR("'%s %s' is not a command (%s verbs: %s)", ow, words[i], ow, list);
+			if (vswcmd_suggest(words[i], vw, nv))
+				ERR("unknown verb '%s' for %s (did you mean '%s'? verbs: %s)", words[i], ow,
+				    vswcmd_suggest(words[i], vw, nv), list);
+			ERR("unknown verb '%s' for %s (verbs: %s)", words[i], ow, list);
+		}
 	}
-	if (arity(c->obj, c->verb, &min, &max))
-		ERR("'%s %s' is not a command", words[c->json], words[c->json + 1]);
-	if (c->json && !option_ok(c, "json"))
+	sp = vswcmd_spec_of(c->obj, c->verb);
+	if (c->json && !option_ok(sp, "json"))
 		ERR("'--json' applies to read commands only");
 
 	for (; i < n; i++) {
 		const char *w = words[i];
 		if (w[0] == '-' && w[1] == '-') {
-			char opt[32];
-			const char *val, *eq = strchr(w, '=');
+			char opt[32], store[16][24];
+			const char *val, *eq = strchr(w, '='), *ows[16];
 			size_t ol = eq ? (size_t)(eq - w - 2) : strlen(w + 2);
+			int no;
 			if (ol >= sizeof(opt))
 				ERR("unknown option '%s'", w);
 			memcpy(opt, w + 2, ol);
 			opt[ol] = 0;
-			if (!option_ok(c, opt) && c->obj == OBJ_VSWITCH && c->verb == VERB_SET &&
+			if (!option_ok(sp, opt) && c->obj == OBJ_VSWITCH && c->verb == VERB_SET &&
 			    !strcmp(opt, "max-macs"))
 				ERR("'%s': a MAC table's size is set when the vswitch is added", w);
-			if (!option_ok(c, opt))
-				ERR("unknown option '%s' for %s", w, objects[o].word);
+			if (!option_ok(sp, opt)) {
+				char cmd[32], wo[40];
+				snprintf(cmd, sizeof(cmd), "%s%s%s", ow, c->verb ? " " : "", c->verb ? verb_words[c->verb] : "");
+				snprintf(wo, sizeof(wo), "--%s", opt);
+				no = option_words(sp, store, ows, 16);
+				ERR("unknown option '%s' for %s%s", w, cmd, mean(wo, ows, no, m, sizeof(m)));
+			}
 			if (eq) {
 				val = eq + 1;
-			} else if (!strcmp(opt, "json")) {
+				if (is_flag(opt))
+					ERR("option '--%s' takes no value", opt);
+			} else if (is_flag(opt)) {
 				val = "";
 			} else {
 				if (i + 1 == n)
@@ -357,28 +611,23 @@ int vswcmd_parse_words(int n, char *const *words, struct vswcmd *c, char *err, s
 			policy_words[npol++] = words[i];
 			continue;
 		}
-		if (c->npos == max)
+		if (c->npos == sp->max) {
+			if (policy_hint(c, n, words, i, err, errlen))
+				return -1;
 			ERR("unexpected word '%s'", w);
+		}
 		if (check_name(w, "name", err, errlen))
 			return -1;
 		c->pos[c->npos++] = w;
 	}
-	if (c->npos < min) {
-		static const char *const what[] = { "switch name", "port group name", "port name" };
-		int k = c->npos;
-		/* vNICs and VMkernel ports name their port group when added */
-		if ((c->obj == OBJ_VNIC || c->obj == OBJ_VMK) && c->verb != VERB_ADD && k == 1)
-			k = 2;
-		if ((c->obj == OBJ_PORTGROUP && k == 1) || (c->obj == OBJ_POLICY && k == 1))
-			k = 1;
-		if (c->obj == OBJ_NETSTACK)
-			ERR("netstack %s: missing stack name", verbs[c->verb - 1].word);
-		if (c->obj == OBJ_VDE && (k == 2 || c->verb == VERB_REMOVE))
-			ERR("vde %s: missing directory", verbs[c->verb - 1].word);
-		if (c->obj == OBJ_UPLINK && k == 1)
-			k = 2;
-		ERR("%s %s: missing %s", objects[o].word, verbs[c->verb - 1].word, what[k]);
+	if (c->npos < sp->min) {
+		if (c->verb)
+			ERR("%s %s: missing %s", ow, verb_words[c->verb], arg_what(sp, c->npos));
+		ERR("%s: missing %s", ow, arg_what(sp, c->npos));
 	}
+	if (c->obj == OBJ_POLICY && c->verb == VERB_SET && !npol && c->npos == 2 &&
+	    cmdval_policy_key(c->pos[1]) >= 0)
+		ERR("expected KEY=VALUE, got '%s' (did you mean '%s=VALUE'?)", c->pos[1], c->pos[1]);
 	if (c->obj == OBJ_POLICY && c->verb != VERB_GET &&
 	    parse_policy_words(c, policy_words, npol, err, errlen))
 		return -1;
@@ -389,15 +638,17 @@ int vswcmd_parse_words(int n, char *const *words, struct vswcmd *c, char *err, s
 		    VSW_NAME_MAX);
 	if (c->obj == OBJ_VMK && c->backend && (c->netstack || c->has_ips || c->has_mtu || c->has_gateways))
 		ERR("vmk add: --backend or --netstack/--ip/--mtu/--gateway, not both (those are the vmk's own interface)");
+	if (c->options && !c->backend)
+		ERR("%s %s: --options without --backend", ow, verb_words[c->verb]);
 	if (c->verb == VERB_SET) {
 		bool any = c->has_mtu || c->has_vlan || c->has_mac || c->has_link || c->has_services ||
 			   c->has_ips || c->has_gateways || c->has_beacon_interval || c->has_lldp || c->has_lldp_interval ||
 			   c->has_offloads || c->obj == OBJ_POLICY;
 		if (!any)
-			ERR("%s set: nothing to set", objects[o].word);
+			ERR("%s set: nothing to set", ow);
 	}
 	c->changes = c->verb == VERB_ADD || c->verb == VERB_REMOVE || c->verb == VERB_SET ||
-		     c->verb == VERB_CLEAR || c->obj == OBJ_SAVE;
+		     c->verb == VERB_CLEAR || c->verb == VERB_FLUSH || c->obj == OBJ_SAVE;
 	return 1;
 }
 

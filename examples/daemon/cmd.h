@@ -27,13 +27,17 @@
  *                   [--gateway GW[,GW6]|none] [--offloads LIST]
  *   policy    get SWITCH [PORTGROUP] | set SWITCH [PORTGROUP] KEY=VALUE...
  *             | clear SWITCH PORTGROUP KEY...
- *   list | stats [SWITCH [PORT]] | fdb [SWITCH]
+ *   list | stats [SWITCH [PORT]] [--all] | stats clear SWITCH [PORT]
+ *   fdb [SWITCH] | fdb flush SWITCH
  *   vde       add SWITCH PORTGROUP DIR | remove SWITCH DIR
  *   netstack  add NAME | remove NAME
  *   save                 write the state file now (vswctl: save FILE writes FILE)
  *   show-config          the running configuration, as these commands
  *
  * --offloads LIST: csum,tso4,tso6,tso_ecn,uso, all or none (VSW_OFFLOAD_*).
+ * Every add takes --may-exist (an object of that kind and name is no
+ * error, and is left as it is), every remove --if-exists (a missing object
+ * is no error), as ovs-vsctl's.
  * Read commands take --json. Words are separated by blanks; double quotes
  * group words ("VM Network"), a backslash escapes the next character, and
  * '#' at the start of a word begins a comment.
@@ -44,6 +48,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define VSWCMD_MAX_WORDS 64
 #define VSWCMD_MAX_LINE 4096
@@ -60,7 +65,48 @@ enum vswcmd_obj {
 
 enum vswcmd_verb {
 	VERB_NONE, VERB_ADD, VERB_REMOVE, VERB_SET, VERB_GET, VERB_CLEAR, VERB_NEIGHBORS,
+	VERB_FLUSH,
 };
+
+/* One command of the grammar: what vswctl's help shows and the parser and
+ * the completion go by. */
+struct vswcmd_spec {
+	enum vswcmd_obj obj;
+	enum vswcmd_verb verb;   /* VERB_NONE: the object alone (list, stats, fdb) */
+	int min, max;            /* positional words */
+	const char *args;        /* their names, e.g. "SWITCH PORTGROUP NAME" */
+	const char *opts;        /* the options it takes, blank-separated, no "--" */
+	const char *summary;
+};
+extern const struct vswcmd_spec vswcmd_specs[];
+extern const int vswcmd_nspecs;
+
+/* The word of an object or a verb ("vswitch", "add"), or NULL. */
+const char *vswcmd_obj_word(enum vswcmd_obj o);
+const char *vswcmd_verb_word(enum vswcmd_verb v);
+/* The spec of (o, v), or NULL when that is no command. */
+const struct vswcmd_spec *vswcmd_spec_of(enum vswcmd_obj o, enum vswcmd_verb v);
+/* The object named 'w', or -1. */
+int vswcmd_obj_of(const char *w);
+
+/* The word of 'cands' closest to 'w' within an edit distance of 2, or NULL
+ * (for "did you mean"). */
+const char *vswcmd_suggest(const char *w, const char *const *cands, int n);
+
+/*
+ * vswctl's help (cmdhelp.c), answered without the daemon: 'words' are what
+ * follows "help" (nothing, OBJECT, or OBJECT VERB). Returns 0, or -1 with
+ * a line in 'err' for an unknown object or verb.
+ */
+int vswcmd_help(FILE *f, int n, char *const *words, char *err, size_t errlen);
+/* What may follow 'words' (a command being typed, the last word the one
+ * being completed, possibly ""): one candidate a line. A name the daemon
+ * knows is asked for as "@switch", or "@portgroup SWITCH", "@uplink
+ * SWITCH", "@vnic SWITCH", "@vmk SWITCH", "@port SWITCH" (any port). */
+void vswcmd_complete(FILE *f, int n, char *const *words);
+/* The same for a command line as typed so far (split as the parser does,
+ * after the program's name). */
+void vswcmd_complete_line(FILE *f, const char *line);
 
 /* A policy assignment of "policy set"; teaming orders are lists of names. */
 struct vswcmd_kv {
@@ -77,6 +123,8 @@ struct vswcmd {
 	const char *pos[4];      /* positional words: switch, port group, name */
 	int npos;
 	bool json;
+	bool may_exist, if_exists; /* --may-exist, --if-exists */
+	bool all;                /* stats --all: the counters that are 0 too */
 	bool changes;            /* the command modifies the daemon's state */
 
 	/* options; 'has_*' tells whether they were given */

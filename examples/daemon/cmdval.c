@@ -32,7 +32,8 @@ int vswcmd_parse_mac(const char *s, uint8_t mac[6])
 	return 0;
 }
 
-/* A decimal number with an optional k, M, G (x1000) or Ki, Mi, Gi (x1024) suffix. */
+/* A decimal number with an optional k, M, G (x1000) or Ki, Mi, Gi (x1024)
+ * suffix; CMDVAL_RANGE for one above 2^64 - 1. */
 static int parse_u64(const char *s, uint64_t *v)
 {
 	char *end;
@@ -44,7 +45,7 @@ static int parse_u64(const char *s, uint64_t *v)
 	errno = 0;
 	x = strtoull(s, &end, 10);
 	if (errno)
-		return -1;
+		return CMDVAL_RANGE;
 	if (*end) {
 		bool bin = end[1] == 'i';
 		if (end[bin ? 2 : 1])
@@ -57,7 +58,7 @@ static int parse_u64(const char *s, uint64_t *v)
 		}
 	}
 	if (x && mul > UINT64_MAX / x)
-		return -1;
+		return CMDVAL_RANGE;
 	*v = x * mul;
 	return 0;
 }
@@ -66,8 +67,12 @@ int cmdval_uint(const char *s, unsigned int max, unsigned int *v)
 {
 	uint64_t x;
 
-	if (parse_u64(s, &x) || x > max)
-		return -1;
+	int r = parse_u64(s, &x);
+
+	if (r)
+		return r == CMDVAL_RANGE ? r : CMDVAL_NAN;
+	if (x > max)
+		return CMDVAL_RANGE;
 	*v = (unsigned int)x;
 	return 0;
 }
@@ -316,4 +321,121 @@ int cmdval_stack_name(const char *s)
 		      *s == '-' || *s == '_' || *s == '.'))
 			return -1;
 	return 0;
+}
+
+/* ---- enumerations, for help, completion and "did you mean" ---- */
+
+static const char *const link_states[] = { "up", "down" };
+static const char *const yes_no[] = { "yes", "no" };
+static const char *const accept_reject[] = { "accept", "reject" };
+
+static int copy(const char *const *from, int n, const char **out, int max)
+{
+	int k = n < max ? n : max;
+
+	for (int i = 0; i < k; i++)
+		out[i] = from[i];
+	return k;
+}
+
+int cmdval_values(const char *what, const char **out, int max)
+{
+	int n = 0, key;
+
+	if (!strcmp(what, "lldp"))
+		return copy(lldp_modes, 4, out, max);
+	if (!strcmp(what, "link"))
+		return copy(link_states, 2, out, max);
+	if (!strcmp(what, "offloads")) {
+		for (size_t i = 0; i < N_OFFLOADS && n < max; i++)
+			out[n++] = offload_names[i].name;
+		n += copy((const char *const[]){ "all", "none" }, 2, out + n, max - n);
+		return n;
+	}
+	if (!strcmp(what, "services")) {
+		for (unsigned int b = 1; (b & VSW_VMK_SERVICES_ALL) && n < max; b <<= 1)
+			out[n++] = vsw_vmk_service_name(b);
+		if (n < max)
+			out[n++] = "none";
+		return n;
+	}
+	if (!strcmp(what, "policy")) {
+		for (int k = 0; vsw_policy_name(k) && n < max; k++)
+			out[n++] = vsw_policy_name(k);
+		n += copy((const char *const[]){ "active", "standby" }, 2, out + n, max - n);
+		return n;
+	}
+	if (!strcmp(what, "backend")) {
+		static const char *const types[] = { "afpacket", "raw", "tap", "qemu", "vhostuser", "memory" };
+		return copy(types, 6, out, max);
+	}
+	key = cmdval_policy_key(what);
+	if (key == VSW_POL_LOAD_BALANCING)
+		return copy(lb_names, 4, out, max);
+	if (key == VSW_POL_FAILURE_DETECTION)
+		return copy(detect_names, 2, out, max);
+	if (key >= 0 && is_security_key(key))
+		return copy(accept_reject, 2, out, max);
+	if (key >= 0 && is_bool_key(key))
+		return copy(yes_no, 2, out, max);
+	return 0;
+}
+
+/* The options of the library's backends (each backend's open function
+ * is the reference: a key missing here is still passed on, this table
+ * only names the key a backend refused). */
+static const struct {
+	const char *type, *opts;
+} backend_opts[] = {
+	{ "afpacket", "rx=v2|v3 tx=ring|mmsg frames=64-65536 block_tov=1-1000 offloads=on|off" },
+	{ "raw", "" },
+	{ "tap", "mac=MAC offloads=on|off netns=NAME" },
+	{ "qemu", "client reconnect_ms=10-3600000 mode=OCTAL group=GROUP" },
+	{ "vhostuser", "client server reconnect_ms=10-3600000 mode=OCTAL group=GROUP" },
+	{ "memory", "ring=2-4096" },
+};
+
+const char *cmdval_backend_options(const char *type)
+{
+	for (size_t i = 0; i < sizeof(backend_opts) / sizeof(backend_opts[0]); i++)
+		if (!strcmp(backend_opts[i].type, type))
+			return backend_opts[i].opts;
+	return NULL;
+}
+
+int cmdval_backend_keys(const char *type, const char **out, int max)
+{
+	static char store[8][24];
+	const char *known = cmdval_backend_options(type);
+	int n = 0;
+
+	for (const char *k = known ? known : ""; *k && n < max && n < 8; n++) {
+		snprintf(store[n], sizeof(store[n]), "%.*s", (int)strcspn(k, "= "), k);
+		out[n] = store[n];
+		k += strcspn(k, " ");
+		k += strspn(k, " ");
+	}
+	return n;
+}
+
+const char *cmdval_backend_bad_key(const char *type, const char *opts, char *key, size_t len)
+{
+	const char *keys[8];
+	int n = cmdval_backend_keys(type, keys, 8);
+
+	if (!cmdval_backend_options(type) || !opts)
+		return NULL;
+	for (const char *p = opts; *p;) {
+		size_t item = strcspn(p, ","), kl = strcspn(p, ",=");
+		bool known = false;
+		for (int i = 0; i < n; i++)
+			known |= strlen(keys[i]) == kl && !strncmp(keys[i], p, kl);
+		if (!known) {
+			snprintf(key, len, "%.*s", (int)kl, p);
+			return key;
+		}
+		p += item;
+		p += *p == ',';
+	}
+	return NULL;
 }

@@ -13,8 +13,28 @@
 #include "cmd.h"
 
 /* A decimal number up to 'max', with an optional k, M, G (x1000) or
- * Ki, Mi, Gi (x1024) suffix. */
+ * Ki, Mi, Gi (x1024) suffix: 0, CMDVAL_NAN for what is not a number,
+ * CMDVAL_RANGE for a number above 'max'. */
+#define CMDVAL_NAN (-1)
+#define CMDVAL_RANGE (-2)
 int cmdval_uint(const char *s, unsigned int max, unsigned int *v);
+
+/* The valid values of an enumeration, in the order help shows them:
+ * "lldp", "link", "offloads", "services", "policy" (the keys),
+ * "backend" (the types), or a policy key's name ("load_balancing",
+ * "promiscuous", ...: its words). Returns their count (at most 'max'),
+ * 0 for a 'what' that is no enumeration. */
+int cmdval_values(const char *what, const char **out, int max);
+
+/* The --options a backend type takes, as "key=VALUES key2=VALUES", or NULL
+ * for a type this program does not know. */
+const char *cmdval_backend_options(const char *type);
+/* The keys alone ("rx", "tx", ...) of cmdval_backend_options(), pointing
+ * into a static store; their count. */
+int cmdval_backend_keys(const char *type, const char **out, int max);
+/* The first key of 'opts' that backend 'type' does not take, copied into
+ * 'key'; NULL if all are known (or the type is not). */
+const char *cmdval_backend_bad_key(const char *type, const char *opts, char *key, size_t len);
 
 /* A policy key's number (enum vsw_policy, KEY_ACTIVE, KEY_STANDBY), or -1. */
 int cmdval_policy_key(const char *name);

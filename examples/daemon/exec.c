@@ -64,6 +64,8 @@ static int vswitch_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t
 		VSW_OPTS(vsw_switch_opts, o, .mtu = c->has_mtu ? c->mtu : 0,
 			 .max_macs = c->has_max_macs ? c->max_macs : 0);
 		struct vsw_switch *sw;
+		if (s && c->may_exist)
+			return 0; /* left as it is, whatever its options */
 		if (s)
 			ERR("vswitch '%s' exists", c->pos[0]);
 		e = vsw_switch_new(c->pos[0], &o, &sw);
@@ -100,6 +102,8 @@ static int vswitch_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t
 		return 0;
 	}
 	case VERB_REMOVE: {
+		if (!s && c->if_exists)
+			return 0;
 		if (!s)
 			ERR("unknown vswitch '%s'", c->pos[0]);
 		for (struct vswd_switch **pp = &d->switches; *pp; pp = &(*pp)->next)
@@ -135,11 +139,15 @@ static int vswitch_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t
 
 static int portgroup_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errlen)
 {
-	NEED_SWITCH(s, c->pos[0]);
 	struct vsw_portgroup *pg = NULL;
 	int e;
 
+	if (c->if_exists && !vswd_find_switch(d, c->pos[0]))
+		return 0;
+	NEED_SWITCH(s, c->pos[0]);
 	if (c->verb == VERB_ADD) {
+		if (c->may_exist && !vsw_portgroup_find(s->sw, c->pos[1], &pg))
+			return 0; /* left as it is, whatever its VLAN */
 		e = vsw_portgroup_add(s->sw, c->pos[1], c->has_vlan ? c->vlan : 0, 0, NULL);
 		if (e == -EEXIST)
 			ERR("port group '%s' exists on %s", c->pos[1], c->pos[0]);
@@ -147,8 +155,11 @@ static int portgroup_cmd(struct vswd *d, const struct vswcmd *c, char *err, size
 			ERR("port group '%s': %s", c->pos[1], vswd_why(e));
 		return 0;
 	}
-	if (vsw_portgroup_find(s->sw, c->pos[1], &pg))
+	if (vsw_portgroup_find(s->sw, c->pos[1], &pg)) {
+		if (c->if_exists)
+			return 0;
 		ERR("unknown port group '%s'", c->pos[1]);
+	}
 	if (c->verb == VERB_REMOVE) {
 		e = vsw_portgroup_remove(pg);
 		if (e == -EBUSY)
@@ -186,9 +197,21 @@ static int read_cmd(struct vswd *d, const struct vswcmd *c, struct outbuf *o, ch
 	case OBJ_STATS:
 		if (c->npos == 2 && vsw_port_find(s->sw, c->pos[1], &port))
 			ERR("unknown port '%s'", c->pos[1]);
-		r->stats(o, d, s, port);
+		if (c->verb == VERB_CLEAR) {
+			for (struct vsw_port *p = vsw_port_next(s->sw, NULL); p; p = vsw_port_next(s->sw, p))
+				if (!port || p == port)
+					vsw_port_clear_counters(p);
+			return 0;
+		}
+		r->stats(o, d, s, port, c->all);
 		return 0;
 	case OBJ_FDB:
+		if (c->verb == VERB_FLUSH) {
+			int e = vsw_switch_fdb_flush(s->sw);
+			if (e < 0)
+				ERR("fdb flush %s: %s", c->pos[0], vswd_why(e));
+			return 0;
+		}
 		r->fdb(o, d, s);
 		return 0;
 	default: /* uplink neighbors */

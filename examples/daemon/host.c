@@ -349,8 +349,11 @@ int vswd_netstack_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t 
 		ERR("TCP/IP stacks are not made here");
 	if (c->verb == VERB_ADD) {
 		for (int i = 0; i < d->nstacks; i++)
-			if (!strcmp(d->stacks[i], name))
+			if (!strcmp(d->stacks[i], name)) {
+				if (c->may_exist)
+					return 0;
 				ERR("TCP/IP stack '%s': exists", name);
+			}
 		char **more = realloc(d->stacks, sizeof(*more) * (size_t)(d->nstacks + 1));
 		if (!more)
 			ERR("out of memory");
@@ -360,6 +363,10 @@ int vswd_netstack_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t 
 		e = d->dry ? 0 : vsw_netstack_add(name);
 		if (e == -EEXIST && d->adopt)
 			e = 0; /* the one this daemon left when it stopped */
+		if (e == -EEXIST && c->may_exist) {
+			free(d->stacks[d->nstacks]);
+			return 0; /* not this daemon's to remove when it stops */
+		}
 		if (e) {
 			free(d->stacks[d->nstacks]);
 			ERR("TCP/IP stack '%s': %s", name, e == -EEXIST ? "exists" : strerror(-e));
@@ -370,6 +377,8 @@ int vswd_netstack_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t 
 	if (stack_user(d, name, err, errlen))
 		return -1;
 	e = d->dry ? 0 : vsw_netstack_remove(name);
+	if (e == -ENOENT && c->if_exists)
+		return 0;
 	if (e)
 		ERR("TCP/IP stack '%s': %s", name, e == -ENOENT ? "no such stack" : strerror(-e));
 	for (int i = 0; i < d->nstacks; i++)

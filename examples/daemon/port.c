@@ -9,14 +9,61 @@
 #include "view.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "cmdval.h"
 
 #define ERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
 #define NEED_SWITCH(var, name) \
 	struct vswd_switch *var = vswd_find_switch(d, name); \
 	if (!var) ERR("unknown vswitch '%s'", name)
+
+/* A backend that would not open, in words: for -EINVAL, the option it
+ * refused (or what its options may be), as cmdval.c knows them. */
+static const char *backend_why(const char *spec, const char *opts, int e, char *buf, size_t len)
+{
+	char type[32], key[32];
+	const char *known, *types[8], *mean;
+	int ntypes = cmdval_values("backend", types, 8);
+
+	snprintf(type, sizeof(type), "%.*s", (int)strcspn(spec, ":"), spec);
+	known = cmdval_backend_options(type);
+	if (e == -ENOENT && !known && (mean = vswcmd_suggest(type, types, ntypes))) {
+		snprintf(buf, len, "no backend type '%s' (did you mean '%s'?)", type, mean);
+		return buf;
+	}
+	if (e == -ENOENT)
+		return "no such backend type, device or file";
+	if (e != -EINVAL || !opts || !*opts || !known)
+		return strerror(-e);
+	if (cmdval_backend_bad_key(type, opts, key, sizeof(key))) {
+		const char *keys[8];
+		int nk = cmdval_backend_keys(type, keys, 8);
+		mean = vswcmd_suggest(key, keys, nk);
+		snprintf(buf, len, "unknown option '%s'%s%s%s (%s takes %s)", key, mean ? " (did you mean '" : "",
+			 mean ? mean : "", mean ? "'?)" : "", type, *known ? known : "none");
+	} else
+		snprintf(buf, len, "bad value in --options '%s' (%s takes %s)", opts, type, known);
+	return buf;
+}
+
+/* The reason a port add failed, in the switch's log too, between the
+ * library's "added" and "removed" of the port. */
+static void log_failure(struct vswd *d, struct vsw_switch *sw, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void log_failure(struct vswd *d, struct vsw_switch *sw, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!d->log)
+		return;
+	va_start(ap, fmt);
+	d->log(sw, VSW_LOG_WARNING, d->user, fmt, ap);
+	va_end(ap);
+}
 
 static int need_port(struct vsw_switch *sw, const char *name, enum vsw_port_kind kind,
 		     struct vsw_port **p, char *err, size_t errlen)
@@ -86,17 +133,23 @@ static int port_add(struct vswd *d, const struct vswcmd *c, char *err, size_t er
 
 	if (vsw_portgroup_find(s->sw, c->pos[1], &pg))
 		ERR("unknown port group '%s'", c->pos[1]);
-	if (!vsw_port_find(s->sw, c->pos[2], &port))
+	if (!vsw_port_find(s->sw, c->pos[2], &port)) {
+		/* --may-exist: a port of this kind is left as it is (whatever
+		 * its port group, MAC or backend); another kind is an error */
+		if (c->may_exist && vsw_port_kind(port) == (vmk ? VSW_PORT_VMK : VSW_PORT_VNIC))
+			return 0;
 		ERR("port '%s' exists on %s", c->pos[2], c->pos[0]);
+	}
 	if (vmk && c->has_services && vswd_ft_check(d, NULL, c->services, err, errlen))
 		return -1;
 	if (c->backend && d->backend_ok && !d->backend_ok(c->backend))
 		ERR("backend '%s' not allowed here", c->backend);
 	if (c->backend && !d->dry) {
+		char why[256];
 		backend_options(d, c, opts, sizeof(opts));
 		e = vsw_backend_open(c->backend, *opts ? opts : NULL, &be);
 		if (e)
-			ERR("backend '%s': %s", c->backend, e == -ENOENT ? "no such backend type, device or file" : strerror(-e));
+			ERR("backend '%s': %s", c->backend, backend_why(c->backend, opts, e, why, sizeof(why)));
 	}
 	if (c->has_mac)
 		memcpy(mac, c->mac, 6);
@@ -131,6 +184,7 @@ static int port_add(struct vswd *d, const struct vswcmd *c, char *err, size_t er
 			vsw_vmk_remove(vsw_port_to_vmk(port));
 		else
 			vsw_vnic_remove(vsw_port_to_vnic(port));
+		log_failure(d, s->sw, "%s: backend '%s': %s", c->pos[2], c->backend, strerror(-e));
 		ERR("backend '%s': %s", c->backend, strerror(-e));
 	}
 	if ((vmk && vswd_vmk_iface(d, vsw_port_to_vmk(port), c, err, errlen) < 0) ||
@@ -151,10 +205,13 @@ int vswd_port_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errl
 	static const enum vsw_port_kind kinds[] = {
 		[OBJ_UPLINK] = VSW_PORT_UPLINK, [OBJ_VNIC] = VSW_PORT_VNIC, [OBJ_VMK] = VSW_PORT_VMK,
 	};
-	NEED_SWITCH(s, c->pos[0]);
 	const char *name = c->pos[c->verb == VERB_ADD && c->obj != OBJ_UPLINK ? 2 : 1];
 	struct vsw_port *p;
 	int e;
+
+	if (c->if_exists && !vswd_find_switch(d, c->pos[0]))
+		return 0;
+	NEED_SWITCH(s, c->pos[0]);
 
 	if (c->verb == VERB_ADD && c->obj != OBJ_UPLINK)
 		return port_add(d, c, err, errlen);
@@ -162,6 +219,8 @@ int vswd_port_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errl
 		struct vsw_uplink *u;
 		if (d->backend_ok && !d->backend_ok(c->backend))
 			ERR("backend '%s' not allowed here", c->backend);
+		if (c->may_exist && !vsw_port_find(s->sw, name, &p) && vsw_port_kind(p) == VSW_PORT_UPLINK)
+			return 0; /* left as it is, whatever its backend */
 		e = vsw_uplink_add(s->sw, name, 0, &u);
 		if (e == -EEXIST)
 			ERR("port '%s' exists on %s", name, c->pos[0]);
@@ -169,8 +228,11 @@ int vswd_port_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errl
 			ERR("uplink '%s': %s", name, vswd_why(e));
 		e = d->dry ? 0 : vsw_port_attach(vsw_uplink_port(u), c->backend, c->options);
 		if (e) {
+			char why[256];
+			log_failure(d, s->sw, "%s: backend '%s': %s", name, c->backend,
+				    backend_why(c->backend, c->options, e, why, sizeof(why)));
 			vsw_uplink_remove(u);
-			ERR("backend '%s': %s", c->backend, e == -ENOENT ? "no such backend type, device or file" : strerror(-e));
+			ERR("backend '%s': %s", c->backend, backend_why(c->backend, c->options, e, why, sizeof(why)));
 		}
 		if (set_offloads(vsw_uplink_port(u), c, err, errlen) < 0 ||
 		    (record_port_add(d, s->sw, c) < 0 && snprintf(err, errlen, "out of memory"))) {
@@ -179,6 +241,8 @@ int vswd_port_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errl
 		}
 		return 0;
 	}
+	if (c->if_exists && (vsw_port_find(s->sw, name, &p) || vsw_port_kind(p) != kinds[c->obj]))
+		return 0;
 	if (need_port(s->sw, name, kinds[c->obj], &p, err, errlen))
 		return -1;
 	if (c->verb == VERB_REMOVE) {

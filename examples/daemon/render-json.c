@@ -11,8 +11,11 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <string.h>
 
 /* ---- list ---- */
+
+static int neighbor(const struct vsw_lldp_neighbor *n, void *user);
 
 /* The uplink's beacon state on each VLAN the switch probes. */
 static void beacon_vlans(struct json *j, struct vsw_switch *sw, struct vsw_uplink *u)
@@ -61,6 +64,10 @@ static void list_uplink(struct json *j, struct vsw_switch *sw, struct vsw_uplink
 	json_kstr(j, "beacon", view_beacon_word(vsw_uplink_beacon_state(u)));
 	beacon_vlans(j, sw, u);
 	offloads(j, p);
+	json_key(j, "lldp_neighbors");
+	json_array(j);
+	vsw_uplink_lldp_foreach(u, neighbor, j);
+	json_end(j);
 	json_end(j);
 }
 
@@ -104,6 +111,8 @@ static void list_port(struct json *j, struct vsw_port *p)
 	json_kstr(j, "kind", vsw_port_kind(p) == VSW_PORT_VMK ? "vmk" : "vnic");
 	json_kstr(j, "mac", m);
 	json_kstr(j, "link", vsw_port_link(p) ? "up" : "down");
+	json_kstr(j, "current_uplink", vsw_port_current_uplink(p) ?
+		  vsw_port_name(vsw_uplink_port(vsw_port_current_uplink(p))) : NULL);
 	offloads(j, p);
 	if (vsw_port_kind(p) == VSW_PORT_VMK)
 		list_vmk(j, vsw_port_to_vmk(p));
@@ -177,6 +186,21 @@ static void names(struct json *j, const char *key, const char *const *n, unsigne
 	json_end(j);
 }
 
+/* A policy's value typed: a number as a number, yes/no as a boolean, a
+ * word (accept, ip_hash, beacon) as a string. */
+static void policy_value(struct json *j, int k, uint64_t val, char *buf, size_t len)
+{
+	const char *text = vswcmd_policy_value(k, val, buf, len);
+
+	json_key(j, "value");
+	if (text == buf)
+		json_uint(j, val);
+	else if (!strcmp(text, "yes") || !strcmp(text, "no"))
+		json_bool(j, val != 0);
+	else
+		json_str(j, text);
+}
+
 static void json_policy(struct outbuf *o, struct vsw_switch *sw, struct vsw_portgroup *pg)
 {
 	struct view_team t;
@@ -199,7 +223,7 @@ static void json_policy(struct outbuf *o, struct vsw_switch *sw, struct vsw_port
 			vsw_switch_policy_get(sw, k, &val);
 		json_key(&j, vsw_policy_name(k));
 		json_object(&j);
-		json_kstr(&j, "value", vswcmd_policy_value(k, val, v, sizeof(v)));
+		policy_value(&j, k, val, v, sizeof(v));
 		json_kbool(&j, "inherited", inh);
 		json_end(&j);
 	}
@@ -234,10 +258,11 @@ static void open_switch(struct json *j, struct vsw_switch *sw, const char *key)
 }
 
 static void json_stats(struct outbuf *o, const struct vswd *d, const struct vswd_switch *only,
-		       struct vsw_port *one)
+		       struct vsw_port *one, bool all)
 {
 	struct json j;
 
+	(void)all; /* a program gets every counter, always */
 	open_doc(&j, o);
 	for (const struct vswd_switch *s = d->switches; s; s = s->next) {
 		if (only && s != only)

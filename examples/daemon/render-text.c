@@ -44,7 +44,32 @@ static void list_port(struct outbuf *o, struct vsw_port *p)
 		char ofl[64];
 		out_printf(o, " offloads=%s", vswcmd_offloads(vsw_port_offloads(p), ofl, sizeof(ofl)));
 	}
-	out_printf(o, "\n");
+	out_printf(o, " uplink=%s\n", vsw_port_current_uplink(p) ?
+		   vsw_port_name(vsw_uplink_port(vsw_port_current_uplink(p))) : "-");
+}
+
+/* Each uplink's beacon state and LLDP neighbors, where there are any. */
+static int lldp_brief(const struct vsw_lldp_neighbor *n, void *user)
+{
+	out_printf(user, " lldp=%s/%s", n->system_name ? n->system_name : n->chassis_id_text, n->port_id_text);
+	return 0;
+}
+
+static void list_uplink_states(struct outbuf *o, struct vsw_switch *sw)
+{
+	for (struct vsw_uplink *u = vsw_uplink_next(sw, NULL); u; u = vsw_uplink_next(sw, u)) {
+		enum vsw_beacon_state b = vsw_uplink_beacon_state(u);
+		size_t at = o->len;
+		out_printf(o, "\n%-20s %s:", "", vsw_port_name(vsw_uplink_port(u)));
+		size_t mark = o->len;
+		if (b != VSW_BEACON_OFF)
+			out_printf(o, " beacon=%s", view_beacon_word(b));
+		vsw_uplink_lldp_foreach(u, lldp_brief, o);
+		if (o->len == mark && o->p) {
+			o->len = at; /* nothing to say */
+			o->p[at] = 0;
+		}
+	}
 }
 
 /* A line of the uplinks' offloads, when one of them takes any. */
@@ -96,6 +121,7 @@ static void list_switch(struct outbuf *o, const struct vswd_switch *s, bool firs
 			out_printf(o, "(%s)", st);
 	}
 	list_uplink_offloads(o, sw);
+	list_uplink_states(o, sw);
 	if (view_any_probes(sw))
 		out_printf(o, "\n%-20s beacon probing every %u ms", "", vsw_switch_beacon_interval(sw));
 	out_printf(o, "\n\n  %-24s %-8s %-11s %s\n", "PortGroup Name", "VLAN ID", "Used Ports", "Uplinks");
@@ -142,7 +168,7 @@ static void text_policy(struct outbuf *o, struct vsw_switch *sw, struct vsw_port
 /* ---- stats, fdb ---- */
 
 static void text_stats(struct outbuf *o, const struct vswd *d, const struct vswd_switch *only,
-		       struct vsw_port *one)
+		       struct vsw_port *one, bool all)
 {
 	bool first = true;
 
@@ -154,10 +180,17 @@ static void text_stats(struct outbuf *o, const struct vswd *d, const struct vswd
 		for (struct vsw_port *p = vsw_port_next(s->sw, NULL); p; p = vsw_port_next(s->sw, p)) {
 			if (one && p != one)
 				continue;
+			int shown = 0;
 			out_printf(o, "%s:\n", vsw_port_name(p));
-			for (int c = 0; vsw_counter_name(c); c++)
-				out_printf(o, "  %-20s %llu\n", vsw_counter_name(c),
-					   (unsigned long long)vsw_port_counter(p, c));
+			for (int c = 0; vsw_counter_name(c); c++) {
+				uint64_t v = vsw_port_counter(p, c);
+				if (!v && !all)
+					continue;
+				out_printf(o, "  %-20s %llu\n", vsw_counter_name(c), (unsigned long long)v);
+				shown++;
+			}
+			if (!shown)
+				out_printf(o, "  (every counter 0)\n");
 		}
 	}
 }

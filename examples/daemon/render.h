@@ -17,9 +17,10 @@ struct vswd_render {
 	/* "policy get": the switch's policies ('pg' NULL) or a port group's */
 	void (*policy)(struct outbuf *o, struct vsw_switch *sw, struct vsw_portgroup *pg);
 	/* "stats": the counters of the ports of 'only' (NULL: every switch),
-	 * or of 'port' alone (of 'only') */
+	 * or of 'port' alone (of 'only'); those at 0 too if 'all' (JSON
+	 * always has every counter) */
 	void (*stats)(struct outbuf *o, const struct vswd *d, const struct vswd_switch *only,
-		      struct vsw_port *port);
+		      struct vsw_port *port, bool all);
 	/* "fdb": the MAC table of 'only', or of every switch */
 	void (*fdb)(struct outbuf *o, const struct vswd *d, const struct vswd_switch *only);
 	/* "uplink neighbors": what the uplinks of 'only' (or all) hear over

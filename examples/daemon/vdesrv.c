@@ -98,6 +98,8 @@ int vdesrv_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errlen)
 	struct vde_dir *dir;
 	int fd, dirfd = -1;
 
+	if (!sw && c->if_exists)
+		return 0;
 	if (!sw) {
 		snprintf(err, errlen, "unknown vswitch '%s'", c->pos[0]);
 		return -1;
@@ -106,6 +108,8 @@ int vdesrv_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errlen)
 		if (!strcmp(dir->path, path))
 			break;
 	if (c->verb == VERB_REMOVE) {
+		if ((!dir || dir->sw != sw) && c->if_exists)
+			return 0;
 		if (!dir || dir->sw != sw) {
 			snprintf(err, errlen, "no VDE directory '%s' on %s", path, c->pos[0]);
 			return -1;
@@ -113,6 +117,9 @@ int vdesrv_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errlen)
 		vde_dir_free(dir, true);
 		return 0;
 	}
+	/* --may-exist: this switch serves it already (whatever its port group) */
+	if (dir && c->may_exist && dir->sw == sw)
+		return 0;
 	if (dir) {
 		snprintf(err, errlen, "VDE directory '%s' is in use", path);
 		return -1;

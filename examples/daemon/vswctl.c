@@ -21,6 +21,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <vsw.h>
+
 #include "cmd.h"
 
 #define DEFAULT_SOCKET "/run/vsw/vswd.sock"
@@ -28,36 +30,32 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: vswctl [-s SOCKET] [-t SECONDS] [--json] COMMAND...\n"
-		"  vswitch add NAME [--mtu N] [--max-macs N] [--beacon-interval MS] [--lldp MODE]\n"
-		"              [--lldp-interval SEC]\n"
-		"        | remove NAME\n"
-		"        | set NAME [--mtu N] [--beacon-interval MS] [--lldp none|listen|advertise|both]\n"
-		"              [--lldp-interval SEC]\n"
-		"  portgroup add SWITCH NAME [--vlan N] | remove SWITCH NAME | set SWITCH NAME --vlan N\n"
-		"  uplink add SWITCH NAME --backend SPEC [--options OPTS] [--offloads LIST]\n"
-		"         | remove SWITCH NAME | set SWITCH NAME [--link up|down] [--offloads LIST]\n"
-		"         | neighbors [SWITCH [NAME]]\n"
-		"  vnic add SWITCH PORTGROUP NAME [--mac MAC] [--backend SPEC] [--options OPTS]\n"
-		"           [--offloads LIST]\n"
-		"       | remove SWITCH NAME\n"
-		"       | set SWITCH NAME [--mac MAC] [--link up|down] [--offloads LIST]\n"
-		"  vmk add SWITCH PORTGROUP NAME [--mac MAC] [--services LIST] [--netstack NAME]\n"
-		"          [--ip ADDR/PREFIX,...|none] [--mtu N] [--gateway GW[,GW6]|none]\n"
-		"          [--offloads LIST]\n"
-		"      | add SWITCH PORTGROUP NAME [--mac MAC] [--services LIST] --backend SPEC\n"
-		"          [--options OPTS] [--offloads LIST]\n"
-		"      | remove SWITCH NAME\n"
-		"      | set SWITCH NAME [--services LIST] [--ip ADDR/PREFIX,...|none] [--mtu N]\n"
-		"          [--gateway GW[,GW6]|none] [--offloads LIST]\n"
-		"  (--offloads: csum,tso4,tso6,tso_ecn,uso, all or none)\n"
-		"  policy get SWITCH [PORTGROUP] | set SWITCH [PORTGROUP] KEY=VALUE...\n"
-		"         | clear SWITCH PORTGROUP KEY...\n"
-		"  netstack add NAME | remove NAME\n"
-		"  vde add SWITCH PORTGROUP DIR | remove SWITCH DIR\n"
-		"  list | stats [SWITCH [PORT]] | fdb [SWITCH]\n"
-		"  show-config | save [FILE]\n");
+	char err[8];
+
+	vswcmd_help(f, 0, NULL, err, sizeof(err));
+}
+
+/* vswctl help [OBJECT [VERB]], vswctl OBJECT [VERB] ... --help: answered
+ * here, without the daemon. */
+static int help(int n, char **words, bool strict)
+{
+	char err[256];
+	int k = n > 2 ? 2 : n;
+
+	/* OBJECT VERB; after --help, OBJECT alone when the next word is no
+	 * verb of it (a name: "vswctl stats vSwitch0 --help") */
+	if (k == 2 && !strict && vswcmd_obj_of(words[0]) >= 0) {
+		bool verb = false;
+		for (int v = 1; vswcmd_verb_word((enum vswcmd_verb)v); v++)
+			verb |= !strcmp(words[1], vswcmd_verb_word((enum vswcmd_verb)v));
+		if (!verb || words[1][0] == '-')
+			k = 1;
+	}
+	if (vswcmd_help(stdout, k, words, err, sizeof(err)) < 0) {
+		fprintf(stderr, "vswctl: %s\n", err);
+		return 1;
+	}
+	return 0;
 }
 
 /* The daemon is root, this user, or the owner of the socket's directory
@@ -130,6 +128,19 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	if (argc > 1 && (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version"))) {
+		printf("vswctl (libvsw) %s\n", vsw_version());
+		return 0;
+	}
+	/* the bash completion's helper (vswctl.bash-completion) */
+	if (argc > 1 && !strcmp(argv[1], "__complete")) {
+		vswcmd_complete(stdout, argc - 2, argv + 2);
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "__complete-line")) {
+		vswcmd_complete_line(stdout, argv[2]);
+		return 0;
+	}
 	while (i + 1 < argc) {
 		if (!strcmp(argv[i], "-s") || !strcmp(argv[i], "--socket")) {
 			path = argv[i + 1];
@@ -146,10 +157,20 @@ int main(int argc, char **argv)
 		}
 		i += 2;
 	}
+	if (i < argc && (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version"))) {
+		printf("vswctl (libvsw) %s\n", vsw_version());
+		return 0;
+	}
 	if (i == argc) {
 		usage(stderr);
 		return 1;
 	}
+	if (!strcmp(argv[i], "help"))
+		return help(argc - i - 1, argv + i + 1, true);
+	for (int k = i; k < argc; k++)
+		if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h"))
+			return help(k - i - (k > i && !strcmp(argv[i], "--json")),
+				    argv + i + (k > i && !strcmp(argv[i], "--json")), false);
 	if (argc - i == 2 && !strcmp(argv[i], "save")) {
 		save_to = argv[i + 1];
 		argv = show;
