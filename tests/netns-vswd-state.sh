@@ -26,6 +26,7 @@ same_config() { # FILE: the running configuration is FILE's
 }
 
 info "changes are in the state file as they are answered"
+LINKS="$LINKS ${P}t2" # a tap that outlives the daemon, by design
 start --state "$STATE"
 ctl vswitch add vSwitch0 --mtu 9000 --beacon-interval 500 || fail "vswitch add"
 ctl portgroup add vSwitch0 "VM Network" --vlan 10 || fail "portgroup add"
@@ -111,6 +112,51 @@ kill -HUP "$VPID"
 wait_for 5 grep -q "reload: .*:.*unknown port group 'nosuchpg'.*nothing changed" "$SWLOG" ||
 	fail "a bad file's reload: $(grep reload: "$SWLOG" | tail -1)"
 same_config "$TMP/after"
+ctl save || fail "save after a bad reload"
+tail -n +2 "$STATE" | diff -u "$TMP/after" - || fail "save did not write the running configuration back"
+stop_vswd
+
+info "guests' taps and VMkernel interfaces outlive the daemon, and are adopted again"
+G1="${P}g1"; G2="${P}g2"; STACK="${P}st"
+netns "$G1"; netns "$G2"; NETNS="$NETNS $STACK"
+start --state "$STATE"
+ctl vswitch add vSwitch9 || fail "vswitch add"
+ctl portgroup add vSwitch9 Guests --vlan 42 || fail "portgroup add"
+ctl netstack add "$STACK" || fail "netstack add"
+ctl vnic add vSwitch9 Guests vm1 --backend "tap:${P}a,netns=$G1" || fail "vnic add in $G1"
+ctl vnic add vSwitch9 Guests vm2 --backend "tap:${P}b,netns=$G2" || fail "vnic add in $G2"
+ctl vmk add vSwitch9 Guests vmk9 --netstack "$STACK" --ip 10.77.42.9/24 || fail "vmk add"
+ip -n "$G1" addr add 10.77.42.1/24 dev "${P}a" && ip -n "$G1" link set "${P}a" up || fail "address in $G1"
+ip -n "$G2" addr add 10.77.42.2/24 dev "${P}b" && ip -n "$G2" link set "${P}b" up || fail "address in $G2"
+nsifindex() { ip -n "$1" -o link show "$2" | cut -d: -f1; }
+a=$(nsifindex "$G1" "${P}a"); b=$(nsifindex "$G2" "${P}b"); k=$(nsifindex "$STACK" vmk9)
+pings() { # the guests reach each other and the VMkernel interface
+	ip netns exec "$G1" ping -c 2 -W 2 -i 0.2 10.77.42.2 >/dev/null || fail "$1: vm1 -> vm2"
+	ip netns exec "$G2" ping -c 2 -W 2 -i 0.2 10.77.42.9 >/dev/null || fail "$1: vm2 -> vmk9"
+}
+kept() { # the same interfaces, with the guests' addresses
+	[ "$(nsifindex "$G1" "${P}a")" = "$a" ] || fail "$1: vm1's tap is not the guest's any more"
+	[ "$(nsifindex "$G2" "${P}b")" = "$b" ] || fail "$1: vm2's tap is not the guest's any more"
+	[ "$(nsifindex "$STACK" vmk9)" = "$k" ] || fail "$1: vmk9 is not the same interface"
+	ip -n "$G1" addr show "${P}a" | grep -q 10.77.42.1/24 || fail "$1: the guest's address went"
+	[ "$(ip -o link show | grep -c "${P}[ab]")" = 0 ] || fail "$1: a tap appeared in the root namespace"
+}
+pings "before"
+kill -KILL "$VPID"; wait "$VPID" 2>/dev/null || true
+kept "after SIGKILL"
+start --state "$STATE"
+kept "after the restart"
+pings "after SIGKILL and a restart"
+stop_vswd
+kept "after SIGTERM"
+start --state "$STATE"
+pings "after SIGTERM and a restart"
+ctl vnic remove vSwitch9 vm2 || fail "vnic remove"
+ip -n "$G2" link show "${P}b" >/dev/null 2>&1 && fail "a removed vNIC's tap stayed"
+ctl vswitch remove vSwitch9 || fail "vswitch remove"
+ip -n "$G1" link show "${P}a" >/dev/null 2>&1 && fail "a removed switch's tap stayed"
+ip -n "$STACK" link show vmk9 >/dev/null 2>&1 && fail "a removed switch's VMkernel interface stayed"
+ctl netstack remove "$STACK" || fail "netstack remove"
 stop_vswd
 
 info "SIGKILL at random moments of a scripted session"

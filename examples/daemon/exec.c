@@ -111,6 +111,9 @@ static int vswitch_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t
 				*pp = s->next;
 				break;
 			}
+		if (d->persist)
+			for (struct vsw_port *p = vsw_port_next(s->sw, NULL); p; p = vsw_port_next(s->sw, p))
+				vswd_port_forget(p);
 		if (d->removing)
 			d->removing(d, s->sw);
 		record_switch_remove(d, s->sw);

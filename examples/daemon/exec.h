@@ -82,6 +82,10 @@ const char *vswd_why(int e);
 /* port.c: uplink, vnic and vmk add/remove/set. */
 int vswd_port_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errlen);
 
+/* A port removed for good: its tap, persistent while the daemon keeps its
+ * state, goes with it. */
+void vswd_port_forget(struct vsw_port *p);
+
 /* policy.c: policy set and clear. */
 int vswd_policy_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errlen);
 

@@ -242,7 +242,7 @@ static int apply_addresses(struct vsw_vmk *k, const struct vswcmd *c, const stru
 int vswd_vmk_iface(struct vswd *d, struct vsw_vmk *k, const struct vswcmd *c, char *err,
 		   size_t errlen)
 {
-	VSW_OPTS(vsw_vmk_iface_opts, o, .netstack = c->netstack);
+	VSW_OPTS(vsw_vmk_iface_opts, o, .netstack = c->netstack, .persist = d->persist);
 	const char *name = vsw_port_name(vsw_vmk_port(k));
 	struct plan *pl;
 	int e;

@@ -90,7 +90,9 @@ static int set_offloads(struct vsw_port *p, const struct vswcmd *c, char *err, s
 	return 0;
 }
 
-/* Options for a backend: the user's, plus mac= for a tap given a MAC. */
+/* Options for a backend: the user's, plus mac= for a tap given a MAC, and
+ * persist for a tap of a daemon that keeps its state: the guest's
+ * interface outlives a restart (or a SIGKILL) and is adopted again. */
 static void backend_options(const struct vswd *d, const struct vswcmd *c, char *buf, size_t len)
 {
 	bool tap = !strncmp(c->backend, "tap:", 4);
@@ -101,6 +103,17 @@ static void backend_options(const struct vswd *d, const struct vswcmd *c, char *
 		view_mac(c->mac, m);
 		snprintf(buf + strlen(buf), len - strlen(buf), "%smac=%s", *buf ? "," : "", m);
 	}
+	if (d->persist && tap)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%spersist", *buf ? "," : "");
+}
+
+void vswd_port_forget(struct vsw_port *p)
+{
+	struct vsw_backend *be = vsw_port_backend(p);
+
+	/* only taps persist; the others answer -EOPNOTSUPP */
+	if (be)
+		vsw_backend_set_persist(be, 0);
 }
 
 /* A MAC for a port added without one: the VMware OUI and a name hash. */
@@ -246,6 +259,8 @@ int vswd_port_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errl
 	if (need_port(s->sw, name, kinds[c->obj], &p, err, errlen))
 		return -1;
 	if (c->verb == VERB_REMOVE) {
+		if (d->persist)
+			vswd_port_forget(p);
 		switch (c->obj) {
 		case OBJ_UPLINK: e = vsw_uplink_remove(vsw_port_to_uplink(p)); break;
 		case OBJ_VNIC: e = vsw_vnic_remove(vsw_port_to_vnic(p)); break;
