@@ -29,6 +29,12 @@ for f in man/man*/*.[13578]; do
 	out=$(LC_ALL=C.UTF-8 MANWIDTH=80 groff -man -Tutf8 -ww -z "$f" 2>&1) || true
 	if [ -n "$out" ]; then echo "$f: $out"; rc=1; fi
 	grep -q '^\.SH NAME' "$f" || { echo "$f: no NAME section"; rc=1; }
+	# a page's .TH names its file, but for an alias in a tarball (make
+	# dist copies what a link points to), which make install tells so
+	th=$(sed -n '/^\.TH /{s/^\.TH \([^ ]*\) \([^ ]*\).*/\1.\2/p;q;}' "$f")
+	if [ "$th" != "${f##*/}" ] && ! cmp -s "$f" "man/man${th##*.}/$th"; then
+		echo "$f: .TH names $th, and the page is no copy of it"; rc=1
+	fi
 done
 for fn in $(grep -hoE '^VSW_API [^(]*[ *]vsw_[a-z0-9_]+\(' include/*.h | grep -oE 'vsw_[a-z0-9_]+\($' | tr -d '(' | sort -u); do
 	[ -e "man/man3/$fn.3" ] || { echo "no man page for $fn"; rc=1; }
