@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 
+#include "config.h" /* the optional backends' suites */
 #include "cksuite.h"
 
 int main(void)
@@ -21,14 +22,18 @@ int main(void)
 	srunner_add_suite(sr, vsw_beacon_suite());
 	srunner_add_suite(sr, vsw_backend_suite());
 	srunner_add_suite(sr, vsw_badinput_suite());
+#ifdef VSW_WITH_QEMU
 	srunner_add_suite(sr, vsw_qemu_suite());
+#endif
 	srunner_add_suite(sr, vsw_lldp_suite());
 	srunner_add_suite(sr, vsw_vmk_suite());
 	srunner_add_suite(sr, vsw_edges_suite());
 	srunner_add_suite(sr, vsw_offload_suite());
 	srunner_add_suite(sr, vsw_ofl_path_suite());
 	srunner_add_suite(sr, vsw_loop_suite());
+#ifdef VSW_WITH_VHOSTUSER
 	srunner_add_suite(sr, vsw_vhostuser_suite());
+#endif
 	if (ck_under_debugger())
 		srunner_set_fork_status(sr, CK_NOFORK);
 	srunner_run_all(sr, CK_ENV);

@@ -6,8 +6,11 @@
  * time join a list. An open's note (what it did, or why it failed) waits
  * here for the port's log. The registry is the library's only global state and is
  * guarded by a mutex, taken on open, close, register and unregister only,
- * never on the frame path.
+ * never on the frame path. A built-in type left out at configure time
+ * (--disable-backend-NAME) is absent from the table: opening it fails with
+ * -ENOENT, as for any unknown type.
  */
+#include "config.h"
 #include "core/alloc.h"
 #include "core/check.h"
 #include "backends/backends.h"
@@ -20,10 +23,18 @@
 
 extern const struct vsw_backend_ops vsw__memory_ops;
 extern const struct vsw_backend_ops vsw__tap_ops;
+#ifdef VSW_WITH_AFPACKET
 extern const struct vsw_backend_ops vsw__afpacket_ops;
+#endif
+#ifdef VSW_WITH_RAW
 extern const struct vsw_backend_ops vsw__raw_ops;
+#endif
+#ifdef VSW_WITH_QEMU
 extern const struct vsw_backend_ops vsw__qemu_ops;
+#endif
+#ifdef VSW_WITH_VHOSTUSER
 extern const struct vsw_backend_ops vsw__vhostuser_ops;
+#endif
 
 struct reg {
 	const struct vsw_backend_ops *ops;
@@ -44,10 +55,18 @@ struct reg {
 static struct reg builtins[] = {
 	{ .ops = &vsw__memory_ops, .builtin = true },
 	{ .ops = &vsw__tap_ops, .builtin = true },
+#ifdef VSW_WITH_AFPACKET
 	{ .ops = &vsw__afpacket_ops, .builtin = true },
+#endif
+#ifdef VSW_WITH_RAW
 	{ .ops = &vsw__raw_ops, .builtin = true },
+#endif
+#ifdef VSW_WITH_QEMU
 	{ .ops = &vsw__qemu_ops, .builtin = true },
+#endif
+#ifdef VSW_WITH_VHOSTUSER
 	{ .ops = &vsw__vhostuser_ops, .builtin = true },
+#endif
 };
 
 /* The note of the open under way in this thread (vsw_backend_open() runs
