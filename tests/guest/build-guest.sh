@@ -9,6 +9,10 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$1/cache"
 out=$(cd "$1" && pwd)   # absolute: the initramfs is packed from another directory
+# the VM tests run side by side (make -j) and share OUTDIR: one builds, the
+# other waits for it and finds the guest made (no download read half-written)
+exec 9>"$out/.build.lock"
+flock 9
 command -v busybox >/dev/null || { echo "busybox-static is missing"; exit 77; }
 if [ -s "$out/vmlinuz" ] && [ -s "$out/initrd.gz" ] && [ "$out/initrd.gz" -nt "$here/init" ]; then
 	exit 0
