@@ -45,7 +45,7 @@ SOCK="$TMP/vswd.sock"
 VSWCTL="$top_builddir/examples/vswctl"
 ctl() { "$VSWCTL" -s "$SOCK" "$@" || fail "vswctl $*"; }
 # ctr PORT COUNTER: a counter of a port of vSwitch0
-ctr() { "$VSWCTL" -s "$SOCK" stats vSwitch0 "$1" | awk -v c="$2" '$1 == c { print $2 }'; }
+ctr() { "$VSWCTL" -s "$SOCK" stats --all vSwitch0 "$1" | awk -v c="$2" '$1 == c { print $2 }'; }
 # portline PORT: the port's line in vswctl list
 portline() { "$VSWCTL" -s "$SOCK" list | grep -E "^ +vnic +$1 "; }
 # wait_link PORT up|down [TENTHS]: until vswctl list shows the port so
