@@ -85,11 +85,17 @@ n_all=$(ctl stats --all vSwitch0 vm1 | grep -c '^  ')
 n_some=$(ctl stats vSwitch0 vm1 | grep -c '^  ')
 [ "$n_some" -lt "$n_all" ] || fail "stats shows $n_some of $n_all counters"
 ctl stats vSwitch0 vm1 | awk 'NR > 1 && $2 == 0 {exit 1}' || fail "stats shows a zero"
+rxc() { ctl stats --all vSwitch0 vm1 | awk '$1 == "rx_packets" {print $2}'; }
+before=$(rxc)
 ctl stats clear vSwitch0 vm1 || fail "stats clear"
-ctl stats vSwitch0 vm1 | grep -q 'every counter 0' || { ctl stats vSwitch0 vm1; fail "stats clear left counters"; }
+# the namespaces' own chatter (IPv6, ARP) may bring a frame or two after the
+# clear: the ping's frames must be gone, not every counter be 0
+after=$(rxc)
+[ "$before" -ge 3 ] && [ "$after" -lt "$before" ] && [ "$after" -le 2 ] ||
+	{ ctl stats --all vSwitch0 vm1; fail "stats clear left counters (rx_packets $before, then $after)"; }
 ctl --json stats vSwitch0 vm1 | $PY -c 'import json, sys
 c = json.load(sys.stdin)["vswitches"][0]["ports"][0]["counters"]
-assert c["rx_packets"] == 0 and len(c) > 20, c' || fail "stats --json after clear"
+assert c["rx_packets"] <= 2 and len(c) > 20, c' || fail "stats --json after clear"
 ctl stats clear vSwitch0 || fail "stats clear SWITCH"
 
 info "fdb flush"
