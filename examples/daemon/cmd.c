@@ -390,6 +390,10 @@ static int check_name(const char *w, const char *what, char *err, size_t errlen)
 		ERR("empty %s", what);
 	if (n > VSW_NAME_MAX)
 		ERR("%s '%s' too long (more than %d bytes)", what, w, VSW_NAME_MAX);
+	/* "policy set SWITCH [PORTGROUP] KEY=VALUE...": a name with '=' would
+	 * read back as a policy (show-config, the state file) */
+	if (strchr(w, '='))
+		ERR("%s '%s': '=' is not allowed in a name", what, w);
 	return 0;
 }
 
