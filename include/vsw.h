@@ -2037,10 +2037,14 @@ enum vsw_counter {
 	 *  ahead, a head out of range): the ring stops and the port's link is
 	 *  down until the guest's driver sets the ring up again. @since 2.1 */
 	VSW_CTR_BAD_RING = 38,
+	/** Drop (on the receiver): the port is a mirroring session's SPAN
+	 *  destination and gets nothing but mirrored frames (vsw-mirror(7)).
+	 *  @since 2.2 */
+	VSW_CTR_MIRROR_DST = 39,
 };
 
 /** Number of counters this version of the headers knows. */
-#define VSW_CTR_COUNT 39
+#define VSW_CTR_COUNT 40
 
 /** The class of a counter, as the function vsw_counter_kind returns it. */
 enum vsw_counter_kind {
@@ -2329,6 +2333,416 @@ typedef int (*vsw_lldp_fn)(const struct vsw_lldp_neighbor *n, void *user);
  * @since 1.1
  */
 VSW_API int vsw_uplink_lldp_foreach(struct vsw_uplink *u, vsw_lldp_fn fn, void *user);
+
+/** @} */
+
+/**
+ * @defgroup mirror Port mirroring and capture
+ * @brief Mirroring sessions (SPAN, RSPAN, a host callback) and pcapng capture.
+ *
+ * A mirroring session copies the frames of its source ports to one
+ * destination, as the distributed switch's port mirroring does: a port of
+ * the switch (SPAN), an uplink with an encapsulation VLAN (RSPAN), or a
+ * host callback (the capture path, vsw_capture_open()). vsw-mirror(7) is
+ * the whole story.
+ *
+ * - An ingress copy is the frame as the source port sent it into the
+ *   switch (an out-of-band tag written into the bytes); an egress copy is
+ *   the frame as the port received it, after the switch pushed or popped
+ *   its tag. A frame the switch drops is still mirrored on ingress.
+ * - Mirroring never changes forwarding, and a mirrored frame is never
+ *   mirrored again: copies handed to a destination port are not copied to
+ *   any session, and frames a destination port sends are forwarded as
+ *   usual.
+ * - A SPAN destination port receives only mirrored frames: normal
+ *   forwarding to it stops (counted VSW_CTR_MIRROR_DST on it).
+ * - Each session counts the copies its destination took and those it lost
+ *   (vsw_mirror_stats()).
+ * - A switch without an enabled session pays nothing for mirroring; a
+ *   session costs its copies.
+ * @{
+ */
+
+/** An opaque mirroring session of one switch. */
+struct vsw_mirror;
+
+/** Which frames of a source port a session copies. */
+enum vsw_mirror_dir {
+	VSW_MIRROR_INGRESS = 1, /**< Frames the port sends into the switch. */
+	VSW_MIRROR_EGRESS = 2,  /**< Frames the switch delivers to the port. */
+	VSW_MIRROR_BOTH = 3,    /**< Both. */
+};
+
+/** The longest session name, in bytes. */
+#define VSW_MIRROR_NAME_MAX 64
+
+/** Options of vsw_mirror_add(); zero-initialise, then set @c size. */
+struct vsw_mirror_opts {
+	size_t size;          /**< sizeof(struct vsw_mirror_opts). */
+	unsigned int snaplen; /**< Bytes copied of each frame, 0: all of it. */
+	int disabled;         /**< Non-zero: created disabled. */
+};
+
+/**
+ * @brief Create a mirroring session on a switch.
+ *
+ * The session has no sources and no destination; it copies nothing until
+ * it has both and is enabled.
+ *
+ * @param sw    The switch.
+ * @param name  The session's name, unique on the switch, 1 to
+ *              VSW_MIRROR_NAME_MAX bytes with no control characters.
+ * @param opts  Options, or NULL: enabled, whole frames.
+ * @param out   Receives the session.
+ * @return 0, or @c -EINVAL (a NULL argument, a bad name or option),
+ *         @c -ENAMETOOLONG, @c -EEXIST (the name is taken), @c -ENOMEM,
+ *         @c -EBUSY (called from inside a delivery).
+ * @since 2.2
+ */
+VSW_API int vsw_mirror_add(struct vsw_switch *sw, const char *name,
+			   const struct vsw_mirror_opts *opts, struct vsw_mirror **out);
+
+/**
+ * @brief Remove a session; its destination port forwards normally again.
+ *
+ * A capture opened on the session (vsw_capture_open()) stops receiving
+ * and must still be closed with vsw_capture_close().
+ *
+ * @param m  The session.
+ * @return 0, @c -EINVAL (NULL) or @c -EBUSY (inside a delivery).
+ * @since 2.2
+ */
+VSW_API int vsw_mirror_remove(struct vsw_mirror *m);
+
+/**
+ * @brief Find a session by name.
+ * @param sw    The switch.
+ * @param name  The name.
+ * @param out   Receives the session.
+ * @return 0, @c -ENOENT or @c -EINVAL.
+ * @since 2.2
+ */
+VSW_API int vsw_mirror_find(const struct vsw_switch *sw, const char *name,
+			    struct vsw_mirror **out);
+
+/**
+ * @brief Iterate over a switch's sessions in the order they were added.
+ * @param sw    The switch.
+ * @param prev  NULL for the first session, else the previous one.
+ * @return The next session, or NULL at the end.
+ * @since 2.2
+ */
+VSW_API struct vsw_mirror *vsw_mirror_next(const struct vsw_switch *sw,
+					   const struct vsw_mirror *prev);
+
+/**
+ * @brief A session's name.
+ * @param m  The session.
+ * @return The name, valid while the session exists; NULL if @p m is NULL.
+ * @since 2.2
+ */
+VSW_API const char *vsw_mirror_name(const struct vsw_mirror *m);
+
+/**
+ * @brief Mirror a port, or change the direction it is mirrored in.
+ *
+ * A source keeps its VLAN filter (vsw_mirror_set_source_vlans()) when its
+ * direction changes. A port may be a source of several sessions, but not
+ * of the session whose destination it is.
+ *
+ * @param m          The session.
+ * @param port       A port of the session's switch (any kind).
+ * @param direction  VSW_MIRROR_INGRESS, VSW_MIRROR_EGRESS or VSW_MIRROR_BOTH.
+ * @return 0, @c -EINVAL (NULL, another switch's port, a bad direction, the
+ *         session's destination port), @c -ENOMEM or @c -EBUSY.
+ * @since 2.2
+ */
+VSW_API int vsw_mirror_add_source(struct vsw_mirror *m, struct vsw_port *port,
+				  unsigned int direction);
+
+/**
+ * @brief Stop mirroring a port.
+ * @param m     The session.
+ * @param port  One of its sources.
+ * @return 0, @c -ENOENT (not a source), @c -EINVAL or @c -EBUSY.
+ * @since 2.2
+ */
+VSW_API int vsw_mirror_remove_source(struct vsw_mirror *m, struct vsw_port *port);
+
+/**
+ * @brief The sources of a session, one after the other.
+ * @param m          The session.
+ * @param prev       NULL for the first source, else the previous one.
+ * @param direction  If not NULL, receives the source's direction.
+ * @return The next source port, or NULL at the end.
+ * @since 2.2
+ */
+VSW_API struct vsw_port *vsw_mirror_source_next(const struct vsw_mirror *m,
+						const struct vsw_port *prev,
+						unsigned int *direction);
+
+/**
+ * @brief Restrict a source to some VLANs.
+ *
+ * A frame is copied only if its VLAN is in the list: for a port in a port
+ * group with VLAN 0 or 1-4094 that is the port group's VLAN; for a VGT
+ * (4095) port or an uplink, the VLAN of the frame's outer 802.1Q tag (0
+ * when untagged). Frames too short to hold a header are then not copied.
+ *
+ * @param m      The session.
+ * @param port   One of its sources.
+ * @param vlans  VLAN IDs 0-4094, or NULL with @p n 0 for every VLAN.
+ * @param n      Entries in @p vlans.
+ * @return 0, @c -ENOENT (not a source), @c -EINVAL (a VLAN above 4094),
+ *         @c -ENOMEM or @c -EBUSY.
+ * @since 2.2
+ */
+VSW_API int vsw_mirror_set_source_vlans(struct vsw_mirror *m, struct vsw_port *port,
+					const uint16_t *vlans, unsigned int n);
+
+/**
+ * @brief The VLANs a source is restricted to.
+ * @param m      The session.
+ * @param port   One of its sources.
+ * @param out    Receives up to @p n VLAN IDs in increasing order, or NULL.
+ * @param n      Entries in @p out.
+ * @return The number of VLANs in the filter (0: every VLAN, no filter),
+ *         @c -ENOENT (not a source) or @c -EINVAL.
+ * @since 2.2
+ */
+VSW_API int vsw_mirror_source_vlans(const struct vsw_mirror *m, const struct vsw_port *port,
+				    uint16_t *out, unsigned int n);
+
+/**
+ * @brief Send the session's copies to a port of the switch (SPAN, RSPAN).
+ *
+ * To a virtual port (SPAN), copies go as they are and the port then gets
+ * nothing but mirrored frames. To an uplink, with @p encap_vlan 1-4094
+ * (RSPAN), each copy leaves with its outer 802.1Q tag replaced by, or
+ * given, the encapsulation VLAN's tag; with @p encap_vlan 0, as it is.
+ * Copies carrying offload metadata the port does not take have their
+ * checksum hints dropped; super-frames (GSO) it cannot take are lost and
+ * counted as dropped.
+ *
+ * @param m           The session.
+ * @param port        A port of the same switch that is not one of the
+ *                    session's sources, or NULL for no destination.
+ * @param encap_vlan  For an uplink: 0, or the RSPAN VLAN 1-4094. Must be
+ *                    0 for a virtual port.
+ * @return 0, @c -EINVAL or @c -EBUSY.
+ * @since 2.2
+ */
+VSW_API int vsw_mirror_set_dest_port(struct vsw_mirror *m, struct vsw_port *port,
+				     unsigned int encap_vlan);
+
+/** One mirrored copy, as a callback destination gets it. */
+struct vsw_mirror_copy {
+	const uint8_t *data;    /**< The frame's first @c caplen bytes. */
+	uint32_t caplen;        /**< Bytes at @c data: min(len, snap length). */
+	uint32_t len;           /**< The frame's whole length. */
+	uint64_t ts_ns;         /**< When it was copied: CLOCK_REALTIME, in ns. */
+	struct vsw_port *port;  /**< The source port. */
+	unsigned int direction; /**< VSW_MIRROR_INGRESS or VSW_MIRROR_EGRESS. */
+};
+
+/**
+ * @brief A session's callback destination.
+ *
+ * Called from inside the frame path, with the copies of one batch; the
+ * copies are valid during the call only. The same rules as for a
+ * vsw_rx_fn hold: no change to the switch (those calls return @c -EBUSY).
+ * It must not block: a capture queues and counts what it cannot keep.
+ *
+ * @param m       The session.
+ * @param copies  The copies.
+ * @param n       Their number, at least 1.
+ * @param user    The pointer given to vsw_mirror_set_dest_fn().
+ * @return How many it took, from the first; the rest count as dropped.
+ * @since 2.2
+ */
+typedef unsigned int (*vsw_mirror_fn)(struct vsw_mirror *m, const struct vsw_mirror_copy *copies,
+				      unsigned int n, void *user);
+
+/**
+ * @brief Send the session's copies to a host callback.
+ * @param m     The session.
+ * @param fn    The callback, or NULL for no destination.
+ * @param user  Passed to @p fn.
+ * @return 0, @c -EINVAL or @c -EBUSY.
+ * @since 2.2
+ */
+VSW_API int vsw_mirror_set_dest_fn(struct vsw_mirror *m, vsw_mirror_fn fn, void *user);
+
+/**
+ * @brief A session's destination port.
+ * @param m           The session.
+ * @param encap_vlan  If not NULL, receives the RSPAN VLAN (0 if none).
+ * @return The destination port, or NULL (none, or a callback).
+ * @since 2.2
+ */
+VSW_API struct vsw_port *vsw_mirror_dest_port(const struct vsw_mirror *m,
+					      unsigned int *encap_vlan);
+
+/**
+ * @brief Set how many bytes of each frame a session copies.
+ * @param m        The session.
+ * @param snaplen  0 for whole frames, else at least 14.
+ * @return 0, @c -EINVAL or @c -EBUSY.
+ * @since 2.2
+ */
+VSW_API int vsw_mirror_set_snaplen(struct vsw_mirror *m, unsigned int snaplen);
+
+/**
+ * @brief A session's snap length.
+ * @param m  The session.
+ * @return The snap length, 0 for whole frames.
+ * @since 2.2
+ */
+VSW_API unsigned int vsw_mirror_snaplen(const struct vsw_mirror *m);
+
+/**
+ * @brief Enable or disable a session; a disabled one copies nothing.
+ * @param m        The session.
+ * @param enabled  Non-zero to enable.
+ * @return 0, @c -EINVAL or @c -EBUSY.
+ * @since 2.2
+ */
+VSW_API int vsw_mirror_set_enabled(struct vsw_mirror *m, int enabled);
+
+/**
+ * @brief Whether a session is enabled.
+ * @param m  The session.
+ * @return 1 or 0; @c -EINVAL if @p m is NULL.
+ * @since 2.2
+ */
+VSW_API int vsw_mirror_enabled(const struct vsw_mirror *m);
+
+/** A session's counters (vsw_mirror_stats()). */
+struct vsw_mirror_stats {
+	size_t size;        /**< sizeof(struct vsw_mirror_stats), set by the caller. */
+	uint64_t mirrored;  /**< Copies the destination took. */
+	uint64_t dropped;   /**< Copies lost: refused, no room, destination down. */
+};
+
+/**
+ * @brief Read a session's counters.
+ * @param m   The session.
+ * @param st  Receives the counters; set @c st->size first.
+ * @return 0 or @c -EINVAL.
+ * @since 2.2
+ */
+VSW_API int vsw_mirror_stats(const struct vsw_mirror *m, struct vsw_mirror_stats *st);
+
+/**
+ * @brief Zero a session's counters.
+ * @param m  The session.
+ * @return 0 or @c -EINVAL.
+ * @since 2.2
+ */
+VSW_API int vsw_mirror_clear_stats(struct vsw_mirror *m);
+
+/** An opaque pcapng capture of one session (vsw_capture_open()). */
+struct vsw_capture;
+
+/** Options of vsw_capture_open(); zero-initialise, then set @c size. */
+struct vsw_capture_opts {
+	size_t size;           /**< sizeof(struct vsw_capture_opts). */
+	size_t queue_bytes;    /**< Bound of the queue of encoded blocks; 0: 4 MiB. */
+	uint64_t max_frames;   /**< Stop after this many frames, 0: no limit. */
+};
+
+/**
+ * @brief Capture a session's copies as a pcapng stream written to a file
+ *        descriptor.
+ *
+ * Becomes the session's destination (a callback). The stream starts with a
+ * section header; each source port gets an interface block (its name, link
+ * type Ethernet, the session's snap length, nanosecond timestamps) before
+ * its first frame, and each frame an enhanced packet block whose flags
+ * carry its direction (inbound: the port sent it into the switch;
+ * outbound: the switch delivered it to the port).
+ *
+ * The switch never waits for the file: copies are encoded into a bounded
+ * queue, and a copy that does not fit is dropped and counted. The host
+ * writes the queue out with vsw_capture_flush() when the descriptor is
+ * writable (make it non-blocking).
+ *
+ * @param m     The session; its destination is replaced.
+ * @param fd    Where the stream goes; the capture does not close it.
+ * @param opts  Options, or NULL.
+ * @param out   Receives the capture.
+ * @return 0, @c -EINVAL, @c -ENOMEM or @c -EBUSY.
+ * @since 2.2
+ */
+VSW_API int vsw_capture_open(struct vsw_mirror *m, int fd, const struct vsw_capture_opts *opts,
+			     struct vsw_capture **out);
+
+/**
+ * @brief Write what the capture queued to its file descriptor.
+ * @param c  The capture.
+ * @return 0 when the queue is empty, @c -EAGAIN when the descriptor would
+ *         block with bytes left (wait until it is writable), or the
+ *         negative errno of a failed write (e.g. @c -EPIPE).
+ * @since 2.2
+ */
+VSW_API int vsw_capture_flush(struct vsw_capture *c);
+
+/**
+ * @brief Bytes queued and not yet written.
+ * @param c  The capture.
+ * @return The number of bytes, 0 if @p c is NULL.
+ * @since 2.2
+ */
+VSW_API size_t vsw_capture_pending(const struct vsw_capture *c);
+
+/**
+ * @brief End a capture: it takes no more copies and queues one interface
+ *        statistics block per interface (frames received and dropped, the
+ *        capture's start and end). Flush until nothing is pending, then
+ *        close. Also happens by itself when @c max_frames is reached.
+ * @param c  The capture.
+ * @return 0 or @c -EINVAL.
+ * @since 2.2
+ */
+VSW_API int vsw_capture_finish(struct vsw_capture *c);
+
+/**
+ * @brief Whether a capture has ended (vsw_capture_finish(), the frame
+ *        limit, or its session removed).
+ * @param c  The capture.
+ * @return 1 or 0.
+ * @since 2.2
+ */
+VSW_API int vsw_capture_done(const struct vsw_capture *c);
+
+/** A capture's counters (vsw_capture_stats()). */
+struct vsw_capture_stats {
+	size_t size;      /**< sizeof(struct vsw_capture_stats), set by the caller. */
+	uint64_t frames;  /**< Frames queued as packet blocks. */
+	uint64_t dropped; /**< Copies lost: the queue was full. */
+	uint64_t bytes;   /**< Bytes of the stream written to the descriptor. */
+};
+
+/**
+ * @brief Read a capture's counters.
+ * @param c   The capture.
+ * @param st  Receives them; set @c st->size first.
+ * @return 0 or @c -EINVAL.
+ * @since 2.2
+ */
+VSW_API int vsw_capture_stats(const struct vsw_capture *c, struct vsw_capture_stats *st);
+
+/**
+ * @brief Free a capture.
+ *
+ * Finishes it if need be and makes one last attempt to write what is
+ * queued, then frees it; the session is left without a destination.
+ * The file descriptor stays open.
+ *
+ * @param c  The capture, or NULL.
+ * @since 2.2
+ */
+VSW_API void vsw_capture_close(struct vsw_capture *c);
 
 /** @} */
 

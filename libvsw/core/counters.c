@@ -48,6 +48,7 @@ static const struct {
 	[VSW_CTR_BAD_DESC] = { "bad_desc", VSW_CTR_KIND_ERROR },
 	[VSW_CTR_BAD_VNET_HDR] = { "bad_vnet_hdr", VSW_CTR_KIND_ERROR },
 	[VSW_CTR_BAD_RING] = { "bad_ring", VSW_CTR_KIND_ERROR },
+	[VSW_CTR_MIRROR_DST] = { "mirror_dst", VSW_CTR_KIND_DROP },
 };
 
 const char *vsw_counter_name(enum vsw_counter ctr)
