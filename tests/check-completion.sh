@@ -47,4 +47,10 @@ comp "load_balancing=" policy set s0 pg load_b
 comp "flush" fdb f
 comp "--if-exists" vnic remove s0 vm1 --if
 comp "" list --json x
+comp "mirror" mir
+comp "add remove set list" mirror ""
+comp "no-source= no-dest" mirror set s0 span1 no
+comp "yes no" mirror set s0 span1 enabled=
+comp "--direction" capture s0 vm1 --dir
+comp "in out both" capture s0 vm1 --direction ""
 echo PASS

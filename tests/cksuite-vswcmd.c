@@ -106,6 +106,22 @@ static const char *const good[] = {
 	"stats clear s vm1",
 	"stats s vm1 --all",
 	"stats --all --json",
+	"mirror add s span1",
+	"mirror add s span1 --snaplen 128 --disabled --may-exist",
+	"mirror add s span1 --snaplen=0",
+	"mirror remove s span1 --if-exists",
+	"mirror set s span1 source=vm1",
+	"mirror set s span1 source=vm1:in source=vm2:out:vlans=10,20-30 dest=mon",
+	"mirror set s span1 source=vm1:both:vlans=0 dest=vmnic0:vlan=999 snaplen=64 enabled=yes",
+	"mirror set s span1 no-source=vm1 no-dest enabled=no",
+	"mirror set s \"my session\" source=\"VM one\":in",
+	"mirror list",
+	"mirror list s --json",
+	"--json mirror list",
+	"capture s",
+	"capture s vm1",
+	"capture s vm1 vm2 vmnic0 --direction in --count 10 --snaplen 96",
+	"capture s vm1 --write - --direction=out",
 	"vswitch add vSwitch0 # a comment",
 	"  vswitch   add  vSwitch0  ",
 };
@@ -209,7 +225,7 @@ static const struct {
 	{ "vswich add x", "unknown command 'vswich' (did you mean 'vswitch'?)" },
 	{ "vswitch ad x", "unknown verb 'ad' for vswitch (did you mean 'add'? verbs: add, remove, set)" },
 	{ "vswitch", "'vswitch' needs a verb: add, remove, set" },
-	{ "vnic list s", "unknown verb 'list' for vnic (verbs: add, remove, set)" },
+	{ "vnic list s", "'vnic list' is not a command (vnic verbs: add, remove, set)" },
 	{ "vswitch add x --mut 9000", "unknown option '--mut' for vswitch add (did you mean '--mtu'?)" },
 	{ "vswitch add x --mtu 1500b", "bad MTU '1500b' (want a number 1280-9000)" },
 	{ "vswitch add x --mtu 9001", "MTU '9001' out of range (1280-9000)" },
@@ -236,6 +252,27 @@ static const struct {
 	{ "vswitch add \"a\rb\"", "control character in 'a'" },
 	{ "vswitch add 0123456789012345678901234567890123456789012345678901234567890123456789",
 	  "too long" },
+	{ "mirror", "'mirror' needs a verb" },
+	{ "mirror add s", "mirror add: missing session name" },
+	{ "mirror set s m", "nothing to set" },
+	{ "mirror set s m sorce=vm1", "unknown mirror setting 'sorce' (did you mean 'source'?)" },
+	{ "mirror set s m source", "(did you mean 'source=VALUE'?)" },
+	{ "mirror set s m source=", "empty source port name" },
+	{ "mirror set s m source=vm1:in:vlans=4095", "bad VLAN '4095'" },
+	{ "mirror set s m source=vm1:vlans=30-20", "bad VLAN range '30-20'" },
+	{ "mirror set s m source=vm1:vlans=", "bad VLAN list" },
+	{ "mirror set s m dest=u:vlan=0", "RSPAN VLAN '0' out of range (1-4094)" },
+	{ "mirror set s m enabled=maybe", "bad value 'maybe' for enabled (valid: yes, no)" },
+	{ "mirror set s m snaplen=13", "snap length '13' too short" },
+	{ "mirror set s m source=a no-source=a", "'a' is both source= and no-source=" },
+	{ "mirror add s m --snaplen 300000", "snap length '300000' out of range" },
+	{ "mirror remove s m --may-exist", "unknown option '--may-exist' for mirror remove" },
+	{ "mirror list s m", "unexpected word 'm'" },
+	{ "mirror set s m=1 source=a", "mirror set: missing session name" },
+	{ "capture", "capture: missing switch name" },
+	{ "capture s --direction up", "bad direction 'up' (did you mean 'in'? valid: in, out, both)" },
+	{ "capture s --count 0", "frame count '0' out of range" },
+	{ "capture s --json", "unknown option '--json' for capture" },
 };
 
 START_TEST(grammar_good)
@@ -338,6 +375,55 @@ START_TEST(grammar_values)
 			ck_assert_uint_eq(c.offloads, m);
 		}
 	}
+	/* mirror set: sources with their direction and VLAN ranges */
+	ck_assert_int_eq(vswcmd_parse("mirror set s m source=vm1:in:vlans=10,20-30 source=a:b source=c:out "
+				      "no-source=d dest=vmnic0:vlan=999 snaplen=64 enabled=no", &c, err, sizeof(err)), 1);
+	ck_assert(c.changes);
+	ck_assert_int_eq(c.nmsrc, 3);
+	ck_assert_str_eq(c.msrc[0].port, "vm1");
+	ck_assert_uint_eq(c.msrc[0].dir, VSW_MIRROR_INGRESS);
+	ck_assert_int_eq(c.msrc[0].nranges, 2);
+	ck_assert_uint_eq(c.msrc[0].lo[1], 20);
+	ck_assert_uint_eq(c.msrc[0].hi[1], 30);
+	ck_assert_str_eq(c.msrc[1].port, "a:b"); /* not a direction: part of the name */
+	ck_assert_uint_eq(c.msrc[1].dir, VSW_MIRROR_BOTH);
+	ck_assert_int_eq(c.msrc[1].nranges, 0);
+	ck_assert_uint_eq(c.msrc[2].dir, VSW_MIRROR_EGRESS);
+	ck_assert_int_eq(c.nmnosrc, 1);
+	ck_assert_str_eq(c.mnosrc[0], "d");
+	ck_assert(c.has_mdest);
+	ck_assert_str_eq(c.mdest, "vmnic0");
+	ck_assert_uint_eq(c.mdest_vlan, 999);
+	ck_assert(c.has_snaplen && c.has_enabled && !c.enabled);
+	ck_assert_uint_eq(c.snaplen, 64);
+	ck_assert_int_eq(vswcmd_parse("mirror set s m no-dest", &c, err, sizeof(err)), 1);
+	ck_assert(c.has_mdest);
+	ck_assert_ptr_null(c.mdest);
+	ck_assert(!c.has_snaplen && !c.has_enabled && !c.nmsrc);
+	ck_assert_int_eq(vswcmd_parse("mirror add s m --disabled --snaplen 96", &c, err, sizeof(err)), 1);
+	ck_assert(c.disabled && c.has_snaplen);
+	ck_assert_int_eq(vswcmd_parse("mirror list --json", &c, err, sizeof(err)), 1);
+	ck_assert(c.json && !c.changes);
+	ck_assert_int_eq(c.verb, VERB_LIST);
+	/* capture: a read command for the grammar (the daemon asks for privilege) */
+	ck_assert_int_eq(vswcmd_parse("capture s vm1 vm2 --direction out --count 5 --snaplen 128", &c, err,
+				      sizeof(err)), 1);
+	ck_assert(!c.changes);
+	ck_assert_int_eq(c.npos, 3);
+	ck_assert_uint_eq(c.direction, VSW_MIRROR_EGRESS);
+	ck_assert(c.has_count && c.has_snaplen);
+	ck_assert_uint_eq(c.count, 5);
+	{
+		/* as many ports as the grammar takes, and not one more */
+		char line[1024] = "capture s";
+		for (int i = 1; i < VSWCMD_MAX_POS; i++)
+			snprintf(line + strlen(line), sizeof(line) - strlen(line), " p%d", i);
+		ck_assert_int_eq(vswcmd_parse(line, &c, err, sizeof(err)), 1);
+		ck_assert_int_eq(c.npos, VSWCMD_MAX_POS);
+		strcat(line, " one-more");
+		ck_assert_int_eq(vswcmd_parse(line, &c, err, sizeof(err)), -1);
+		ck_assert_ptr_nonnull(strstr(err, "unexpected word 'one-more'"));
+	}
 	/* joining quotes what needs it, and parses back to the same words */
 	{
 		char *w[] = { "portgroup", "add", "s", "VM Network", "--vlan", "7" };
@@ -400,6 +486,18 @@ static const struct {
 	{ "uplink add s0 u0 --backend af", "afpacket:\n", true },
 	{ "help vsw", "vswitch\n", true },
 	{ "vmk add s0 pg vmk1 --services vmo", "vmotion\n", true },
+	{ "mir", "mirror\n", true },
+	{ "mirror ", "add\nremove\nset\nlist\n", true },
+	{ "mirror remove s0 ", "@mirror s0\n", true },
+	{ "mirror set s0 span1 ", "source=\nno-source=\ndest=\nno-dest\nsnaplen=\nenabled=\n", true },
+	{ "mirror set s0 span1 no", "no-source=\nno-dest\n", true },
+	{ "mirror set s0 span1 enabled=", "enabled=yes\nenabled=no\n", true },
+	{ "mirror set s0 span1 source=vm1:o", "source=vm1:out\n", true },
+	{ "mirror add s0 m --", "--snaplen\n--disabled\n--may-exist\n", true },
+	{ "capture ", "@switch\n", true },
+	{ "capture s0 ", "@port s0\n", true },
+	{ "capture s0 vm1 vm2 ", "@port s0\n", true },
+	{ "capture s0 vm1 --direction ", "in\nout\nboth\n", true },
 };
 
 START_TEST(help_and_completion)
@@ -426,6 +524,18 @@ START_TEST(help_and_completion)
 	ck_assert_ptr_nonnull(strstr(o, "valid: management, vmotion"));
 	ck_assert_ptr_nonnull(strstr(o, "tap        mac=MAC offloads=on|off"));
 	ck_assert_ptr_nonnull(strstr(o, "--if-exists"));
+	free(o);
+	w[0] = "mirror";
+	o = run_help(2, w, &r);
+	ck_assert_int_eq(r, 0);
+	ck_assert_ptr_nonnull(strstr(o, "vswctl mirror set SWITCH SESSION KEY=VALUE..."));
+	ck_assert_ptr_nonnull(strstr(o, "dest=UPLINK:vlan=N"));
+	free(o);
+	w[0] = "capture";
+	o = run_help(1, w, &r);
+	ck_assert_int_eq(r, 0);
+	ck_assert_ptr_nonnull(strstr(o, "vswctl capture SWITCH [PORT...] [--direction DIR]"));
+	ck_assert_ptr_nonnull(strstr(o, "valid: in, out, both"));
 	free(o);
 	o = run_help(1, typo, &r);
 	ck_assert_int_eq(r, -1);

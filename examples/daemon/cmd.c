@@ -23,14 +23,15 @@ static const char *const obj_words[] = {
 	[OBJ_VSWITCH] = "vswitch", [OBJ_PORTGROUP] = "portgroup", [OBJ_UPLINK] = "uplink",
 	[OBJ_VNIC] = "vnic", [OBJ_VMK] = "vmk", [OBJ_POLICY] = "policy", [OBJ_LIST] = "list",
 	[OBJ_STATS] = "stats", [OBJ_FDB] = "fdb", [OBJ_VDE] = "vde", [OBJ_NETSTACK] = "netstack",
-	[OBJ_SAVE] = "save", [OBJ_SHOW_CONFIG] = "show-config",
+	[OBJ_SAVE] = "save", [OBJ_SHOW_CONFIG] = "show-config", [OBJ_MIRROR] = "mirror",
+	[OBJ_CAPTURE] = "capture",
 };
 #define NOBJ ((int)(sizeof(obj_words) / sizeof(obj_words[0])))
 
 static const char *const verb_words[] = {
 	[VERB_NONE] = NULL, [VERB_ADD] = "add", [VERB_REMOVE] = "remove", [VERB_SET] = "set",
 	[VERB_GET] = "get", [VERB_CLEAR] = "clear", [VERB_NEIGHBORS] = "neighbors",
-	[VERB_FLUSH] = "flush",
+	[VERB_FLUSH] = "flush", [VERB_LIST] = "list",
 };
 #define NVERB ((int)(sizeof(verb_words) / sizeof(verb_words[0])))
 
@@ -82,6 +83,15 @@ const struct vswcmd_spec vswcmd_specs[] = {
 	{ OBJ_VDE, VERB_REMOVE, 2, 2, "SWITCH DIR", "if-exists", "stop serving DIR" },
 	{ OBJ_NETSTACK, VERB_ADD, 1, 1, "NAME", "may-exist", "create a TCP/IP stack (a network namespace)" },
 	{ OBJ_NETSTACK, VERB_REMOVE, 1, 1, "NAME", "if-exists", "remove a TCP/IP stack no vmk uses" },
+	{ OBJ_MIRROR, VERB_ADD, 2, 2, "SWITCH NAME", "snaplen disabled may-exist",
+	  "create a port mirroring session (then mirror set its sources and destination)" },
+	{ OBJ_MIRROR, VERB_REMOVE, 2, 2, "SWITCH SESSION", "if-exists", "remove a mirroring session" },
+	{ OBJ_MIRROR, VERB_SET, 2, 2, "SWITCH SESSION KEY=VALUE...", "",
+	  "change a session's sources, destination (SPAN, RSPAN), snap length or state" },
+	{ OBJ_MIRROR, VERB_LIST, 0, 1, "[SWITCH]", "json",
+	  "show the mirroring sessions with their counters" },
+	{ OBJ_CAPTURE, VERB_NONE, 1, VSWCMD_MAX_POS, "SWITCH [PORT...]", "direction count snaplen write",
+	  "capture ports' frames as pcapng (every port: none named), as pktcap-uw" },
 	/* vswctl sends "save FILE" as show-config and writes FILE itself */
 	{ OBJ_SAVE, VERB_NONE, 0, 0, "[FILE]", "",
 	  "write the running configuration to the state file (or FILE)" },
@@ -279,7 +289,18 @@ static int option_words(const struct vswcmd_spec *sp, char store[][24], const ch
 static bool is_flag(const char *opt)
 {
 	return !strcmp(opt, "json") || !strcmp(opt, "may-exist") || !strcmp(opt, "if-exists") ||
-	       !strcmp(opt, "all");
+	       !strcmp(opt, "all") || !strcmp(opt, "disabled");
+}
+
+/* A snap length: 0 (whole frames), or VSWCMD_SNAPLEN_MIN-VSWCMD_SNAPLEN_MAX. */
+static int snaplen(const char *val, unsigned int *out, char *err, size_t errlen)
+{
+	if (number(val, "snap length", 0, VSWCMD_SNAPLEN_MAX, " bytes, 0 whole frames", out, err, errlen))
+		return -1;
+	if (*out && *out < VSWCMD_SNAPLEN_MIN)
+		ERR("snap length '%s' too short (0 for whole frames, or %u-%u bytes)", val, VSWCMD_SNAPLEN_MIN,
+		    VSWCMD_SNAPLEN_MAX);
+	return 0;
 }
 
 static int take_option(struct vswcmd *c, const char *opt, const char *val, char *err, size_t errlen)
@@ -294,6 +315,26 @@ static int take_option(struct vswcmd *c, const char *opt, const char *val, char 
 		c->if_exists = true;
 	} else if (!strcmp(opt, "all")) {
 		c->all = true;
+	} else if (!strcmp(opt, "disabled")) {
+		c->disabled = true;
+	} else if (!strcmp(opt, "snaplen")) {
+		if (snaplen(val, &c->snaplen, err, errlen))
+			return -1;
+		c->has_snaplen = true;
+	} else if (!strcmp(opt, "direction")) {
+		snprintf(m, sizeof(m), "bad direction '%s'", val);
+		if (!(c->direction = cmdval_direction(val)))
+			return bad_enum(err, errlen, m, val, "direction");
+	} else if (!strcmp(opt, "count")) {
+		unsigned int n;
+		if (number(val, "frame count", 1, 4294967295u, "", &n, err, errlen))
+			return -1;
+		c->count = n;
+		c->has_count = true;
+	} else if (!strcmp(opt, "write")) {
+		if (!*val)
+			ERR("option '--write' needs a file name (or - for standard output)");
+		c->write = val;
 	} else if (!strcmp(opt, "mtu")) {
 		if (number(val, "MTU", VSW_MTU_MIN, VSW_MTU_MAX, "", &c->mtu, err, errlen))
 			return -1;
@@ -461,6 +502,139 @@ static int parse_policy_words(struct vswcmd *c, char **w, int n, char *err, size
 	return 0;
 }
 
+/* "10,20-30" into the ranges of 's'. */
+static int parse_vlans(char *list, struct vswcmd_msrc *s, char *err, size_t errlen)
+{
+	const char *item[VSWCMD_MAX_VRANGES];
+	char shown[128];
+	int k;
+
+	snprintf(shown, sizeof(shown), "%s", list);
+	k = cmdval_list(list, item, VSWCMD_MAX_VRANGES);
+	if (k <= 0)
+		ERR("bad VLAN list '%s' (want N or A-B, comma-separated, at most %d)", shown, VSWCMD_MAX_VRANGES);
+	for (int i = 0; i < k; i++) {
+		char lo[16], *dash = strchr(item[i], '-');
+		unsigned int a, b;
+		snprintf(lo, sizeof(lo), "%.*s", dash ? (int)(dash - item[i]) : (int)strlen(item[i]), item[i]);
+		if (cmdval_uint(lo, VSW_VLAN_MAX, &a) || (dash && cmdval_uint(dash + 1, VSW_VLAN_MAX, &b)))
+			ERR("bad VLAN '%s' in '%s' (want N or A-B, 0-%d)", item[i], shown, VSW_VLAN_MAX);
+		if (!dash)
+			b = a;
+		if (b < a)
+			ERR("bad VLAN range '%s' in '%s' (A-B with A <= B)", item[i], shown);
+		s->lo[i] = (uint16_t)a;
+		s->hi[i] = (uint16_t)b;
+	}
+	s->nranges = k;
+	return 0;
+}
+
+/* source=PORT[:in|out|both][:vlans=LIST]; a name holds no '=', and a
+ * direction word is taken from the end. */
+static int parse_source(struct vswcmd *c, char *val, char *err, size_t errlen)
+{
+	struct vswcmd_msrc *s;
+	char *v = strstr(val, ":vlans="), *colon;
+
+	if (c->nmsrc == VSWCMD_MAX_MSRC)
+		ERR("too many sources (at most %d in one command)", VSWCMD_MAX_MSRC);
+	s = &c->msrc[c->nmsrc];
+	memset(s, 0, sizeof(*s));
+	s->dir = VSW_MIRROR_BOTH;
+	if (v) {
+		*v = 0;
+		if (parse_vlans(v + 7, s, err, errlen))
+			return -1;
+	}
+	colon = strrchr(val, ':');
+	if (colon && cmdval_direction(colon + 1)) {
+		s->dir = cmdval_direction(colon + 1);
+		*colon = 0;
+	}
+	if (check_name(val, "source port name", err, errlen))
+		return -1;
+	s->port = val;
+	c->nmsrc++;
+	return 0;
+}
+
+static int unknown_mirror_key(const char *w, char *err, size_t errlen)
+{
+	const char *keys[16];
+	char m[64];
+	int n = cmdval_values("mirror", keys, 16);
+
+	ERR("unknown mirror setting '%s'%s (valid: source=, no-source=, dest=, no-dest, snaplen=, enabled=)", w,
+	    mean(w, keys, n, m, sizeof(m)));
+}
+
+/* mirror set SWITCH NAME KEY=VALUE...: see cmd.h */
+static int parse_mirror_words(struct vswcmd *c, char **w, int n, char *err, size_t errlen)
+{
+	for (int i = 0; i < n; i++) {
+		char *eq = strchr(w[i], '='), *val;
+		if (!strcmp(w[i], "no-dest")) {
+			c->has_mdest = true;
+			c->mdest = NULL;
+			c->mdest_vlan = 0;
+			continue;
+		}
+		if (!eq) {
+			const char *keys[16];
+			int nk = cmdval_values("mirror", keys, 16);
+			for (int k = 0; k < nk; k++)
+				if (!strcmp(keys[k], w[i]))
+					ERR("expected KEY=VALUE, got '%s' (did you mean '%s=VALUE'?)", w[i], w[i]);
+			return unknown_mirror_key(w[i], err, errlen);
+		}
+		*eq = 0;
+		val = eq + 1;
+		if (!strcmp(w[i], "source")) {
+			if (parse_source(c, val, err, errlen))
+				return -1;
+		} else if (!strcmp(w[i], "no-source")) {
+			if (check_name(val, "source port name", err, errlen))
+				return -1;
+			if (c->nmnosrc == VSWCMD_MAX_MSRC)
+				ERR("too many sources (at most %d in one command)", VSWCMD_MAX_MSRC);
+			c->mnosrc[c->nmnosrc++] = val;
+		} else if (!strcmp(w[i], "dest")) {
+			char *v = strstr(val, ":vlan=");
+			c->mdest_vlan = 0;
+			if (v) {
+				*v = 0;
+				if (number(v + 6, "RSPAN VLAN", 1, VSW_VLAN_MAX, "", &c->mdest_vlan, err, errlen))
+					return -1;
+			}
+			if (check_name(val, "destination port name", err, errlen))
+				return -1;
+			c->mdest = val;
+			c->has_mdest = true;
+		} else if (!strcmp(w[i], "snaplen")) {
+			if (snaplen(val, &c->snaplen, err, errlen))
+				return -1;
+			c->has_snaplen = true;
+		} else if (!strcmp(w[i], "enabled")) {
+			char m[96];
+			snprintf(m, sizeof(m), "bad value '%s' for enabled", val);
+			if (strcmp(val, "yes") && strcmp(val, "no"))
+				return bad_enum(err, errlen, m, val, "enabled");
+			c->enabled = !strcmp(val, "yes");
+			c->has_enabled = true;
+		} else {
+			return unknown_mirror_key(w[i], err, errlen);
+		}
+	}
+	for (int i = 0; i < c->nmsrc; i++)
+		for (int j = 0; j < c->nmnosrc; j++)
+			if (!strcmp(c->msrc[i].port, c->mnosrc[j]))
+				ERR("'%s' is both source= and no-source=", c->mnosrc[j]);
+	if (!n)
+		ERR("mirror set: nothing to set (KEY=VALUE)");
+	return 0;
+}
+
 /* What the k-th positional word of a command is, for "missing ...". */
 static const char *arg_what(const struct vswcmd_spec *sp, int k)
 {
@@ -469,7 +643,7 @@ static const char *arg_what(const struct vswcmd_spec *sp, int k)
 	} names[] = {
 		{ "SWITCH", "switch name" }, { "PORTGROUP", "port group name" }, { "UPLINK", "port name" },
 		{ "VNIC", "port name" }, { "VMK", "port name" }, { "PORT", "port name" },
-		{ "DIR", "directory" },
+		{ "DIR", "directory" }, { "SESSION", "session name" },
 	};
 	const char *p = sp->args;
 	size_t len;
@@ -490,6 +664,7 @@ static const char *arg_what(const struct vswcmd_spec *sp, int k)
 	case OBJ_VSWITCH: return "switch name";
 	case OBJ_PORTGROUP: return "port group name";
 	case OBJ_NETSTACK: return "stack name";
+	case OBJ_MIRROR: return "session name";
 	default: return "port name";
 	}
 }
@@ -609,6 +784,11 @@ int vswcmd_parse_words(int n, char *const *words, struct vswcmd *c, char *err, s
 				return -1;
 			continue;
 		}
+		/* mirror set: the two names, then KEY=VALUE words (and no-dest) */
+		if (c->obj == OBJ_MIRROR && c->verb == VERB_SET && (strchr(w, '=') || c->npos == 2)) {
+			policy_words[npol++] = words[i];
+			continue;
+		}
 		/* policy set/clear: positional names, then KEY=VALUE or KEY words */
 		if (c->obj == OBJ_POLICY && c->verb != VERB_GET &&
 		    (strchr(w, '=') || (c->verb == VERB_CLEAR && c->npos == 2))) {
@@ -635,6 +815,8 @@ int vswcmd_parse_words(int n, char *const *words, struct vswcmd *c, char *err, s
 	if (c->obj == OBJ_POLICY && c->verb != VERB_GET &&
 	    parse_policy_words(c, policy_words, npol, err, errlen))
 		return -1;
+	if (c->obj == OBJ_MIRROR && c->verb == VERB_SET && parse_mirror_words(c, policy_words, npol, err, errlen))
+		return -1;
 	if (c->obj == OBJ_UPLINK && c->verb == VERB_ADD && !c->backend)
 		ERR("uplink add: missing --backend SPEC");
 	if (c->obj == OBJ_NETSTACK && (cmdval_stack_name(c->pos[0]) || !strcmp(c->pos[0], "default")))
@@ -647,7 +829,7 @@ int vswcmd_parse_words(int n, char *const *words, struct vswcmd *c, char *err, s
 	if (c->verb == VERB_SET) {
 		bool any = c->has_mtu || c->has_vlan || c->has_mac || c->has_link || c->has_services ||
 			   c->has_ips || c->has_gateways || c->has_beacon_interval || c->has_lldp || c->has_lldp_interval ||
-			   c->has_offloads || c->obj == OBJ_POLICY;
+			   c->has_offloads || c->obj == OBJ_POLICY || c->obj == OBJ_MIRROR;
 		if (!any)
 			ERR("%s set: nothing to set", ow);
 	}

@@ -31,6 +31,12 @@
  *   fdb [SWITCH] | fdb flush SWITCH
  *   vde       add SWITCH PORTGROUP DIR | remove SWITCH DIR
  *   netstack  add NAME | remove NAME
+ *   mirror    add SWITCH NAME [--snaplen N] [--disabled] | remove SWITCH NAME
+ *             | set SWITCH NAME KEY=VALUE... | list [SWITCH]
+ *             KEY=VALUE: source=PORT[:in|out|both][:vlans=LIST] no-source=PORT
+ *             dest=PORT[:vlan=N] no-dest snaplen=N enabled=yes|no
+ *   capture   SWITCH [PORT...] [--direction in|out|both] [--count N] [--snaplen N]
+ *                 [--write FILE]   (vswctl: -w FILE; the pcapng stream follows "OK")
  *   save                 write the state file now (vswctl: save FILE writes FILE)
  *   show-config          the running configuration, as these commands
  *
@@ -55,17 +61,23 @@
 #define VSWCMD_MAX_KV 32
 #define VSWCMD_MAX_TEAM 16
 #define VSWCMD_MAX_IPS 16
+#define VSWCMD_MAX_POS 34        /* positional words: capture SWITCH PORT... */
+#define VSWCMD_MAX_MSRC 16       /* mirror set: source= and no-source= words */
+#define VSWCMD_MAX_VRANGES 32    /* mirror set: vlans=A-B,... ranges of a source */
+#define VSWCMD_SNAPLEN_MIN 14    /* a snap length holds an Ethernet header... */
+#define VSWCMD_SNAPLEN_MAX 262144 /* ...and at most what tcpdump takes */
 /* --max-macs: the library's limit on a MAC table's capacity */
 #define VSWCMD_MAX_MACS (1u << 24)
 
 enum vswcmd_obj {
 	OBJ_VSWITCH, OBJ_PORTGROUP, OBJ_UPLINK, OBJ_VNIC, OBJ_VMK, OBJ_POLICY,
 	OBJ_LIST, OBJ_STATS, OBJ_FDB, OBJ_VDE, OBJ_NETSTACK, OBJ_SAVE, OBJ_SHOW_CONFIG,
+	OBJ_MIRROR, OBJ_CAPTURE,
 };
 
 enum vswcmd_verb {
 	VERB_NONE, VERB_ADD, VERB_REMOVE, VERB_SET, VERB_GET, VERB_CLEAR, VERB_NEIGHBORS,
-	VERB_FLUSH,
+	VERB_FLUSH, VERB_LIST,
 };
 
 /* One command of the grammar: what vswctl's help shows and the parser and
@@ -102,7 +114,8 @@ int vswcmd_help(FILE *f, int n, char *const *words, char *err, size_t errlen);
 /* What may follow 'words' (a command being typed, the last word the one
  * being completed, possibly ""): one candidate a line. A name the daemon
  * knows is asked for as "@switch", or "@portgroup SWITCH", "@uplink
- * SWITCH", "@vnic SWITCH", "@vmk SWITCH", "@port SWITCH" (any port). */
+ * SWITCH", "@vnic SWITCH", "@vmk SWITCH", "@port SWITCH" (any port),
+ * "@mirror SWITCH" (a mirroring session). */
 void vswcmd_complete(FILE *f, int n, char *const *words);
 /* The same for a command line as typed so far (split as the parser does,
  * after the program's name). */
@@ -117,10 +130,18 @@ struct vswcmd_kv {
 #define KEY_ACTIVE 1000
 #define KEY_STANDBY 1001
 
+/* A source of "mirror set": source=PORT[:in|out|both][:vlans=LIST]. */
+struct vswcmd_msrc {
+	const char *port;
+	unsigned int dir;        /* VSW_MIRROR_INGRESS, _EGRESS or _BOTH */
+	int nranges;             /* 0: every VLAN */
+	uint16_t lo[VSWCMD_MAX_VRANGES], hi[VSWCMD_MAX_VRANGES];
+};
+
 struct vswcmd {
 	enum vswcmd_obj obj;
 	enum vswcmd_verb verb;
-	const char *pos[4];      /* positional words: switch, port group, name */
+	const char *pos[VSWCMD_MAX_POS]; /* positional words: switch, port group, name */
 	int npos;
 	bool json;
 	bool may_exist, if_exists; /* --may-exist, --if-exists */
@@ -152,6 +173,23 @@ struct vswcmd {
 	bool has_active, has_standby; /* active=, standby= given (either may be empty) */
 	int clear_keys[VSWCMD_MAX_KV];
 	int nclear;
+
+	/* mirror add/set, capture */
+	bool disabled;           /* mirror add --disabled */
+	bool has_snaplen;        /* --snaplen N or snaplen=N (0: whole frames) */
+	unsigned int snaplen;
+	bool has_enabled, enabled; /* enabled=yes|no */
+	struct vswcmd_msrc msrc[VSWCMD_MAX_MSRC]; /* source= */
+	int nmsrc;
+	const char *mnosrc[VSWCMD_MAX_MSRC]; /* no-source= */
+	int nmnosrc;
+	bool has_mdest;          /* dest= or no-dest */
+	const char *mdest;       /* NULL: no-dest */
+	unsigned int mdest_vlan; /* dest=UPLINK:vlan=N, the RSPAN VLAN; 0 none */
+	unsigned int direction;  /* capture --direction: VSW_MIRROR_*, 0 not given */
+	bool has_count;
+	uint64_t count;          /* capture --count: frames, then the capture ends */
+	const char *write;       /* capture --write FILE (vswctl's; "-": stdout) */
 
 	/* storage the pointers above point into */
 	char buf[VSWCMD_MAX_LINE];

@@ -40,6 +40,13 @@ static const struct {
 	{ "may-exist", "", "an object of that kind and name is no error; it is left as it is", NULL },
 	{ "if-exists", "", "a missing object is no error", NULL },
 	{ "all", "", "every counter, also those at 0", NULL },
+	{ "snaplen", "N", "bytes copied of each frame: 0 (whole frames) or " STR(VSWCMD_SNAPLEN_MIN) "-"
+	  STR(VSWCMD_SNAPLEN_MAX), NULL },
+	{ "disabled", "", "created disabled: it copies nothing until enabled=yes", NULL },
+	{ "direction", "DIR", "in: what the ports send, out: what they receive (default both)", "direction" },
+	{ "count", "N", "stop after N frames", NULL },
+	{ "write", "FILE", "write the pcapng stream to FILE, - for standard output (the default; also -w)",
+	  NULL },
 };
 #define NOPTS (int)(sizeof(options) / sizeof(options[0]))
 
@@ -55,6 +62,8 @@ static const char *const objects_help[][2] = {
 	{ "fdb", "MAC address tables" },
 	{ "vde", "VDE switch directories" },
 	{ "netstack", "TCP/IP stacks (network namespaces)" },
+	{ "mirror", "port mirroring sessions (SPAN, RSPAN)" },
+	{ "capture", "live capture to pcapng (pktcap-uw)" },
 };
 
 static int option_index(const char *name, size_t len)
@@ -165,6 +174,19 @@ static void policy_keys(FILE *f)
 	}
 }
 
+static void mirror_keys(FILE *f)
+{
+	fprintf(f, "\nmirror set KEY=VALUE (any number, applied in this order):\n"
+		   "  source=PORT[:DIR][:vlans=LIST]  mirror PORT (again: replace it), DIR in, out or both\n"
+		   "                                  (default both), LIST N or A-B,... (default every VLAN)\n"
+		   "  no-source=PORT                  stop mirroring PORT\n"
+		   "  dest=PORT                       SPAN: copies go to PORT, which then gets nothing else\n"
+		   "  dest=UPLINK:vlan=N              RSPAN: copies leave UPLINK tagged with VLAN N\n"
+		   "  no-dest                         no destination\n"
+		   "  snaplen=N                       bytes copied of each frame, 0 whole frames\n"
+		   "  enabled=yes|no                  a disabled session copies nothing\n");
+}
+
 static void overview(FILE *f)
 {
 	fprintf(f, "usage: vswctl [-s SOCKET] [-t SECONDS] [--json] OBJECT VERB [ARGUMENTS] [OPTIONS]\n"
@@ -240,6 +262,8 @@ int vswcmd_help(FILE *f, int n, char *const *words, char *err, size_t errlen)
 	option_lines(f, (enum vswcmd_obj)obj, verb < 0 ? VERB_NONE : (enum vswcmd_verb)verb, verb < 0);
 	if (obj == OBJ_POLICY && verb != VERB_GET)
 		policy_keys(f);
+	if (obj == OBJ_MIRROR && (verb < 0 || verb == VERB_SET))
+		mirror_keys(f);
 	return 0;
 }
 
@@ -285,6 +309,33 @@ static void arg_name(const struct vswcmd_spec *sp, int k, char *out, size_t len)
 		}
 		p += l;
 		p += strspn(p, "]");
+	}
+}
+
+/* mirror set's KEY=VALUE words: the keys, and the values of enabled= and
+ * a source's direction */
+static void mirror_cands(FILE *f, const char *cur)
+{
+	const char *eq = strchr(cur, '='), *v[16];
+	int n;
+
+	if (!eq) {
+		n = cmdval_values("mirror", v, 16);
+		for (int i = 0; i < n; i++)
+			cand(f, cur, "", v[i], strcmp(v[i], "no-dest") ? "=" : "");
+		return;
+	}
+	if (!strncmp(cur, "enabled=", 8)) {
+		n = cmdval_values("enabled", v, 16);
+		for (int i = 0; i < n; i++)
+			cand(f, cur, "enabled=", v[i], "");
+	} else if (!strncmp(cur, "source=", 7) && strchr(eq, ':')) {
+		char pre[160];
+		const char *colon = strrchr(cur, ':');
+		snprintf(pre, sizeof(pre), "%.*s", (int)(colon - cur + 1), cur);
+		n = cmdval_values("direction", v, 16);
+		for (int i = 0; i < n; i++)
+			cand(f, cur, pre, v[i], "");
 	}
 }
 
@@ -381,6 +432,16 @@ void vswcmd_complete(FILE *f, int n, char *const *words)
 	arg_name(sp, npos, arg, sizeof(arg));
 	if (obj == OBJ_POLICY && verb == VERB_SET && npos >= 1 && strchr(cur, '='))
 		snprintf(arg, sizeof(arg), "KEY=VALUE...");
+	if (!strcmp(arg, "PORT..."))
+		arg[4] = 0; /* capture: any number of ports */
+	if (!strcmp(arg, "SESSION") && sw) {
+		fprintf(f, "@mirror %s\n", sw);
+		return;
+	}
+	if (obj == OBJ_MIRROR && !strcmp(arg, "KEY=VALUE...")) {
+		mirror_cands(f, cur);
+		return;
+	}
 	if (!strcmp(arg, "SWITCH")) {
 		fprintf(f, "@switch\n");
 	} else if (!strcmp(arg, "PORTGROUP") && sw) {

@@ -323,6 +323,23 @@ int cmdval_stack_name(const char *s)
 	return 0;
 }
 
+/* ---- mirroring ---- */
+
+static const char *const directions[] = { "in", "out", "both" };
+
+unsigned int cmdval_direction(const char *s)
+{
+	for (unsigned int i = 0; i < 3; i++)
+		if (!strcmp(s, directions[i]))
+			return i + 1; /* VSW_MIRROR_INGRESS, _EGRESS, _BOTH */
+	return 0;
+}
+
+const char *cmdval_direction_word(unsigned int dir)
+{
+	return dir >= 1 && dir <= 3 ? directions[dir - 1] : "?";
+}
+
 /* ---- enumerations, for help, completion and "did you mean" ---- */
 
 static const char *const link_states[] = { "up", "down" };
@@ -365,6 +382,15 @@ int cmdval_values(const char *what, const char **out, int max)
 		n += copy((const char *const[]){ "active", "standby" }, 2, out + n, max - n);
 		return n;
 	}
+	if (!strcmp(what, "direction"))
+		return copy(directions, 3, out, max);
+	if (!strcmp(what, "mirror")) {
+		static const char *const keys[] = { "source", "no-source", "dest", "no-dest", "snaplen",
+						    "enabled" };
+		return copy(keys, 6, out, max);
+	}
+	if (!strcmp(what, "enabled"))
+		return copy(yes_no, 2, out, max);
 	if (!strcmp(what, "backend")) {
 		static const char *const types[] = { "afpacket", "raw", "tap", "qemu", "vhostuser", "memory" };
 		return copy(types, 6, out, max);

@@ -21,7 +21,8 @@ int cmdval_uint(const char *s, unsigned int max, unsigned int *v);
 
 /* The valid values of an enumeration, in the order help shows them:
  * "lldp", "link", "offloads", "services", "policy" (the keys),
- * "backend" (the types), or a policy key's name ("load_balancing",
+ * "backend" (the types), "direction" (in, out, both), "mirror" (the
+ * keys of mirror set), "enabled" (yes, no), or a policy key's name ("load_balancing",
  * "promiscuous", ...: its words). Returns their count (at most 'max'),
  * 0 for a 'what' that is no enumeration. */
 int cmdval_values(const char *what, const char **out, int max);
@@ -56,6 +57,11 @@ int cmdval_addr_family(const char *s);
 
 /* A TCP/IP stack's name: what a file name in /run/netns may safely be. */
 int cmdval_stack_name(const char *s);
+
+/* A mirroring direction ("in", "out", "both") as VSW_MIRROR_*, or 0. */
+unsigned int cmdval_direction(const char *s);
+/* The word of a VSW_MIRROR_* direction. */
+const char *cmdval_direction_word(unsigned int dir);
 
 /* An LLDP mode's number (enum vsw_lldp_mode) from its name, or -1. */
 int cmdval_lldp_mode(const char *s);

@@ -2,7 +2,8 @@
 /*
  * control.c - vswd's control socket (see control.h). A client sends one
  * line; the answer is "OK" and the command's output, or "ERR" and one
- * line. Only root or the daemon's user may change the switches; every
+ * line ("vswctl capture": "OK" and a pcapng stream, capsrv.c). Only root
+ * or the daemon's user may change the switches or capture; every
  * client has a deadline, and no user but those two may hold more than a
  * few connections, so a reader cannot keep the others out.
  */
@@ -17,6 +18,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "capsrv.h"
 #include "control.h"
 #include "daemon.h"
 #include "fsafe.h"
@@ -158,6 +160,14 @@ static void client_command(struct watch *w)
 		respond(w, false, err);
 	} else if (r == 0) {
 		respond(w, false, "empty command");
+	} else if (c->obj == OBJ_CAPTURE && !privileged(w->uid)) {
+		refusal(w->uid, "refused a capture from uid %u: %s", (unsigned int)w->uid,
+			log_escape(w->in, strlen(w->in), line, sizeof(line)));
+		respond(w, false, "permission denied: only root or the daemon's user may capture");
+	} else if (c->obj == OBJ_CAPTURE) {
+		/* from "OK" on, the connection carries the pcapng stream */
+		if (capsrv_start(ctl.d, w, c, err, sizeof(err)) < 0)
+			respond(w, false, err);
 	} else if (c->changes && !privileged(w->uid)) {
 		refusal(w->uid, "refused a change from uid %u: %s", (unsigned int)w->uid,
 			log_escape(w->in, strlen(w->in), line, sizeof(line)));
@@ -240,6 +250,10 @@ static void answer_io(struct watch *w, uint32_t events)
 
 void control_io(struct watch *w, uint32_t events)
 {
+	if (w->cap) {
+		capsrv_io(w, events);
+		return;
+	}
 	if (w->answered) {
 		answer_io(w, events);
 		return;

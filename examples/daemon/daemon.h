@@ -38,6 +38,8 @@ struct watch {
 	struct vsw_switch *sw;
 	/* VDE directories and their clients */
 	void *vde;
+	/* a control client that streams a capture (capsrv.c) */
+	void *cap;
 	struct watch *next;
 };
 

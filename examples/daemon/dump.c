@@ -6,6 +6,7 @@
  * the defaults of the version that reads it. Ports without a record (VDE
  * clients' ports) are not configuration and are left out.
  */
+#include "cmdval.h"
 #include "dump.h"
 #include "view.h"
 
@@ -251,6 +252,53 @@ static void dump_ports(struct vswd *d, struct vsw_switch *sw, enum vsw_port_kind
 	}
 }
 
+/* A session: its add line, its destination and one line per source. A
+ * port without a record (a VDE client's) is not configuration: left out.
+ * The sessions of running captures are not either. */
+static void dump_mirror(struct vswd *d, struct vsw_switch *sw, struct vsw_mirror *m, struct line *l,
+			struct dump *dump)
+{
+	const char *swn = vsw_switch_name(sw), *name = vsw_mirror_name(m);
+	unsigned int vlan = 0, dir;
+	struct vsw_port *p = vsw_mirror_dest_port(m, &vlan);
+	char v[VSWCMD_MAX_LINE / 8 - VSW_NAME_MAX - 32];
+
+	word(l, "mirror");
+	word(l, "add");
+	word(l, "%s", swn);
+	word(l, "%s", name);
+	word(l, "--snaplen");
+	word(l, "%u", vsw_mirror_snaplen(m));
+	if (vsw_mirror_enabled(m) != 1)
+		word(l, "--disabled");
+	end_line(l);
+	if (p && record_port(d, sw, vsw_port_name(p))) {
+		word(l, "mirror");
+		word(l, "set");
+		word(l, "%s", swn);
+		word(l, "%s", name);
+		if (vlan)
+			word(l, "dest=%s:vlan=%u", vsw_port_name(p), vlan);
+		else
+			word(l, "dest=%s", vsw_port_name(p));
+		end_line(l);
+	}
+	for (p = vsw_mirror_source_next(m, NULL, &dir); p; p = vsw_mirror_source_next(m, p, &dir)) {
+		if (!record_port(d, sw, vsw_port_name(p)))
+			continue;
+		word(l, "mirror");
+		word(l, "set");
+		word(l, "%s", swn);
+		word(l, "%s", name);
+		if (*vswd_mirror_vlans(m, p, v, sizeof(v)))
+			word(l, "source=%s:%s:vlans=%s", vsw_port_name(p), cmdval_direction_word(dir), v);
+		else
+			word(l, "source=%s:%s", vsw_port_name(p), cmdval_direction_word(dir));
+		end_line(l);
+	}
+	add_entry(dump, DK_MIRROR, swn, name, l);
+}
+
 int dump_make(struct vswd *d, struct dump *dump)
 {
 	struct line *l = calloc(1, sizeof(*l));
@@ -291,6 +339,9 @@ int dump_make(struct vswd *d, struct dump *dump)
 			word(l, "%s", v->dir);
 			add_entry(dump, DK_VDE, vsw_switch_name(s->sw), v->dir, l);
 		}
+		for (struct vsw_mirror *m = vsw_mirror_next(s->sw, NULL); m; m = vsw_mirror_next(s->sw, m))
+			if (!vswd_mirror_is_capture(d, m))
+				dump_mirror(d, s->sw, m, l, dump);
 	}
 	free(l);
 	return dump->oom ? -ENOMEM : 0;

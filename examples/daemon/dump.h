@@ -15,6 +15,7 @@
  * before it. */
 enum dump_kind {
 	DK_NETSTACK, DK_VSWITCH, DK_PORTGROUP, DK_UPLINK, DK_POLICY, DK_VNIC, DK_VMK, DK_VDE,
+	DK_MIRROR,
 };
 
 struct dump_entry {

@@ -217,6 +217,9 @@ static int read_cmd(struct vswd *d, const struct vswcmd *c, struct outbuf *o, ch
 		}
 		r->fdb(o, d, s);
 		return 0;
+	case OBJ_MIRROR:
+		r->mirrors(o, d, s);
+		return 0;
 	default: /* uplink neighbors */
 		if (c->npos == 2 && vsw_uplink_find(s->sw, c->pos[1], &u))
 			ERR("unknown uplink '%s'", c->pos[1]);
@@ -269,6 +272,13 @@ int vswd_exec(struct vswd *d, const struct vswcmd *c, struct outbuf *out, char *
 		return vde_cmd(d, c, err, errlen);
 	case OBJ_NETSTACK:
 		return vswd_netstack_cmd(d, c, err, errlen);
+	case OBJ_MIRROR:
+		if (c->verb == VERB_LIST)
+			return read_cmd(d, c, out, err, errlen);
+		return vswd_mirror_cmd(d, c, err, errlen);
+	case OBJ_CAPTURE:
+		/* vswd's control connection serves it (capsrv.c), not a file */
+		ERR("capture: only on vswd's control socket (vswctl capture)");
 	case OBJ_SHOW_CONFIG: {
 		struct dump dump = { 0 };
 		int e = dump_make(d, &dump);

@@ -61,6 +61,9 @@ struct vswd {
 	/* after every change that succeeded, and for "save": write the state
 	 * (0, or -1 with 'err'); NULL: the daemon keeps none */
 	int (*changed)(struct vswd *d, char *err, size_t errlen);
+	/* whether a session is a running capture's (vswctl capture): not
+	 * configuration, not to be changed by mirror commands; NULL: none is */
+	bool (*mirror_capture)(const struct vsw_mirror *m);
 };
 
 /*
@@ -88,6 +91,15 @@ void vswd_port_forget(struct vsw_port *p);
 
 /* policy.c: policy set and clear. */
 int vswd_policy_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errlen);
+
+/* mirror.c: mirror add, remove and set. */
+int vswd_mirror_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t errlen);
+/* Whether 'm' is a running capture's session. */
+bool vswd_mirror_is_capture(const struct vswd *d, const struct vsw_mirror *m);
+/* The VLANs of source 'p' of 'm' as mirror set takes them ("10,20-30"),
+ * "" for every VLAN. */
+const char *vswd_mirror_vlans(const struct vsw_mirror *m, const struct vsw_port *p, char *buf,
+			      size_t len);
 
 /* A MAC for a port that comes without one: the VMware OUI 00:50:56 and a
  * hash of the switch and port names ('salt' picks another). */

@@ -208,6 +208,7 @@ static void remove_entry(struct vswd *d, const struct dump_entry *e, log_fn log)
 	static const char *const obj[] = {
 		[DK_NETSTACK] = "netstack", [DK_VSWITCH] = "vswitch", [DK_PORTGROUP] = "portgroup",
 		[DK_UPLINK] = "uplink", [DK_VNIC] = "vnic", [DK_VMK] = "vmk", [DK_VDE] = "vde",
+		[DK_MIRROR] = "mirror",
 	};
 	char key[VSWCMD_MAX_LINE], *sw, *name, *w[4];
 	int n = 0;
@@ -360,10 +361,16 @@ int persist_reload(struct vswd *d, const char *path, log_fn log, char *err, size
 		const struct dump_entry *w = &want.e[i], *cur = dump_find(&now, w->key);
 		if (w->kind == DK_POLICY)
 			continue;
-		if (!cur)
+		if (!cur) {
 			ran += run_text(d, w->text, log);
-		else if (strcmp(w->text, cur->text) && !replaced(cur, w, c1, c2))
+		} else if (strcmp(w->text, cur->text) && w->kind == DK_MIRROR) {
+			/* a session the same in both files lost a port that step 1
+			 * replaced (the library took the port out of it) */
+			remove_entry(d, cur, log);
+			ran += 1 + run_text(d, w->text, log);
+		} else if (strcmp(w->text, cur->text) && !replaced(cur, w, c1, c2)) {
 			ran += set_in_place(d, w, c1, log);
+		}
 	}
 	/* 3: policies last, against what the ports made of them */
 	ran += apply_policies(d, &want, c1, c2, log);

@@ -4,6 +4,7 @@
  * object on one line (see render.h; the emitter and its escaping are in
  * json.h). Each command's object has its switches under "vswitches".
  */
+#include "cmdval.h"
 #include "host.h"
 #include "json.h"
 #include "render.h"
@@ -394,10 +395,81 @@ static void json_neighbors(struct outbuf *o, const struct vswd *d, const struct 
 	json_end(&j);
 }
 
+/* ---- mirror list ---- */
+
+static void json_session(struct json *j, const struct vswd *d, struct vsw_mirror *m)
+{
+	VSW_OPTS(vsw_mirror_stats, st);
+	static uint16_t v[VSW_VLAN_MAX + 1];
+	unsigned int dir, vlan = 0;
+	struct vsw_port *dp = vsw_mirror_dest_port(m, &vlan);
+
+	json_object(j);
+	json_kstr(j, "name", vsw_mirror_name(m));
+	json_kbool(j, "enabled", vsw_mirror_enabled(m) == 1);
+	json_kuint(j, "snaplen", vsw_mirror_snaplen(m));
+	json_kbool(j, "capture", vswd_mirror_is_capture(d, m));
+	json_key(j, "destination");
+	if (dp) {
+		json_object(j);
+		json_kstr(j, "port", vsw_port_name(dp));
+		json_key(j, "encap_vlan");
+		if (vlan)
+			json_uint(j, vlan);
+		else
+			json_null(j);
+		json_end(j);
+	} else {
+		json_null(j);
+	}
+	json_key(j, "sources");
+	json_array(j);
+	for (struct vsw_port *p = vsw_mirror_source_next(m, NULL, &dir); p; p = vsw_mirror_source_next(m, p, &dir)) {
+		int n = vsw_mirror_source_vlans(m, p, v, VSW_VLAN_MAX + 1);
+		json_object(j);
+		json_kstr(j, "port", vsw_port_name(p));
+		json_kstr(j, "direction", cmdval_direction_word(dir));
+		json_key(j, "vlans"); /* null: every VLAN */
+		if (n > 0) {
+			json_array(j);
+			for (int i = 0; i < n; i++)
+				json_uint(j, v[i]);
+			json_end(j);
+		} else {
+			json_null(j);
+		}
+		json_end(j);
+	}
+	json_end(j);
+	vsw_mirror_stats(m, &st);
+	json_kuint(j, "mirrored", st.mirrored);
+	json_kuint(j, "dropped", st.dropped);
+	json_end(j);
+}
+
+static void json_mirrors(struct outbuf *o, const struct vswd *d, const struct vswd_switch *only)
+{
+	struct json j;
+
+	open_doc(&j, o);
+	for (const struct vswd_switch *s = d->switches; s; s = s->next) {
+		if (only && s != only)
+			continue;
+		open_switch(&j, s->sw, "sessions");
+		for (struct vsw_mirror *m = vsw_mirror_next(s->sw, NULL); m; m = vsw_mirror_next(s->sw, m))
+			json_session(&j, d, m);
+		json_end(&j);
+		json_end(&j);
+	}
+	json_end(&j);
+	json_end(&j);
+}
+
 const struct vswd_render vswd_render_json = {
 	.list = json_list,
 	.policy = json_policy,
 	.stats = json_stats,
 	.fdb = json_fdb,
 	.neighbors = json_neighbors,
+	.mirrors = json_mirrors,
 };

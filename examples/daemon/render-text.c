@@ -5,6 +5,7 @@
  * network nic cdp neighbor get, tables for stats and fdb (see render.h).
  * Names go out as they are.
  */
+#include "cmdval.h"
 #include "host.h"
 #include "render.h"
 #include "view.h"
@@ -284,10 +285,46 @@ static void text_neighbors(struct outbuf *o, const struct vswd *d, const struct 
 	}
 }
 
+/* ---- mirror list ---- */
+
+static void text_mirrors(struct outbuf *o, const struct vswd *d, const struct vswd_switch *only)
+{
+	bool first = true;
+
+	for (const struct vswd_switch *s = d->switches; s; s = s->next) {
+		if (only && s != only)
+			continue;
+		out_printf(o, "%s== %s\n%-20s %-7s %-7s %-24s %-12s %s\n", first ? "" : "\n",
+			   vsw_switch_name(s->sw), "Session", "Enabled", "Snaplen", "Destination", "Mirrored",
+			   "Dropped");
+		first = false;
+		for (struct vsw_mirror *m = vsw_mirror_next(s->sw, NULL); m; m = vsw_mirror_next(s->sw, m)) {
+			VSW_OPTS(vsw_mirror_stats, st);
+			unsigned int dir, vlan = 0;
+			struct vsw_port *dp = vsw_mirror_dest_port(m, &vlan);
+			char dest[VSW_NAME_MAX + 16], v[256];
+			if (dp && vlan)
+				snprintf(dest, sizeof(dest), "%s:vlan=%u", vsw_port_name(dp), vlan);
+			else
+				snprintf(dest, sizeof(dest), "%s", dp ? vsw_port_name(dp) :
+					 vswd_mirror_is_capture(d, m) ? "(capture)" : "-");
+			vsw_mirror_stats(m, &st);
+			out_printf(o, "%-20s %-7s %-7u %-24s %-12llu %llu\n", vsw_mirror_name(m),
+				   vsw_mirror_enabled(m) == 1 ? "yes" : "no", vsw_mirror_snaplen(m), dest,
+				   (unsigned long long)st.mirrored, (unsigned long long)st.dropped);
+			for (struct vsw_port *p = vsw_mirror_source_next(m, NULL, &dir); p;
+			     p = vsw_mirror_source_next(m, p, &dir))
+				out_printf(o, "    source %s %s vlans=%s\n", vsw_port_name(p), cmdval_direction_word(dir),
+					   *vswd_mirror_vlans(m, p, v, sizeof(v)) ? v : "all");
+		}
+	}
+}
+
 const struct vswd_render vswd_render_text = {
 	.list = text_list,
 	.policy = text_policy,
 	.stats = text_stats,
 	.fdb = text_fdb,
 	.neighbors = text_neighbors,
+	.mirrors = text_mirrors,
 };

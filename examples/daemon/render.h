@@ -27,6 +27,9 @@ struct vswd_render {
 	 * LLDP, or 'uplink' alone */
 	void (*neighbors)(struct outbuf *o, const struct vswd *d, const struct vswd_switch *only,
 			  struct vsw_uplink *uplink);
+	/* "mirror list": the mirroring sessions of 'only', or of every
+	 * switch, captures' too, with their counters */
+	void (*mirrors)(struct outbuf *o, const struct vswd *d, const struct vswd_switch *only);
 };
 
 extern const struct vswd_render vswd_render_text;

@@ -4,6 +4,11 @@
  * (so that a typo is reported even when no daemon runs), sends it as one
  * line to the daemon's control socket, and prints the answer.
  *
+ * "capture" is a stream: after "OK" the daemon sends pcapng until the
+ * capture ends; vswctl copies it to the file of -w (standard output by
+ * default). Ctrl-C shuts the sending side, the daemon then writes the
+ * statistics blocks and closes; a second Ctrl-C stops at once.
+ *
  * Exit status: 0 success; 1 bad input or a command the daemon refused (one
  * line on stderr naming the bad word); 2 the daemon is unreachable, does not
  * answer within the timeout, or is not who it should be: the peer must be
@@ -12,6 +17,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +105,117 @@ static int save_close(FILE *f, const char *tmp, const char *path, bool ok)
 	return 0;
 }
 
+/* ---- capture ---- */
+
+static volatile sig_atomic_t cap_fd = -1, cap_stops;
+
+/* Ctrl-C: the daemon sees the end and finishes the file; again: now. */
+static void cap_signal(int sig)
+{
+	(void)sig;
+	if (cap_stops++ || cap_fd < 0)
+		_exit(130);
+	shutdown(cap_fd, SHUT_WR);
+}
+
+/* "-w FILE", "--write FILE", "--write=FILE": taken out of the words (the
+ * daemon writes to the connection; the file is vswctl's). The words left,
+ * in 'out'; the file in '*file'. */
+static int take_write(int n, char **w, char **out, const char **file)
+{
+	int k = 0;
+
+	for (int i = 0; i < n; i++) {
+		if ((!strcmp(w[i], "-w") || !strcmp(w[i], "--write")) && i + 1 < n) {
+			*file = w[++i];
+			continue;
+		}
+		if (!strncmp(w[i], "--write=", 8)) {
+			*file = w[i] + 8;
+			continue;
+		}
+		out[k++] = !strcmp(w[i], "-w") ? "--write" : w[i];
+	}
+	return k;
+}
+
+/* After the command went out: "ERR" and a line, or "OK" and the stream. */
+static int capture(int fd, const char *path, const char *file)
+{
+	struct sigaction sa = { .sa_handler = cap_signal };
+	struct timeval none = { 0 };
+	char buf[65536];
+	size_t got = 0;
+	FILE *out = stdout;
+	ssize_t n;
+
+	/* the status line, byte by byte: what follows it is the stream */
+	while (got < 1024) {
+		n = recv(fd, buf + got, 1, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			fprintf(stderr, "vswctl: %s: %s\n", path, n == 0 ? "no answer from vswd" :
+				errno == EAGAIN ? "no answer from vswd (timed out)" : strerror(errno));
+			return 2;
+		}
+		if (buf[got++] == '\n')
+			break;
+	}
+	buf[got] = 0;
+	if (!strcmp(buf, "ERR\n")) {
+		got = 0;
+		while (got < 1023 && (n = recv(fd, buf + got, 1023 - got, 0)) > 0)
+			got += (size_t)n;
+		buf[got] = 0;
+		buf[strcspn(buf, "\n")] = 0;
+		fprintf(stderr, "vswctl: %s\n", buf);
+		return 1;
+	}
+	if (strcmp(buf, "OK\n")) {
+		fprintf(stderr, "vswctl: no answer from vswd at %s\n", path);
+		return 2;
+	}
+	/* Ctrl-C from now on ends the capture, also while the file (a FIFO)
+	 * waits for its reader */
+	cap_fd = fd;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (strcmp(file, "-")) {
+		do
+			out = fopen(file, "we");
+		while (!out && errno == EINTR);
+		if (!out) {
+			fprintf(stderr, "vswctl: %s: %s\n", file, strerror(errno));
+			return 1; /* closing the connection ends the capture */
+		}
+	}
+	/* a capture may be quiet for long: no timeout from now on */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof(none));
+	for (;;) {
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fprintf(stderr, "vswctl: %s: %s\n", path, strerror(errno));
+			return 2;
+		}
+		if (n == 0)
+			break;
+		/* live: each piece goes out as it came */
+		if (fwrite(buf, 1, (size_t)n, out) != (size_t)n || fflush(out)) {
+			fprintf(stderr, "vswctl: %s: %s\n", strcmp(file, "-") ? file : "standard output",
+				strerror(errno));
+			return 1;
+		}
+	}
+	if (out != stdout && fclose(out)) {
+		fprintf(stderr, "vswctl: %s: %s\n", file, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
 static void set_timeout(int fd, unsigned int sec)
 {
 	struct timeval tv = { .tv_sec = sec };
@@ -116,7 +233,8 @@ int main(int argc, char **argv)
 	char line[VSWCMD_MAX_LINE + 2], err[256], buf[65536];
 	unsigned int timeout = DEFAULT_TIMEOUT_SEC;
 	char tmp[PATH_MAX + 32], *show[] = { "show-config" };
-	const char *save_to = NULL;
+	const char *save_to = NULL, *cap_file = NULL;
+	char **words = NULL;
 	FILE *out = stdout;
 	struct vswcmd *c;
 	struct ucred cr;
@@ -171,6 +289,15 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h"))
 			return help(k - i - (k > i && !strcmp(argv[i], "--json")),
 				    argv + i + (k > i && !strcmp(argv[i], "--json")), false);
+	if (!strcmp(argv[i], "capture") || (!strcmp(argv[i], "--json") && i + 1 < argc &&
+					      !strcmp(argv[i + 1], "capture"))) {
+		words = calloc((size_t)argc, sizeof(*words));
+		if (!words)
+			return 1;
+		cap_file = "-";
+		argc = i + take_write(argc - i, argv + i, words + i, &cap_file);
+		argv = words;
+	}
 	if (argc - i == 2 && !strcmp(argv[i], "save")) {
 		save_to = argv[i + 1];
 		argv = show;
@@ -213,6 +340,12 @@ int main(int argc, char **argv)
 	if (send(fd, line, strlen(line), MSG_NOSIGNAL) < 0) {
 		fprintf(stderr, "vswctl: %s: %s\n", path, errno == EAGAIN ? "timed out" : strerror(errno));
 		return 2;
+	}
+	if (cap_file) {
+		int r = capture(fd, path, cap_file);
+		free(words);
+		close(fd);
+		return r;
 	}
 	shutdown(fd, SHUT_WR);
 	/* the answer: "OK\n" + output, or "ERR\n" + one line */

@@ -25,9 +25,10 @@
  *   watch.c    the epoll set, deadlines, pausing the listeners; log.c the log
  *   control.c  the control socket (fsafe.c: its directory, lock, pid file)
  *   vdesrv.c   VDE clients as vNICs (vde.c: the vde_switch protocol)
+ *   capsrv.c   vswctl capture: a control connection streaming pcapng
  *   cmd.c      the grammar, shared with vswctl (cmdword.c, cmdval.c)
- *   exec.c     running a command: port.c, policy.c, host.c (the host's
- *              interfaces and TCP/IP stacks), config.c (the file)
+ *   exec.c     running a command: port.c, policy.c, mirror.c, host.c
+ *              (the host's interfaces and TCP/IP stacks), config.c (the file)
  *   persist.c  the state file: dump.c writes the configuration back as
  *              commands from the switches and record.c's records
  *   render-text.c, render-json.c  the read commands' output (json.c, view.c)
@@ -53,6 +54,7 @@
 
 #include <vsw.h>
 
+#include "capsrv.h"
 #include "cmd.h"
 #include "exec.h"
 #include "persist.h"
@@ -99,6 +101,7 @@ static void switch_removing(struct vswd *d, struct vsw_switch *sw)
 {
 	(void)d;
 	vdesrv_switch_removing(sw); /* its VDE directories close with it */
+	capsrv_switch_removing(sw); /* its captures end */
 	for (struct watch *w = watch_first(); w; w = w->next)
 		if (w->kind == K_SWITCH && w->sw == sw) {
 			watch_del(w);
@@ -219,6 +222,7 @@ static void expired(struct watch *w)
 static void shutdown_daemon(int lfd)
 {
 	vdesrv_shutdown();
+	capsrv_shutdown();
 	while (watch_first())
 		watch_del(watch_first());
 	vswd_clear(&g.d);
@@ -362,6 +366,7 @@ int main(int argc, char **argv)
 	vdesrv_setup(g.use_group ? (long)g.group : -1, g.timeout_ms);
 	g.d.host_ok = true;
 	g.d.log = log_lib;
+	g.d.mirror_capture = capsrv_owns;
 	if (g.state) {
 		g.d.persist = true;
 		g.d.changed = save_state;
@@ -465,6 +470,8 @@ int main(int argc, char **argv)
 				break;
 			}
 		}
+		/* the captures' queues to their clients, and their ends */
+		capsrv_tick();
 	}
 	shutdown_daemon(lfd);
 	return 1;

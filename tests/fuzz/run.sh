@@ -35,7 +35,7 @@ daemon="$parser $top/examples/daemon/exec.c $top/examples/daemon/host.c \
 	$top/examples/daemon/config.c $top/examples/daemon/port.c $top/examples/daemon/policy.c \
 	$top/examples/daemon/outbuf.c $top/examples/daemon/json.c $top/examples/daemon/view.c \
 	$top/examples/daemon/render-text.c $top/examples/daemon/render-json.c \
-	$top/examples/daemon/record.c $top/examples/daemon/dump.c"
+	$top/examples/daemon/record.c $top/examples/daemon/dump.c $top/examples/daemon/mirror.c"
 jobs=$(nproc 2>/dev/null || echo 1)
 # spawn CMD...: run CMD as a child of this job and wait for it, so that a
 # TERM to the job (cleanup's) reaches CMD too; CMD's status. With setsid,
