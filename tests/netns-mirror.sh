@@ -254,7 +254,9 @@ wait_for 5 sh -c "! '$CTL' -s '$SOCK' mirror list | grep -q '^capture-'" || fail
 
 info "capture: a flood and a reader that does not read"
 mkfifo "$TMP/slow"
-bg sh -c "sleep 4; cat '$TMP/slow' >'$TMP/flood.pcapng'"
+# the reader opens its end once the flood is over (bounded: 60 s)
+bg sh -c "for i in \$(seq 600); do [ -e '$TMP/flooded' ] && break; sleep 0.1; done
+	cat '$TMP/slow' >'$TMP/flood.pcapng'"
 bg "$CTL" -s "$SOCK" capture vSwitch0 vm1 -w "$TMP/slow"
 CPID=$LASTPID
 wait_for 5 sh -c "'$CTL' -s '$SOCK' mirror list vSwitch0 | grep -q '^capture-'" || fail "no capture session"
@@ -266,6 +268,7 @@ ctl --json mirror list vSwitch0 | $PY -c 'import json, sys
 s = [s for s in json.load(sys.stdin)["vswitches"][0]["sessions"] if s["capture"]][0]
 print("    %s: mirrored %d, dropped %d" % (s["name"], s["mirrored"], s["dropped"]))
 assert s["dropped"] > 0 and s["mirrored"] > 0, s' || fail "the flood was not dropped and counted"
+touch "$TMP/flooded"
 kill -INT "$CPID"
 for _ in $(seq 100); do kill -0 "$CPID" 2>/dev/null || break; sleep 0.1; done
 wait "$CPID" || fail "vswctl capture of the flood exited $?"
