@@ -10,9 +10,10 @@
 # the removal of a port they name. vswctl capture: piped into tshark every
 # frame decodes with the port's name as its interface and the right
 # direction; -w FILE and Ctrl-C end it with the statistics blocks; errors
-# come back before the stream; a client that dies leaves nothing. A flood
-# captured by a reader that does not read is dropped and counted, and the
-# switch keeps forwarding.
+# come back before the stream, and only root and the daemon's user may
+# capture; a client that dies leaves nothing. A flood captured by a reader
+# that does not read is dropped and counted, and the switch keeps
+# forwarding.
 . "$(dirname "$0")/netns-lib.sh"
 . "$(dirname "$0")/netns-vswd-lib.sh"
 
@@ -43,7 +44,8 @@ vnic add vSwitch0 Prod vm1 --backend tap:${P}a,netns=$N1
 vnic add vSwitch0 Prod vm2 --backend tap:${P}b,netns=$N2
 vnic add vSwitch0 Mon mon --backend tap:${P}m,netns=$NM
 EOF
-start_vswd -c "$CONF"
+mkuser # a member of the daemon's group: it may read, not change or capture
+start_vswd -c "$CONF" --group "$U"
 addr() { # NS IF ADDR
 	ip -n "$1" addr add "$3" dev "$2" && ip -n "$1" link set "$2" up
 	ip netns exec "$1" sysctl -qw "net.ipv6.conf.$2.disable_ipv6=1" 2>/dev/null
@@ -199,6 +201,12 @@ info "capture: errors before the stream"
 ctl capture vSwitch0 nope -w "$TMP/x.pcapng" 2>&1 | grep -q "unknown port 'nope'" || fail "capture of a missing port"
 [ -e "$TMP/x.pcapng" ] && fail "a failed capture made its file"
 ctl capture nosw 2>&1 | grep -q "unknown vswitch 'nosw'" || fail "capture of a missing switch"
+
+info "capture: only root and the daemon's user"
+as_user "$CTL" -s "$SOCK" mirror list vSwitch0 >/dev/null || fail "the group may not read the sessions"
+as_user "$CTL" -s "$SOCK" capture vSwitch0 vm1 -w /dev/null 2>&1 |
+	grep -q "permission denied: only root or the daemon's user may capture" || fail "the group may capture"
+as_user "$CTL" -s "$SOCK" mirror add vSwitch0 m 2>&1 | grep -q "permission denied" || fail "the group may add a session"
 
 info "capture: -w - | tshark, --count"
 TSF="-T fields -e frame.interface_name -e frame.packet_flags_direction -e icmp.type"
