@@ -2374,9 +2374,9 @@ enum vsw_mirror_dir {
 };
 
 /** The longest session name, in bytes. */
-#define VSW_MIRROR_NAME_MAX 64
+#define VSW_MIRROR_NAME_MAX VSW_NAME_MAX
 
-/** Options of vsw_mirror_add(); zero-initialise, then set @c size. */
+/** Options of a new session; zero-initialise, then set @c size. */
 struct vsw_mirror_opts {
 	size_t size;          /**< sizeof(struct vsw_mirror_opts). */
 	unsigned int snaplen; /**< Bytes copied of each frame, 0: all of it. */
@@ -2617,7 +2617,7 @@ VSW_API int vsw_mirror_set_enabled(struct vsw_mirror *m, int enabled);
  */
 VSW_API int vsw_mirror_enabled(const struct vsw_mirror *m);
 
-/** A session's counters (vsw_mirror_stats()). */
+/** A session's counters. */
 struct vsw_mirror_stats {
 	size_t size;        /**< sizeof(struct vsw_mirror_stats), set by the caller. */
 	uint64_t mirrored;  /**< Copies the destination took. */
@@ -2641,10 +2641,10 @@ VSW_API int vsw_mirror_stats(const struct vsw_mirror *m, struct vsw_mirror_stats
  */
 VSW_API int vsw_mirror_clear_stats(struct vsw_mirror *m);
 
-/** An opaque pcapng capture of one session (vsw_capture_open()). */
+/** An opaque pcapng capture of one session. */
 struct vsw_capture;
 
-/** Options of vsw_capture_open(); zero-initialise, then set @c size. */
+/** Options of a new capture; zero-initialise, then set @c size. */
 struct vsw_capture_opts {
 	size_t size;           /**< sizeof(struct vsw_capture_opts). */
 	size_t queue_bytes;    /**< Bound of the queue of encoded blocks; 0: 4 MiB. */
@@ -2681,8 +2681,9 @@ VSW_API int vsw_capture_open(struct vsw_mirror *m, int fd, const struct vsw_capt
  * @brief Write what the capture queued to its file descriptor.
  * @param c  The capture.
  * @return 0 when the queue is empty, @c -EAGAIN when the descriptor would
- *         block with bytes left (wait until it is writable), or the
- *         negative errno of a failed write (e.g. @c -EPIPE).
+ *         block with bytes left (wait until it is writable), @c -EINVAL if
+ *         @p c is NULL, or the negative errno of a failed write (e.g.
+ *         @c -EPIPE).
  * @since 2.2
  */
 VSW_API int vsw_capture_flush(struct vsw_capture *c);
@@ -2715,7 +2716,7 @@ VSW_API int vsw_capture_finish(struct vsw_capture *c);
  */
 VSW_API int vsw_capture_done(const struct vsw_capture *c);
 
-/** A capture's counters (vsw_capture_stats()). */
+/** A capture's counters. */
 struct vsw_capture_stats {
 	size_t size;      /**< sizeof(struct vsw_capture_stats), set by the caller. */
 	uint64_t frames;  /**< Frames queued as packet blocks. */
@@ -2737,7 +2738,8 @@ VSW_API int vsw_capture_stats(const struct vsw_capture *c, struct vsw_capture_st
  *
  * Finishes it if need be and makes one last attempt to write what is
  * queued, then frees it; the session is left without a destination.
- * The file descriptor stays open.
+ * The file descriptor stays open. Called from inside a delivery of the
+ * session's switch (a receive or mirror callback), it does nothing.
  *
  * @param c  The capture, or NULL.
  * @since 2.2

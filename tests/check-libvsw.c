@@ -18,6 +18,7 @@ int main(void)
 	srunner_add_suite(sr, vsw_alloc_suite());
 	srunner_add_suite(sr, vsw_vlan_suite());
 	srunner_add_suite(sr, vsw_forward_suite());
+	srunner_add_suite(sr, vsw_mirror_suite());
 	srunner_add_suite(sr, vsw_teaming_suite());
 	srunner_add_suite(sr, vsw_beacon_suite());
 	srunner_add_suite(sr, vsw_backend_suite());

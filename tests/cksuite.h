@@ -48,6 +48,7 @@ Suite *vsw_offload_suite(void);
 Suite *vsw_ofl_path_suite(void);
 Suite *vsw_loop_suite(void);
 Suite *vsw_vhostuser_suite(void);
+Suite *vsw_mirror_suite(void);
 
 #define CK_CAP_FRAMES 32
 #define CK_FRAME_MAX 9100

@@ -43,4 +43,14 @@ void vsw__uplink_link_in(struct vsw_port *p);
 bool vsw__mac_in_use(const struct vsw_switch *sw, uint16_t domain, const uint8_t mac[6],
 		     const struct vsw_portgroup *ignore);
 
+/* ---- mirroring sessions (mirror.c) ---- */
+/* Make a callback the session's destination; 'detach' is called with 'cap'
+ * when that destination goes (replaced, session or switch removed). */
+int vsw__mirror_set_fn(struct vsw_mirror *m, vsw_mirror_fn fn, void *user,
+		       struct vsw_capture *cap, void (*detach)(struct vsw_capture *));
+/* A port is going: it leaves every session, as source and destination. */
+void vsw__mirror_port_gone(struct vsw_port *p);
+/* Remove every session of a switch being freed. */
+void vsw__mirror_fini(struct vsw_switch *sw);
+
 #endif

@@ -42,6 +42,7 @@
 #include "core/list.h"
 #include "datapath/state.h"
 #include "datapath/mactable.h"
+#include "datapath/mirror.h"
 #include "datapath/control-hook.h"
 #include "control/beacon.h"
 #include "control/lldp.h"
@@ -140,6 +141,8 @@ struct vsw_switch {
 	uint8_t *fin_buf;            /* [VSW_FIN_BUF]: their bytes */
 	bool in_deliver;             /* handing frames to a port (deliver.c) */
 	struct vsw_backlog *backlog; /* input given during a delivery (backlog.c) */
+	struct vsw_list mirrors;     /* struct vsw_mirror.node (core/mirror.c) */
+	struct vsw__mirror_scratch *mir; /* where copies are made, from the first session */
 
 	vsw_clock_fn clock_fn;
 	void *clock_user;
@@ -210,6 +213,12 @@ struct vsw_port {
 	bool clocked;                /* counted in sw->n_clocked */
 	uint32_t n_learned;
 	struct vsw_shaper shaper;
+
+	/* mirroring (datapath/mirror.h): the sessions copying this port, derived
+	 * from the enabled ones: mir[0, n_mir_in) ingress, then n_mir_out egress */
+	struct vsw_mirror_src **mir;
+	uint32_t n_mir_in, n_mir_out, cap_mir;
+	unsigned int n_mir_src;      /* sources naming this port, any session */
 };
 
 struct vsw_uplink {

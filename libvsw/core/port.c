@@ -75,6 +75,7 @@ static void port_link_in(struct vsw_port *p)
 
 void vsw__port_fini(struct vsw_port *p)
 {
+	vsw__mirror_port_gone(p);
 	vsw_list_del(&p->sw_node);
 	vsw_list_del(&p->kind_node);
 	vsw__names_remove(p->sw, p);

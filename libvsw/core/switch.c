@@ -44,6 +44,7 @@ int vsw_switch_new(const char *name, const struct vsw_switch_opts *opts,
 	sw->mtu = mtu;
 	sw->max_macs = max_macs;
 	vsw_list_init(&sw->portgroups);
+	vsw_list_init(&sw->mirrors);
 	vsw_list_init(&sw->ports);
 	vsw_list_init(&sw->uplinks);
 	vsw__policy_defaults(&sw->policy);
@@ -86,6 +87,7 @@ void vsw_switch_free(struct vsw_switch *sw)
 	}
 	vsw_list_for_each_safe(n, t, &sw->portgroups)
 		vsw_portgroup_remove(vsw_container_of(n, struct vsw_portgroup, node));
+	vsw__mirror_fini(sw);
 	vsw__team_free(&sw->team);
 	vsw__control_fini(sw);
 	vsw__loop_fini(sw);

@@ -55,9 +55,15 @@ void vsw__pg_changed(struct vsw_portgroup *pg);
 void vsw__flush_outputs(struct vsw_switch *sw);
 
 /* ---- handoff.c ---- */
-/* Deliver frames to one port now (backend, callback), counting tx. */
+/* Deliver frames to one port now (backend, callback), counting tx, after
+ * copying them to its egress mirroring sessions. */
 void vsw__port_deliver(struct vsw_switch *sw, struct vsw_hot *h, const struct vsw_frame *f,
 			unsigned int n);
+
+/* ---- send.c ---- */
+/* Hand frames to one port now, mirroring nothing: how many it took. */
+unsigned int vsw__port_send(struct vsw_switch *sw, struct vsw_hot *q, const struct vsw_frame *f,
+			    unsigned int n);
 
 /* ---- input.c ---- */
 /* Forward the input queued during deliveries (not from inside one). */

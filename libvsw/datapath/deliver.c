@@ -25,16 +25,7 @@ static inline void describe(struct vsw_frame *o, const struct vsw_staged *st)
 		o->flags = 0;
 		return;
 	}
-	int32_t delta = (int32_t)st->len - (int32_t)st->ofl->len;
-	*o = *st->ofl;
-	o->data = st->data;
-	o->len = st->len;
-	o->vlan_tci = 0;
-	o->flags &= (uint16_t)~VSW_FRAME_VLAN_TCI;
-	if (o->flags & VSW_FRAME_CSUM_PARTIAL)
-		o->csum_start = (uint16_t)(o->csum_start + delta);
-	if (o->gso_type)
-		o->hdr_len = (uint16_t)(o->hdr_len + delta);
+	vsw__frame_retagged(o, st->ofl, st->data, st->len);
 }
 
 /* Hand every staged output to its port, grouped by port, order kept. */

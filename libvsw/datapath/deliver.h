@@ -142,8 +142,10 @@ static inline __attribute__((always_inline)) int to_vport(struct vsw_switch *sw,
 	const uint8_t *data;
 	uint32_t len;
 
-	if (__builtin_expect(!q->up || q->mac_blocked, 0)) {
-		q->port->ctr[q->up ? VSW_CTR_MAC_CHANGE_BLOCKED : VSW_CTR_LINK_DOWN]++;
+	if (__builtin_expect(!q->up || (q->flags & (VSW_HOT_MAC_BLOCKED | VSW_HOT_SPAN_DST)), 0)) {
+		q->port->ctr[!q->up ? VSW_CTR_LINK_DOWN :
+			     q->flags & VSW_HOT_SPAN_DST ? VSW_CTR_MIRROR_DST :
+							   VSW_CTR_MAC_CHANGE_BLOCKED]++;
 		*blocked = true;
 		return 0;
 	}

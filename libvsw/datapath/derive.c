@@ -215,9 +215,10 @@ static void vport_derive_policy(struct vsw_switch *sw, struct vsw_port *p)
 	struct vsw_hot *h = vsw__hot(p);
 
 	h->domain = vsw__pg_domain(p->pg);
-	h->mac_blocked = 0;
-	if (p->kind == VSW_PORT_VNIC && !e->mac_changes)
-		h->mac_blocked = !vsw_mac_eq(p->mac, vsw__vnic_of(p)->initial_mac);
+	h->flags &= (uint8_t)~VSW_HOT_MAC_BLOCKED;
+	if (p->kind == VSW_PORT_VNIC && !e->mac_changes &&
+	    !vsw_mac_eq(p->mac, vsw__vnic_of(p)->initial_mac))
+		h->flags |= VSW_HOT_MAC_BLOCKED;
 	if (e->shaping && !p->shaper.on) {
 		/* a shaper starts with full buckets */
 		sw->now_ns = vsw__now(sw);

@@ -11,35 +11,10 @@
 #include "datapath/finish.h"
 #include "datapath/offload.h"
 
-/* What a port must take for a frame to go to it as it is. */
-static inline uint64_t needs(const struct vsw_frame *f)
-{
-	uint64_t need = 0;
-
-	if (f->flags & (VSW_FRAME_CSUM_PARTIAL | VSW_FRAME_CSUM_VALID))
-		need |= VSW_OFFLOAD_CSUM;
-	switch (f->gso_type) {
-	case VSW_GSO_TCPV4:
-		need |= VSW_OFFLOAD_CSUM | VSW_OFFLOAD_TSO4;
-		break;
-	case VSW_GSO_TCPV6:
-		need |= VSW_OFFLOAD_CSUM | VSW_OFFLOAD_TSO6;
-		break;
-	case VSW_GSO_UDP_L4:
-		need |= VSW_OFFLOAD_CSUM | VSW_OFFLOAD_USO;
-		break;
-	default:
-		break;
-	}
-	if (f->gso_type && (f->flags & VSW_FRAME_GSO_ECN))
-		need |= VSW_OFFLOAD_TSO_ECN;
-	return need;
-}
-
 bool vsw__port_takes_all(const struct vsw_port *p, const struct vsw_frame *f, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++)
-		if (needs(&f[i]) & ~p->offloads)
+		if (vsw__frame_needs(&f[i]) & ~p->offloads)
 			return false;
 	return true;
 }
@@ -119,7 +94,7 @@ void vsw__deliver_finished(struct vsw_switch *sw, struct vsw_hot *q, struct vsw_
 	uint64_t caps = q->port->offloads;
 
 	for (unsigned int i = 0; i < n; i++) {
-		if (!(needs(&f[i]) & ~caps)) {
+		if (!(vsw__frame_needs(&f[i]) & ~caps)) {
 			if (room(&x, 1, 0))
 				sw->fin[x.n++] = f[i];
 			continue;

@@ -20,6 +20,7 @@
 #include "datapath/datapath.h"
 #include "datapath/deliver.h"
 #include "datapath/frame.h"
+#include "datapath/mirror.h"
 #include "datapath/offload.h"
 #include "datapath/shaper.h"
 
@@ -454,6 +455,9 @@ int vsw_port_input(struct vsw_port *p, const struct vsw_frame *frames, unsigned 
 		p->ctr[VSW_CTR_LINK_DOWN] += n;
 		return 0;
 	}
+	/* copies of what the port sent, as it sent it, whatever becomes of it */
+	if (__builtin_expect(p->n_mir_in != 0, 0))
+		vsw__mirror_ingress(sw, p, frames, n);
 	if (sw->need_clock) {
 		sw->now_ns = vsw__now(sw);
 		now_s = (uint32_t)(sw->now_ns / 1000000000u);

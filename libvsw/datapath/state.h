@@ -103,7 +103,12 @@ struct vsw_hot {
 	uint32_t cur_uplink;         /* teaming choice, VSW_NO_PORT if none */
 	uint16_t domain;             /* pg VLAN, VSW_DOMAIN_ANY for a trunk */
 	uint8_t up;                  /* admin_up && carrier */
-	uint8_t mac_blocked;         /* mac_changes reject and MAC changed */
+	uint8_t flags;               /* VSW_HOT_*: what else stops or copies a delivery */
 } __attribute__((aligned(64)));
+
+/* struct vsw_hot.flags */
+#define VSW_HOT_MAC_BLOCKED 0x01u /* mac_changes reject and the MAC changed */
+#define VSW_HOT_SPAN_DST 0x02u    /* a mirroring session's SPAN destination */
+#define VSW_HOT_MIRROR_OUT 0x04u  /* what it is handed is mirrored (egress) */
 
 #endif
