@@ -670,11 +670,16 @@ class Capture:
     def close(self) -> None:
         """End the capture: finish and flush the pcapng file (its
         statistics blocks), free the writer, remove the session. Frames
-        still queued for iteration stay readable."""
+        still queued for iteration stay readable. Not from a callback of
+        the switch (VswError EBUSY), where libvsw can free neither."""
         if self._closed:
             return
         err = 0
         sw = self._sw
+        if sw._ptr is not None and not sw._closing and sw._depth > 0:
+            with Call(sw):
+                if sw._depth > 1:   # inside a call of this thread: a callback
+                    check(-errno.EBUSY, "vsw_capture_close", self._session._name)
         c = self._c
         if c is not None:
             self._c_call(lib.vsw_capture_finish, c)

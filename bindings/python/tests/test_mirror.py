@@ -10,6 +10,7 @@ writes a file that a small pcapng reader here parses block by block
 resolution, packet blocks with the direction in epb_flags, statistics at
 the end), and that tshark reads when it is installed."""
 
+import errno
 import os
 import shutil
 import struct
@@ -226,6 +227,22 @@ class TestCapture(MirrorCase):
         self.assertEqual(len(list(cap)), 1)
         self.assertTrue(cap.wait(0))
         cap.close()
+
+    def test_close_from_a_callback_is_refused(self):
+        cap = self.a.capture()
+        errs = []
+
+        def close_it(port, frames):
+            try:
+                cap.close()
+            except libvsw.VswError as e:
+                errs.append(e.errno)
+        self.b.on_receive = close_it
+        self.a.send(eth(MAC_B, MAC_A))
+        self.assertEqual(errs, [errno.EBUSY])
+        self.assertFalse(cap.done)
+        cap.close()                                 # from outside: fine
+        self.assertEqual(self.sw.mirrors, [])
 
     def test_a_closed_switch_ends_the_capture(self):
         cap = self.a.capture()
