@@ -87,6 +87,17 @@ static unsigned int count_rx(struct vsw_port *port, const struct vsw_frame *f, u
 	return n;
 }
 
+/* A mirroring callback that only counts (the copies are delivered frames). */
+static unsigned int count_mirror(struct vsw_mirror *m, const struct vsw_mirror_copy *c,
+				 unsigned int n, void *user)
+{
+	(void)m;
+	(void)c;
+	(void)user;
+	delivered += n;
+	return n;
+}
+
 static void mac_of(uint8_t mac[6], uint32_t n)
 {
 	mac[0] = 0x02;
@@ -270,6 +281,46 @@ static int setup(struct scenario *s, const char *name)
 		mac_of(dst, 1);
 		for (unsigned int i = 0; i < BATCH; i++)
 			build_frame(i, dst, src, 10);
+	} else if (!strcmp(name, "broadcast2")) {
+		s->what = "broadcast from a vNIC to 2 vNICs (delivered frames)";
+		CHECK(vsw_portgroup_add(s->sw, "pg", 0, 0, &pg));
+		s->in = add_vnic(pg, 1, 0);
+		add_vnic(pg, 2, 1);
+		add_vnic(pg, 3, 1);
+		s->fanout = 2;
+		mac_of(src, 1);
+		memset(dst, 0xff, 6);
+		for (unsigned int i = 0; i < BATCH; i++)
+			build_frame(i, dst, src, -1);
+	} else if (!strcmp(name, "mirror_span") || !strcmp(name, "mirror_cb") ||
+		   !strcmp(name, "mirror_idle")) {
+		/* known unicast from vm1 to vm2, with a mirroring session */
+		struct vsw_mirror *m;
+		CHECK(vsw_portgroup_add(s->sw, "pg", 0, 0, &pg));
+		s->in = add_vnic(pg, 1, 0);
+		struct vsw_port *vm2 = add_vnic(pg, 2, 1), *vm3 = add_vnic(pg, 3, 1);
+		CHECK(vsw_mirror_add(s->sw, "m", NULL, &m));
+		if (!strcmp(name, "mirror_idle")) {
+			/* a session elsewhere: this path pays nothing for it */
+			s->what = "known unicast, a session on another port";
+			CHECK(vsw_mirror_add_source(m, vm3, VSW_MIRROR_BOTH));
+			CHECK(vsw_mirror_set_dest_fn(m, count_mirror, NULL));
+		} else if (!strcmp(name, "mirror_span")) {
+			s->what = "known unicast + SPAN copy of vm1's ingress to vm3 (delivered frames)";
+			s->fanout = 2;
+			CHECK(vsw_mirror_add_source(m, s->in, VSW_MIRROR_INGRESS));
+			CHECK(vsw_mirror_set_dest_port(m, vm3, 0));
+		} else {
+			s->what = "known unicast + callback copy of vm1's ingress (delivered + copies)";
+			s->fanout = 2;
+			CHECK(vsw_mirror_add_source(m, s->in, VSW_MIRROR_INGRESS));
+			CHECK(vsw_mirror_set_dest_fn(m, count_mirror, NULL));
+		}
+		(void)vm2;
+		mac_of(src, 1);
+		mac_of(dst, 2);
+		for (unsigned int i = 0; i < BATCH; i++)
+			build_frame(i, dst, src, -1);
 	} else if (!strcmp(name, "broadcast8")) {
 		s->what = "broadcast from a vNIC to 8 vNICs (delivered frames)";
 		CHECK(vsw_portgroup_add(s->sw, "pg", 0, 0, &pg));
@@ -315,7 +366,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: vsw-bench [--json] [--runs N] [--seconds S] [SCENARIO...]\n"
 		   "       vsw-bench [--json] --config\n"
 		   "       vsw-bench [--json] [--runs N] [--seconds S] --offload\n"
-		   "scenarios: baseline unicast vst_push vst_pop broadcast8 macs_N (N >= 2)\n"
+		   "scenarios: baseline unicast vst_push vst_pop broadcast2 broadcast8 macs_N (N >= 2)\n"
+		   "           mirror_idle mirror_span mirror_cb (mirroring sessions)\n"
 		   "default: baseline unicast vst_push vst_pop broadcast8 and macs_16 .. macs_65536\n");
 }
 

@@ -2681,8 +2681,9 @@ VSW_API int vsw_capture_open(struct vsw_mirror *m, int fd, const struct vsw_capt
  * @brief Write what the capture queued to its file descriptor.
  * @param c  The capture.
  * @return 0 when the queue is empty, @c -EAGAIN when the descriptor would
- *         block with bytes left (wait until it is writable), or the
- *         negative errno of a failed write (e.g. @c -EPIPE).
+ *         block with bytes left (wait until it is writable), @c -EINVAL if
+ *         @p c is NULL, or the negative errno of a failed write (e.g.
+ *         @c -EPIPE).
  * @since 2.2
  */
 VSW_API int vsw_capture_flush(struct vsw_capture *c);

@@ -68,7 +68,7 @@ int vsw_mirror_add(struct vsw_switch *sw, const char *name, const struct vsw_mir
 			return err;
 		memcpy(&o, opts, opts->size < known ? opts->size : known);
 	}
-	if ((o.snaplen && o.snaplen < VSW_MIRROR_SNAPLEN_MIN) || (o.disabled != 0 && o.disabled != 1))
+	if (o.snaplen && o.snaplen < VSW_MIRROR_SNAPLEN_MIN)
 		return -EINVAL;
 	if (vsw__busy(sw))
 		return -EBUSY;

@@ -26,10 +26,10 @@ static int vlan_of(const struct vsw_port *p, const struct vsw_frame *f)
 
 	if (p->kind != VSW_PORT_UPLINK && d != VSW_DOMAIN_ANY)
 		return d;
-	if (f->flags & VSW_FRAME_VLAN_TCI)
-		return f->vlan_tci & VSW_VID_MASK;
 	if (f->len < VSW_ETH_HLEN)
 		return -1;
+	if (f->flags & VSW_FRAME_VLAN_TCI)
+		return f->vlan_tci & VSW_VID_MASK;
 	if (f->len >= VSW_ETH_HLEN + VSW_VLAN_HLEN &&
 	    vsw_be16(f->data + VSW_ETHERTYPE_OFF) == VSW_ETH_P_8021Q)
 		return vsw_be16(f->data + VSW_ETH_HLEN) & VSW_VID_MASK;
@@ -121,8 +121,11 @@ static bool copy_one(struct gather *g, struct vsw_port *p, const struct vsw_fram
 	bool rspan = m->dst && m->encap_vlan;
 	const uint8_t *data = f->data;
 
-	if (f->len < VSW_ETHERTYPE_OFF && (oob || rspan))
-		return false; /* no header to write a tag into */
+	if (f->len < VSW_ETHERTYPE_OFF) {
+		if (rspan)
+			return false; /* no header to write a tag into */
+		oob = false; /* a runt goes as it came */
+	}
 	if (oob || rspan) {
 		uint32_t room = ((cap < f->len + VSW_VLAN_HLEN ? cap : f->len + VSW_VLAN_HLEN) + 7u) & ~7u;
 		if (g->used + room > VSW_MIRROR_BUF)

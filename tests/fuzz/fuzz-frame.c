@@ -13,6 +13,16 @@
  *  - isolation: every delivery stays in the frame's VLAN (a VST or EST port
  *    receives only its own VLAN, untagged; a trunk port sees the VLAN as its
  *    tag), and nothing goes from an uplink to an uplink.
+ *  - mirroring: two sessions watch the switch. "cb" (a callback) copies
+ *    e0 and c20 both ways, the trunk port's egress, vmnic0's ingress in
+ *    VLANs 10 and 20 only, and d10's egress (d10 is "span"'s destination,
+ *    which gets only copies: none may come back as an egress copy). Every
+ *    frame from a source gives exactly one ingress copy, as it was sent
+ *    (an out-of-band tag written in, but into a runt with no room for it);
+ *    every delivery to an egress source is
+ *    preceded by its copy, byte for byte; "span" copies a10's ingress to
+ *    d10, whose deliveries are exactly those copies; the sessions count
+ *    every copy as mirrored and none dropped.
  * Then the whole input goes through again in batches by port (up to
  * VSW_BATCH_MAX frames each), where every delivery to a port that does not
  * learn must be byte for byte one that port got in the first pass: a
@@ -50,6 +60,16 @@ static int cur_in = -1;       /* the port the current frame came from */
 static int cur_domain;        /* its VLAN domain, -1 if it cannot be delivered */
 static const struct vsw_frame *cur;
 static unsigned int delivered;
+/* mirroring: the copies seen for the current frame */
+static unsigned int copies_in, copies_span;
+static uint64_t copies_total;
+static struct vsw_mirror *ses_cb, *ses_span;
+#define SPAN_SRC V10A
+#define SPAN_DST V10C
+/* egress copies waiting for their delivery, per port */
+#define PENDING_MAX (VSW_BATCH_MAX * 16)
+static uint64_t pending[N_PORTS][PENDING_MAX];
+static unsigned int n_pending[N_PORTS], pending_head[N_PORTS];
 static bool learned;          /* a frame from LEARN since the last flush */
 
 /* The oracle's own loops give libFuzzer no coverage worth steering by. */
@@ -60,7 +80,7 @@ static bool learned;          /* a frame from LEARN since the last flush */
 #endif
 
 /* What each port got in the per-frame pass: (port, digest of the bytes). */
-#define SEEN_BITS 13
+#define SEEN_BITS 14
 static uint64_t seen[1u << SEEN_BITS];
 static uint32_t seen_at[1u << SEEN_BITS]; /* the slots in use, to clear */
 static unsigned int n_seen;
@@ -131,6 +151,79 @@ static uint64_t fixed_clock(void *user)
 	return 1000000000ull;
 }
 
+static int port_index(const struct vsw_port *p)
+{
+	for (int i = 0; i < N_PORTS; i++)
+		if (ports[i] == p)
+			return i;
+	abort();
+}
+
+/* The frame as its port sent it, an out-of-band tag written into the bytes. */
+ORACLE static size_t as_sent(const struct vsw_frame *f, uint8_t *o)
+{
+	if (!(f->flags & VSW_FRAME_VLAN_TCI) || f->len < 12) {
+		memcpy(o, f->data, f->len); /* no room for a tag in a runt */
+		return f->len;
+	}
+	memcpy(o, f->data, 12);
+	o[12] = 0x81;
+	o[13] = 0x00;
+	o[14] = (uint8_t)(f->vlan_tci >> 8);
+	o[15] = (uint8_t)f->vlan_tci;
+	memcpy(o + 16, f->data + 12, f->len - 12);
+	return f->len + 4;
+}
+
+/* Which sources session "cb" copies, by port and direction. */
+static bool cb_ingress(int port)
+{
+	return port == E0 || port == V20 || port == UP0;
+}
+
+static bool cb_egress(int port)
+{
+	return port == E0 || port == V20 || port == TRUNK || port == SPAN_DST;
+}
+
+/* Session "cb": ingress copies are the frame as sent, egress copies wait
+ * for the delivery they announce. */
+ORACLE static unsigned int check_copy(struct vsw_mirror *m, const struct vsw_mirror_copy *c,
+				      unsigned int n, void *user)
+{
+	static uint8_t want[LEN_MOD + 8];
+
+	(void)user;
+	if (m != ses_cb)
+		abort();
+	for (unsigned int i = 0; i < n; i++) {
+		int at = port_index(c[i].port);
+		if (c[i].caplen != c[i].len)
+			abort(); /* whole frames: no snap length */
+		copies_total++;
+		if (c[i].direction == VSW_MIRROR_EGRESS) {
+			if (!cb_egress(at) || at == SPAN_DST || n_pending[at] == PENDING_MAX)
+				abort(); /* a copy copied again, or not a source */
+			pending[at][(pending_head[at] + n_pending[at]++) % PENDING_MAX] =
+				digest(at, c[i].data, c[i].len);
+			continue;
+		}
+		if (c[i].direction != VSW_MIRROR_INGRESS || !cb_ingress(at))
+			abort();
+		if (cur_in < 0) {
+			/* batch phase: bytes as in the per-frame pass */
+			if (!seen_op(digest(100 + at, c[i].data, c[i].len), false))
+				abort();
+			continue;
+		}
+		if (at != cur_in || c[i].len != as_sent(cur, want) || memcmp(c[i].data, want, c[i].len))
+			abort();
+		copies_in++;
+		seen_op(digest(100 + at, c[i].data, c[i].len), true);
+	}
+	return n;
+}
+
 /* Every delivery is exactly what the forwarding contract says the receiver
  * gets: isolation and egress tagging checked byte for byte. */
 ORACLE static unsigned int check_delivery(struct vsw_port *port, const struct vsw_frame *f,
@@ -143,6 +236,28 @@ ORACLE static unsigned int check_delivery(struct vsw_port *port, const struct vs
 	for (unsigned int i = 0; i < n; i++) {
 		size_t wlen;
 
+		if (cb_egress(to) && to != SPAN_DST) {
+			/* its egress copy came first, the same bytes */
+			if (!n_pending[to] ||
+			    pending[to][pending_head[to]] != digest(to, f[i].data, f[i].len))
+				abort();
+			pending_head[to] = (pending_head[to] + 1) % PENDING_MAX;
+			n_pending[to]--;
+		}
+		if (to == SPAN_DST) {
+			/* only copies of a10's ingress, as a10 sent it */
+			if (cur_in < 0) {
+				if (!seen_op(digest(200, f[i].data, f[i].len), false))
+					abort();
+				continue;
+			}
+			if (cur_in != SPAN_SRC || f[i].len != as_sent(cur, want) ||
+			    memcmp(f[i].data, want, f[i].len))
+				abort();
+			copies_span++;
+			seen_op(digest(200, f[i].data, f[i].len), true);
+			continue;
+		}
 		delivered++;
 		if (f[i].flags != 0 || f[i].len > MTU + 18)
 			abort();
@@ -229,6 +344,20 @@ static int setup(void)
 	ports[VMK] = vsw_vmk_port(k);
 	for (int i = 0; i < N_PORTS; i++)
 		vsw_port_set_rx(ports[i], check_delivery, (void *)(intptr_t)i);
+	static const uint16_t mir_vlans[] = { 10, 20 };
+	if (vsw_mirror_add(sw, "cb", NULL, &ses_cb) || vsw_mirror_add(sw, "span", NULL, &ses_span) ||
+	    vsw_mirror_set_dest_fn(ses_cb, check_copy, NULL) ||
+	    vsw_mirror_set_dest_port(ses_span, ports[SPAN_DST], 0) ||
+	    vsw_mirror_add_source(ses_span, ports[SPAN_SRC], VSW_MIRROR_INGRESS))
+		return -1;
+	for (int i = 0; i < N_PORTS; i++) {
+		unsigned int dir = (cb_ingress(i) ? VSW_MIRROR_INGRESS : 0) |
+				   (cb_egress(i) ? VSW_MIRROR_EGRESS : 0);
+		if (dir && vsw_mirror_add_source(ses_cb, ports[i], dir))
+			return -1;
+	}
+	if (vsw_mirror_set_source_vlans(ses_cb, ports[UP0], mir_vlans, 2))
+		return -1;
 	return 0;
 }
 
@@ -285,8 +414,17 @@ static void one_frame(int in, const struct vsw_frame *f)
 	cur = f;
 	cur_domain = domain_of(in, f);
 	delivered = 0;
+	copies_in = copies_span = 0;
 	if (vsw_port_input(ports[in], f, 1))
 		abort();
+	/* one ingress copy per frame of a source (vmnic0's in its VLANs only) */
+	if (copies_in != (cb_ingress(in) && (in != UP0 || cur_domain == 10 || cur_domain == 20)))
+		abort();
+	if (copies_span != (in == SPAN_SRC))
+		abort();
+	for (int i = 0; i < N_PORTS; i++)
+		if (n_pending[i])
+			abort(); /* an egress copy without its delivery */
 	for (int i = 0; i < N_PORTS; i++)
 		after_total += drops(ports[i]);
 	total_drops = after_total;
@@ -324,6 +462,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	total_drops = 0;
 	while (n_seen)
 		seen[seen_at[--n_seen]] = 0;
+	vsw_mirror_clear_stats(ses_cb);
+	vsw_mirror_clear_stats(ses_span);
+	copies_total = 0;
 
 	while (pos + 4 <= size && nb < VSW_BATCH_MAX) {
 		struct vsw_frame f = { 0 };
@@ -384,5 +525,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		i = j;
 	}
+	/* the sessions lost nothing and counted every copy */
+	struct vsw_mirror_stats a = { .size = sizeof(a) }, b = { .size = sizeof(b) };
+	vsw_mirror_stats(ses_cb, &a);
+	vsw_mirror_stats(ses_span, &b);
+	if (a.dropped || b.dropped || a.mirrored != copies_total)
+		abort();
+	for (int i = 0; i < N_PORTS; i++)
+		if (n_pending[i])
+			abort();
 	return 0;
 }

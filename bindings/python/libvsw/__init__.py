@@ -20,7 +20,9 @@ are only of the kinds in ``port.offloads`` (:class:`Offload`): the switch
 checksums or segments the others in software.
 
 Policies and counters go by name too (``pg.policy["promiscuous"]``,
-``port.counter("rx_packets")``); ``send()`` takes one frame or a list;
+``port.counter("rx_packets")``); ``port.capture()`` shows a port's
+frames (libvsw 2.2: mirroring sessions, ``sw.add_mirror()``, and pcapng,
+``write_pcapng()``); ``send()`` takes one frame or a list;
 VLAN IDs and MTUs out of range raise :class:`VswRangeError` (a
 :class:`ValueError`) with the valid range; ``run()`` returns on Ctrl-C.
 
@@ -32,16 +34,17 @@ from ._lib import lib as _clib
 from .backend import Backend
 from .enums import (BATCH_MAX, VLAN_NONE, VLAN_TRUNK, BeaconState, Counter, CounterKind,
                     FailureDetection, FrameFlag, GsoType, LldpMode, LoadBalancing, LogLevel,
-                    Offload, Policy, PortKind, Service, UplinkRole)
+                    MirrorDirection, Offload, Policy, PortKind, Service, UplinkRole)
 from .errors import VswError, VswExistsError, VswNotFoundError, VswPermissionError, VswRangeError
 from .frame import Frame
 from .host import netstack_add, netstack_remove
+from .mirror import Capture, CapturedFrame, Mirror
 from .port import Port, Uplink, Vmk, VNic
 from .portgroup import PortGroup
 from .switch import Switch
 
 __all__ = [
-    "Backend", "Frame", "Port", "PortGroup", "Switch", "Uplink", "Vmk", "VNic",
+    "Backend", "Capture", "CapturedFrame", "Frame", "Mirror", "MirrorDirection", "Port", "PortGroup", "Switch", "Uplink", "Vmk", "VNic",
     "BATCH_MAX", "VLAN_NONE", "VLAN_TRUNK", "BeaconState", "Counter", "CounterKind",
     "FailureDetection", "FrameFlag", "GsoType", "LldpMode", "LoadBalancing", "LogLevel",
     "Offload", "Policy", "PortKind", "Service", "UplinkRole",

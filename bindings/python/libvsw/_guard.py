@@ -18,8 +18,10 @@ each Switch carries:
   dropped once no call runs.
 """
 
+import weakref
 
 from ._lib import lib
+from ._values import taken
 
 
 class Call:
@@ -82,3 +84,25 @@ def retire(sw, cfunc):
     """Drop a ctypes thunk C may be executing right now only once no call runs."""
     if cfunc is not None and sw._depth > 0:
         sw._graveyard.append(cfunc)
+
+
+def batch_receiver(sw, owner, attr, convert, who):
+    """The body of a C callback that hands a batch (a receive callback's
+    frames, a mirror's copies) to the Python callable owner.<attr> as
+    fn(owner, convert(items, n)) and returns how many it took. The owner is
+    held weakly (the C side keeps the thunk, not the object); once it or
+    its callable is gone, or the switch is closing, nothing is taken. An
+    exception is kept for the running call to re-raise, and takes none."""
+    ref = weakref.ref(owner)
+
+    def body(ptr, items, n, user):
+        try:
+            obj = ref()
+            fn = getattr(obj, attr, None) if obj is not None else None
+            if fn is None or sw._closing:
+                return 0
+            return taken(fn(obj, convert(items, n)), n, who)
+        except BaseException as e:   # KeyboardInterrupt too: re-raised by the delivering call
+            capture(sw, e)
+            return 0
+    return body

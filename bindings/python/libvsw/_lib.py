@@ -98,6 +98,45 @@ class LldpNeighbor(ctypes.Structure):
     ]
 
 
+class MirrorOpts(ctypes.Structure):
+    """struct vsw_mirror_opts (libvsw 2.2)."""
+
+    _fields_ = [("size", c_size_t), ("snaplen", c_uint), ("disabled", c_int)]
+
+
+class MirrorCopy(ctypes.Structure):
+    """struct vsw_mirror_copy (libvsw 2.2): one copy a mirroring session
+    hands its callback destination; valid during the call only."""
+
+    _fields_ = [
+        ("data", c_uint8_p),
+        ("caplen", ctypes.c_uint32),
+        ("len", ctypes.c_uint32),
+        ("ts_ns", c_uint64),
+        ("port", c_void_p),
+        ("direction", c_uint),
+    ]
+
+
+class MirrorStats(ctypes.Structure):
+    """struct vsw_mirror_stats (libvsw 2.2)."""
+
+    _fields_ = [("size", c_size_t), ("mirrored", c_uint64), ("dropped", c_uint64)]
+
+
+class CaptureOpts(ctypes.Structure):
+    """struct vsw_capture_opts (libvsw 2.2)."""
+
+    _fields_ = [("size", c_size_t), ("queue_bytes", c_size_t), ("max_frames", c_uint64)]
+
+
+class CaptureStats(ctypes.Structure):
+    """struct vsw_capture_stats (libvsw 2.2)."""
+
+    _fields_ = [("size", c_size_t), ("frames", c_uint64), ("dropped", c_uint64),
+                ("bytes", c_uint64)]
+
+
 # vsw_rx_fn returns how many frames the receiver took (libvsw 2.0)
 RX_FN = ctypes.CFUNCTYPE(c_uint, c_void_p, ctypes.POINTER(CFrame), c_uint, c_void_p)
 FDB_FN = ctypes.CFUNCTYPE(c_int, ctypes.POINTER(FdbEntryInfo), c_void_p)
@@ -105,6 +144,8 @@ CLOCK_FN = ctypes.CFUNCTYPE(c_uint64, c_void_p)
 IP_FN = ctypes.CFUNCTYPE(c_int, c_char_p, c_void_p)
 ROUTE_FN = ctypes.CFUNCTYPE(c_int, c_char_p, c_char_p, c_void_p)
 LLDP_FN = ctypes.CFUNCTYPE(c_int, ctypes.POINTER(LldpNeighbor), c_void_p)
+# vsw_mirror_fn returns how many copies the destination took (libvsw 2.2)
+MIRROR_FN = ctypes.CFUNCTYPE(c_uint, c_void_p, ctypes.POINTER(MirrorCopy), c_uint, c_void_p)
 # vsw_log_fn: the va_list arrives as (and is passed on as) a pointer, which
 # is what a va_list argument is on the ABIs Linux runs on.
 LOG_FN = ctypes.CFUNCTYPE(None, c_void_p, c_int, c_void_p, c_char_p, c_void_p)
@@ -223,6 +264,43 @@ _PROTOTYPES = {
     "vsw_switch_stop": (c_int, [c_void_p]),
 }
 
+c_uint16_p = ctypes.POINTER(ctypes.c_uint16)
+c_uint_p = ctypes.POINTER(c_uint)
+
+#: Port mirroring and capture (libvsw 2.2): declared when the library has
+#: them; an older 2.x library loads all the same, and mirroring then
+#: raises (need()).
+_PROTOTYPES_2_2 = {
+    "vsw_mirror_add": (c_int, [c_void_p, c_char_p, ctypes.POINTER(MirrorOpts),
+                               ctypes.POINTER(c_void_p)]),
+    "vsw_mirror_remove": (c_int, [c_void_p]),
+    "vsw_mirror_find": (c_int, [c_void_p, c_char_p, ctypes.POINTER(c_void_p)]),
+    "vsw_mirror_next": (c_void_p, [c_void_p, c_void_p]),
+    "vsw_mirror_name": (c_char_p, [c_void_p]),
+    "vsw_mirror_add_source": (c_int, [c_void_p, c_void_p, c_uint]),
+    "vsw_mirror_remove_source": (c_int, [c_void_p, c_void_p]),
+    "vsw_mirror_source_next": (c_void_p, [c_void_p, c_void_p, c_uint_p]),
+    "vsw_mirror_set_source_vlans": (c_int, [c_void_p, c_void_p, c_uint16_p, c_uint]),
+    "vsw_mirror_source_vlans": (c_int, [c_void_p, c_void_p, c_uint16_p, c_uint]),
+    "vsw_mirror_set_dest_port": (c_int, [c_void_p, c_void_p, c_uint]),
+    "vsw_mirror_set_dest_fn": (c_int, [c_void_p, MIRROR_FN, c_void_p]),
+    "vsw_mirror_dest_port": (c_void_p, [c_void_p, c_uint_p]),
+    "vsw_mirror_set_snaplen": (c_int, [c_void_p, c_uint]),
+    "vsw_mirror_snaplen": (c_uint, [c_void_p]),
+    "vsw_mirror_set_enabled": (c_int, [c_void_p, c_int]),
+    "vsw_mirror_enabled": (c_int, [c_void_p]),
+    "vsw_mirror_stats": (c_int, [c_void_p, ctypes.POINTER(MirrorStats)]),
+    "vsw_mirror_clear_stats": (c_int, [c_void_p]),
+    "vsw_capture_open": (c_int, [c_void_p, c_int, ctypes.POINTER(CaptureOpts),
+                                 ctypes.POINTER(c_void_p)]),
+    "vsw_capture_flush": (c_int, [c_void_p]),
+    "vsw_capture_pending": (c_size_t, [c_void_p]),
+    "vsw_capture_finish": (c_int, [c_void_p]),
+    "vsw_capture_done": (c_int, [c_void_p]),
+    "vsw_capture_stats": (c_int, [c_void_p, ctypes.POINTER(CaptureStats)]),
+    "vsw_capture_close": (None, [c_void_p]),
+}
+
 
 def _candidates():
     path = os.environ.get("LIBVSW_PATH")
@@ -255,12 +333,25 @@ def _load():
             f = getattr(lib, fn)
             f.restype = res
             f.argtypes = args
+        for fn, (res, args) in _PROTOTYPES_2_2.items():
+            f = getattr(lib, fn, None)
+            if f is not None:
+                f.restype = res
+                f.argtypes = args
         return lib
     raise ImportError("libvsw: cannot load libvsw (%s); set LIBVSW_PATH to a libvsw.so, "
                       "or install libvsw" % "; ".join(errors))
 
 
 lib = _load()
+
+
+def need(fn, what):
+    """Raise NotImplementedError unless the loaded library has the C function
+    fn (one of a later minor version), naming 'what' needs it."""
+    if getattr(lib, fn, None) is None:
+        raise NotImplementedError("%s needs libvsw 2.2 or later; the library loaded (%s) "
+                                  "has no %s" % (what, lib.vsw_version().decode(), fn))
 
 #: vsnprintf(3) from the C library, to format the messages of a log handler.
 vsnprintf = ctypes.CDLL(None).vsnprintf

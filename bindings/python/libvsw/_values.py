@@ -189,6 +189,20 @@ def frames_in(frames):
     return arr, keep
 
 
+def taken(took, n, who="a receive callback"):
+    """What a callback given n frames returned, as the number it took:
+    None means all; a bool or a number outside 0..n is refused."""
+    if took is None:
+        return n
+    if isinstance(took, bool):
+        raise TypeError("%s returns how many frames it took (or None for all), not a bool"
+                        % who)
+    took = operator.index(took)
+    if not 0 <= took <= n:
+        raise ValueError("%s given %d frames said it took %d" % (who, n, took))
+    return took
+
+
 def frame_out(fr):
     """One received CFrame as a Frame, with a stripped tag put back into
     the bytes (and the offsets moved by its 4 bytes, as the switch does)."""

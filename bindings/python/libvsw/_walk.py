@@ -36,3 +36,14 @@ def walk(call, foreach, proto, convert, name, arg=None):
     with call as p:
         check(foreach(p if arg is None else arg(p), visitor, None), foreach.__name__, name)
     return out
+
+
+def chain(next_fn, owner, wrap):
+    """[wrap(p) for every p of a C iterator: next_fn(owner, NULL) for the
+    first, next_fn(owner, prev) for the next, NULL at the end]. The caller
+    holds the switch's lock."""
+    out, p = [], next_fn(owner, None)
+    while p:
+        out.append(wrap(p))
+        p = next_fn(owner, p)
+    return out

@@ -125,6 +125,16 @@ class Counter(enum.IntEnum):
     BAD_DESC = 36
     BAD_VNET_HDR = 37
     BAD_RING = 38
+    MIRROR_DST = 39
+
+
+class MirrorDirection(enum.IntEnum):
+    """Which frames of a source port a mirroring session copies (enum
+    vsw_mirror_dir); the Python API also takes "in", "out" and "both"."""
+
+    INGRESS = 1   # the frames the port sends into the switch ("in")
+    EGRESS = 2    # the frames the switch delivers to the port ("out")
+    BOTH = 3
 
 
 class CounterKind(enum.IntEnum):

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import ctypes
 import ipaddress
-import operator
-import weakref
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple, Union
 
 from . import _values as V
 from ._values import MacLike
-from ._guard import capture, retire
+from ._guard import batch_receiver, retire
 from ._handle import Handle
 from ._lib import LLDP_FN, RX_FN, lib
 from ._walk import walk
@@ -23,6 +21,7 @@ from .enums import BeaconState, Counter, Offload, PortKind, Service
 from .errors import check
 from .frame import Frame, Frames
 from .host import VmkInterface
+from .mirror import Capture, DirectionLike
 
 if TYPE_CHECKING:
     from .portgroup import PortGroup
@@ -150,25 +149,27 @@ class Port(Handle):
         if fn is None:
             cfunc = None
         else:
-            ref = weakref.ref(self)
-
-            def trampoline(port_ptr, frames, n, user):
-                # the frames the Python side never saw were not taken
-                try:
-                    port = ref()
-                    if port is None or port._rx is None or sw._closing:
-                        return 0
-                    took = port._rx(port, [V.frame_out(frames[i]) for i in range(n)])
-                    return _taken(took, n)
-                except BaseException as e:  # re-raised by the delivering call
-                    capture(sw, e)
-                    return 0
-            cfunc = RX_FN(trampoline)
+            # the frames the Python side never saw were not taken
+            cfunc = RX_FN(batch_receiver(sw, self, "_rx", _frames_out, "a receive callback"))
         with self._use() as p:
             check(lib.vsw_port_set_rx(p, cfunc if cfunc else RX_FN(), None), "vsw_port_set_rx",
                   self._name, fn)
             retire(sw, self._rx_cfunc)
             self._rx, self._rx_cfunc = fn, cfunc
+
+    def capture(self, direction: DirectionLike = "both", snaplen: int = 0,
+                count: Optional[int] = None, timeout: Optional[float] = None,
+                max_queue: int = 65536) -> Capture:
+        """Capture the port's frames, as the pktcap-uw of ESXi: "in" (what
+        the port sends into the switch, as it sent it), "out" (what the
+        switch delivers to it, after tagging) or "both". Returns a Capture:
+        iterate over it for CapturedFrame objects (port, direction,
+        timestamp in ns, data, length), or call write_pcapng(file). snaplen
+        cuts each copy (0: whole frames, else at least 14); count frames
+        end it; with timeout (seconds), iteration runs the switch and waits
+        that long for the next frame. Use it in a ``with`` block, or
+        close() it: that removes its mirroring session. libvsw 2.2."""
+        return Capture(self._sw, [self], direction, snaplen, count, timeout, max_queue)
 
     @property
     def offloads(self) -> Offload:
@@ -222,17 +223,8 @@ class Port(Handle):
             return V.dec(lib.vsw_backend_type(be)) if be else None
 
 
-def _taken(took, n):
-    """What a receive callback returned, as the number of frames it took."""
-    if took is None:
-        return n
-    if isinstance(took, bool):
-        raise TypeError("a receive callback returns how many frames it took (or None "
-                        "for all), not a bool")
-    took = operator.index(took)
-    if not 0 <= took <= n:
-        raise ValueError("a receive callback given %d frames said it took %d" % (n, took))
-    return took
+def _frames_out(frames, n):
+    return [V.frame_out(frames[i]) for i in range(n)]
 
 
 def _text(b):

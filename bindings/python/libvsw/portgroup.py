@@ -12,6 +12,7 @@ from . import _values as V
 from ._values import MacLike
 from ._handle import Handle
 from ._lib import lib
+from ._walk import chain
 from .backend import Backend
 from .enums import Service
 from .errors import check
@@ -67,11 +68,7 @@ class PortGroup(Handle):
     def ports(self) -> List[Port]:
         """The group's vNICs and VMkernel ports, in the order added."""
         with self._use() as pg:
-            out, p = [], lib.vsw_portgroup_port_next(pg, None)
-            while p:
-                out.append(self._sw._port(p))
-                p = lib.vsw_portgroup_port_next(pg, p)
-            return out
+            return chain(lib.vsw_portgroup_port_next, pg, self._sw._port)
 
     def _add_port(self, cfn, name, mac, extra, backend, options):
         bname = V.enc(name, "port name")

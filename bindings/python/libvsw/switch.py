@@ -36,10 +36,11 @@ from . import _values as V
 from ._guard import Call, capture, retire
 from ._handle import open_switches
 from ._lib import CLOCK_FN, FDB_FN, LOG_FN, SwitchOpts, lib, vsnprintf
-from ._walk import walk
+from ._walk import chain, walk
 from .enums import (BEACON_INTERVAL_MAX, BEACON_INTERVAL_MIN, LLDP_INTERVAL_MAX, MTU_MAX, MTU_MIN,
                     LldpMode, LogLevel, PortKind)
 from .errors import check
+from .mirror import Capture, DirectionLike, Mirror, add_mirror
 from .policy import PolicyView, UplinkNames, set_teaming, teaming
 from .port import Port, Uplink, Vmk, VNic
 from .portgroup import PortGroup
@@ -317,11 +318,7 @@ class Switch:
     def portgroups(self) -> List[PortGroup]:
         """Every port group, in the order added."""
         with self._use() as sp:
-            out, p = [], lib.vsw_portgroup_next(sp, None)
-            while p:
-                out.append(self._portgroup(p))
-                p = lib.vsw_portgroup_next(sp, p)
-            return out
+            return chain(lib.vsw_portgroup_next, sp, self._portgroup)
 
     def add_uplink(self, name: Union[str, bytes], backend: Optional[str] = None,
                    options: Optional[str] = None) -> Uplink:
@@ -353,11 +350,7 @@ class Switch:
     def ports(self) -> List[Port]:
         """Every port, of every kind, in the order added."""
         with self._use() as sp:
-            out, p = [], lib.vsw_port_next(sp, None)
-            while p:
-                out.append(self._port(p))
-                p = lib.vsw_port_next(sp, p)
-            return out
+            return chain(lib.vsw_port_next, sp, self._port)
 
     def uplink(self, name: Union[str, bytes]) -> Uplink:
         """The uplink of that name."""
@@ -370,6 +363,50 @@ class Switch:
     def uplinks(self) -> List[Uplink]:
         """Every uplink, in the order added."""
         return [p for p in self.ports if isinstance(p, Uplink)]
+
+    # -- port mirroring and capture (libvsw 2.2) --
+    def add_mirror(self, name: Union[str, bytes], snaplen: int = 0,
+                   enabled: bool = True) -> Mirror:
+        """Add a port mirroring session (vsw-mirror(7)); returns it. It
+        copies nothing until it has sources (Mirror.add_source()) and a
+        destination (Mirror.dest). snaplen: bytes copied of each frame, 0
+        for all, else at least 14; enabled=False creates it disabled.
+        NotImplementedError with a libvsw older than 2.2."""
+        return add_mirror(self, name, snaplen, enabled)
+
+    def mirror(self, name: Union[str, bytes]) -> Mirror:
+        """The mirroring session of that name (FileNotFoundError if none)."""
+        bname = V.enc(name, "mirror session name")
+        p = c_void_p()
+        with self._use() as sp:
+            check(lib.vsw_mirror_find(sp, bname, ctypes.byref(p)), "vsw_mirror_find",
+                  self._name, name)
+            return self._mirror(p.value)
+
+    @property
+    def mirrors(self) -> List[Mirror]:
+        """Every mirroring session, in the order added (captures' too);
+        [] with a libvsw older than 2.2."""
+        if getattr(lib, "vsw_mirror_next", None) is None:
+            return []
+        with self._use() as sp:
+            return chain(lib.vsw_mirror_next, sp, self._mirror)
+
+    def _mirror(self, ptr):
+        """The Mirror of a struct vsw_mirror * (None for NULL)."""
+        return self._wrap(ptr, Mirror, lib.vsw_mirror_name)
+
+    def capture(self, ports: Union[Port, str, List[Union[Port, str]]],
+                direction: DirectionLike = "both", snaplen: int = 0,
+                count: Optional[int] = None, timeout: Optional[float] = None,
+                max_queue: int = 65536) -> Capture:
+        """Capture the frames of some ports (Port objects or names) in
+        'direction' ("in", "out", "both"): see Port.capture() and
+        help(libvsw.Capture)."""
+        if isinstance(ports, (Port, str, bytes)):
+            ports = [ports]
+        ports = [p if isinstance(p, Port) else self.port(p) for p in ports]
+        return Capture(self, ports, direction, snaplen, count, timeout, max_queue)
 
     # -- teaming --
     def set_teaming(self, active: UplinkNames, standby: UplinkNames = ()) -> None:

@@ -89,8 +89,8 @@ class TestImportGraph(unittest.TestCase):
 
     def test_public_names(self):
         self.assertEqual(sorted(libvsw.__all__), sorted([
-            "Backend", "Frame", "Port", "PortGroup", "Switch", "Uplink", "Vmk", "VNic",
-            "BATCH_MAX", "VLAN_NONE", "VLAN_TRUNK", "BeaconState", "Counter", "CounterKind",
+            "Backend", "Capture", "CapturedFrame", "Frame", "Mirror", "MirrorDirection", "Port",
+            "PortGroup", "Switch", "Uplink", "Vmk", "VNic", "BATCH_MAX", "VLAN_NONE", "VLAN_TRUNK", "BeaconState", "Counter", "CounterKind",
             "FailureDetection", "FrameFlag", "GsoType", "LldpMode", "LoadBalancing", "LogLevel",
             "Offload", "Policy", "PortKind", "Service", "UplinkRole", "VswError", "VswExistsError",
             "VswNotFoundError", "VswPermissionError", "VswRangeError", "version", "library_version",
