@@ -233,7 +233,7 @@ awk -F'\t' "$DIR"'$1 != "vm1" {exit 1}
 wait_for 5 sh -c "! '$CTL' -s '$SOCK' mirror list | grep -q '^capture-'" || fail "the capture's session stayed"
 
 info "capture: -w FILE, two ports, Ctrl-C"
-bg "$CTL" -s "$SOCK" capture vSwitch0 vm1 vm2 --direction in -w "$TMP/c2.pcapng"
+bg "$CTL" -s "$SOCK" capture vSwitch0 vm1 vm2 --direction in -w "$TMP/c2.pcapng" 2>"$TMP/c2.err"
 CPID=$LASTPID
 wait_for 5 sh -c "'$CTL' -s '$SOCK' mirror list vSwitch0 | grep -q '^capture-'" || fail "no capture session"
 ping1 10.77.10.2 3 >/dev/null || fail "ping under capture"
@@ -248,6 +248,7 @@ awk -F'\t' "$DIR"'d != "1" {exit 1} $1 == "vm1" && $3 == "8" {q++} $1 == "vm2" &
 # two interfaces, six frames, and the statistics blocks at the end
 b=$(pcapng_blocks "$TMP/c2.pcapng")
 [ "$b" = "2 6 2 6 0 whole" ] || fail "-w FILE: blocks (IDB EPB ISB received dropped) $b, want 2 6 2 6 0 whole"
+grep -qx "vswctl: 6 frames captured, 0 dropped" "$TMP/c2.err" || fail "vswctl's summary: $(cat "$TMP/c2.err")"
 grep -q "capture capture-[0-9]* on vSwitch0 ended: [0-9]* frame(s), 0 dropped$" "$SWLOG" ||
 	fail "the daemon did not log the end of the capture"
 wait_for 5 sh -c "! '$CTL' -s '$SOCK' mirror list | grep -q '^capture-'" || fail "the capture's session stayed"
@@ -265,7 +266,7 @@ mkfifo "$TMP/slow"
 # the reader opens its end once the flood is over (bounded: 60 s)
 bg sh -c "for i in \$(seq 600); do [ -e '$TMP/flooded' ] && break; sleep 0.1; done
 	cat '$TMP/slow' >'$TMP/flood.pcapng'"
-bg "$CTL" -s "$SOCK" capture vSwitch0 vm1 -w "$TMP/slow"
+bg "$CTL" -s "$SOCK" capture vSwitch0 vm1 -w "$TMP/slow" 2>"$TMP/flood.err"
 CPID=$LASTPID
 wait_for 5 sh -c "'$CTL' -s '$SOCK' mirror list vSwitch0 | grep -q '^capture-'" || fail "no capture session"
 ip netns exec "$N1" ping -f -c 20000 -s 18 -W 1 10.77.10.2 >"$TMP/flood.txt" 2>&1
@@ -288,6 +289,7 @@ set -- $b
 # received counts the frames dropped too
 [ "$1" = 1 ] && [ "$3" = 1 ] && [ "$5" -gt 0 ] && [ $(($2 + $5)) = "$4" ] && [ "$6" = whole ] ||
 	fail "the flood's file does not count its drops: $b"
+grep -qx "vswctl: $2 frames captured, $5 dropped" "$TMP/flood.err" || fail "vswctl's summary: $(cat "$TMP/flood.err")"
 wait_for 5 sh -c "! '$CTL' -s '$SOCK' mirror list | grep -q '^capture-'" || fail "the capture's session stayed"
 stop_vswd
 echo PASS

@@ -139,11 +139,67 @@ static int take_write(int n, char **w, char **out, const char **file)
 	return k;
 }
 
+/* The blocks of the pcapng stream as it passes (in the host's byte order,
+ * the daemon's): the packet blocks counted, and the frames dropped that
+ * the interface statistics blocks at its end report (isb_osdrop). */
+struct pcapng_tally {
+	uint8_t head[256];       /* the first bytes of the current block */
+	uint32_t at, len;        /* bytes of it seen; its length, once known */
+	bool broken;             /* not a stream of blocks: count nothing */
+	unsigned long long frames, dropped;
+	unsigned int stats;      /* statistics blocks seen */
+};
+
+static void tally_block(struct pcapng_tally *t)
+{
+	uint32_t type, at = 20; /* an ISB's options follow its interface and time */
+
+	memcpy(&type, t->head, 4);
+	if (type == 6)
+		t->frames++;
+	if (type != 5 || t->len > sizeof(t->head))
+		return;
+	t->stats++;
+	while (at + 4 <= t->len - 4) {
+		uint16_t code, olen;
+		memcpy(&code, t->head + at, 2);
+		memcpy(&olen, t->head + at + 2, 2);
+		if (code == 0)
+			break;
+		if (code == 7 && olen == 8 && at + 12 <= t->len) { /* isb_osdrop */
+			uint64_t v;
+			memcpy(&v, t->head + at + 4, 8);
+			t->dropped += v;
+		}
+		at += 4 + ((olen + 3u) & ~3u);
+	}
+}
+
+static void tally(struct pcapng_tally *t, const uint8_t *p, size_t n)
+{
+	while (n && !t->broken) {
+		size_t want = t->at < 8 ? 8 - t->at : t->len - t->at, k = n < want ? n : want;
+		if (t->at < sizeof(t->head))
+			memcpy(t->head + t->at, p, t->at + k > sizeof(t->head) ? sizeof(t->head) - t->at : k);
+		t->at += (uint32_t)k;
+		p += k;
+		n -= k;
+		if (t->at == 8) {
+			memcpy(&t->len, t->head + 4, 4);
+			t->broken = t->len < 12 || t->len % 4;
+		} else if (t->at > 8 && t->at == t->len) {
+			tally_block(t);
+			t->at = 0;
+		}
+	}
+}
+
 /* After the command went out: "ERR" and a line, or "OK" and the stream. */
 static int capture(int fd, const char *path, const char *file)
 {
 	struct sigaction sa = { .sa_handler = cap_signal };
 	struct timeval none = { 0 };
+	static struct pcapng_tally t;
 	char buf[65536];
 	size_t got = 0;
 	FILE *out = stdout;
@@ -202,6 +258,7 @@ static int capture(int fd, const char *path, const char *file)
 		}
 		if (n == 0)
 			break;
+		tally(&t, (const uint8_t *)buf, (size_t)n);
 		/* live: each piece goes out as it came */
 		if (fwrite(buf, 1, (size_t)n, out) != (size_t)n || fflush(out)) {
 			fprintf(stderr, "vswctl: %s: %s\n", strcmp(file, "-") ? file : "standard output",
@@ -213,6 +270,10 @@ static int capture(int fd, const char *path, const char *file)
 		fprintf(stderr, "vswctl: %s: %s\n", file, strerror(errno));
 		return 1;
 	}
+	/* as tcpdump does at its end; a stream cut short has no statistics */
+	if (t.stats && !t.broken)
+		fprintf(stderr, "vswctl: %llu frame%s captured, %llu dropped\n", t.frames, t.frames == 1 ? "" : "s",
+			t.dropped);
 	return 0;
 }
 
