@@ -11,11 +11,13 @@
  * program wraps malloc) and printed: the frame path must make none.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <vsw.h>
 
@@ -145,6 +147,8 @@ struct scenario {
 	struct vsw_frame *frames;
 	uint64_t batches;      /* per timed run */
 	double ns[64];         /* per run, ns per frame sent */
+	struct vsw_capture *cap; /* capture_full: a capture never written out, */
+	int cap_fd;              /* to /dev/null at the end */
 };
 
 static uint64_t baseline_sink;
@@ -293,7 +297,7 @@ static int setup(struct scenario *s, const char *name)
 		for (unsigned int i = 0; i < BATCH; i++)
 			build_frame(i, dst, src, -1);
 	} else if (!strcmp(name, "mirror_span") || !strcmp(name, "mirror_cb") ||
-		   !strcmp(name, "mirror_idle")) {
+		   !strcmp(name, "mirror_idle") || !strcmp(name, "capture_full")) {
 		/* known unicast from vm1 to vm2, with a mirroring session */
 		struct vsw_mirror *m;
 		CHECK(vsw_portgroup_add(s->sw, "pg", 0, 0, &pg));
@@ -310,6 +314,15 @@ static int setup(struct scenario *s, const char *name)
 			s->fanout = 2;
 			CHECK(vsw_mirror_add_source(m, s->in, VSW_MIRROR_INGRESS));
 			CHECK(vsw_mirror_set_dest_port(m, vm3, 0));
+		} else if (!strcmp(name, "capture_full")) {
+			/* the queue fills in the warm-up and is never written: every
+			 * copy after that is a drop, the cost a slow reader imposes */
+			struct vsw_capture_opts o = { .size = sizeof(o), .queue_bytes = 64u << 10 };
+			s->what = "known unicast + pcapng capture of vm1's ingress, queue full (drops)";
+			CHECK(vsw_mirror_add_source(m, s->in, VSW_MIRROR_INGRESS));
+			s->cap_fd = open("/dev/null", O_WRONLY);
+			CHECK(s->cap_fd < 0 ? -errno : 0);
+			CHECK(vsw_capture_open(m, s->cap_fd, &o, &s->cap));
 		} else {
 			s->what = "known unicast + callback copy of vm1's ingress (delivered + copies)";
 			s->fanout = 2;
@@ -357,6 +370,10 @@ static int setup(struct scenario *s, const char *name)
 static void teardown(struct scenario *s)
 {
 	vsw_switch_free(s->sw);
+	if (s->cap) {
+		vsw_capture_close(s->cap);
+		close(s->cap_fd);
+	}
 	free(s->buf);
 	free(s->frames);
 }
@@ -367,7 +384,7 @@ static void usage(FILE *f)
 		   "       vsw-bench [--json] --config\n"
 		   "       vsw-bench [--json] [--runs N] [--seconds S] --offload\n"
 		   "scenarios: baseline unicast vst_push vst_pop broadcast2 broadcast8 macs_N (N >= 2)\n"
-		   "           mirror_idle mirror_span mirror_cb (mirroring sessions)\n"
+		   "           mirror_idle mirror_span mirror_cb capture_full (mirroring sessions)\n"
 		   "default: baseline unicast vst_push vst_pop broadcast8 and macs_16 .. macs_65536\n");
 }
 
