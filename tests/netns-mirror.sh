@@ -98,6 +98,7 @@ tcpdump_stop() { for p in "$@"; do kill -INT "$p"; wait "$p" 2>/dev/null; done; 
 # without an 802.1Q tag
 count() { tcpdump -e -n -r "$1" 2>/dev/null | grep -c -- "$2"; }
 untagged() { tcpdump -e -n -r "$1" 2>/dev/null | grep -v "vlan [0-9]" | grep -c -- "$2"; }
+at_least() { [ "$(count "$1" "$2")" -ge "$3" ]; }
 
 info "SPAN: vm1 and the uplink to mon, both directions"
 ctl mirror add vSwitch0 span1 || fail "mirror add"
@@ -118,7 +119,9 @@ ping1 10.77.10.3 >/dev/null || fail "ping the uplink's peer under mirroring"
 # without the session; as its destination, only the copies of vm1 (egress,
 # untagged) and of the uplink (egress, tagged 10), one each
 ip netns exec "$N2" ping -b -c 2 -i 0.2 -W 1 10.77.10.255 >/dev/null 2>&1
-sleep 0.5
+# a loaded machine's tcpdump may lag: wait for the last copies, then a while for strays
+wait_for 10 at_least "$TMP/mon.pcap" "10.77.10.2 > 10.77.10.255" 4
+sleep 0.3
 tcpdump_stop "$TDPID"
 tcpdump -e -n -r "$TMP/mon.pcap" 2>/dev/null | sed 's/^/    /' | head -20
 # vm1's copies are untagged: its request (ingress) and the reply (egress)
@@ -160,7 +163,8 @@ tcpdump_start "$NP" "${P}p0" "$TMP/peer.pcap"
 TD1=$TDPID
 tcpdump_start "$NM" "${P}m" "$TMP/mon2.pcap"
 ip netns exec "$N2" ping -c 3 -i 0.2 -W 1 10.77.10.1 >/dev/null || fail "ping vm2 -> vm1 under RSPAN"
-sleep 0.5
+wait_for 10 at_least "$TMP/peer.pcap" "vlan 999, .*ICMP echo request" 3
+sleep 0.3
 tcpdump_stop "$TD1" "$TDPID"
 tcpdump -e -n -r "$TMP/peer.pcap" 2>/dev/null | grep "vlan 999" | sed 's/^/    /' | head -4
 req=$(count "$TMP/peer.pcap" "vlan 999, .*10.77.10.2 > 10.77.10.1: ICMP echo request")
