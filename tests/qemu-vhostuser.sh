@@ -193,7 +193,9 @@ pair j "$SRV" "vsw.mtu=9000 vsw.ping=$PEER vsw.pingsize=8000" "vsw.mtu=9000"
 stop_vm "$B"
 grep -q VSW-PING-OK "$TMP/j-a.log" || fail "jumbo: VM a could not ping VM b with 8000 bytes at MTU 9000"
 P=$(ctr j2 tx_packets) Y=$(ctr j2 tx_bytes)
-[ "$P" -gt 0 ] && [ $((Y / P)) -gt 3000 ] || fail "jumbo: no jumbo frames to VM b ($Y bytes in $P frames)"
+# frames above 1518 bytes on average prove one at least (the guests' own
+# chatter, more of it on a loaded machine, is small frames)
+[ "$P" -gt 0 ] && [ $((Y / P)) -gt 1518 ] || fail "jumbo: no jumbo frames to VM b ($Y bytes in $P frames)"
 [ "$(ctr j1 oversize)" = 0 ] || fail "jumbo: frames counted oversize"
 unvnics j
 ctl vswitch set vSwitch0 --mtu 1500
