@@ -639,7 +639,11 @@ static int vx_recv(struct vsw_backend *be, struct vsw_frame *f, unsigned int n)
 		size_t len = x->rmsgs[i].msg_len;
 		int vlan = 0, why;
 
-		why = x->rmsgs[i].msg_hdr.msg_flags & MSG_TRUNC ? RX_TRUNC : rx_check(x, d, len, &vlan);
+		/* the slot holds one byte more than the underlay carries whole:
+		 * a datagram that fills it came in fragments (or over a wider
+		 * loopback), as one cut short does */
+		why = (x->rmsgs[i].msg_hdr.msg_flags & MSG_TRUNC) || len >= x->slot ?
+			      RX_TRUNC : rx_check(x, d, len, &vlan);
 		if (why != RX_N) {
 			drops[why]++;
 			continue;

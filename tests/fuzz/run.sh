@@ -11,7 +11,7 @@ set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "$1" && pwd); shift
 secs=${1:-60}; [ $# -gt 0 ] && shift
-targets=${*:-frame vswcmd config lldp qemu offload ofl-path virtq vhostuser}
+targets=${*:-frame vswcmd config lldp qemu offload ofl-path virtq vhostuser vxlan}
 command -v clang >/dev/null || { echo "SKIP: clang missing (tools/deps.sh)"; exit 77; }
 out="$build/fuzz"
 mkdir -p "$out"
@@ -56,7 +56,7 @@ spawn() {
 }
 build_one() {
 	case $1 in
-	frame|lldp|qemu|ofl-path|vhostuser) src="$lib" ;;
+	frame|lldp|qemu|ofl-path|vhostuser|vxlan) src="$lib" ;;
 	offload) src="$top/libvsw/datapath/offload.c" ;;
 	virtq) src="$top/libvsw/backends/virtq.c" ;;
 	vswcmd) src="$lib $parser" ;;
