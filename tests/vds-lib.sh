@@ -147,14 +147,16 @@ hlog() { echo "$TMP/h$1.log"; }
 # hctl N ARGS...: vswctl to host N's vswd
 hctl() { local n=$1; shift; "$CTL" -s "$(hsock "$n")" "$@"; }
 hpid() { eval "echo \${HOST_PID_$1:-}"; }
+# host_vtep N: host N's --vtep (a bench without namespaces redefines it)
+host_vtep() { echo "$(vtep "$1"),netns=$(hns "$1")"; }
 # host_start N [VSWD ARGS...]: host N's vswd, joined to the cluster (state in
-# $TMP, kept across a restart), its VTEP in h$$N; waits until it answers
+# $TMP, kept across a restart), its VTEP host_vtep's; waits until it answers
 host_start() {
 	local n=$1; shift
 	rm -f "$(hsock "$n")"
 	SWLOG=$(hlog "$n")
 	bg "$VSWD" -f -s "$(hsock "$n")" --state "$TMP/h$n.state" --cluster "$ETCD_EP" \
-		--host "h$n" --vtep "$(vtep "$n"),netns=$(hns "$n")" --lease-ttl "$LEASE_TTL" "$@" \
+		--host "h$n" --vtep "$(host_vtep "$n")" --lease-ttl "$LEASE_TTL" "$@" \
 		2>>"$(hlog "$n")"
 	eval "HOST_PID_$n=$LASTPID"
 	wait_until 10 hctl "$n" list || { tail -20 "$(hlog "$n")"; fail "host $n's vswd does not answer"; }
