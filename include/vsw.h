@@ -2041,10 +2041,26 @@ enum vsw_counter {
 	 *  destination and gets nothing but mirrored frames (vsw-mirror(7)).
 	 *  @since 2.2 */
 	VSW_CTR_MIRROR_DST = 39,
+	/** Drop: a VXLAN datagram shorter than its 8-byte header
+	 *  (vsw-backend-vxlan(7)). @since 2.2 */
+	VSW_CTR_VXLAN_SHORT = 40,
+	/** Drop: a VXLAN datagram without the I flag (0x08). @since 2.2 */
+	VSW_CTR_VXLAN_BAD_FLAGS = 41,
+	/** Drop: a VXLAN datagram of a VNI no VLAN maps to, or a frame sent
+	 *  on a VLAN that has no VNI. @since 2.2 */
+	VSW_CTR_VXLAN_UNKNOWN_VNI = 42,
+	/** Drop: a VXLAN datagram whose inner frame is shorter than an
+	 *  Ethernet header. @since 2.2 */
+	VSW_CTR_VXLAN_RUNT = 43,
+	/** Drop: a VXLAN datagram whose inner frame carries a VLAN tag. @since 2.2 */
+	VSW_CTR_VXLAN_INNER_TAG = 44,
+	/** Drop: a frame whose VXLAN datagram would not fit the underlay MTU
+	 *  (never fragmented). @since 2.2 */
+	VSW_CTR_VXLAN_TOO_BIG = 45,
 };
 
 /** Number of counters this version of the headers knows. */
-#define VSW_CTR_COUNT 40
+#define VSW_CTR_COUNT 46
 
 /** The class of a counter, as the function vsw_counter_kind returns it. */
 enum vsw_counter_kind {
@@ -2745,6 +2761,115 @@ VSW_API int vsw_capture_stats(const struct vsw_capture *c, struct vsw_capture_st
  * @since 2.2
  */
 VSW_API void vsw_capture_close(struct vsw_capture *c);
+
+/** @} */
+
+/**
+ * @defgroup vxlan The VXLAN backend's flood list and learned table
+ *
+ * A vxlan backend instance (vsw-backend-vxlan(7)) floods to a list of
+ * remote VTEPs and learns where inner MAC addresses live. These calls
+ * change the list while the instance carries traffic, and read the list
+ * and the table. Call them from the thread that drives the switch whose
+ * port owns the instance (or from any one thread for an instance no port
+ * owns), between rounds of vsw_switch_poll(): they are cheap and take
+ * effect for the next frame.
+ * @{
+ */
+
+/** Room for a VTEP's address as these calls write it: "A.B.C.D:PORT" or
+ *  "[IPV6]:PORT", with its terminating NUL. */
+#define VSW_VXLAN_ADDR_MAX 56
+
+/**
+ * @brief Add a remote VTEP to a vxlan instance's flood list.
+ *
+ * Broadcast, multicast and unknown unicast frames go to every VTEP of the
+ * list from the next frame on.
+ * @param be    A vxlan backend instance.
+ * @param addr  "ADDR" or "ADDR:PORT" (IPv4), "IPV6", "[IPV6]" or
+ *              "[IPV6]:PORT"; of the local address's family; the port
+ *              defaults to the instance's (port=, 4789).
+ * @return 0 on success, or
+ *  - @c -EINVAL: @p be is NULL or not a vxlan instance, or @p addr is
+ *    NULL or not such an address;
+ *  - @c -EEXIST: that address and port are in the list;
+ *  - @c -ENOSPC: the list holds 64 VTEPs already.
+ * @since 2.2
+ */
+VSW_API int vsw_vxlan_add_remote(struct vsw_backend *be, const char *addr);
+
+/**
+ * @brief Remove a remote VTEP from a vxlan instance's flood list.
+ *
+ * The MAC addresses learned behind that address (any port) are forgotten
+ * too: frames to them are flooded again until they are learned anew.
+ * @param be    A vxlan backend instance.
+ * @param addr  As for vsw_vxlan_add_remote().
+ * @return 0 on success, or @c -EINVAL (as for vsw_vxlan_add_remote()) or
+ *         @c -ENOENT (not in the list).
+ * @since 2.2
+ */
+VSW_API int vsw_vxlan_remove_remote(struct vsw_backend *be, const char *addr);
+
+/**
+ * @brief Read one remote VTEP of a vxlan instance's flood list.
+ *
+ * Walk the list with @p i from 0 until @c -ENOENT. Removing a VTEP moves
+ * the last one into its place.
+ * @param be   A vxlan backend instance.
+ * @param i    The index, from 0.
+ * @param buf  Receives "A.B.C.D:PORT" or "[IPV6]:PORT", NUL-terminated.
+ * @param len  Its size; VSW_VXLAN_ADDR_MAX always suffices.
+ * @return 0 on success, or @c -EINVAL (@p be NULL or not a vxlan instance,
+ *         @p buf NULL), @c -ENOENT (@p i past the end of the list) or
+ *         @c -ENOSPC (@p len too small; @p buf is left alone).
+ * @since 2.2
+ */
+VSW_API int vsw_vxlan_remote_get(struct vsw_backend *be, unsigned int i, char *buf,
+				 size_t len);
+
+/**
+ * @brief One learned entry of a vxlan instance, as vsw_vxlan_fdb_foreach()
+ *        reports it.
+ */
+struct vsw_vxlan_fdb_entry {
+	/** sizeof(struct vsw_vxlan_fdb_entry) as this library knows it. */
+	size_t size;
+	/** The VNI. */
+	uint32_t vni;
+	/** The VLAN the VNI maps to (0 to 4094). */
+	unsigned int vlan;
+	/** The inner MAC address. */
+	uint8_t mac[6];
+	/** Seconds since a datagram from it was last received. */
+	unsigned int age_sec;
+	/** The VTEP it is behind: "A.B.C.D:PORT" or "[IPV6]:PORT". */
+	char vtep[VSW_VXLAN_ADDR_MAX];
+};
+
+/**
+ * @brief A vxlan learned-table visitor.
+ * @param e     The entry, valid during the call.
+ * @param user  The pointer given to vsw_vxlan_fdb_foreach().
+ * @return 0 to continue, anything else to stop the walk.
+ */
+typedef int (*vsw_vxlan_fdb_fn)(const struct vsw_vxlan_fdb_entry *e, void *user);
+
+/**
+ * @brief Walk the learned table of a vxlan instance.
+ *
+ * Visits every entry that has not aged out, in table order. The callback
+ * must not call vsw_vxlan_remove_remote() on the same instance.
+ * @param be    A vxlan backend instance.
+ * @param fn    Called once per entry.
+ * @param user  Passed to @p fn.
+ * @return 0 after a full walk, the callback's non-zero value if it stopped
+ *         the walk, or @c -EINVAL (@p be NULL or not a vxlan instance, @p fn
+ *         NULL).
+ * @since 2.2
+ */
+VSW_API int vsw_vxlan_fdb_foreach(struct vsw_backend *be, vsw_vxlan_fdb_fn fn, void *user);
 
 /** @} */
 

@@ -8,7 +8,7 @@
  * under a type name; a spec string "TYPE:ARGUMENT" given to
  * vsw_backend_open() or vsw_port_attach() selects the type and passes it the
  * argument. The built-in backends (memory, tap, afpacket, raw, qemu,
- * vhostuser) are written
+ * vhostuser, vxlan) are written
  * against this same interface.
  *
  * @section be_lifecycle Life cycle
@@ -346,7 +346,9 @@ VSW_API void vsw_backend_writable(struct vsw_backend *be);
  * @param ctr  VSW_CTR_TRUNCATED, VSW_CTR_RX_DROPPED or VSW_CTR_RX_ERRORS;
  *             since 2.1 also VSW_CTR_TX_ERRORS (a frame @c send dropped
  *             because the far end can never take it) and a guest's faults,
- *             VSW_CTR_BAD_DESC, VSW_CTR_BAD_VNET_HDR and VSW_CTR_BAD_RING.
+ *             VSW_CTR_BAD_DESC, VSW_CTR_BAD_VNET_HDR and VSW_CTR_BAD_RING;
+ *             since 2.2 the VXLAN drops, VSW_CTR_VXLAN_SHORT to
+ *             VSW_CTR_VXLAN_TOO_BIG.
  * @param n    How many frames to add.
  * @return 0 on success, or @c -EINVAL: @p be is NULL or @p ctr is not one of
  *         those.

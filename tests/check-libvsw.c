@@ -35,6 +35,9 @@ int main(void)
 #ifdef VSW_WITH_VHOSTUSER
 	srunner_add_suite(sr, vsw_vhostuser_suite());
 #endif
+#ifdef VSW_WITH_VXLAN
+	srunner_add_suite(sr, vsw_vxlan_suite());
+#endif
 	if (ck_under_debugger())
 		srunner_set_fork_status(sr, CK_NOFORK);
 	srunner_run_all(sr, CK_ENV);

@@ -49,6 +49,7 @@ Suite *vsw_ofl_path_suite(void);
 Suite *vsw_loop_suite(void);
 Suite *vsw_vhostuser_suite(void);
 Suite *vsw_mirror_suite(void);
+Suite *vsw_vxlan_suite(void);
 
 #define CK_CAP_FRAMES 32
 #define CK_FRAME_MAX 9100

@@ -44,11 +44,17 @@ int vsw_backend_count(struct vsw_backend *be, enum vsw_counter ctr, uint64_t n)
 	if (!be || (ctr != VSW_CTR_TRUNCATED && ctr != VSW_CTR_RX_DROPPED
 		    && ctr != VSW_CTR_RX_ERRORS && ctr != VSW_CTR_TX_ERRORS
 		    && ctr != VSW_CTR_BAD_DESC && ctr != VSW_CTR_BAD_VNET_HDR
-		    && ctr != VSW_CTR_BAD_RING))
+		    && ctr != VSW_CTR_BAD_RING
+		    && (ctr < VSW_CTR_VXLAN_SHORT || ctr > VSW_CTR_VXLAN_TOO_BIG)))
 		return -EINVAL;
 	if (be->port)
 		be->port->ctr[ctr] += n;
 	return 0;
+}
+
+bool vsw__backend_has_ops(const struct vsw_backend *be, const struct vsw_backend_ops *ops)
+{
+	return be->ops == ops;
 }
 
 bool vsw__backend_owned(const struct vsw_backend *be)

@@ -26,6 +26,8 @@
 
 /* Whether a port owns the instance (else a program uses it on its own). */
 bool vsw__backend_owned(const struct vsw_backend *be);
+/* Whether the instance is of the built-in type whose table is 'ops'. */
+bool vsw__backend_has_ops(const struct vsw_backend *be, const struct vsw_backend_ops *ops);
 /* From @c open: what it did (logged when a port attaches the instance) or
  * why it failed (vsw_backend_open_reason(); vsw_port_attach() logs it), in
  * one short line. */

@@ -35,6 +35,9 @@ extern const struct vsw_backend_ops vsw__qemu_ops;
 #ifdef VSW_WITH_VHOSTUSER
 extern const struct vsw_backend_ops vsw__vhostuser_ops;
 #endif
+#ifdef VSW_WITH_VXLAN
+extern const struct vsw_backend_ops vsw__vxlan_ops;
+#endif
 
 struct reg {
 	const struct vsw_backend_ops *ops;
@@ -66,6 +69,9 @@ static struct reg builtins[] = {
 #endif
 #ifdef VSW_WITH_VHOSTUSER
 	{ .ops = &vsw__vhostuser_ops, .builtin = true },
+#endif
+#ifdef VSW_WITH_VXLAN
+	{ .ops = &vsw__vxlan_ops, .builtin = true },
 #endif
 };
 

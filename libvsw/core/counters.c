@@ -49,6 +49,12 @@ static const struct {
 	[VSW_CTR_BAD_VNET_HDR] = { "bad_vnet_hdr", VSW_CTR_KIND_ERROR },
 	[VSW_CTR_BAD_RING] = { "bad_ring", VSW_CTR_KIND_ERROR },
 	[VSW_CTR_MIRROR_DST] = { "mirror_dst", VSW_CTR_KIND_DROP },
+	[VSW_CTR_VXLAN_SHORT] = { "vxlan_short", VSW_CTR_KIND_DROP },
+	[VSW_CTR_VXLAN_BAD_FLAGS] = { "vxlan_bad_flags", VSW_CTR_KIND_DROP },
+	[VSW_CTR_VXLAN_UNKNOWN_VNI] = { "vxlan_unknown_vni", VSW_CTR_KIND_DROP },
+	[VSW_CTR_VXLAN_RUNT] = { "vxlan_runt", VSW_CTR_KIND_DROP },
+	[VSW_CTR_VXLAN_INNER_TAG] = { "vxlan_inner_tag", VSW_CTR_KIND_DROP },
+	[VSW_CTR_VXLAN_TOO_BIG] = { "vxlan_too_big", VSW_CTR_KIND_DROP },
 };
 
 const char *vsw_counter_name(enum vsw_counter ctr)

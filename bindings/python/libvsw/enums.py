@@ -126,6 +126,12 @@ class Counter(enum.IntEnum):
     BAD_VNET_HDR = 37
     BAD_RING = 38
     MIRROR_DST = 39
+    VXLAN_SHORT = 40
+    VXLAN_BAD_FLAGS = 41
+    VXLAN_UNKNOWN_VNI = 42
+    VXLAN_RUNT = 43
+    VXLAN_INNER_TAG = 44
+    VXLAN_TOO_BIG = 45
 
 
 class MirrorDirection(enum.IntEnum):

@@ -175,7 +175,7 @@ class TestFrame(unittest.TestCase):
                           libvsw.Offload.TSO_ECN, libvsw.Offload.USO), (1, 2, 4, 8, 16))
         self.assertEqual([int(g) for g in libvsw.GsoType], [0, 1, 2, 3])
         self.assertEqual([int(f) for f in libvsw.FrameFlag], [1, 2, 4, 8])
-        self.assertEqual(len(libvsw.Counter), 40)  # 2.1: bad_desc...bad_ring; 2.2: mirror_dst
+        self.assertEqual(len(libvsw.Counter), 46)  # 2.1: bad_desc...bad_ring; 2.2: mirror_dst, vxlan_*
         with libvsw.Switch("s") as sw:
             p = sw.add_portgroup("pg").add_vnic("a", mac=MAC_A)
             for c in libvsw.Counter:   # the names are the library's
