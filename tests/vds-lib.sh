@@ -46,14 +46,15 @@ reap() {
 }
 
 # ------------------------------------------------------------------ etcd
-# port_free PORT: nothing listens on 127.0.0.1:PORT (TCP)
-port_free() { ! ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
+# port_free PORT: no TCP socket has PORT as its local port
+port_free() { ! ss -Htan "sport = :$1" 2>/dev/null | grep -q .; }
 # etcd_ports: ETCD_BASE, ten consecutive free TCP ports (member i: client
-# ETCD_BASE+i, peer ETCD_BASE+5+i), from the PID, moved on while one is taken
+# ETCD_BASE+i, peer ETCD_BASE+5+i), from the PID, below the ephemeral range
+# (32768 on), moved on while one is taken
 etcd_ports() {
 	local k p ok
 	for k in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
-		ETCD_BASE=$(( 20000 + (($$ + k * 997) % 4500) * 10 ))
+		ETCD_BASE=$(( 20000 + (($$ + k * 997) % 1270) * 10 ))
 		ok=1
 		for p in $(seq "$ETCD_BASE" $((ETCD_BASE + 9))); do port_free "$p" || { ok=0; break; }; done
 		[ $ok = 1 ] && return 0
@@ -224,7 +225,7 @@ kernel_host() {
 capture_start() {
 	local f=$1; shift
 	: >"$f.err"
-	bg timeout 60 ip netns exec "$UL" tcpdump -n -U --immediate-mode -i br0 -w "$f" "${@:-udp port 4789}" 2>"$f.err"
+	bg timeout 60 ip netns exec "$UL" tcpdump -n -U --immediate-mode -s 192 -i br0 -w "$f" "${@:-udp port 4789}" 2>"$f.err"
 	CAP_PID=$LASTPID
 	wait_until 5 grep -q "listening on" "$f.err" || fail "tcpdump did not start: $(cat "$f.err")"
 }
