@@ -35,6 +35,7 @@
 #define UPLINK "dvuplink0"
 #define POLL_MS 1000u           /* a read of the prefix at least this often */
 #define RETRY_MS 500u           /* while etcd does not answer */
+#define PUBLISH_MS 250u          /* this host's vNICs compared with its keys */
 #define CALL_MS 1500L           /* vswctl's changes: the longest wait */
 #define VXLAN_PORT 4789
 
@@ -73,7 +74,7 @@ static struct {
 	/* requests under way, and when the next is due */
 	bool reading, granting, keeping, watching;
 	int putting;
-	uint64_t next_read, next_keep;
+	uint64_t next_read, next_keep, next_publish;
 	int64_t lease;           /* 0: none */
 } C;
 
@@ -763,7 +764,9 @@ static void watch_data(void *user, json_t *msg, const char *why)
 {
 	(void)user;
 	if (!msg) {
+		/* etcd went away, or is leaving: a read tells which */
 		C.watching = false;
+		C.next_read = now_ms();
 		logf_(LOG_DEBUG, "cluster: %s", why);
 		return;
 	}
@@ -803,8 +806,8 @@ long cluster_timeout(void)
 		return -1;
 	if (C.reachable && C.lease && !C.keeping && C.next_keep < next)
 		next = C.next_keep;
-	if (C.reachable && (!C.lease || !C.putting))
-		next = next > now + 250 ? now + 250 : next; /* grants, host keys */
+	if (C.reachable && C.next_publish < next)
+		next = C.next_publish; /* grants, host keys */
 	if (next <= now)
 		return 0;
 	return t >= 0 && (uint64_t)t < next - now ? t : (long)(next - now);
@@ -833,8 +836,11 @@ void cluster_run(void)
 		C.keeping = b && etcd_post("/v3/lease/keepalive", b, keep_done, NULL) == 0;
 		C.next_keep = now + C.o.lease_ttl * 1000u / 3u;
 	}
-	/* vNICs added or removed: the host keys again */
-	publish();
+	/* vNICs added or removed: the host keys again, now and then */
+	if (now >= C.next_publish) {
+		publish();
+		C.next_publish = now + PUBLISH_MS;
+	}
 }
 
 /* ---- vswctl vds ---- */
