@@ -117,6 +117,21 @@ static json_t *b64_field(char *s)
 	return j;
 }
 
+/* A base64 field of the gateway's JSON decoded into a new string (a
+ * missing field: ""), or NULL. */
+static char *unb64(json_t *field)
+{
+	const char *b = json_is_string(field) ? json_string_value(field) : "";
+	size_t len = strlen(b) / 4 * 3 + 4;
+	char *s = malloc(len);
+
+	if (s && etcd_unb64(b, s, len) < 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
 static int64_t num(json_t *j)
 {
 	/* the gateway writes 64-bit integers as strings */
@@ -402,6 +417,7 @@ static void apply(void)
 
 	if (!changed())
 		return;
+	out_printf(&want, "\n"); /* never empty: a daemon may end up with no switch */
 	if (want_text(&want) < 0 || !want.p) {
 		out_free(&want);
 		logf_(LOG_ERR, "cluster: out of memory");
@@ -721,11 +737,12 @@ static void take_range(json_t *reply)
 		lease_lost();
 	}
 	C.reachable = C.ever = true;
+	/* a read that was under way while vswctl's change read a newer one */
+	if (rev < C.rev)
+		return;
 	json_array_foreach(kvs, i, kv) {
-		char *k = malloc(1024), *val = malloc(65536);
-		const char *kb = json_string_value(json_object_get(kv, "key"));
-		const char *vb = json_string_value(json_object_get(kv, "value"));
-		if (k && val && kb && etcd_unb64(kb, k, 1024) >= 0 && etcd_unb64(vb ? vb : "", val, 65536) >= 0)
+		char *k = unb64(json_object_get(kv, "key")), *val = unb64(json_object_get(kv, "value"));
+		if (k && val)
 			take_kv(&v, &nv, k, val, num(json_object_get(kv, "mod_revision")));
 		free(k);
 		free(val);
@@ -1019,7 +1036,6 @@ static int read_def(const char *vds, char **def, int64_t *rev, char *err, size_t
 	json_t *r = etcd_call("/v3/kv/range", json_pack("{s:o}", "key", b64_field(key_of(vds, "definition"))),
 			      CALL_MS, err, errlen);
 	json_t *kv;
-	char *val;
 
 	*def = NULL;
 	*rev = 0;
@@ -1029,13 +1045,11 @@ static int read_def(const char *vds, char **def, int64_t *rev, char *err, size_t
 	}
 	kv = json_array_get(json_object_get(r, "kvs"), 0);
 	if (kv) {
-		val = malloc(65536);
-		if (!val || etcd_unb64(json_string_value(json_object_get(kv, "value")) ? json_string_value(json_object_get(kv, "value")) : "", val, 65536) < 0) {
-			free(val);
+		*def = unb64(json_object_get(kv, "value"));
+		if (!*def) {
 			json_decref(r);
 			ERR("the definition of %s in the cluster is not readable", vds);
 		}
-		*def = val;
 		*rev = num(json_object_get(kv, "mod_revision"));
 	}
 	json_decref(r);
@@ -1095,6 +1109,8 @@ static int change_cmd(const struct vswcmd *c, char *err, size_t errlen)
 
 	if (!C.reachable)
 		ERR("cluster unreachable (%s)", C.why);
+	if (strchr(vds, '/'))
+		ERR("bad distributed switch name '%s': '/' is not allowed (it separates etcd keys)", vds);
 	if (c->verb == VERB_REMOVE)
 		return remove_vds(vds, err, errlen) < 0 ? -1 : 0;
 	if (local_line(c, line, sizeof(line)) < 0)
