@@ -73,6 +73,7 @@ static struct {
 	bool applying;           /* our own changes are no local edits */
 	/* requests under way, and when the next is due */
 	bool reading, granting, keeping, watching;
+	int fails;               /* reads failed in a row */
 	int putting;
 	uint64_t next_read, next_keep, next_publish;
 	int64_t lease;           /* 0: none */
@@ -619,7 +620,9 @@ static void keep_done(void *user, json_t *reply, const char *why)
 	(void)user;
 	C.keeping = false;
 	if (!reply) {
+		/* again at once, through the next endpoint */
 		logf_(LOG_WARNING, "cluster: keepalive: %s", why);
+		C.next_keep = now_ms() + RETRY_MS / 2;
 		return;
 	}
 	if (num(json_object_get(r, "TTL")) <= 0) {
@@ -768,10 +771,18 @@ static void read_done(void *user, json_t *reply, const char *why)
 	(void)user;
 	C.reading = false;
 	if (!reply) {
+		/* one member down is no outage: the next endpoint at once */
+		if (++C.fails < etcd_endpoints()) {
+			logf_(LOG_NOTICE, "cluster: %s: trying the next endpoint", why);
+			C.next_read = now_ms();
+			return;
+		}
 		unreachable(why);
+		C.fails = 0;
 		C.next_read = now_ms() + RETRY_MS;
 		return;
 	}
+	C.fails = 0;
 	take_range(reply);
 	if (C.next_read > now_ms() + POLL_MS || !C.next_read || C.next_read <= now_ms())
 		C.next_read = now_ms() + POLL_MS;
