@@ -74,6 +74,7 @@ static struct {
 	/* requests under way, and when the next is due */
 	bool reading, granting, keeping, watching;
 	int fails;               /* reads failed in a row */
+	bool stop_watch;         /* the stream is to end (not from its callback) */
 	int putting;
 	uint64_t next_read, next_keep, next_publish;
 	int64_t lease;           /* 0: none */
@@ -798,9 +799,14 @@ static void watch_data(void *user, json_t *msg, const char *why)
 		logf_(LOG_DEBUG, "cluster: %s", why);
 		return;
 	}
-	/* a change (or the watch's creation): read now */
-	if (json_object_get(json_object_get(msg, "result"), "events"))
+	/* a change: read now; a watch etcd cancelled (its start revision was
+	 * compacted): read, and watch again from the revision read */
+	if (json_is_true(json_object_get(json_object_get(msg, "result"), "canceled"))) {
 		C.next_read = now_ms();
+		C.stop_watch = true;
+	} else if (json_object_get(json_object_get(msg, "result"), "events")) {
+		C.next_read = now_ms();
+	}
 }
 
 /* A read now, waiting (vswctl's changes: the answer comes once this host
@@ -848,6 +854,10 @@ void cluster_run(void)
 	if (!C.started)
 		return;
 	etcd_run();
+	if (C.stop_watch) {
+		etcd_stream_stop();
+		C.watching = C.stop_watch = false;
+	}
 	now = now_ms();
 	if (!C.reading && now >= C.next_read) {
 		C.reading = etcd_post("/v3/kv/range", range_body(), read_done, NULL) == 0;
