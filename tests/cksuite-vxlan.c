@@ -7,7 +7,9 @@
  * (a removed VTEP's MACs forgotten), decapsulation to the right VLAN
  * through a switch, every malformed datagram dropped and counted by
  * reason, the underlay MTU at its exact limit and one byte past it, and
- * the spec's errors. Crafted datagrams come from plain UDP sockets.
+ * the spec's errors, the learned table's bound and aging, the flood
+ * list's bound of 64, and an IPv6 pair on ::1 where the host has it.
+ * Crafted datagrams come from plain UDP sockets.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -432,16 +434,89 @@ START_TEST(spec_errors)
 	vsw_backend_close(a);
 	snprintf(opt, sizeof(opt), "port=%u,netns=vsw-no-such-ns-%d", port_p, (int)getpid());
 	ck_assert_int_eq(vsw_backend_open("vxlan:127.0.0.1", opt, &a), -ENOENT);
-	/* IPv6, where the loopback has it */
-	snprintf(opt, sizeof(opt), "port=%u,remote=[::1]:4790", port_p);
-	if (!vsw_backend_open("vxlan:::1", opt, &a)) {
-		char s[VSW_VXLAN_ADDR_MAX];
+}
+END_TEST
 
-		ck_ok(vsw_vxlan_remote_get(a, 0, s, sizeof(s)));
-		ck_assert_str_eq(s, "[::1]:4790");
-		ck_assert_int_eq(vsw_backend_mtu(a), 1500 - 70);
-		vsw_backend_close(a);
+/* Send one frame from 'src' on VLAN 10 through 'from'; 'to' receives it. */
+static void cross(struct vsw_backend *from, struct vsw_backend *to, const uint8_t *dst,
+		  const uint8_t *src)
+{
+	struct vsw_frame in[4];
+	uint8_t f[128];
+	uint32_t len = tagged(f, dst, src, 10);
+
+	be_send(from, f, len);
+	ck_assert_int_eq(be_recv(to, in, 4), 1);
+	ck_assert_uint_eq(in[0].vlan_tci, 10);
+	ck_assert_mem_eq(in[0].data + 6, src, 6);
+}
+
+/* The table's bounds: a full bucket gives its oldest entry up, entries
+ * age out, the flood list holds 64 VTEPs. */
+START_TEST(table_bounds_and_aging)
+{
+	struct vsw_backend *a, *b;
+	struct fdb_seen seen = { 0 };
+	char r[32];
+	uint8_t m[6];
+
+	pick_port();
+	snprintf(opt, sizeof(opt), "port=%u,remote=127.0.0.2,macs=16,aging=1", port_p);
+	ck_ok(vsw_backend_open("vxlan:127.0.0.1", opt, &a));
+	snprintf(opt, sizeof(opt), "port=%u,remote=127.0.0.1", port_p);
+	ck_ok(vsw_backend_open("vxlan:127.0.0.2", opt, &b));
+	for (unsigned int i = 1; i <= 100; i++) {
+		ck_mac(m, i);
+		cross(b, a, bcast, m);
 	}
+	ck_ok(vsw_vxlan_fdb_foreach(a, fdb_count, &seen));
+	ck_assert_uint_le(seen.n, 16);
+	ck_assert_uint_ge(seen.n, 8);
+	/* the last one learned is there: a unicast to it goes to b alone */
+	cross(a, b, m, mac_a);
+	/* a second later, all aged out */
+	usleep(1100 * 1000);
+	seen.n = 0;
+	ck_ok(vsw_vxlan_fdb_foreach(a, fdb_count, &seen));
+	ck_assert_uint_eq(seen.n, 0);
+	/* 64 VTEPs, not 65 */
+	for (unsigned int i = 0; i < 63; i++) {
+		snprintf(r, sizeof(r), "127.0.1.%u", i + 1);
+		ck_ok(vsw_vxlan_add_remote(a, r));
+	}
+	ck_assert_int_eq(vsw_vxlan_add_remote(a, "127.0.2.1"), -ENOSPC);
+	ck_ok(vsw_vxlan_remove_remote(a, "127.0.1.1"));
+	ck_ok(vsw_vxlan_add_remote(a, "127.0.2.1"));
+	vsw_backend_close(a);
+	vsw_backend_close(b);
+}
+END_TEST
+
+/* IPv6 underlay, where the loopback has ::1: two VTEPs on two ports. */
+START_TEST(ipv6_pair)
+{
+	struct vsw_backend *a, *b;
+	struct fdb_seen seen = { 0 };
+	char want[64];
+	int r;
+
+	pick_port();
+	snprintf(opt, sizeof(opt), "port=%u,remote=[::1]:%u", port_p, port_p + 1);
+	r = vsw_backend_open("vxlan:::1", opt, &a);
+	if (r == -EADDRNOTAVAIL || r == -EAFNOSUPPORT)
+		return; /* no IPv6 here */
+	ck_ok(r);
+	snprintf(opt, sizeof(opt), "port=%u,remote=[::1]:%u", port_p + 1, port_p);
+	ck_ok(vsw_backend_open("vxlan:::1", opt, &b));
+	ck_assert_int_eq(vsw_backend_mtu(a), 1500 - 70);
+	cross(a, b, bcast, mac_a);
+	ck_ok(vsw_vxlan_fdb_foreach(b, fdb_count, &seen));
+	ck_assert_uint_eq(seen.n, 1);
+	snprintf(want, sizeof(want), "[::1]:%u", port_p);
+	ck_assert_str_eq(seen.last.vtep, want);
+	cross(b, a, mac_a, mac_b);
+	vsw_backend_close(a);
+	vsw_backend_close(b);
 }
 END_TEST
 
@@ -455,6 +530,8 @@ Suite *vsw_vxlan_suite(void)
 	tcase_add_test(tc, learn_then_unicast);
 	tcase_add_test(tc, switch_decap_drops_mtu);
 	tcase_add_test(tc, spec_errors);
+	tcase_add_test(tc, table_bounds_and_aging);
+	tcase_add_test(tc, ipv6_pair);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -35,6 +35,7 @@
 #define UPLINK "dvuplink0"
 #define POLL_MS 1000u           /* a read of the prefix at least this often */
 #define RETRY_MS 500u           /* while etcd does not answer */
+#define PUBLISH_MS 250u          /* this host's vNICs compared with its keys */
 #define CALL_MS 1500L           /* vswctl's changes: the longest wait */
 #define VXLAN_PORT 4789
 
@@ -72,8 +73,10 @@ static struct {
 	bool applying;           /* our own changes are no local edits */
 	/* requests under way, and when the next is due */
 	bool reading, granting, keeping, watching;
+	int fails;               /* reads failed in a row */
+	bool stop_watch;         /* the stream is to end (not from its callback) */
 	int putting;
-	uint64_t next_read, next_keep;
+	uint64_t next_read, next_keep, next_publish;
 	int64_t lease;           /* 0: none */
 } C;
 
@@ -114,6 +117,21 @@ static json_t *b64_field(char *s)
 
 	free(s);
 	return j;
+}
+
+/* A base64 field of the gateway's JSON decoded into a new string (a
+ * missing field: ""), or NULL. */
+static char *unb64(json_t *field)
+{
+	const char *b = json_is_string(field) ? json_string_value(field) : "";
+	size_t len = strlen(b) / 4 * 3 + 4;
+	char *s = malloc(len);
+
+	if (s && etcd_unb64(b, s, len) < 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
 }
 
 static int64_t num(json_t *j)
@@ -401,6 +419,7 @@ static void apply(void)
 
 	if (!changed())
 		return;
+	out_printf(&want, "\n"); /* never empty: a daemon may end up with no switch */
 	if (want_text(&want) < 0 || !want.p) {
 		out_free(&want);
 		logf_(LOG_ERR, "cluster: out of memory");
@@ -602,7 +621,9 @@ static void keep_done(void *user, json_t *reply, const char *why)
 	(void)user;
 	C.keeping = false;
 	if (!reply) {
+		/* again at once, through the next endpoint */
 		logf_(LOG_WARNING, "cluster: keepalive: %s", why);
+		C.next_keep = now_ms() + RETRY_MS / 2;
 		return;
 	}
 	if (num(json_object_get(r, "TTL")) <= 0) {
@@ -720,11 +741,12 @@ static void take_range(json_t *reply)
 		lease_lost();
 	}
 	C.reachable = C.ever = true;
+	/* a read that was under way while vswctl's change read a newer one */
+	if (rev < C.rev)
+		return;
 	json_array_foreach(kvs, i, kv) {
-		char *k = malloc(1024), *val = malloc(65536);
-		const char *kb = json_string_value(json_object_get(kv, "key"));
-		const char *vb = json_string_value(json_object_get(kv, "value"));
-		if (k && val && kb && etcd_unb64(kb, k, 1024) >= 0 && etcd_unb64(vb ? vb : "", val, 65536) >= 0)
+		char *k = unb64(json_object_get(kv, "key")), *val = unb64(json_object_get(kv, "value"));
+		if (k && val)
 			take_kv(&v, &nv, k, val, num(json_object_get(kv, "mod_revision")));
 		free(k);
 		free(val);
@@ -750,10 +772,18 @@ static void read_done(void *user, json_t *reply, const char *why)
 	(void)user;
 	C.reading = false;
 	if (!reply) {
+		/* one member down is no outage: the next endpoint at once */
+		if (++C.fails < etcd_endpoints()) {
+			logf_(LOG_NOTICE, "cluster: %s: trying the next endpoint", why);
+			C.next_read = now_ms();
+			return;
+		}
 		unreachable(why);
+		C.fails = 0;
 		C.next_read = now_ms() + RETRY_MS;
 		return;
 	}
+	C.fails = 0;
 	take_range(reply);
 	if (C.next_read > now_ms() + POLL_MS || !C.next_read || C.next_read <= now_ms())
 		C.next_read = now_ms() + POLL_MS;
@@ -763,13 +793,20 @@ static void watch_data(void *user, json_t *msg, const char *why)
 {
 	(void)user;
 	if (!msg) {
+		/* etcd went away, or is leaving: a read tells which */
 		C.watching = false;
+		C.next_read = now_ms();
 		logf_(LOG_DEBUG, "cluster: %s", why);
 		return;
 	}
-	/* a change (or the watch's creation): read now */
-	if (json_object_get(json_object_get(msg, "result"), "events"))
+	/* a change: read now; a watch etcd cancelled (its start revision was
+	 * compacted): read, and watch again from the revision read */
+	if (json_is_true(json_object_get(json_object_get(msg, "result"), "canceled"))) {
 		C.next_read = now_ms();
+		C.stop_watch = true;
+	} else if (json_object_get(json_object_get(msg, "result"), "events")) {
+		C.next_read = now_ms();
+	}
 }
 
 /* A read now, waiting (vswctl's changes: the answer comes once this host
@@ -803,8 +840,8 @@ long cluster_timeout(void)
 		return -1;
 	if (C.reachable && C.lease && !C.keeping && C.next_keep < next)
 		next = C.next_keep;
-	if (C.reachable && (!C.lease || !C.putting))
-		next = next > now + 250 ? now + 250 : next; /* grants, host keys */
+	if (C.reachable && C.next_publish < next)
+		next = C.next_publish; /* grants, host keys */
 	if (next <= now)
 		return 0;
 	return t >= 0 && (uint64_t)t < next - now ? t : (long)(next - now);
@@ -817,6 +854,10 @@ void cluster_run(void)
 	if (!C.started)
 		return;
 	etcd_run();
+	if (C.stop_watch) {
+		etcd_stream_stop();
+		C.watching = C.stop_watch = false;
+	}
 	now = now_ms();
 	if (!C.reading && now >= C.next_read) {
 		C.reading = etcd_post("/v3/kv/range", range_body(), read_done, NULL) == 0;
@@ -833,8 +874,11 @@ void cluster_run(void)
 		C.keeping = b && etcd_post("/v3/lease/keepalive", b, keep_done, NULL) == 0;
 		C.next_keep = now + C.o.lease_ttl * 1000u / 3u;
 	}
-	/* vNICs added or removed: the host keys again */
-	publish();
+	/* vNICs added or removed: the host keys again, now and then */
+	if (now >= C.next_publish) {
+		publish();
+		C.next_publish = now + PUBLISH_MS;
+	}
 }
 
 /* ---- vswctl vds ---- */
@@ -1013,7 +1057,6 @@ static int read_def(const char *vds, char **def, int64_t *rev, char *err, size_t
 	json_t *r = etcd_call("/v3/kv/range", json_pack("{s:o}", "key", b64_field(key_of(vds, "definition"))),
 			      CALL_MS, err, errlen);
 	json_t *kv;
-	char *val;
 
 	*def = NULL;
 	*rev = 0;
@@ -1023,13 +1066,11 @@ static int read_def(const char *vds, char **def, int64_t *rev, char *err, size_t
 	}
 	kv = json_array_get(json_object_get(r, "kvs"), 0);
 	if (kv) {
-		val = malloc(65536);
-		if (!val || etcd_unb64(json_string_value(json_object_get(kv, "value")) ? json_string_value(json_object_get(kv, "value")) : "", val, 65536) < 0) {
-			free(val);
+		*def = unb64(json_object_get(kv, "value"));
+		if (!*def) {
 			json_decref(r);
 			ERR("the definition of %s in the cluster is not readable", vds);
 		}
-		*def = val;
 		*rev = num(json_object_get(kv, "mod_revision"));
 	}
 	json_decref(r);
@@ -1089,6 +1130,8 @@ static int change_cmd(const struct vswcmd *c, char *err, size_t errlen)
 
 	if (!C.reachable)
 		ERR("cluster unreachable (%s)", C.why);
+	if (strchr(vds, '/'))
+		ERR("bad distributed switch name '%s': '/' is not allowed (it separates etcd keys)", vds);
 	if (c->verb == VERB_REMOVE)
 		return remove_vds(vds, err, errlen) < 0 ? -1 : 0;
 	if (local_line(c, line, sizeof(line)) < 0)

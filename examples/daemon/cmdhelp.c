@@ -198,10 +198,15 @@ static void overview(FILE *f)
 		int obj = vswcmd_obj_of(objects_help[o][0]);
 		for (int s = 0; s < vswcmd_nspecs; s++) {
 			const struct vswcmd_spec *sp = &vswcmd_specs[s];
+			const char *vw = sp->verb ? vswcmd_verb_word(sp->verb) : "(no verb)";
+			size_t len = strcspn(vw, " "); /* "portgroup add": portgroup */
+			char w[40];
 			if ((int)sp->obj != obj)
 				continue;
-			snprintf(verbs + strlen(verbs), sizeof(verbs) - strlen(verbs), "%s%s", *verbs ? ", " : "",
-				 sp->verb ? vswcmd_verb_word(sp->verb) : "(no verb)");
+			snprintf(w, sizeof(w), "%.*s", (int)len, vw);
+			if (len < strlen(vw) && strstr(verbs, w))
+				continue; /* once */
+			snprintf(verbs + strlen(verbs), sizeof(verbs) - strlen(verbs), "%s%s", *verbs ? ", " : "", w);
 		}
 		fprintf(f, "  %-10s %-32s %s\n", objects_help[o][0], verbs, objects_help[o][1]);
 	}

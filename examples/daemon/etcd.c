@@ -257,6 +257,11 @@ void etcd_stream_stop(void)
 		}
 }
 
+int etcd_endpoints(void)
+{
+	return E.nep;
+}
+
 int etcd_busy(void)
 {
 	for (struct req *r = E.reqs; r; r = r->next)
@@ -310,8 +315,9 @@ static void check_done(void)
 				E.cur = (E.cur + 1) % E.nep;
 		} else {
 			j = finish(r, m->data.result, why, sizeof(why));
-			/* an endpoint that fails: the next one for the next request */
-			if (!j && m->data.result != CURLE_OK && r->ep == E.cur)
+			/* an endpoint that fails (or answers that it is leaving):
+			 * the next one for the next request */
+			if (!j && r->ep == E.cur)
 				E.cur = (E.cur + 1) % E.nep;
 			r->done(r->user, j, j ? NULL : why);
 			json_decref(j);

@@ -35,6 +35,8 @@ int etcd_post(const char *path, json_t *body, etcd_done_fn done, void *user);
  * 0, or -1. */
 int etcd_stream(const char *path, json_t *body, etcd_data_fn data, void *user);
 void etcd_stream_stop(void);
+/* How many endpoints were given. */
+int etcd_endpoints(void);
 /* Whether a request (not the stream) is under way. */
 int etcd_busy(void);
 /* POST 'body' (taken) and wait at most 'timeout_ms' per endpoint: the
