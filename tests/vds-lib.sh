@@ -9,13 +9,17 @@
 # bridge), h$$N (host N's underlay address 10.$UX.0.N/24, its VXLAN socket),
 # m$$NAME (a VM). etcd and vswd are killed by PID, the namespaces deleted and
 # $TMP removed by netns-lib.sh's trap, whatever the exit. Every wait is
-# bounded. Without etcd or etcdctl: exit 77, naming the missing one.
+# bounded. Without etcd or etcdctl (naming the missing one), or a vswd built
+# without its cluster client: exit 77.
 
 for tool in etcd etcdctl; do
 	command -v $tool >/dev/null ||
 		{ echo "SKIP: $tool missing (Debian: etcd-server, etcd-client)"; exit 77; }
 done
 export ETCDCTL_API=3
+case $("$VSWD" -t -c /dev/null --cluster http://127.0.0.1:1 --host h --vtep 127.0.0.1 2>&1) in
+*"not built in"*) echo "SKIP: vswd built without --cluster"; exit 77 ;;
+esac
 
 VDS_PREFIX=${VDS_PREFIX:-/libvsw}
 LEASE_TTL=${LEASE_TTL:-3}
