@@ -9,7 +9,8 @@
 # host that is only the Linux kernel (a vxlan device in a Linux bridge)
 # reaches the VMs and they reach it. Faults: one etcd member down changes
 # nothing; all of etcd down, the VMs keep talking and changes are refused,
-# then made when etcd is back; a host's vswd SIGKILLed drops out of the
+# a vswd restarted meanwhile keeps its definition and vNICs, and the change
+# is made when etcd is back; a host's vswd SIGKILLed drops out of the
 # others' flood lists within its lease and is flooded to no more, then
 # comes back and rejoins.
 . "$(dirname "$0")/netns-lib.sh"
