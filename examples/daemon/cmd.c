@@ -24,14 +24,16 @@ static const char *const obj_words[] = {
 	[OBJ_VNIC] = "vnic", [OBJ_VMK] = "vmk", [OBJ_POLICY] = "policy", [OBJ_LIST] = "list",
 	[OBJ_STATS] = "stats", [OBJ_FDB] = "fdb", [OBJ_VDE] = "vde", [OBJ_NETSTACK] = "netstack",
 	[OBJ_SAVE] = "save", [OBJ_SHOW_CONFIG] = "show-config", [OBJ_MIRROR] = "mirror",
-	[OBJ_CAPTURE] = "capture",
+	[OBJ_CAPTURE] = "capture", [OBJ_VDS] = "vds",
 };
 #define NOBJ ((int)(sizeof(obj_words) / sizeof(obj_words[0])))
 
 static const char *const verb_words[] = {
 	[VERB_NONE] = NULL, [VERB_ADD] = "add", [VERB_REMOVE] = "remove", [VERB_SET] = "set",
 	[VERB_GET] = "get", [VERB_CLEAR] = "clear", [VERB_NEIGHBORS] = "neighbors",
-	[VERB_FLUSH] = "flush", [VERB_LIST] = "list",
+	[VERB_FLUSH] = "flush", [VERB_LIST] = "list", [VERB_CREATE] = "create", [VERB_HOSTS] = "hosts",
+	[VERB_PORTS] = "ports", [VERB_VDS_PG_ADD] = "portgroup add", [VERB_VDS_PG_REMOVE] = "portgroup remove",
+	[VERB_VDS_POLICY_SET] = "policy set",
 };
 #define NVERB ((int)(sizeof(verb_words) / sizeof(verb_words[0])))
 
@@ -92,6 +94,17 @@ const struct vswcmd_spec vswcmd_specs[] = {
 	  "show the mirroring sessions with their counters" },
 	{ OBJ_CAPTURE, VERB_NONE, 1, VSWCMD_MAX_POS, "SWITCH [PORT...]", "direction count snaplen write",
 	  "capture ports' frames as pcapng (every port: none named), as pktcap-uw" },
+	{ OBJ_VDS, VERB_CREATE, 1, 1, "VDS", "mtu", "define a distributed switch in the cluster (vswd --cluster)" },
+	{ OBJ_VDS, VERB_REMOVE, 1, 1, "VDS", "", "remove a distributed switch no host has vNICs on" },
+	{ OBJ_VDS, VERB_VDS_PG_ADD, 2, 2, "VDS PORTGROUP", "vlan", "add a port group to a distributed switch" },
+	{ OBJ_VDS, VERB_VDS_PG_REMOVE, 2, 2, "VDS PORTGROUP", "",
+	  "remove a port group of a distributed switch" },
+	{ OBJ_VDS, VERB_VDS_POLICY_SET, 1, 2, "VDS [PORTGROUP] KEY=VALUE...", "",
+	  "set policies of a distributed switch or of its port group" },
+	{ OBJ_VDS, VERB_LIST, 0, 1, "[VDS]", "json",
+	  "show distributed switches' definitions and the revision this host applied" },
+	{ OBJ_VDS, VERB_HOSTS, 1, 1, "VDS", "json", "show the hosts joined to a distributed switch, their VTEPs" },
+	{ OBJ_VDS, VERB_PORTS, 1, 1, "VDS", "json", "show every host's vNICs on a distributed switch" },
 	/* vswctl sends "save FILE" as show-config and writes FILE itself */
 	{ OBJ_SAVE, VERB_NONE, 0, 0, "[FILE]", "",
 	  "write the running configuration to the state file (or FILE)" },
@@ -115,6 +128,25 @@ int vswcmd_obj_of(const char *w)
 		if (!strcmp(w, obj_words[o]))
 			return o;
 	return -1;
+}
+
+int vswcmd_verb_at(enum vswcmd_obj o, int n, char *const *words, int i, enum vswcmd_verb *verb)
+{
+	for (int v = 1; v < NVERB; v++) {
+		const char *vw = verb_words[v], *sp = strchr(vw, ' ');
+		if (!vswcmd_spec_of(o, (enum vswcmd_verb)v) || i >= n)
+			continue;
+		if (!sp && !strcmp(words[i], vw)) {
+			*verb = (enum vswcmd_verb)v;
+			return 1;
+		}
+		if (sp && i + 1 < n && strlen(words[i]) == (size_t)(sp - vw) &&
+		    !strncmp(words[i], vw, (size_t)(sp - vw)) && !strcmp(words[i + 1], sp + 1)) {
+			*verb = (enum vswcmd_verb)v;
+			return 2;
+		}
+	}
+	return 0;
 }
 
 const struct vswcmd_spec *vswcmd_spec_of(enum vswcmd_obj o, enum vswcmd_verb v)
@@ -495,7 +527,7 @@ static int parse_policy_words(struct vswcmd *c, char **w, int n, char *err, size
 		c->kv[c->nkv].text = eq + 1;
 		c->kv[c->nkv++].key = key;
 	}
-	if (c->verb == VERB_SET && !c->nkv && !c->has_active && !c->has_standby)
+	if (c->verb != VERB_CLEAR && !c->nkv && !c->has_active && !c->has_standby)
 		ERR("policy set: nothing to set (KEY=VALUE)");
 	if (c->verb == VERB_CLEAR && !c->nclear)
 		ERR("policy clear: no policy named");
@@ -643,7 +675,7 @@ static const char *arg_what(const struct vswcmd_spec *sp, int k)
 	} names[] = {
 		{ "SWITCH", "switch name" }, { "PORTGROUP", "port group name" }, { "UPLINK", "port name" },
 		{ "VNIC", "port name" }, { "VMK", "port name" }, { "PORT", "port name" },
-		{ "DIR", "directory" }, { "SESSION", "session name" },
+		{ "DIR", "directory" }, { "SESSION", "session name" }, { "VDS", "distributed switch name" },
 	};
 	const char *p = sp->args;
 	size_t len;
@@ -684,7 +716,7 @@ static int policy_hint(const struct vswcmd *c, int n, char *const *words, int i,
 {
 	const char *w = words[i], *key = NULL, *val = NULL;
 
-	if (c->obj != OBJ_POLICY || c->verb != VERB_SET)
+	if ((c->obj != OBJ_POLICY || c->verb != VERB_SET) && c->verb != VERB_VDS_POLICY_SET)
 		return 0;
 	if (cmdval_policy_key(w) >= 0) {
 		key = w;
@@ -726,12 +758,11 @@ int vswcmd_parse_words(int n, char *const *words, struct vswcmd *c, char *err, s
 		const char *vw[NVERB];
 		int nv, v;
 		verbs_of(c->obj, vw, &nv, list, sizeof(list));
-		for (v = 1; v < NVERB; v++)
-			if (i < n && !strcmp(words[i], verb_words[v]) && vswcmd_spec_of(c->obj, (enum vswcmd_verb)v))
-				break;
-		if (v < NVERB) {
-			c->verb = (enum vswcmd_verb)v;
-			i++;
+		enum vswcmd_verb vb;
+		int took = vswcmd_verb_at(c->obj, n, words, i, &vb);
+		if (took) {
+			c->verb = vb;
+			i += took;
 		} else if (!vswcmd_spec_of(c->obj, VERB_NONE)) {
 			if (i == n || words[i][0] == '-')
 				ERR("'%s' needs a verb: %s", ow, list);
@@ -790,7 +821,7 @@ int vswcmd_parse_words(int n, char *const *words, struct vswcmd *c, char *err, s
 			continue;
 		}
 		/* policy set/clear: positional names, then KEY=VALUE or KEY words */
-		if (c->obj == OBJ_POLICY && c->verb != VERB_GET &&
+		if (((c->obj == OBJ_POLICY && c->verb != VERB_GET) || c->verb == VERB_VDS_POLICY_SET) &&
 		    (strchr(w, '=') || (c->verb == VERB_CLEAR && c->npos == 2))) {
 			policy_words[npol++] = words[i];
 			continue;
@@ -809,10 +840,11 @@ int vswcmd_parse_words(int n, char *const *words, struct vswcmd *c, char *err, s
 			ERR("%s %s: missing %s", ow, verb_words[c->verb], arg_what(sp, c->npos));
 		ERR("%s: missing %s", ow, arg_what(sp, c->npos));
 	}
-	if (c->obj == OBJ_POLICY && c->verb == VERB_SET && !npol && c->npos == 2 &&
+	if (((c->obj == OBJ_POLICY && c->verb == VERB_SET) || c->verb == VERB_VDS_POLICY_SET) && !npol &&
+	    c->npos == 2 &&
 	    cmdval_policy_key(c->pos[1]) >= 0)
 		ERR("expected KEY=VALUE, got '%s' (did you mean '%s=VALUE'?)", c->pos[1], c->pos[1]);
-	if (c->obj == OBJ_POLICY && c->verb != VERB_GET &&
+	if (((c->obj == OBJ_POLICY && c->verb != VERB_GET) || c->verb == VERB_VDS_POLICY_SET) &&
 	    parse_policy_words(c, policy_words, npol, err, errlen))
 		return -1;
 	if (c->obj == OBJ_MIRROR && c->verb == VERB_SET && parse_mirror_words(c, policy_words, npol, err, errlen))
@@ -834,7 +866,9 @@ int vswcmd_parse_words(int n, char *const *words, struct vswcmd *c, char *err, s
 			ERR("%s set: nothing to set", ow);
 	}
 	c->changes = c->verb == VERB_ADD || c->verb == VERB_REMOVE || c->verb == VERB_SET ||
-		     c->verb == VERB_CLEAR || c->verb == VERB_FLUSH || c->obj == OBJ_SAVE;
+		     c->verb == VERB_CLEAR || c->verb == VERB_FLUSH || c->obj == OBJ_SAVE ||
+		     c->verb == VERB_CREATE || c->verb == VERB_VDS_PG_ADD || c->verb == VERB_VDS_PG_REMOVE ||
+		     c->verb == VERB_VDS_POLICY_SET;
 	return 1;
 }
 

@@ -37,6 +37,9 @@
  *             dest=PORT[:vlan=N] no-dest snaplen=N enabled=yes|no
  *   capture   SWITCH [PORT...] [--direction in|out|both] [--count N] [--snaplen N]
  *                 [--write FILE]   (vswctl: -w FILE; the pcapng stream follows "OK")
+ *   vds       create VDS [--mtu N] | remove VDS | portgroup add VDS PG [--vlan N]
+ *             | portgroup remove VDS PG | policy set VDS [PG] KEY=VALUE...
+ *             | list [VDS] | hosts VDS | ports VDS   (vswd --cluster: vsw-vds(7))
  *   save                 write the state file now (vswctl: save FILE writes FILE)
  *   show-config          the running configuration, as these commands
  *
@@ -72,12 +75,14 @@
 enum vswcmd_obj {
 	OBJ_VSWITCH, OBJ_PORTGROUP, OBJ_UPLINK, OBJ_VNIC, OBJ_VMK, OBJ_POLICY,
 	OBJ_LIST, OBJ_STATS, OBJ_FDB, OBJ_VDE, OBJ_NETSTACK, OBJ_SAVE, OBJ_SHOW_CONFIG,
-	OBJ_MIRROR, OBJ_CAPTURE,
+	OBJ_MIRROR, OBJ_CAPTURE, OBJ_VDS,
 };
 
 enum vswcmd_verb {
 	VERB_NONE, VERB_ADD, VERB_REMOVE, VERB_SET, VERB_GET, VERB_CLEAR, VERB_NEIGHBORS,
 	VERB_FLUSH, VERB_LIST,
+	/* vds: the distributed switch's (two words: "portgroup add") */
+	VERB_CREATE, VERB_HOSTS, VERB_PORTS, VERB_VDS_PG_ADD, VERB_VDS_PG_REMOVE, VERB_VDS_POLICY_SET,
 };
 
 /* One command of the grammar: what vswctl's help shows and the parser and
@@ -100,6 +105,9 @@ const char *vswcmd_verb_word(enum vswcmd_verb v);
 const struct vswcmd_spec *vswcmd_spec_of(enum vswcmd_obj o, enum vswcmd_verb v);
 /* The object named 'w', or -1. */
 int vswcmd_obj_of(const char *w);
+/* The verb of 'o' at words[i] (one word, or two: "portgroup add"): the
+ * number of words it takes (0: none) and the verb in '*verb'. */
+int vswcmd_verb_at(enum vswcmd_obj o, int n, char *const *words, int i, enum vswcmd_verb *verb);
 
 /* The word of 'cands' closest to 'w' within an edit distance of 2, or NULL
  * (for "did you mean"). */

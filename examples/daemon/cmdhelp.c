@@ -64,6 +64,7 @@ static const char *const objects_help[][2] = {
 	{ "netstack", "TCP/IP stacks (network namespaces)" },
 	{ "mirror", "port mirroring sessions (SPAN, RSPAN)" },
 	{ "capture", "live capture to pcapng (pktcap-uw)" },
+	{ "vds", "distributed switches (vswd --cluster)" },
 };
 
 static int option_index(const char *name, size_t len)
@@ -197,10 +198,15 @@ static void overview(FILE *f)
 		int obj = vswcmd_obj_of(objects_help[o][0]);
 		for (int s = 0; s < vswcmd_nspecs; s++) {
 			const struct vswcmd_spec *sp = &vswcmd_specs[s];
+			const char *vw = sp->verb ? vswcmd_verb_word(sp->verb) : "(no verb)";
+			size_t len = strcspn(vw, " "); /* "portgroup add": portgroup */
+			char w[40];
 			if ((int)sp->obj != obj)
 				continue;
-			snprintf(verbs + strlen(verbs), sizeof(verbs) - strlen(verbs), "%s%s", *verbs ? ", " : "",
-				 sp->verb ? vswcmd_verb_word(sp->verb) : "(no verb)");
+			snprintf(w, sizeof(w), "%.*s", (int)len, vw);
+			if (len < strlen(vw) && strstr(verbs, w))
+				continue; /* once */
+			snprintf(verbs + strlen(verbs), sizeof(verbs) - strlen(verbs), "%s%s", *verbs ? ", " : "", w);
 		}
 		fprintf(f, "  %-10s %-32s %s\n", objects_help[o][0], verbs, objects_help[o][1]);
 	}
@@ -219,7 +225,7 @@ static void overview(FILE *f)
 
 int vswcmd_help(FILE *f, int n, char *const *words, char *err, size_t errlen)
 {
-	const char *vw[8];
+	const char *vw[16];
 	char m[64];
 	int obj, nv = 0, verb = -1;
 
@@ -243,10 +249,9 @@ int vswcmd_help(FILE *f, int n, char *const *words, char *err, size_t errlen)
 		if ((int)vswcmd_specs[s].obj == obj && vswcmd_specs[s].verb)
 			vw[nv++] = vswcmd_verb_word(vswcmd_specs[s].verb);
 	if (n > 1) {
-		for (int v = 1; vswcmd_verb_word((enum vswcmd_verb)v); v++)
-			if (!strcmp(words[1], vswcmd_verb_word((enum vswcmd_verb)v)) &&
-			    vswcmd_spec_of((enum vswcmd_obj)obj, (enum vswcmd_verb)v))
-				verb = v;
+		enum vswcmd_verb vb;
+		if (vswcmd_verb_at((enum vswcmd_obj)obj, n, words, 1, &vb))
+			verb = (int)vb;
 		if (verb < 0) {
 			const char *s = vswcmd_suggest(words[1], vw, nv);
 			if (s)
@@ -260,7 +265,7 @@ int vswcmd_help(FILE *f, int n, char *const *words, char *err, size_t errlen)
 		if ((int)vswcmd_specs[s].obj == obj && (verb < 0 || (int)vswcmd_specs[s].verb == verb))
 			synopsis(f, &vswcmd_specs[s]);
 	option_lines(f, (enum vswcmd_obj)obj, verb < 0 ? VERB_NONE : (enum vswcmd_verb)verb, verb < 0);
-	if (obj == OBJ_POLICY && verb != VERB_GET)
+	if ((obj == OBJ_POLICY && verb != VERB_GET) || (obj == OBJ_VDS && (verb < 0 || verb == VERB_VDS_POLICY_SET)))
 		policy_keys(f);
 	if (obj == OBJ_MIRROR && (verb < 0 || verb == VERB_SET))
 		mirror_keys(f);
@@ -339,6 +344,37 @@ static void mirror_cands(FILE *f, const char *cur)
 	}
 }
 
+/* The verbs of 'obj': their first words, each once; after 'first', the
+ * second words of the verbs it begins (whether it begins one). */
+static bool verb_cands(FILE *f, const char *cur, int obj, const char *first)
+{
+	bool began = false;
+
+	for (int s = 0; s < vswcmd_nspecs; s++) {
+		const char *vw = vswcmd_verb_word(vswcmd_specs[s].verb), *sp;
+		bool seen = false;
+		if ((int)vswcmd_specs[s].obj != obj || !vswcmd_specs[s].verb)
+			continue;
+		sp = strchr(vw, ' ');
+		if (first) {
+			if (sp && strlen(first) == (size_t)(sp - vw) && !strncmp(first, vw, (size_t)(sp - vw))) {
+				cand(f, cur, "", sp + 1, "");
+				began = true;
+			}
+			continue;
+		}
+		for (int t = 0; t < s && sp; t++)
+			seen |= (int)vswcmd_specs[t].obj == obj && vswcmd_specs[t].verb &&
+				!strncmp(vswcmd_verb_word(vswcmd_specs[t].verb), vw, (size_t)(sp - vw + 1));
+		if (!seen) {
+			char w[32];
+			snprintf(w, sizeof(w), "%.*s", sp ? (int)(sp - vw) : (int)strlen(vw), vw);
+			cand(f, cur, "", w, "");
+		}
+	}
+	return began;
+}
+
 void vswcmd_complete(FILE *f, int n, char *const *words)
 {
 	const char *cur = n ? words[n - 1] : "", *sw = NULL;
@@ -376,28 +412,27 @@ void vswcmd_complete(FILE *f, int n, char *const *words)
 		}
 		if (i + 3 != n || (obj = vswcmd_obj_of(words[i + 1])) < 0)
 			return;
-		for (int s = 0; s < vswcmd_nspecs; s++)
-			if ((int)vswcmd_specs[s].obj == obj && vswcmd_specs[s].verb)
-				cand(f, cur, "", vswcmd_verb_word(vswcmd_specs[s].verb), "");
+		verb_cands(f, cur, obj, NULL);
 		return;
 	}
 	if ((obj = vswcmd_obj_of(words[i])) < 0)
 		return;
 	i++;
 	if (i == n - 1) {
-		for (int s = 0; s < vswcmd_nspecs; s++)
-			if ((int)vswcmd_specs[s].obj == obj && vswcmd_specs[s].verb)
-				cand(f, cur, "", vswcmd_verb_word(vswcmd_specs[s].verb), "");
+		verb_cands(f, cur, obj, NULL);
 		if (!vswcmd_spec_of((enum vswcmd_obj)obj, VERB_NONE))
 			return;
 		/* list, stats, fdb: the object alone takes words too */
 	} else {
-		for (int v = 1; vswcmd_verb_word((enum vswcmd_verb)v); v++)
-			if (!strcmp(words[i], vswcmd_verb_word((enum vswcmd_verb)v)) &&
-			    vswcmd_spec_of((enum vswcmd_obj)obj, (enum vswcmd_verb)v))
-				verb = v;
-		if (verb != VERB_NONE)
-			i++;
+		enum vswcmd_verb vb;
+		int took = vswcmd_verb_at((enum vswcmd_obj)obj, n - 1, words, i, &vb);
+		/* the second word of a verb: vds portgroup add */
+		if (!took && i + 2 == n && verb_cands(f, cur, obj, words[i]))
+			return;
+		if (took) {
+			verb = (int)vb;
+			i += took;
+		}
 	}
 	sp = vswcmd_spec_of((enum vswcmd_obj)obj, (enum vswcmd_verb)verb);
 	if (!sp)
@@ -430,7 +465,8 @@ void vswcmd_complete(FILE *f, int n, char *const *words)
 		return;
 	}
 	arg_name(sp, npos, arg, sizeof(arg));
-	if (obj == OBJ_POLICY && verb == VERB_SET && npos >= 1 && strchr(cur, '='))
+	if (((obj == OBJ_POLICY && verb == VERB_SET) || verb == VERB_VDS_POLICY_SET) && npos >= 1 &&
+	    strchr(cur, '='))
 		snprintf(arg, sizeof(arg), "KEY=VALUE...");
 	if (!strcmp(arg, "PORT..."))
 		arg[4] = 0; /* capture: any number of ports */
@@ -442,11 +478,12 @@ void vswcmd_complete(FILE *f, int n, char *const *words)
 		mirror_cands(f, cur);
 		return;
 	}
-	if (!strcmp(arg, "SWITCH")) {
+	if (!strcmp(arg, "SWITCH") || !strcmp(arg, "VDS")) {
 		fprintf(f, "@switch\n");
 	} else if (!strcmp(arg, "PORTGROUP") && sw) {
 		fprintf(f, "@portgroup %s\n", sw);
-		if (obj == OBJ_POLICY && verb == VERB_SET) /* or a key: the port group is optional */
+		if ((obj == OBJ_POLICY && verb == VERB_SET) || verb == VERB_VDS_POLICY_SET)
+			/* or a key: the port group is optional */
 			enum_cands(f, cur, "policy", false, "=");
 	} else if ((!strcmp(arg, "UPLINK") || !strcmp(arg, "VNIC") || !strcmp(arg, "VMK") ||
 		    !strcmp(arg, "PORT")) && sw) {

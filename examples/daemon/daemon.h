@@ -18,7 +18,7 @@
 #include "cmd.h"
 #include "outbuf.h"
 
-enum kind { K_LISTEN, K_SIGNAL, K_CLIENT, K_SWITCH, K_VDE_LISTEN, K_VDE_CLIENT };
+enum kind { K_LISTEN, K_SIGNAL, K_CLIENT, K_SWITCH, K_VDE_LISTEN, K_VDE_CLIENT, K_CLUSTER };
 
 struct watch {
 	enum kind kind;

@@ -245,9 +245,29 @@ static int vde_cmd(struct vswd *d, const struct vswcmd *c, char *err, size_t err
 	return 0;
 }
 
+/* Whether 'c' edits a switch's definition: on a proxy of a distributed
+ * switch, the cluster's to change. */
+static bool definition_edit(const struct vswcmd *c)
+{
+	switch (c->obj) {
+	case OBJ_VSWITCH:
+		return c->verb == VERB_SET || c->verb == VERB_REMOVE;
+	case OBJ_PORTGROUP:
+		return true;
+	case OBJ_POLICY:
+		return c->verb == VERB_SET || c->verb == VERB_CLEAR;
+	case OBJ_UPLINK:
+		return c->verb == VERB_ADD || c->verb == VERB_REMOVE;
+	default:
+		return false;
+	}
+}
+
 int vswd_exec(struct vswd *d, const struct vswcmd *c, struct outbuf *out, char *err, size_t errlen)
 {
 	*err = 0;
+	if (d->managed && c->npos && definition_edit(c) && d->managed(d, c->pos[0]))
+		ERR("managed by the distributed switch %s; use vswctl vds ...", c->pos[0]);
 	switch (c->obj) {
 	case OBJ_VSWITCH:
 		return vswitch_cmd(d, c, err, errlen);
@@ -289,6 +309,10 @@ int vswd_exec(struct vswd *d, const struct vswcmd *c, struct outbuf *out, char *
 			ERR("out of memory");
 		return 0;
 	}
+	case OBJ_VDS:
+		if (!d->vds)
+			ERR("this vswd is not joined to a cluster (vswd --cluster)");
+		return d->vds(d, c, out, err, errlen);
 	case OBJ_SAVE:
 		if (!d->changed)
 			ERR("this vswd keeps no state file (started with --no-state)");

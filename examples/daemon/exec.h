@@ -64,6 +64,11 @@ struct vswd {
 	/* whether a session is a running capture's (vswctl capture): not
 	 * configuration, not to be changed by mirror commands; NULL: none is */
 	bool (*mirror_capture)(const struct vsw_mirror *m);
+	/* vswd --cluster (cluster.c): the vds commands, and whether switch
+	 * 'sw' is a distributed switch's proxy, whose definition (port groups,
+	 * policies, MTU) only the cluster changes; NULL: not joined */
+	int (*vds)(struct vswd *d, const struct vswcmd *c, struct outbuf *out, char *err, size_t errlen);
+	bool (*managed)(struct vswd *d, const char *sw);
 };
 
 /*

@@ -90,12 +90,13 @@ int persist_save(struct vswd *d, const char *path, char *err, size_t errlen)
 
 /* ---- the dry run ---- */
 
-/* 'path' run against a daemon of its own that builds nothing in the host. */
-static int dry_run(const char *path, struct vswd *scratch, char *err, size_t errlen)
+/* 'path' (or 'text', named 'path') run against a daemon of its own that
+ * builds nothing in the host. */
+static int dry_run_text(const char *path, const char *text, struct vswd *scratch, char *err, size_t errlen)
 {
 	struct outbuf out = { 0 };
 	char msg[300];
-	FILE *f = fopen(path, "re");
+	FILE *f = text ? fmemopen((void *)text, strlen(text), "r") : fopen(path, "re");
 	int r;
 
 	*scratch = (struct vswd){ .dry = true };
@@ -107,6 +108,11 @@ static int dry_run(const char *path, struct vswd *scratch, char *err, size_t err
 	if (r < 0)
 		ERR("%s:%s", path, msg);
 	return 0;
+}
+
+static int dry_run(const char *path, struct vswd *scratch, char *err, size_t errlen)
+{
+	return dry_run_text(path, NULL, scratch, err, errlen);
 }
 
 static void scratch_free(struct vswd *scratch)
@@ -322,12 +328,18 @@ static int apply_policies(struct vswd *d, const struct dump *want, struct vswcmd
 
 int persist_reload(struct vswd *d, const char *path, log_fn log, char *err, size_t errlen)
 {
+	return persist_reload_text(d, path, NULL, log, err, errlen);
+}
+
+int persist_reload_text(struct vswd *d, const char *path, const char *text, log_fn log, char *err,
+			size_t errlen)
+{
 	struct vswd scratch;
 	struct dump want = { 0 }, now = { 0 };
 	struct vswcmd *c1 = NULL, *c2 = NULL;
 	int ran = 0;
 
-	if (dry_run(path, &scratch, err, errlen) < 0) {
+	if (dry_run_text(path, text, &scratch, err, errlen) < 0) {
 		scratch_free(&scratch);
 		return -1;
 	}

@@ -31,5 +31,9 @@ int persist_check(const char *path, char *err, size_t errlen);
  */
 int persist_reload(struct vswd *d, const char *path, void (*log)(const char *line, const char *why),
 		   char *err, size_t errlen);
+/* The same for a configuration in 'text' ('path' names it in messages):
+ * the distributed switch's proxies (cluster.c) are made what it says. */
+int persist_reload_text(struct vswd *d, const char *path, const char *text,
+			void (*log)(const char *line, const char *why), char *err, size_t errlen);
 
 #endif

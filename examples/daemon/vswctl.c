@@ -46,11 +46,15 @@ static void usage(FILE *f)
 static int help(int n, char **words, bool strict)
 {
 	char err[256];
-	int k = n > 2 ? 2 : n;
+	int k = n > 2 ? 2 : n, obj = n ? vswcmd_obj_of(words[0]) : -1;
+	enum vswcmd_verb vb;
 
-	/* OBJECT VERB; after --help, OBJECT alone when the next word is no
-	 * verb of it (a name: "vswctl stats vSwitch0 --help") */
-	if (k == 2 && !strict && vswcmd_obj_of(words[0]) >= 0) {
+	/* OBJECT VERB (a verb of two words: vds portgroup add); after --help,
+	 * OBJECT alone when the next word is no verb of it (a name: "vswctl
+	 * stats vSwitch0 --help") */
+	if (obj >= 0 && n > 1 && vswcmd_verb_at((enum vswcmd_obj)obj, n, words, 1, &vb) == 2)
+		k = 3;
+	else if (k == 2 && !strict && obj >= 0) {
 		bool verb = false;
 		for (int v = 1; vswcmd_verb_word((enum vswcmd_verb)v); v++)
 			verb |= !strcmp(words[1], vswcmd_verb_word((enum vswcmd_verb)v));

@@ -55,6 +55,7 @@
 #include <vsw.h>
 
 #include "capsrv.h"
+#include "cluster.h"
 #include "cmd.h"
 #include "exec.h"
 #include "persist.h"
@@ -79,7 +80,8 @@ static struct {
 	bool use_group;
 	uint64_t timeout_ms;
 	struct vswd d;
-} g = { .socket_path = DEFAULT_SOCKET, .pid_fd = -1,
+	struct cluster_opts cluster;
+} g = { .cluster = { .prefix = "/libvsw", .lease_ttl = 5 }, .socket_path = DEFAULT_SOCKET, .pid_fd = -1,
 	.timeout_ms = DEFAULT_TIMEOUT_SEC * 1000 };
 
 static int switch_added(struct vswd *d, struct vsw_switch *sw)
@@ -221,6 +223,7 @@ static void expired(struct watch *w)
 
 static void shutdown_daemon(int lfd)
 {
+	cluster_stop(); /* its sockets are watches */
 	vdesrv_shutdown();
 	capsrv_shutdown();
 	while (watch_first())
@@ -250,6 +253,12 @@ static void usage(FILE *f)
 		   "  -p, --pidfile FILE    write the daemon's PID to FILE\n"
 		   "      --timeout SECONDS how long a client has to send its command (default %d)\n"
 		   "      --syslog          log to syslog in the foreground too\n"
+		   "      --cluster URL[,URL...]  join the distributed switches kept in etcd at URL\n"
+		   "                        (with --host NAME --vtep ADDR[,netns=NS]; vsw-vds(7))\n"
+		   "      --host NAME       this host's name in the cluster\n"
+		   "      --vtep ADDR[,netns=NS]  this host's VXLAN address (in namespace NS)\n"
+		   "      --cluster-prefix P  the cluster's etcd key prefix (default /libvsw)\n"
+		   "      --lease-ttl SEC   how long this host's keys outlive it (default 5)\n"
 		   "  -v, --verbose         log more of the library's messages (repeat for more)\n"
 		   "  -t, --test            check CONFIG (or the state file) and exit: 0 when it loads\n"
 		   "  SIGHUP reads the state file (or CONFIG) again and applies what differs.\n",
@@ -272,6 +281,11 @@ int main(int argc, char **argv)
 		{ "test", no_argument, NULL, 't' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "cluster", required_argument, NULL, 'C' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "vtep", required_argument, NULL, 'E' },
+		{ "cluster-prefix", required_argument, NULL, 'X' },
+		{ "lease-ttl", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool foreground = false, use_syslog = false, test = false, no_state = false, state_given = false;
@@ -311,12 +325,32 @@ int main(int argc, char **argv)
 			g.use_group = true;
 			break;
 		}
+		case 'C': g.cluster.endpoints = optarg; break;
+		case 'H': g.cluster.host = optarg; break;
+		case 'E': g.cluster.vtep = optarg; break;
+		case 'X': g.cluster.prefix = optarg; break;
+		case 'L': {
+			char *end;
+			long t = strtol(optarg, &end, 10);
+			g.cluster.lease_ttl = *end || end == optarg || t < 0 || t > 100000 ? 0 : (unsigned int)t;
+			break;
+		}
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 1;
 		}
 	}
 	if (optind != argc || (no_state && state_given)) {
 		usage(stderr);
+		return 1;
+	}
+	if (g.cluster.endpoints) {
+		char err[256];
+		if (cluster_check(&g.cluster, err, sizeof(err)) < 0) {
+			fprintf(stderr, "vswd: %s\n", err);
+			return 1;
+		}
+	} else if (g.cluster.host || g.cluster.vtep) {
+		fprintf(stderr, "vswd: --host and --vtep go with --cluster\n");
 		return 1;
 	}
 	/* the default state file is the default socket's daemon's: another
@@ -400,6 +434,16 @@ int main(int argc, char **argv)
 		shutdown_daemon(lfd);
 		return 1;
 	}
+	/* the state file first: a vswd that starts while etcd is down has
+	 * its proxies as they were */
+	if (g.cluster.endpoints) {
+		char err[300];
+		if (cluster_start(&g.d, &g.cluster, err, sizeof(err)) < 0) {
+			logf_(LOG_ERR, "%s", err);
+			shutdown_daemon(lfd);
+			return 1;
+		}
+	}
 	lfd = control_listen();
 	if (lfd < 0) {
 		shutdown_daemon(lfd);
@@ -428,7 +472,11 @@ int main(int argc, char **argv)
 	for (;;) {
 		struct epoll_event ev[32];
 		uint64_t now = now_ms(), next = watch_expire(now, expired);
-		int n = watch_wait(ev, 32, next ? (int)(next - now) : -1);
+		long ct = cluster_timeout();
+		int timeout = next ? (int)(next - now) : -1;
+		if (ct >= 0 && (timeout < 0 || ct < timeout))
+			timeout = (int)ct;
+		int n = watch_wait(ev, 32, timeout);
 		if (n < 0 && errno != EINTR)
 			break;
 		for (int i = 0; i < n; i++) {
@@ -468,8 +516,13 @@ int main(int argc, char **argv)
 				vdesrv_client_io(w->vde);
 				i = n; /* it may have removed a port and its watches */
 				break;
+			case K_CLUSTER:
+				cluster_io(w->fd, ev[i].events);
+				i = n; /* its answers may change switches and watches */
+				break;
 			}
 		}
+		cluster_run();
 		/* the captures' queues to their clients, and their ends */
 		capsrv_tick();
 	}

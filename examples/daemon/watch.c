@@ -19,7 +19,7 @@
 static struct {
 	int epfd;
 	struct watch *list;
-	unsigned int count[K_VDE_CLIENT + 1];
+	unsigned int count[K_CLUSTER + 1];
 	uint64_t paused_until;       /* listeners paused until then; 0: not */
 } ws = { .epfd = -1 };
 
