@@ -135,8 +135,10 @@ host_kill 2 TERM
 host_start 2
 pg_everywhere "$D" C 2 || fail "host 2 restarted without C"
 hctl 2 list | grep -qw b2 || fail "host 2 restarted without its vNIC b2"
-# (its flood list is empty until etcd answers: the state file's dvuplink0
-# has no remote=, so its VMs reach no other host by broadcast; not checked)
+# its flood list too (kept next to its state file): its VMs reach the
+# other hosts by broadcast (ARP) before etcd answers
+wait_until 5 test -s "$TMP/h2.state.floods" || fail "host 2 kept no flood list"
+pings b2 "$NET.4" || fail "b2 (host 2, restarted during the outage) -> b3 with etcd down"
 
 info "etcd back (same data): the change made again is applied everywhere"
 etcd_restart_all

@@ -25,10 +25,12 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #define ERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
@@ -462,9 +464,62 @@ static void vtep_addr(const char *a, int port, char *buf, size_t len)
 	snprintf(buf, len, strchr(a, ':') ? "[%s]:%d" : "%s:%d", a, port);
 }
 
+/*
+ * The flood lists are kept next to the state file (STATE.floods: lines of
+ * "VDS VTEP"), rewritten when they change, so that a vswd restarted while
+ * etcd is away floods to the hosts it knew (its proxies come back from the
+ * state file without them); the first read of the cluster corrects them.
+ */
+static void floods_save(void)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 8], cur[VSW_VXLAN_ADDR_MAX];
+	FILE *f;
+
+	if (!C.o.state || snprintf(path, sizeof(path), "%s.floods", C.o.state) >= (int)sizeof(path))
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return;
+	for (int i = 0; i < C.nvds; i++) {
+		struct vsw_port *p = C.vds[i].def ? uplink_port(C.vds[i].name) : NULL;
+		struct vsw_backend *be = p ? vsw_port_backend(p) : NULL;
+		for (unsigned int k = 0; be && !vsw_vxlan_remote_get(be, k, cur, sizeof(cur)); k++)
+			fprintf(f, "%s %s\n", C.vds[i].name, cur);
+	}
+	if (fflush(f) || fsync(fileno(f)) || fclose(f) || rename(tmp, path)) {
+		logf_(LOG_WARNING, "cluster: %s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+}
+
+/* At start, before the cluster answers: the flood lists kept last time. */
+static void floods_load(void)
+{
+	char path[PATH_MAX], line[512], vds[256], vtep[VSW_VXLAN_ADDR_MAX];
+	FILE *f;
+	int n = 0;
+
+	if (!C.o.state || snprintf(path, sizeof(path), "%s.floods", C.o.state) >= (int)sizeof(path) ||
+	    !(f = fopen(path, "r")))
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%255s %63s", vds, vtep) == 2) {
+			struct vsw_port *p = uplink_port(vds);
+			if (p && vsw_port_backend(p) && !vsw_vxlan_add_remote(vsw_port_backend(p), vtep))
+				n++;
+		}
+	fclose(f);
+	if (n)
+		logf_(LOG_INFO, "cluster: %d VTEP(s) of the last flood lists (%s) until the cluster answers",
+		      n, path);
+}
+
 /* Every proxy's flood list: the other live hosts' VTEPs. */
 static void floods(void)
 {
+	bool changed = false;
+
 	for (int i = 0; i < C.nvds; i++) {
 		struct vsw_port *p = C.vds[i].def ? uplink_port(C.vds[i].name) : NULL;
 		struct vsw_backend *be = p ? vsw_port_backend(p) : NULL;
@@ -483,6 +538,7 @@ static void floods(void)
 			}
 			if (!keep) {
 				vsw_vxlan_remove_remote(be, cur[k]);
+				changed = true;
 				logf_(LOG_INFO, "cluster: %s: VTEP %s left the flood list", C.vds[i].name, cur[k]);
 			}
 		}
@@ -501,14 +557,21 @@ static void floods(void)
 				else if (!e)
 					logf_(LOG_INFO, "cluster: %s: VTEP %s (%s) joined the flood list", C.vds[i].name, want,
 					      ho->name);
+				changed |= !e;
 			}
 		}
 	}
+	if (changed)
+		floods_save();
 }
 
 #else
 /* a library without the vxlan backend */
 static void floods(void)
+{
+}
+
+static void floods_load(void)
 {
 }
 #endif
@@ -1236,6 +1299,7 @@ int cluster_start(struct vswd *d, const struct cluster_opts *o, char *err, size_
 	d->managed = managed;
 	C.started = true;
 	C.next_read = now_ms();
+	floods_load();
 	logf_(LOG_INFO, "cluster %s: host %s, VTEP %s%s%s, prefix %s", o->endpoints, o->host, C.vtep,
 	      *C.netns ? " in " : "", C.netns, C.o.prefix);
 	cluster_run();

@@ -19,6 +19,8 @@ struct cluster_opts {
 	const char *vtep;        /* --vtep ADDR[,netns=NS] */
 	const char *prefix;      /* --cluster-prefix (default /libvsw) */
 	unsigned int lease_ttl;  /* --lease-ttl seconds (default 5) */
+	const char *state;       /* the state file (--state), or NULL: the flood
+				  * lists are kept next to it, as STATE.floods */
 };
 
 /* Check the options; 0, or -1 with 'err' (also: not built in). */

@@ -438,6 +438,7 @@ int main(int argc, char **argv)
 	 * its proxies as they were */
 	if (g.cluster.endpoints) {
 		char err[300];
+		g.cluster.state = g.state;
 		if (cluster_start(&g.d, &g.cluster, err, sizeof(err)) < 0) {
 			logf_(LOG_ERR, "%s", err);
 			shutdown_daemon(lfd);
