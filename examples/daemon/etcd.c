@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <syslog.h>
 
 #define MAX_ENDPOINTS 16
@@ -270,23 +271,37 @@ int etcd_busy(void)
 	return 0;
 }
 
+/* The members answer 503 while they elect a leader (a member gone, the
+ * leader among them): etcd's own clients wait that out, and so does this
+ * one, a few times, for a blocking call only. */
+#define ELECTION_RETRIES 20
+#define ELECTION_WAIT_MS 100
+
 json_t *etcd_call(const char *path, json_t *body, long timeout_ms, char *why, size_t whylen)
 {
-	/* each endpoint once, the current first */
-	for (int k = 0; k < E.nep; k++) {
-		int ep = (E.cur + k) % E.nep;
-		struct req *r = req_new(path, json_incref(body), ep);
-		json_t *j;
-		if (!r)
-			break;
-		curl_easy_setopt(r->h, CURLOPT_TIMEOUT_MS, timeout_ms);
-		j = finish(r, curl_easy_perform(r->h), why, whylen);
-		req_free(r);
-		if (j) {
-			E.cur = ep;
-			json_decref(body);
-			return j;
+	for (int round = 0; round <= ELECTION_RETRIES; round++) {
+		bool electing = false;
+		if (round)
+			usleep(ELECTION_WAIT_MS * 1000);
+		/* each endpoint once, the current first */
+		for (int k = 0; k < E.nep; k++) {
+			int ep = (E.cur + k) % E.nep;
+			struct req *r = req_new(path, json_incref(body), ep);
+			json_t *j;
+			if (!r)
+				break;
+			curl_easy_setopt(r->h, CURLOPT_TIMEOUT_MS, timeout_ms);
+			j = finish(r, curl_easy_perform(r->h), why, whylen);
+			req_free(r);
+			if (j) {
+				E.cur = ep;
+				json_decref(body);
+				return j;
+			}
+			electing |= strstr(why, "HTTP 503") != NULL;
 		}
+		if (!electing)
+			break;
 	}
 	json_decref(body);
 	return NULL;
