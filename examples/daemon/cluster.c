@@ -496,7 +496,7 @@ static void floods_save(void)
 /* At start, before the cluster answers: the flood lists kept last time. */
 static void floods_load(void)
 {
-	char path[PATH_MAX], line[512], vds[256], vtep[VSW_VXLAN_ADDR_MAX];
+	char path[PATH_MAX], line[512], vds[256], vtep[64]; /* as %63s reads */
 	FILE *f;
 	int n = 0;
 
