@@ -85,13 +85,13 @@ static void hand_over(struct gather *g)
 	g->used = 0;
 }
 
-/* Write the frame's first 'cap' bytes (as they would be with its outer
- * 802.1Q tag replaced by 'tci', or with none if 'tagged' is false) into
- * 'o'; the whole such frame's length in *len. */
-static uint32_t rewrite(const struct vsw_frame *f, uint8_t *o, bool tagged, uint16_t tci,
-			uint32_t cap, uint32_t *len)
+/* Write the frame's first 'cap' bytes, as they would be with its outer
+ * 802.1Q tag replaced by 'tci' (or given one), into 'o'; the whole such
+ * frame's length in *len. */
+static uint32_t copy_retagged(const struct vsw_frame *f, uint8_t *o, uint16_t tci, uint32_t cap,
+			      uint32_t *len)
 {
-	uint32_t off = VSW_ETHERTYPE_OFF, head = tagged ? VSW_ETH_HLEN + 2 : VSW_ETHERTYPE_OFF;
+	uint32_t off = VSW_ETHERTYPE_OFF, head = VSW_ETH_HLEN + 2;
 	uint32_t rest, n;
 
 	/* an in-band 802.1Q tag goes; an out-of-band one was never in the bytes */
@@ -102,10 +102,8 @@ static uint32_t rewrite(const struct vsw_frame *f, uint8_t *o, bool tagged, uint
 	*len = head + rest;
 	n = *len < cap ? *len : cap;
 	memcpy(o, f->data, VSW_ETHERTYPE_OFF);
-	if (tagged) {
-		vsw_put_be16(o + VSW_ETHERTYPE_OFF, VSW_ETH_P_8021Q);
-		vsw_put_be16(o + VSW_ETH_HLEN, tci);
-	}
+	vsw_put_be16(o + VSW_ETHERTYPE_OFF, VSW_ETH_P_8021Q);
+	vsw_put_be16(o + VSW_ETH_HLEN, tci);
 	if (n > head)
 		memcpy(o + head, f->data + off, n - head);
 	return n;
@@ -131,7 +129,7 @@ static bool copy_one(struct gather *g, struct vsw_port *p, const struct vsw_fram
 		if (g->used + room > VSW_MIRROR_BUF)
 			hand_over(g);
 		uint8_t *o = g->x->buf + g->used;
-		caplen = rewrite(f, o, true, rspan ? m->encap_vlan : f->vlan_tci, cap, &len);
+		caplen = copy_retagged(f, o, rspan ? m->encap_vlan : f->vlan_tci, cap, &len);
 		g->used += room;
 		data = o;
 	} else {
